@@ -1,0 +1,325 @@
+package load
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/rollspec/rollspec/release"
+)
+
+// Label keys rollspec sets itself; user labels may not override them.
+var reservedLabels = []string{"app", "version", "app.kubernetes.io/name", "app.kubernetes.io/version", "app.kubernetes.io/managed-by"}
+
+// httpPortPrefixes are the port name prefixes Istio treats as HTTP, which
+// VirtualService http routes need.
+var httpPortPrefixes = []string{"http", "http2", "grpc", "grpc-web"}
+
+// checker applies the rules that span fields to a decoded release.
+type checker struct {
+	s    *Spec
+	r    *release.Release
+	errs List
+}
+
+// check returns the problems of spec's release that the schema alone
+// cannot express, and records warnings on spec.
+func check(spec *Spec) List {
+	c := &checker{s: spec, r: spec.Release}
+	c.defaults()
+	c.strategy()
+	c.versions()
+	c.ports()
+	c.probe()
+	c.resources()
+	c.labels()
+	c.traffic()
+	return c.errs
+}
+
+func (c *checker) fail(field, format string, args ...any) {
+	c.errs = append(c.errs, &Error{Pos: c.s.Pos(field), Field: field, Text: fmt.Sprintf(format, args...)})
+}
+
+// defaults fills values the schema leaves to Go.
+func (c *checker) defaults() {
+	for i := range c.r.Ports {
+		if c.r.Ports[i].ServicePort == 0 {
+			c.r.Ports[i].ServicePort = c.r.Ports[i].ContainerPort
+		}
+	}
+}
+
+func (c *checker) strategy() {
+	r := c.r
+	set := r.Strategy.Set()
+	switch len(set) {
+	case 1:
+	case 0:
+		c.fail("strategy", "choose exactly one strategy (allowed: %s)", strings.Join(release.Kinds, ", "))
+		return
+	default:
+		c.fail("strategy", "choose exactly one strategy, found %s (allowed: %s)", strings.Join(set, " and "), strings.Join(release.Kinds, ", "))
+		return
+	}
+	kind := set[0]
+	if !release.TwoVersion(kind) && r.Candidate != nil {
+		c.fail("candidate", "%s replaces the running version in place: put the new version in stable (candidate is for blueGreen, canary, abTest and shadow)", kind)
+	}
+	s := r.Strategy
+	switch kind {
+	case release.KindRamped:
+		surge := c.rampValue("strategy.ramped.maxSurge", s.Ramped.MaxSurge)
+		unavail := c.rampValue("strategy.ramped.maxUnavailable", s.Ramped.MaxUnavailable)
+		if surge == 0 && unavail == 0 {
+			c.fail("strategy.ramped", "maxSurge and maxUnavailable are both zero, so no pod could ever be replaced (allowed: at least one above zero; maxSurge: 1, maxUnavailable: 0 never drops capacity)")
+		}
+		if r.ReadinessProbe == nil {
+			c.s.Warn("strategy.ramped", "no readinessProbe: Kubernetes will count a broken version as ready and roll it out everywhere")
+		}
+	case release.KindBlueGreen:
+		if s.BlueGreen.Active == release.RoleCandidate && r.Candidate == nil {
+			c.fail("strategy.blueGreen.active", "is \"candidate\" but no candidate is set (allowed: \"stable\" without a candidate)")
+		}
+	case release.KindCanary:
+		cn := s.Canary
+		for i := 1; i < len(cn.Steps); i++ {
+			if cn.Steps[i] <= cn.Steps[i-1] {
+				c.fail(fmt.Sprintf("strategy.canary.steps[%d]", i), "weight %d does not increase on the previous step's %d (allowed: increasing weights ending at 100)", cn.Steps[i], cn.Steps[i-1])
+			}
+		}
+		if last := cn.Steps[len(cn.Steps)-1]; last != 100 {
+			c.fail(fmt.Sprintf("strategy.canary.steps[%d]", len(cn.Steps)-1), "the last step is %d (allowed: the last step sends 100%% of traffic to the candidate)", last)
+		}
+		if cn.Step > len(cn.Steps) {
+			c.fail("strategy.canary.step", "step %d is past the last step (allowed: 1 to %d)", cn.Step, len(cn.Steps))
+		}
+		if r.Traffic == release.TrafficNative && r.Candidate != nil {
+			if r.Replicas < 2 {
+				c.fail("replicas", "a native canary splits traffic by pod count and needs at least 2 replicas, has %d (or use traffic: \"istio\")", r.Replicas)
+			}
+			for _, m := range r.Versions() {
+				if m.Version.Replicas != nil {
+					c.fail(m.Role+".replicas", "a native canary computes each version's replicas from the step's weight (allowed: set replicas on the release, or use traffic: \"istio\")")
+				}
+			}
+		}
+	case release.KindABTest:
+		c.requireIstio(kind)
+		for i, m := range s.ABTest.Match {
+			c.match(fmt.Sprintf("strategy.abTest.match[%d]", i), m)
+		}
+	case release.KindShadow:
+		c.requireIstio(kind)
+	}
+}
+
+// rampValue checks a maxSurge/maxUnavailable value and returns whether it
+// is zero as 0, otherwise 1.
+func (c *checker) rampValue(field string, v intstr.IntOrString) int {
+	if v.Type == intstr.String {
+		var n int
+		if _, err := fmt.Sscanf(v.StrVal, "%d%%", &n); err != nil || n > 100 {
+			c.fail(field, "invalid value %q (allowed: a percentage from 0%% to 100%%)", v.StrVal)
+			return 1
+		}
+		if n == 0 {
+			return 0
+		}
+		return 1
+	}
+	if v.IntVal == 0 {
+		return 0
+	}
+	return 1
+}
+
+func (c *checker) requireIstio(kind string) {
+	if c.r.Traffic != release.TrafficIstio {
+		c.fail("traffic", "%s routes single requests, which needs a mesh (allowed: traffic: \"istio\")", kind)
+	}
+}
+
+func (c *checker) match(field string, m release.Match) {
+	if len(m.Headers) == 0 && m.Cookie == nil && len(m.QueryParams) == 0 {
+		c.fail(field, "empty match would send every request to the candidate (allowed: headers, cookie or queryParams)")
+	}
+	for name, sm := range m.Headers {
+		c.stringMatch(field+".headers."+quoteKey(name), sm)
+	}
+	for name, sm := range m.QueryParams {
+		c.stringMatch(field+".queryParams."+quoteKey(name), sm)
+	}
+}
+
+func (c *checker) stringMatch(field string, sm release.StringMatch) {
+	n := 0
+	for _, p := range []*string{sm.Exact, sm.Prefix, sm.Regex} {
+		if p != nil {
+			n++
+		}
+	}
+	if n != 1 {
+		c.fail(field, "set exactly one of exact, prefix or regex, found %d", n)
+		return
+	}
+	if sm.Regex != nil {
+		if _, err := regexp.Compile(*sm.Regex); err != nil {
+			c.fail(field+".regex", "invalid RE2 regular expression: %v", err)
+		}
+	}
+}
+
+// quoteKey renders a map key as a CUE path element.
+func quoteKey(k string) string {
+	if regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]*$`).MatchString(k) {
+		return k
+	}
+	return fmt.Sprintf("%q", k)
+}
+
+func (c *checker) versions() {
+	r := c.r
+	for _, m := range r.Versions() {
+		v := m.Version
+		if v.Tag == "" && v.Digest == "" {
+			c.fail(m.Role, "needs a tag or a digest to name the image (allowed: tag, digest or both)")
+		}
+		if r.Image == "" && v.Image == "" {
+			c.fail(m.Role+".image", "missing image (allowed: image on the release, or on each version)")
+		}
+		slug := release.Slug(v.Version)
+		if release.TwoVersion(r.Strategy.Kind()) && len(slug) > release.MaxSlug {
+			c.fail(m.Role+".version", "%q makes the object name part %q, longer than %d characters (allowed: a shorter version label)", v.Version, slug, release.MaxSlug)
+		}
+		if v.Tag == "latest" {
+			c.s.Warn(m.Role+".tag", "\"latest\" is a mutable tag: nodes may run different code; pin a version or a digest")
+		}
+	}
+	if cd := r.Candidate; cd != nil {
+		switch {
+		case cd.Version == r.Stable.Version:
+			c.fail("candidate.version", "%q is also the stable version (allowed: a different version label)", cd.Version)
+		case release.Slug(cd.Version) == release.Slug(r.Stable.Version):
+			c.fail("candidate.version", "%q and stable's %q both make the object name %s-%s (allowed: versions that differ in letters or digits)", cd.Version, r.Stable.Version, r.Name, release.Slug(cd.Version))
+		}
+	}
+}
+
+func (c *checker) ports() {
+	r := c.r
+	names := map[string]bool{}
+	cports := map[int32]bool{}
+	sports := map[int32]bool{}
+	for i, p := range r.Ports {
+		f := fmt.Sprintf("ports[%d]", i)
+		if names[p.Name] {
+			c.fail(f+".name", "port name %q is used twice (allowed: unique names)", p.Name)
+		}
+		if cports[p.ContainerPort] {
+			c.fail(f+".containerPort", "container port %d is used twice (allowed: unique ports)", p.ContainerPort)
+		}
+		if sports[p.ServicePort] {
+			c.fail(f+".servicePort", "service port %d is used twice (allowed: unique ports)", p.ServicePort)
+		}
+		names[p.Name], cports[p.ContainerPort], sports[p.ServicePort] = true, true, true
+		if p.NodePort != 0 && r.Service.Type == "ClusterIP" {
+			c.fail(f+".nodePort", "needs service.type \"NodePort\" or \"LoadBalancer\" (service.type is \"ClusterIP\")")
+		}
+	}
+}
+
+// HTTPPort reports whether Istio treats a port with this name as HTTP.
+func HTTPPort(name string) bool {
+	proto, _, _ := strings.Cut(name, "-")
+	for _, p := range httpPortPrefixes {
+		if proto == p {
+			return true
+		}
+	}
+	return name == "grpc-web" || strings.HasPrefix(name, "grpc-web-")
+}
+
+func (c *checker) probe() {
+	p := c.r.ReadinessProbe
+	if p == nil {
+		return
+	}
+	n := 0
+	if p.HTTP != nil {
+		n++
+		c.portRef("readinessProbe.http.port", p.HTTP.Port)
+	}
+	if p.TCP != nil {
+		n++
+		c.portRef("readinessProbe.tcp.port", p.TCP.Port)
+	}
+	if p.Exec != nil {
+		n++
+	}
+	if n != 1 {
+		c.fail("readinessProbe", "set exactly one of http, tcp or exec, found %d", n)
+	}
+}
+
+func (c *checker) portRef(field string, ref *intstr.IntOrString) {
+	if ref == nil {
+		return
+	}
+	var names []string
+	for _, p := range c.r.Ports {
+		if (ref.Type == intstr.String && ref.StrVal == p.Name) || (ref.Type == intstr.Int && ref.IntVal == p.ContainerPort) {
+			return
+		}
+		names = append(names, fmt.Sprintf("%q", p.Name))
+	}
+	if ref.Type == intstr.Int {
+		return // probing a port the Service does not expose is legitimate
+	}
+	c.fail(field, "no port is named %q (allowed: %s)", ref.StrVal, strings.Join(names, ", "))
+}
+
+func (c *checker) resources() {
+	res := c.r.Resources
+	if res == nil {
+		return
+	}
+	parsed := map[string]map[string]resource.Quantity{}
+	for kind, list := range map[string]map[string]intstr.IntOrString{"requests": res.Requests, "limits": res.Limits} {
+		parsed[kind] = map[string]resource.Quantity{}
+		for name, v := range list {
+			q, err := resource.ParseQuantity(v.String())
+			if err != nil {
+				c.fail("resources."+kind+"."+quoteKey(name), "invalid quantity %q (allowed: e.g. \"250m\", \"1\", \"128Mi\")", v.String())
+				continue
+			}
+			parsed[kind][name] = q
+		}
+	}
+	for name, req := range parsed["requests"] {
+		if lim, ok := parsed["limits"][name]; ok && req.Cmp(lim) > 0 {
+			c.fail("resources.requests."+quoteKey(name), "request %s is above the limit %s (allowed: at most the limit)", req.String(), lim.String())
+		}
+	}
+}
+
+func (c *checker) labels() {
+	for _, k := range reservedLabels {
+		if _, ok := c.r.Labels[k]; ok {
+			c.fail("labels."+quoteKey(k), "%q is set by rollspec (allowed: any other label key)", k)
+		}
+	}
+}
+
+func (c *checker) traffic() {
+	r := c.r
+	if r.Host != "" && r.Traffic != release.TrafficIstio {
+		c.fail("host", "an external host is compiled to an Istio Gateway (allowed: with traffic: \"istio\")")
+	}
+	if r.Traffic == release.TrafficIstio && (r.Host != "" || release.TwoVersion(r.Strategy.Kind())) && !HTTPPort(r.Ports[0].Name) {
+		c.fail("ports[0].name", "Istio routes HTTP on the first port, named %q (allowed: a name starting with http, http2, grpc or grpc-web)", r.Ports[0].Name)
+	}
+}

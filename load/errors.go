@@ -1,0 +1,137 @@
+package load
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"cuelang.org/go/cue/errors"
+	"cuelang.org/go/cue/token"
+)
+
+// Error is one problem in a spec: where, which field, and what is wrong.
+// It implements cue/errors.Error so it travels in CUE error lists.
+type Error struct {
+	Pos   token.Pos
+	Field string // field path inside the release, e.g. "ports[0].containerPort"
+	Text  string // what is wrong and what is allowed
+}
+
+var _ errors.Error = (*Error)(nil)
+
+// Error formats the problem without its position.
+func (e *Error) Error() string {
+	if e.Field == "" {
+		return e.Text
+	}
+	return e.Field + ": " + e.Text
+}
+
+// Position returns where the problem is.
+func (e *Error) Position() token.Pos { return e.Pos }
+
+// InputPositions returns the position as the only input position.
+func (e *Error) InputPositions() []token.Pos { return []token.Pos{e.Pos} }
+
+// Path returns the field path split into elements.
+func (e *Error) Path() []string {
+	if e.Field == "" {
+		return nil
+	}
+	return []string{e.Field}
+}
+
+// Msg returns the message for cue/errors printing.
+func (e *Error) Msg() (string, []any) { return "%s", []any{e.Error()} }
+
+// List is a set of problems, sorted by position when printed.
+type List []*Error
+
+// Error joins the problems one per line.
+func (l List) Error() string {
+	var b strings.Builder
+	Print(&b, l, "")
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// Errors returns each problem as a cue/errors.Error.
+func (l List) Errors() []errors.Error {
+	out := make([]errors.Error, len(l))
+	for i, e := range l {
+		out[i] = e
+	}
+	return out
+}
+
+// Sort orders problems by file, line, column, then field, and drops exact
+// duplicates.
+func (l List) Sort() List {
+	sort.SliceStable(l, func(i, j int) bool {
+		a, b := l[i].Pos, l[j].Pos
+		if a.Filename() != b.Filename() {
+			return a.Filename() < b.Filename()
+		}
+		if a.Line() != b.Line() {
+			return a.Line() < b.Line()
+		}
+		if a.Column() != b.Column() {
+			return a.Column() < b.Column()
+		}
+		return l[i].Error() < l[j].Error()
+	})
+	out := l[:0]
+	for i, e := range l {
+		if i > 0 && e.Pos == l[i-1].Pos && e.Error() == l[i-1].Error() {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// Print writes each problem of err on one line as
+// `file:line:col: field.path: message`, file names relative to cwd when
+// cwd is not empty. Errors that are not positioned print their message.
+func Print(w io.Writer, err error, cwd string) {
+	if err == nil {
+		return
+	}
+	var list List
+	switch e := err.(type) {
+	case List:
+		list = e
+	case *Error:
+		list = List{e}
+	default:
+		for _, ce := range errors.Errors(err) {
+			list = append(list, &Error{Pos: ce.Position(), Text: ce.Error()})
+		}
+		if len(list) == 0 {
+			fmt.Fprintln(w, err.Error())
+			return
+		}
+	}
+	for _, e := range list.Sort() {
+		fmt.Fprintln(w, FormatPos(e.Pos, cwd)+e.Error())
+	}
+}
+
+// FormatPos renders pos as "file:line:col: " (or "file: " when only the
+// file is known), with file relative to cwd when that is shorter.
+func FormatPos(pos token.Pos, cwd string) string {
+	if !pos.IsValid() && pos.Filename() == "" {
+		return ""
+	}
+	name := pos.Filename()
+	if cwd != "" && filepath.IsAbs(name) {
+		if rel, err := filepath.Rel(cwd, name); err == nil && !strings.HasPrefix(rel, "..") {
+			name = rel
+		}
+	}
+	if pos.Line() == 0 {
+		return name + ": "
+	}
+	return fmt.Sprintf("%s:%d:%d: ", name, pos.Line(), pos.Column())
+}

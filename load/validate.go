@@ -1,0 +1,382 @@
+package load
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/errors"
+	"cuelang.org/go/cue/token"
+)
+
+// Attributes in the schema that describe what a field allows.
+const (
+	attrAllowed = "allowed" // on a field: the values it accepts
+	attrKeys    = "keys"    // on a map: the keys it accepts
+	attrValues  = "values"  // on a map: the values it accepts
+)
+
+// validator checks one release's data against the schema.
+type validator struct {
+	schema cue.Value // #Release
+	data   cue.Value // the user's value, positions in their file
+	root   token.Pos // where the release starts, for fields that are missing
+	errs   List
+}
+
+// unify validates data against the schema and returns the unified value,
+// or the problems found.
+func (v *validator) unify() (cue.Value, List) {
+	u := v.data.Unify(v.schema)
+	err := u.Validate(cue.Concrete(true), cue.Final())
+	v.unknownFields(v.data, v.schema, cue.Path{})
+	if err != nil {
+		v.cueErrors(err)
+	}
+	return u, v.errs
+}
+
+// add records a problem at path; the position is where the user wrote the
+// field, or the closest enclosing field they did write.
+func (v *validator) add(path cue.Path, format string, args ...any) {
+	v.errs = append(v.errs, &Error{Pos: v.pos(path), Field: path.String(), Text: fmt.Sprintf(format, args...)})
+}
+
+// pos returns the position of path in the user's data, walking up to the
+// closest ancestor that exists.
+func (v *validator) pos(path cue.Path) token.Pos {
+	sels := path.Selectors()
+	for n := len(sels); n > 0; n-- {
+		if d := v.data.LookupPath(cue.MakePath(sels[:n]...)); d.Exists() {
+			if p := d.Pos(); p.IsValid() {
+				return p
+			}
+		}
+	}
+	return v.root
+}
+
+// unknownFields reports fields of data the schema does not allow, with the
+// fields it does allow; CUE itself hides these behind other errors.
+func (v *validator) unknownFields(data, sch cue.Value, path cue.Path) {
+	switch data.Kind() {
+	case cue.StructKind:
+		it, err := data.Fields(cue.Optional(true))
+		if err != nil {
+			return
+		}
+		for it.Next() {
+			sel := it.Selector()
+			p := appendPath(path, sel)
+			if !sch.Allows(sel) {
+				v.add(p, "%s", notAllowed(sch, sel))
+				continue
+			}
+			v.unknownFields(it.Value(), schemaChild(sch, sel), p)
+		}
+	case cue.ListKind:
+		it, err := data.List()
+		if err != nil {
+			return
+		}
+		for i := 0; it.Next(); i++ {
+			v.unknownFields(it.Value(), schemaChild(sch, cue.Index(i)), appendPath(path, cue.Index(i)))
+		}
+	}
+}
+
+// notAllowed explains why sel may not appear in the struct sch.
+func notAllowed(sch cue.Value, sel cue.Selector) string {
+	var names []string
+	it, err := sch.Fields(cue.Optional(true), cue.Definitions(false))
+	if err == nil {
+		for it.Next() {
+			names = append(names, strings.TrimSuffix(strings.TrimSuffix(it.Selector().String(), "?"), "!"))
+		}
+	}
+	if len(names) == 0 {
+		// A map: the key does not match the pattern.
+		if keys := attr(sch, attrKeys); keys != "" {
+			return fmt.Sprintf("invalid key %s (allowed: %s)", sel.String(), keys)
+		}
+		return fmt.Sprintf("invalid key %s", sel.String())
+	}
+	msg := "unknown field"
+	if s := suggest(sel.String(), names); s != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return fmt.Sprintf("%s (allowed: %s)", msg, strings.Join(names, ", "))
+}
+
+// suggest returns the allowed name closest to name, when it is close.
+func suggest(name string, names []string) string {
+	best, bestD := "", 3
+	for _, n := range names {
+		if d := distance(strings.ToLower(name), strings.ToLower(n)); d < bestD {
+			best, bestD = n, d
+		}
+	}
+	return best
+}
+
+// distance is the Levenshtein distance of a and b.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			c := prev[j-1]
+			if a[i-1] != b[j-1] {
+				c++
+			}
+			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// schemaChild returns the schema for field sel of sch: the field itself,
+// or the pattern or list element constraint that applies to it.
+func schemaChild(sch cue.Value, sel cue.Selector) cue.Value {
+	if c := sch.LookupPath(cue.MakePath(sel)); c.Exists() {
+		return c
+	}
+	if sel.Type() == cue.StringLabel {
+		if c := sch.LookupPath(cue.MakePath(sel.Optional())); c.Exists() {
+			return c
+		}
+	}
+	if sel.Type() == cue.IndexLabel {
+		return sch.LookupPath(cue.MakePath(cue.AnyIndex))
+	}
+	return sch.LookupPath(cue.MakePath(cue.AnyString))
+}
+
+// schemaAt follows path through the schema.
+func schemaAt(sch cue.Value, path cue.Path) cue.Value {
+	for _, sel := range path.Selectors() {
+		sch = schemaChild(sch.Eval(), sel)
+	}
+	return sch
+}
+
+func appendPath(p cue.Path, sel cue.Selector) cue.Path {
+	return cue.MakePath(append(p.Selectors(), sel)...)
+}
+
+// attr returns the text of the schema attribute name on v, or "".
+func attr(v cue.Value, name string) string {
+	a := v.Attribute(name)
+	if a.Err() != nil {
+		return ""
+	}
+	s, err := a.String(0)
+	if err != nil {
+		return ""
+	}
+	return s
+}
+
+// cueErrors turns CUE's errors into one clear problem per field.
+func (v *validator) cueErrors(err error) {
+	type group struct {
+		path cue.Path
+		errs []errors.Error
+	}
+	groups := map[string]*group{}
+	var order []string
+	for _, e := range errors.Errors(err) {
+		p := v.cuePath(e.Path())
+		key := p.String()
+		g, ok := groups[key]
+		if !ok {
+			g = &group{path: p}
+			groups[key] = g
+			order = append(order, key)
+		}
+		g.errs = append(g.errs, e)
+	}
+	reported := map[string]bool{}
+	for _, e := range v.errs {
+		reported[e.Field] = true
+	}
+	for _, key := range order {
+		g := groups[key]
+		if reported[key] || coveredByUnknown(key, reported) {
+			continue
+		}
+		v.explain(g.path, g.errs)
+	}
+}
+
+// coveredByUnknown reports whether a problem under key is a consequence of
+// an unknown field already reported at or above it.
+func coveredByUnknown(key string, reported map[string]bool) bool {
+	for r := range reported {
+		if strings.HasPrefix(key, r+".") || strings.HasPrefix(key, r+"[") {
+			return true
+		}
+	}
+	return false
+}
+
+// cuePath rebuilds a typed path from CUE's error path elements: numeric
+// elements under a list are indexes.
+func (v *validator) cuePath(elems []string) cue.Path {
+	var sels []cue.Selector
+	cur := v.schema
+	for _, el := range elems {
+		var sel cue.Selector
+		if n, err := strconv.Atoi(el); err == nil && cur.IncompleteKind()&cue.ListKind != 0 {
+			sel = cue.Index(n)
+		} else if strings.HasPrefix(el, "#") {
+			sel = cue.Def(el)
+		} else {
+			sel = cue.Str(unquote(el))
+		}
+		sels = append(sels, sel)
+		cur = schemaChild(cur.Eval(), sel)
+	}
+	return cue.MakePath(sels...)
+}
+
+func unquote(s string) string {
+	if u, err := strconv.Unquote(s); err == nil {
+		return u
+	}
+	return s
+}
+
+// explain reports the problem at path described by CUE's errs.
+func (v *validator) explain(path cue.Path, errs []errors.Error) {
+	sch := schemaAt(v.schema, path)
+	allowed := allowedText(sch)
+	if sels := path.Selectors(); allowed == "" && len(sels) > 0 {
+		allowed = attr(schemaAt(v.schema, cue.MakePath(sels[:len(sels)-1]...)), attrValues)
+	}
+	d := v.data.LookupPath(path)
+	var msgs []string
+	incomplete := false
+	for _, e := range errs {
+		format, args := e.Msg()
+		m := fmt.Sprintf(format, args...)
+		switch {
+		case strings.Contains(m, "field not allowed"):
+			// Reported by unknownFields with the allowed names.
+			return
+		case strings.Contains(m, "incomplete value"), strings.Contains(m, "field is required"), strings.Contains(m, "non-concrete value"):
+			incomplete = true
+		case strings.Contains(m, "errors in empty disjunction"):
+		default:
+			msgs = append(msgs, m)
+		}
+	}
+	switch {
+	case !d.Exists() && incomplete:
+		// Report the outermost field the user left out.
+		sels := path.Selectors()
+		for len(sels) > 1 && !v.data.LookupPath(cue.MakePath(sels[:len(sels)-1]...)).Exists() {
+			sels = sels[:len(sels)-1]
+		}
+		if len(sels) < len(path.Selectors()) {
+			v.add(cue.MakePath(sels...), "missing required field")
+			return
+		}
+		v.add(path, "missing required field%s", paren("allowed: ", allowed))
+	case len(msgs) == 0 && incomplete:
+		v.add(path, "must be a concrete value%s", paren("allowed: ", allowed))
+	case d.Exists() && isNumber(d) && wantsString(sch):
+		lit := literal(d)
+		v.add(path, "%s is a number, not a string: quote it as %q (unquoted YAML numbers lose leading zeros and trailing zeros)", lit, lit)
+	case allowed != "" && d.Exists():
+		v.add(path, "invalid value %s (allowed: %s)", show(d), allowed)
+	default:
+		v.add(path, "%s", bestMessage(msgs))
+	}
+}
+
+// bestMessage picks the most specific CUE message: one about the user's
+// value rather than about a default it conflicts with.
+func bestMessage(msgs []string) string {
+	if len(msgs) == 0 {
+		return "invalid value"
+	}
+	for _, m := range msgs {
+		if strings.HasPrefix(m, "invalid value") {
+			return m
+		}
+	}
+	return msgs[len(msgs)-1]
+}
+
+func paren(prefix, s string) string {
+	if s == "" {
+		return ""
+	}
+	return " (" + prefix + s + ")"
+}
+
+// allowedText describes what sch accepts: its @allowed text, or its values
+// when it is an enumeration.
+func allowedText(sch cue.Value) string {
+	if s := attr(sch, attrAllowed); s != "" {
+		return s
+	}
+	op, args := sch.Expr()
+	if op != cue.OrOp {
+		return ""
+	}
+	var vals []string
+	for _, a := range args {
+		if !a.IsConcrete() {
+			return ""
+		}
+		vals = append(vals, fmt.Sprint(a))
+	}
+	sort.Strings(vals)
+	return strings.Join(vals, ", ")
+}
+
+func isNumber(v cue.Value) bool {
+	k := v.Kind()
+	return k == cue.IntKind || k == cue.FloatKind || k == cue.NumberKind
+}
+
+func wantsString(sch cue.Value) bool {
+	k := sch.IncompleteKind()
+	return k&cue.StringKind != 0 && k&cue.NumberKind == 0
+}
+
+// literal returns how the user wrote v, e.g. 1.10 rather than 1.1.
+func literal(v cue.Value) string {
+	if lit, ok := v.Source().(*ast.BasicLit); ok {
+		return lit.Value
+	}
+	return fmt.Sprint(v)
+}
+
+// show renders a value for a message: scalars as written, the rest by kind.
+func show(v cue.Value) string {
+	switch v.Kind() {
+	case cue.StructKind:
+		return "{…}"
+	case cue.ListKind:
+		return "[…]"
+	case cue.StringKind:
+		s, _ := v.String()
+		return strconv.Quote(s)
+	case cue.BottomKind:
+		if v.IsConcrete() {
+			return "value"
+		}
+	}
+	return literal(v)
+}

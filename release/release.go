@@ -1,0 +1,288 @@
+package release
+
+import (
+	"strings"
+
+	"k8s.io/apimachinery/pkg/util/intstr"
+)
+
+// Release is one application's release, as written in a spec and completed
+// with the schema's defaults.
+type Release struct {
+	Name                    string            `json:"name"`
+	Namespace               string            `json:"namespace"`
+	Labels                  map[string]string `json:"labels,omitempty"`
+	Annotations             map[string]string `json:"annotations,omitempty"`
+	Image                   string            `json:"image,omitempty"`
+	Ports                   []Port            `json:"ports"`
+	Replicas                int32             `json:"replicas"`
+	Env                     map[string]string `json:"env,omitempty"`
+	Resources               *Resources        `json:"resources,omitempty"`
+	ReadinessProbe          *Probe            `json:"readinessProbe,omitempty"`
+	MinReadySeconds         int32             `json:"minReadySeconds"`
+	ProgressDeadlineSeconds int32             `json:"progressDeadlineSeconds"`
+	RevisionHistoryLimit    int32             `json:"revisionHistoryLimit"`
+	Config                  map[string]string `json:"config,omitempty"`
+	ConfigPath              string            `json:"configPath,omitempty"`
+	ChangeCause             string            `json:"changeCause,omitempty"`
+	PodSecurity             string            `json:"podSecurity"`
+	RunAsUser               *int64            `json:"runAsUser,omitempty"`
+	ImagePullPolicy         string            `json:"imagePullPolicy,omitempty"`
+	Stable                  Version           `json:"stable"`
+	Candidate               *Version          `json:"candidate,omitempty"`
+	Service                 Service           `json:"service"`
+	Host                    string            `json:"host,omitempty"`
+	GatewaySelector         map[string]string `json:"gatewaySelector,omitempty"`
+	Traffic                 string            `json:"traffic"`
+	Strategy                Strategy          `json:"strategy"`
+}
+
+// Traffic modes.
+const (
+	TrafficNative = "native"
+	TrafficIstio  = "istio"
+)
+
+// Pod security levels.
+const (
+	PodSecurityRestricted = "restricted"
+	PodSecurityBaseline   = "baseline"
+)
+
+// Version is one version of the application.
+type Version struct {
+	Version  string            `json:"version"`
+	Tag      string            `json:"tag,omitempty"`
+	Digest   string            `json:"digest,omitempty"`
+	Image    string            `json:"image,omitempty"`
+	Config   map[string]string `json:"config,omitempty"`
+	Env      map[string]string `json:"env,omitempty"`
+	Replicas *int32            `json:"replicas,omitempty"`
+}
+
+// Port is a named container port and the Service port exposing it.
+type Port struct {
+	Name          string `json:"name"`
+	ContainerPort int32  `json:"containerPort"`
+	ServicePort   int32  `json:"servicePort"`
+	NodePort      int32  `json:"nodePort,omitempty"`
+	Protocol      string `json:"protocol"`
+}
+
+// Resources are container requests and limits, as Kubernetes quantities.
+type Resources struct {
+	Requests map[string]intstr.IntOrString `json:"requests,omitempty"`
+	Limits   map[string]intstr.IntOrString `json:"limits,omitempty"`
+}
+
+// Probe is a readiness probe; exactly one of HTTP, TCP and Exec is set.
+type Probe struct {
+	HTTP *struct {
+		Path string              `json:"path"`
+		Port *intstr.IntOrString `json:"port,omitempty"`
+	} `json:"http,omitempty"`
+	TCP *struct {
+		Port *intstr.IntOrString `json:"port,omitempty"`
+	} `json:"tcp,omitempty"`
+	Exec *struct {
+		Command []string `json:"command"`
+	} `json:"exec,omitempty"`
+	InitialDelaySeconds int32 `json:"initialDelaySeconds"`
+	PeriodSeconds       int32 `json:"periodSeconds"`
+	TimeoutSeconds      int32 `json:"timeoutSeconds"`
+	SuccessThreshold    int32 `json:"successThreshold"`
+	FailureThreshold    int32 `json:"failureThreshold"`
+}
+
+// Service is how the application is exposed inside the cluster.
+type Service struct {
+	Type string `json:"type"`
+}
+
+// Strategy holds exactly one release strategy.
+type Strategy struct {
+	Recreate  *Recreate  `json:"recreate,omitempty"`
+	Ramped    *Ramped    `json:"ramped,omitempty"`
+	BlueGreen *BlueGreen `json:"blueGreen,omitempty"`
+	Canary    *Canary    `json:"canary,omitempty"`
+	ABTest    *ABTest    `json:"abTest,omitempty"`
+	Shadow    *Shadow    `json:"shadow,omitempty"`
+}
+
+// Strategy kinds, spelled as in the spec.
+const (
+	KindRecreate  = "recreate"
+	KindRamped    = "ramped"
+	KindBlueGreen = "blueGreen"
+	KindCanary    = "canary"
+	KindABTest    = "abTest"
+	KindShadow    = "shadow"
+)
+
+// Kinds lists every strategy kind in the order the schema documents them.
+var Kinds = []string{KindRecreate, KindRamped, KindBlueGreen, KindCanary, KindABTest, KindShadow}
+
+// Set returns the kinds whose field is set, in Kinds order; a valid
+// strategy has exactly one.
+func (s Strategy) Set() []string {
+	var set []string
+	for _, k := range []struct {
+		kind string
+		ok   bool
+	}{
+		{KindRecreate, s.Recreate != nil},
+		{KindRamped, s.Ramped != nil},
+		{KindBlueGreen, s.BlueGreen != nil},
+		{KindCanary, s.Canary != nil},
+		{KindABTest, s.ABTest != nil},
+		{KindShadow, s.Shadow != nil},
+	} {
+		if k.ok {
+			set = append(set, k.kind)
+		}
+	}
+	return set
+}
+
+// Kind returns the strategy's kind, or "" when not exactly one is set.
+func (s Strategy) Kind() string {
+	if set := s.Set(); len(set) == 1 {
+		return set[0]
+	}
+	return ""
+}
+
+// TwoVersion reports whether kind runs stable and candidate side by side;
+// recreate and ramped replace one version by the next instead.
+func TwoVersion(kind string) bool {
+	return kind != KindRecreate && kind != KindRamped
+}
+
+// Recreate stops every old pod before starting new ones.
+type Recreate struct{}
+
+// Ramped is a rolling update.
+type Ramped struct {
+	MaxSurge       intstr.IntOrString `json:"maxSurge"`
+	MaxUnavailable intstr.IntOrString `json:"maxUnavailable"`
+}
+
+// Roles of the two versions, also the names of the Istio subsets.
+const (
+	RoleStable    = "stable"
+	RoleCandidate = "candidate"
+)
+
+// BlueGreen runs both versions at full size and flips traffic at once.
+type BlueGreen struct {
+	Active  string `json:"active"`
+	Preview bool   `json:"preview"`
+}
+
+// Canary moves a growing share of traffic to the candidate.
+type Canary struct {
+	Steps []int32 `json:"steps"`
+	Step  int     `json:"step"`
+}
+
+// Weight is the candidate's weight at the current step, in percent.
+func (c Canary) Weight() int32 { return c.Steps[c.Step-1] }
+
+// ABTest routes matching requests to the candidate.
+type ABTest struct {
+	Match []Match `json:"match"`
+}
+
+// Match is one set of conditions that must all hold.
+type Match struct {
+	Headers     map[string]StringMatch `json:"headers,omitempty"`
+	Cookie      *Cookie                `json:"cookie,omitempty"`
+	QueryParams map[string]StringMatch `json:"queryParams,omitempty"`
+}
+
+// Cookie is a cookie that must be present with a value.
+type Cookie struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// StringMatch matches a string exactly, by prefix or by RE2 regex.
+type StringMatch struct {
+	Exact  *string `json:"exact,omitempty"`
+	Prefix *string `json:"prefix,omitempty"`
+	Regex  *string `json:"regex,omitempty"`
+}
+
+// Shadow mirrors a percentage of live traffic to the candidate.
+type Shadow struct {
+	Percent float64 `json:"percent"`
+}
+
+// Slug turns a version label value into the lowercase DNS label used in
+// object names: "v1.2.0" becomes "v1-2-0".
+func Slug(version string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(version) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+		default:
+			dash = true
+		}
+	}
+	return b.String()
+}
+
+// MaxSlug is the longest version slug: with a 30-character name,
+// `<name>-<slug>` leaves room for the ReplicaSet and pod suffixes.
+const MaxSlug = 20
+
+// Member is one version in play with its role.
+type Member struct {
+	Role    string
+	Version *Version
+}
+
+// Versions returns the versions in play: stable, then the candidate if any.
+func (r *Release) Versions() []Member {
+	m := []Member{{RoleStable, &r.Stable}}
+	if r.Candidate != nil {
+		m = append(m, Member{RoleCandidate, r.Candidate})
+	}
+	return m
+}
+
+// ImageRef is the full image reference of v: repository, tag, digest.
+func (r *Release) ImageRef(v *Version) string {
+	ref := r.Image
+	if v.Image != "" {
+		ref = v.Image
+	}
+	if v.Tag != "" {
+		ref += ":" + v.Tag
+	}
+	if v.Digest != "" {
+		ref += "@" + v.Digest
+	}
+	return ref
+}
+
+// Merged returns base overlaid with over, or nil when both are empty.
+func Merged(base, over map[string]string) map[string]string {
+	if len(base) == 0 && len(over) == 0 {
+		return nil
+	}
+	m := make(map[string]string, len(base)+len(over))
+	for k, v := range base {
+		m[k] = v
+	}
+	for k, v := range over {
+		m[k] = v
+	}
+	return m
+}
