@@ -1,0 +1,293 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/rollspec/rollspec/compile"
+	"github.com/rollspec/rollspec/load"
+	"github.com/rollspec/rollspec/outdir"
+	"github.com/rollspec/rollspec/schema"
+)
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitInvalid = 1 // invalid input, or generated files out of date
+	exitUsage   = 2 // wrong command line
+)
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	usage   string // argument synopsis
+	help    string // longer description with examples
+	run     func(c *config, args []string) int
+}
+
+// config is the parsed command line and where output goes.
+type config struct {
+	stdout, stderr io.Writer
+	outDir         string
+	check          bool
+	cwd            string
+}
+
+var commands = []*command{
+	{
+		name: "build", summary: "compile specs into manifests", usage: "[-o DIR] [--check] PATH...",
+		help: `Compile every release found in PATH (files or directories of .cue, .yaml,
+.yml and .json specs) into Kubernetes and Istio objects.
+
+Without -o, writes one YAML stream to stdout. With -o DIR, writes one file
+per release, DIR/<namespace>.<name>.yaml, atomically; removes generated files
+of releases that no longer exist; never touches files rollspec did not write.
+With --check (or the check command), writes nothing and exits 1 with a diff
+when DIR is not exactly what build would write.
+
+Nothing is written when any spec is invalid.
+
+Examples:
+  rollspec build examples/vweb-ramped
+  rollspec build -o deploy/ specs/
+  rollspec build --check -o deploy/ specs/`,
+		run: runBuild,
+	},
+	{
+		name: "check", summary: "verify generated files are up to date", usage: "-o DIR PATH...",
+		help: `Exit 0 when every file in DIR is exactly what 'rollspec build -o DIR PATH...'
+would write; otherwise print a unified diff and the missing, stale and
+changed files, and exit 1. Writes nothing.
+
+Example:
+  rollspec check -o deploy/ specs/`,
+		run: func(c *config, args []string) int { c.check = true; return runBuild(c, args) },
+	},
+	{
+		name: "vet", summary: "validate specs without compiling output", usage: "PATH...",
+		help: `Validate every release in PATH against the schema and rollspec's rules;
+print every problem as file:line:col: field: message and exit 1 if any.
+
+Example:
+  rollspec vet specs/`,
+		run: runVet,
+	},
+	{
+		name: "schema", summary: "print the embedded CUE schema", usage: "",
+		help: `Print the CUE schema every spec is validated against (#Release), with
+the documentation of every field.
+
+Example:
+  rollspec schema > release.cue`,
+		run: func(c *config, args []string) int {
+			if len(args) > 0 {
+				return usageError(c, "schema takes no arguments")
+			}
+			c.stdout.Write(schema.Source())
+			return exitOK
+		},
+	},
+	{
+		name: "version", summary: "print the version", usage: "",
+		help: "Print rollspec's version and the Go version it was built with.",
+		run: func(c *config, args []string) int {
+			fmt.Fprintf(c.stdout, "rollspec %s\n", version())
+			return exitOK
+		},
+	},
+}
+
+// version is the module version from the build info, "(devel)" for a
+// local build.
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := info.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	return v + " " + info.GoVersion
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	c := &config{stdout: stdout, stderr: stderr}
+	c.cwd, _ = os.Getwd()
+	if len(args) == 0 {
+		mainUsage(stderr)
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "--help", "help":
+		if len(args) > 1 {
+			if cmd := lookup(args[1]); cmd != nil {
+				cmdUsage(stdout, cmd, nil)
+				return exitOK
+			}
+		}
+		mainUsage(stdout)
+		return exitOK
+	}
+	cmd := lookup(args[0])
+	if cmd == nil {
+		return usageError(c, fmt.Sprintf("unknown command %q (allowed: %s)", args[0], names()))
+	}
+	fs := pflag.NewFlagSet(cmd.name, pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	if cmd.name == "build" || cmd.name == "check" {
+		fs.StringVarP(&c.outDir, "output", "o", "", "write one file per release into `DIR`")
+	}
+	if cmd.name == "build" {
+		fs.BoolVar(&c.check, "check", false, "write nothing; exit 1 with a diff when DIR is out of date")
+	}
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			cmdUsage(stdout, cmd, fs)
+			return exitOK
+		}
+		fmt.Fprintf(stderr, "rollspec %s: %v\n", cmd.name, err)
+		cmdUsage(stderr, cmd, fs)
+		return exitUsage
+	}
+	return cmd.run(c, fs.Args())
+}
+
+func lookup(name string) *command {
+	for _, c := range commands {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+func names() string {
+	var n []string
+	for _, c := range commands {
+		n = append(n, c.name)
+	}
+	return strings.Join(n, ", ")
+}
+
+func usageError(c *config, msg string) int {
+	fmt.Fprintf(c.stderr, "rollspec: %s\nRun 'rollspec --help' for usage.\n", msg)
+	return exitUsage
+}
+
+func mainUsage(w io.Writer) {
+	fmt.Fprint(w, `rollspec compiles release specs (CUE, YAML or JSON) into Kubernetes and Istio
+manifests for the recreate, ramped, blue-green, canary, A/B test and shadow
+strategies.
+
+Usage:
+  rollspec <command> [flags] [arguments]
+
+Commands:
+`)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, `
+Exit codes: 0 success, 1 invalid input (or out-of-date files), 2 usage error.
+Run 'rollspec <command> --help' for a command's flags and examples.
+`)
+}
+
+func cmdUsage(w io.Writer, cmd *command, fs *pflag.FlagSet) {
+	fmt.Fprintf(w, "Usage: rollspec %s %s\n\n%s\n", cmd.name, cmd.usage, cmd.help)
+	if fs != nil && fs.HasFlags() {
+		fmt.Fprintf(w, "\nFlags:\n%s", fs.FlagUsages())
+	}
+}
+
+// load validates the specs under paths, printing problems.
+func runVet(c *config, args []string) int {
+	if len(args) == 0 {
+		return usageError(c, "vet needs at least one PATH")
+	}
+	specs, err := (&load.Loader{}).Load(args)
+	if err != nil {
+		load.Print(c.stderr, err, c.cwd)
+		return exitInvalid
+	}
+	for _, s := range specs {
+		printWarnings(c, s.Warnings)
+	}
+	return exitOK
+}
+
+func printWarnings(c *config, warns load.List) {
+	var b bytes.Buffer
+	load.Print(&b, warns, c.cwd)
+	for _, line := range strings.SplitAfter(b.String(), "\n") {
+		if line != "" {
+			fmt.Fprint(c.stderr, "warning: "+line)
+		}
+	}
+}
+
+func runBuild(c *config, args []string) int {
+	if len(args) == 0 {
+		return usageError(c, c.cmdName()+" needs at least one PATH")
+	}
+	if c.check && c.outDir == "" {
+		return usageError(c, "--check needs -o DIR: the directory to compare")
+	}
+	rs, err := compile.Paths(&load.Loader{}, args)
+	if err != nil {
+		load.Print(c.stderr, err, c.cwd)
+		return exitInvalid
+	}
+	for _, r := range rs {
+		printWarnings(c, r.Warnings)
+	}
+	if c.outDir == "" {
+		c.stdout.Write(compile.Stream(rs))
+		return exitOK
+	}
+	want := map[string][]byte{}
+	for _, r := range rs {
+		want[r.FileName()] = r.YAML
+	}
+	changes, err := outdir.Plan(c.outDir, want)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "rollspec: %s: %v\n", c.outDir, err)
+		return exitInvalid
+	}
+	if c.check {
+		if len(changes) == 0 {
+			return exitOK
+		}
+		c.stdout.Write(outdir.Diff(c.outDir, changes))
+		for _, ch := range changes {
+			fmt.Fprintf(c.stderr, "%s: %s\n", joinPath(c.outDir, ch.Name), ch.Kind)
+		}
+		fmt.Fprintf(c.stderr, "rollspec: %d generated file(s) out of date; run 'rollspec build -o %s %s'\n", len(changes), c.outDir, strings.Join(args, " "))
+		return exitInvalid
+	}
+	if err := outdir.Apply(c.outDir, changes); err != nil {
+		fmt.Fprintf(c.stderr, "rollspec: %v\n", err)
+		return exitInvalid
+	}
+	return exitOK
+}
+
+func (c *config) cmdName() string {
+	if c.check {
+		return "check"
+	}
+	return "build"
+}
+
+func joinPath(dir, name string) string {
+	return strings.TrimSuffix(dir, "/") + "/" + name
+}

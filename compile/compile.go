@@ -1,0 +1,109 @@
+package compile
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/rollspec/rollspec/gen"
+	"github.com/rollspec/rollspec/load"
+)
+
+// Release is one compiled release.
+type Release struct {
+	// Spec is the validated spec it came from.
+	Spec *load.Spec
+	// Result holds the objects and the strategy's plan.
+	Result *gen.Result
+	// YAML is Result's objects rendered as a stream with the header.
+	YAML []byte
+	// Warnings are the spec's and the compiler's warnings, positioned.
+	Warnings load.List
+}
+
+// FileName is the file a release is written to with `build -o DIR`:
+// `<namespace>.<name>.yaml`, unique per release.
+func (r *Release) FileName() string {
+	return r.Spec.Release.Namespace + "." + r.Spec.Release.Name + ".yaml"
+}
+
+// Paths loads, validates and compiles every release under paths. On any
+// invalid spec it returns no releases and a load.List of every problem.
+func Paths(l *load.Loader, paths []string) ([]*Release, error) {
+	specs, err := l.Load(paths)
+	if err != nil {
+		return nil, err
+	}
+	return Specs(specs)
+}
+
+// Bytes compiles the releases of one in-memory file.
+func Bytes(l *load.Loader, filename string, src []byte) ([]*Release, error) {
+	specs, err := l.LoadBytes(filename, src)
+	if err != nil {
+		return nil, err
+	}
+	return Specs(specs)
+}
+
+// Specs compiles validated specs in parallel, keeping their order.
+func Specs(specs []*load.Spec) ([]*Release, error) {
+	out := make([]*Release, len(specs))
+	errs := make([]error, len(specs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), len(specs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i], errs[i] = one(specs[i])
+			}
+		}()
+	}
+	for i := range specs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var list load.List
+	for i, err := range errs {
+		if err != nil {
+			list = append(list, &load.Error{Pos: specs[i].Pos(""), Text: err.Error()})
+		}
+	}
+	if len(list) > 0 {
+		return nil, list.Sort()
+	}
+	return out, nil
+}
+
+func one(s *load.Spec) (*Release, error) {
+	res, err := gen.Compile(s.Release)
+	if err != nil {
+		return nil, err
+	}
+	y, err := gen.Render(res.Objects)
+	if err != nil {
+		return nil, fmt.Errorf("render: %w", err)
+	}
+	warns := append(load.List(nil), s.Warnings...)
+	for _, w := range res.Warnings {
+		warns = append(warns, &load.Error{Pos: s.Pos(w.Field), Field: w.Field, Text: w.Text})
+	}
+	return &Release{Spec: s, Result: res, YAML: y, Warnings: warns}, nil
+}
+
+// Stream joins the releases' YAML into one stream with a single header.
+func Stream(rs []*Release) []byte {
+	var b []byte
+	b = append(b, gen.Header...)
+	for i, r := range rs {
+		body := r.YAML[len(gen.Header):]
+		if i > 0 && len(body) > 0 {
+			b = append(b, "---\n"...)
+		}
+		b = append(b, body...)
+	}
+	return b
+}

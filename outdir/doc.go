@@ -1,0 +1,10 @@
+// Package outdir keeps a directory of generated manifests in step with
+// rollspec's output, the way generated code is kept in a repository.
+//
+// rollspec owns only the files it wrote, recognised by their first line
+// (gen.Header). Writing is atomic per file (a temporary file in the same
+// directory, then rename), so an interrupted run never leaves a half-written
+// manifest; generated files of releases that no longer exist are removed;
+// a file rollspec did not write is never overwritten or removed — the whole
+// operation is refused before anything changes.
+package outdir
