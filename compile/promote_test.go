@@ -1,0 +1,145 @@
+package compile_test
+
+import (
+	"reflect"
+	"strconv"
+	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
+
+	"github.com/rollspec/rollspec/compile"
+	"github.com/rollspec/rollspec/load"
+)
+
+func compileYAML(t *testing.T, src string) *compile.Release {
+	t.Helper()
+	rs, err := compile.Bytes(&load.Loader{}, "spec.yaml", []byte(src))
+	if err != nil {
+		t.Fatalf("compile: %v", err)
+	}
+	if len(rs) != 1 {
+		t.Fatalf("got %d releases, want 1", len(rs))
+	}
+	return rs[0]
+}
+
+func deployments(t *testing.T, r *compile.Release) map[string]*appsv1.Deployment {
+	m := map[string]*appsv1.Deployment{}
+	for _, d := range split(t, r.Result.Objects).deployments {
+		m[d.Name] = d
+	}
+	return m
+}
+
+// TestPromotion: moving the candidate to stable must leave its pod
+// template untouched (no restarts) and drop the old version's Deployment.
+func TestPromotion(t *testing.T) {
+	const base = `
+name: web
+image: example/web
+ports: [{name: http, containerPort: 8080}]
+replicas: 4
+config: {MODE: fast}
+changeCause: "release v2"
+`
+	for _, tc := range []struct {
+		name     string
+		strategy string // during the release
+		after    string // once the candidate is stable
+		traffic  string
+	}{
+		{name: "canary native", strategy: "canary: {steps: [25, 100], step: 2}", after: "canary: {steps: [25, 100]}", traffic: "native"},
+		{name: "canary istio", strategy: "canary: {steps: [25, 100], step: 2}", after: "canary: {steps: [25, 100]}", traffic: "istio"},
+		{name: "blue-green", strategy: "blueGreen: {active: candidate, preview: true}", after: "blueGreen: {preview: true}", traffic: "native"},
+		{name: "ab test", strategy: "abTest: {match: [{headers: {x-beta: {exact: \"1\"}}}]}", after: "abTest: {match: [{headers: {x-beta: {exact: \"1\"}}}]}", traffic: "istio"},
+		{name: "shadow", strategy: "shadow: {percent: 10}", after: "shadow: {}", traffic: "istio"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			during := compileYAML(t, base+"traffic: "+tc.traffic+`
+stable: {version: "v1", tag: "1"}
+candidate: {version: "v2", tag: "2"}
+strategy: {`+tc.strategy+"}\n")
+			after := compileYAML(t, base+"traffic: "+tc.traffic+`
+stable: {version: "v2", tag: "2"}
+strategy: {`+tc.after+"}\n")
+			before, promoted := deployments(t, during), deployments(t, after)
+			cand, ok := before["web-v2"]
+			if !ok {
+				t.Fatalf("no candidate Deployment web-v2 in %v", keys(before))
+			}
+			now, ok := promoted["web-v2"]
+			if !ok {
+				t.Fatalf("promoted Deployment web-v2 missing: %v", keys(promoted))
+			}
+			if !reflect.DeepEqual(cand.Spec.Template, now.Spec.Template) {
+				t.Errorf("promotion changed the pod template:\nbefore %+v\nafter  %+v", cand.Spec.Template, now.Spec.Template)
+			}
+			if !reflect.DeepEqual(cand.Spec.Selector, now.Spec.Selector) {
+				t.Errorf("promotion changed the selector")
+			}
+			if _, ok := promoted["web-v1"]; ok {
+				t.Errorf("old version's Deployment web-v1 still compiled after promotion")
+			}
+		})
+	}
+}
+
+func keys(m map[string]*appsv1.Deployment) []string {
+	var k []string
+	for n := range m {
+		k = append(k, n)
+	}
+	return k
+}
+
+// TestNativeCanarySplit checks the replica split and the effective-weight
+// warning at each step.
+func TestNativeCanarySplit(t *testing.T) {
+	for _, tc := range []struct {
+		replicas, weight   int32
+		wantStable, wantCd int32
+		wantWarning        string
+	}{
+		{replicas: 4, weight: 10, wantStable: 3, wantCd: 1, wantWarning: "requested 10%, effective 25% (1 of 4 pods); use traffic: istio for exact weights"},
+		{replicas: 4, weight: 25, wantStable: 3, wantCd: 1},
+		{replicas: 4, weight: 50, wantStable: 2, wantCd: 2},
+		{replicas: 10, weight: 10, wantStable: 9, wantCd: 1},
+		{replicas: 3, weight: 50, wantStable: 1, wantCd: 2, wantWarning: "requested 50%, effective 66.7% (2 of 3 pods); use traffic: istio for exact weights"},
+		{replicas: 2, weight: 99, wantStable: 1, wantCd: 1, wantWarning: "requested 99%, effective 50% (1 of 2 pods); use traffic: istio for exact weights"},
+		{replicas: 4, weight: 100, wantStable: 0, wantCd: 4},
+	} {
+		t.Run("", func(t *testing.T) {
+			steps := "[" + itoa(tc.weight) + "]"
+			if tc.weight != 100 {
+				steps = "[" + itoa(tc.weight) + ", 100]"
+			}
+			r := compileYAML(t, `
+name: web
+image: example/web
+ports: [{name: http, containerPort: 8080}]
+replicas: `+itoa(tc.replicas)+`
+stable: {version: "v1", tag: "1"}
+candidate: {version: "v2", tag: "2"}
+strategy: {canary: {steps: `+steps+`, step: 1}}
+`)
+			ds := deployments(t, r)
+			if got := *ds["web-v1"].Spec.Replicas; got != tc.wantStable {
+				t.Errorf("stable replicas = %d, want %d", got, tc.wantStable)
+			}
+			if got := *ds["web-v2"].Spec.Replicas; got != tc.wantCd {
+				t.Errorf("candidate replicas = %d, want %d", got, tc.wantCd)
+			}
+			var got string
+			for _, w := range r.Warnings {
+				if w.Field == "strategy.canary.steps[0]" {
+					got = w.Text
+				}
+			}
+			if got != tc.wantWarning {
+				t.Errorf("warning = %q, want %q", got, tc.wantWarning)
+			}
+		})
+	}
+}
+
+func itoa(i int32) string { return strconv.Itoa(int(i)) }
