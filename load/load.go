@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
 	"strings"
@@ -376,12 +377,31 @@ func jsonErrorPos(filename string, src []byte, err error) token.Pos {
 	return f.Pos(int(min(se.Offset, int64(len(src)))), token.NoRelPos)
 }
 
+// lineOnly matches the YAML decoder's "file:line: message" errors.
+var lineOnly = regexp.MustCompile(`^(.*):(\d+): (.*)$`)
+
 // syntaxErrors converts a parse error into a List.
 func syntaxErrors(err error) List {
 	var l List
 	for _, e := range errors.Errors(err) {
+		pos := e.Position()
+		for _, p := range errors.Positions(e) {
+			if !pos.IsValid() && p.IsValid() {
+				pos = p
+			}
+		}
+		if !pos.IsValid() {
+			// Not positioned by CUE: keep the decoder's own "file:line:",
+			// completed with a column so every line reads alike.
+			text := e.Error()
+			if m := lineOnly.FindStringSubmatch(text); m != nil {
+				text = m[1] + ":" + m[2] + ":1: " + m[3]
+			}
+			l = append(l, &Error{Text: text})
+			continue
+		}
 		format, args := e.Msg()
-		l = append(l, &Error{Pos: e.Position(), Text: fmt.Sprintf(format, args...)})
+		l = append(l, &Error{Pos: pos, Field: strings.Join(e.Path(), "."), Text: fmt.Sprintf(format, args...)})
 	}
 	return l
 }
@@ -391,13 +411,13 @@ func syntaxErrors(err error) List {
 func (w *worker) fromDocuments(v cue.Value, filename string) ([]*Spec, List) {
 	switch v.Kind() {
 	case cue.StructKind:
-		return w.validate(v, cue.Path{})
+		return w.validate(v, cue.Path{}, filename)
 	case cue.ListKind:
 		var specs []*Spec
 		var errs List
 		it, _ := v.List()
 		for i := 0; it.Next(); i++ {
-			s, e := w.validate(it.Value(), cue.MakePath(cue.Index(i)))
+			s, e := w.validate(it.Value(), cue.MakePath(cue.Index(i)), filename)
 			specs = append(specs, s...)
 			errs = append(errs, e...)
 		}
@@ -455,7 +475,7 @@ func (w *worker) fromCUE(v cue.Value, filename string) ([]*Spec, List) {
 		if v.Kind() != cue.StructKind {
 			return nil, List{{Pos: firstPos(v, filename), Text: "expected a release or a `releases` struct"}}
 		}
-		return w.validate(v, cue.Path{})
+		return w.validate(v, cue.Path{}, filename)
 	}
 	it, err := rs.Fields()
 	if err != nil {
@@ -468,7 +488,7 @@ func (w *worker) fromCUE(v cue.Value, filename string) ([]*Spec, List) {
 		if !r.LookupPath(cue.MakePath(cue.Str("name"))).Exists() {
 			r = r.FillPath(cue.MakePath(cue.Str("name")), it.Selector().Unquoted())
 		}
-		s, e := w.validate(r, cue.MakePath(cue.Str(ReleasesField), it.Selector()))
+		s, e := w.validate(r, cue.MakePath(cue.Str(ReleasesField), it.Selector()), filename)
 		specs = append(specs, s...)
 		errs = append(errs, e...)
 	}
@@ -477,9 +497,9 @@ func (w *worker) fromCUE(v cue.Value, filename string) ([]*Spec, List) {
 
 // validate unifies one release with the schema, checks it and decodes it.
 // prefix is where the release sits in its file, for messages.
-func (w *worker) validate(data cue.Value, prefix cue.Path) ([]*Spec, List) {
+func (w *worker) validate(data cue.Value, prefix cue.Path, filename string) ([]*Spec, List) {
 	w.used++
-	root := data.Pos()
+	root := firstPos(data, filename)
 	v := &validator{schema: w.s.Release, data: data, root: root}
 	u, errs := v.unify()
 	spec := &Spec{File: root.Filename(), root: root, pos: positions(data)}

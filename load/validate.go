@@ -10,6 +10,8 @@ import (
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/token"
+
+	"github.com/rollspec/rollspec/schema"
 )
 
 // Attributes in the schema that describe what a field allows.
@@ -257,12 +259,27 @@ func unquote(s string) string {
 
 // explain reports the problem at path described by CUE's errs.
 func (v *validator) explain(path cue.Path, errs []errors.Error) {
+	n := len(v.errs)
+	defer func() {
+		// Where the data has no position for path (e.g. a YAML key given
+		// twice), use the user-file position CUE reports.
+		for _, e := range v.errs[n:] {
+			if !e.Pos.IsValid() {
+				if p := userPos(errs); p.IsValid() {
+					e.Pos = p
+				}
+			}
+		}
+	}()
 	sch := schemaAt(v.schema, path)
 	allowed := allowedText(sch)
 	if sels := path.Selectors(); allowed == "" && len(sels) > 0 {
 		allowed = attr(schemaAt(v.schema, cue.MakePath(sels[:len(sels)-1]...)), attrValues)
 	}
 	d := v.data.LookupPath(path)
+	if allowed == "" && d.Exists() && d.IncompleteKind()&sch.IncompleteKind() == 0 {
+		allowed = kindName(sch.IncompleteKind())
+	}
 	var msgs []string
 	incomplete := false
 	for _, e := range errs {
@@ -301,6 +318,18 @@ func (v *validator) explain(path cue.Path, errs []errors.Error) {
 	default:
 		v.add(path, "%s", bestMessage(msgs))
 	}
+}
+
+// userPos returns the first position in errs outside the schema.
+func userPos(errs []errors.Error) token.Pos {
+	for _, e := range errs {
+		for _, p := range errors.Positions(e) {
+			if p.IsValid() && p.Filename() != schema.File {
+				return p
+			}
+		}
+	}
+	return token.NoPos
 }
 
 // bestMessage picks the most specific CUE message: one about the user's
@@ -343,6 +372,20 @@ func allowedText(sch cue.Value) string {
 	}
 	sort.Strings(vals)
 	return strings.Join(vals, ", ")
+}
+
+// kindName describes the kinds k allows, e.g. "a string".
+func kindName(k cue.Kind) string {
+	var names []string
+	for _, n := range []struct {
+		k    cue.Kind
+		name string
+	}{{cue.StringKind, "a string"}, {cue.IntKind, "an integer"}, {cue.FloatKind, "a number"}, {cue.BoolKind, "true or false"}, {cue.StructKind, "a mapping"}, {cue.ListKind, "a list"}} {
+		if k&n.k != 0 && !(n.k == cue.FloatKind && k&cue.IntKind != 0 && len(names) > 0 && names[len(names)-1] == "an integer") {
+			names = append(names, n.name)
+		}
+	}
+	return strings.Join(names, " or ")
 }
 
 func isNumber(v cue.Value) bool {

@@ -1,0 +1,149 @@
+package load_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/rollspec/rollspec/load"
+)
+
+// valid is a spec every case starts from; each case replaces one line.
+const valid = `name: web
+image: example/web
+ports: [{name: http, containerPort: 8080}]
+replicas: 4
+stable: {version: "v1", tag: "1.0"}
+traffic: native
+strategy: {ramped: {maxSurge: 1, maxUnavailable: 0}}
+readinessProbe: {http: {path: /healthz}}
+`
+
+// with replaces the line of valid starting with key (or appends the line).
+func with(key, line string) string { return withIn(valid, key, line) }
+
+// withIn replaces the line of base starting with key (or appends the line).
+func withIn(base, key, line string) string {
+	var out []string
+	done := false
+	for _, l := range strings.Split(strings.TrimSuffix(base, "\n"), "\n") {
+		if strings.HasPrefix(l, key+":") {
+			if line != "" {
+				out = append(out, line)
+			}
+			done = true
+			continue
+		}
+		out = append(out, l)
+	}
+	if !done {
+		out = append(out, line)
+	}
+	return strings.Join(out, "\n") + "\n"
+}
+
+// TestValidation asserts, for each constraint, the exact positioned
+// message a user reads.
+func TestValidation(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		spec string
+		want []string // lines of output, all of them
+	}{
+		{name: "valid", spec: valid},
+		{name: "name not a DNS label", spec: with("name", "name: Web_1"), want: []string{
+			`spec.yaml:1:1: name: invalid value "Web_1" (allowed: a DNS-1123 label of at most 30 characters: lowercase letters, digits and '-', starting with a letter)`}},
+		{name: "name too long", spec: with("name", "name: "+strings.Repeat("a", 31)), want: []string{
+			`spec.yaml:1:1: name: invalid value "` + strings.Repeat("a", 31) + `" (allowed: a DNS-1123 label of at most 30 characters: lowercase letters, digits and '-', starting with a letter)`}},
+		{name: "missing name", spec: with("name", ""), want: []string{
+			`spec.yaml:1:1: name: missing required field (allowed: a DNS-1123 label of at most 30 characters: lowercase letters, digits and '-', starting with a letter)`}},
+		{name: "unknown field", spec: with("replica", "replica: 3"), want: []string{
+			`spec.yaml:9:1: replica: unknown field (did you mean "replicas"?) (allowed: name, namespace, labels, annotations, image, ports, replicas, env, resources, readinessProbe, minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit, config, configPath, changeCause, podSecurity, runAsUser, imagePullPolicy, stable, candidate, service, host, gatewaySelector, traffic, strategy)`}},
+		{name: "negative replicas", spec: with("replicas", "replicas: -1"), want: []string{
+			`spec.yaml:4:1: replicas: invalid value -1 (allowed: an integer from 0 to 10000)`}},
+		{name: "port out of range", spec: with("ports", "ports: [{name: http, containerPort: 70000}]"), want: []string{
+			`spec.yaml:3:22: ports[0].containerPort: invalid value 70000 (allowed: a port number from 1 to 65535)`}},
+		{name: "unquoted float tag", spec: with("stable", "stable: {version: \"v1\", tag: 1.10}"), want: []string{
+			`spec.yaml:5:25: stable.tag: 1.10 is a number, not a string: quote it as "1.10" (unquoted YAML numbers lose leading zeros and trailing zeros)`}},
+		{name: "no tag or digest", spec: with("stable", "stable: {version: \"v1\"}"), want: []string{
+			`spec.yaml:5:1: stable: needs a tag or a digest to name the image (allowed: tag, digest or both)`}},
+		{name: "bad digest", spec: with("stable", "stable: {version: \"v1\", digest: \"sha256:abc\"}"), want: []string{
+			`spec.yaml:5:25: stable.digest: invalid value "sha256:abc" (allowed: "sha256:" and 64 lowercase hex digits)`}},
+		{name: "enum", spec: with("traffic", "traffic: linkerd"), want: []string{
+			`spec.yaml:6:1: traffic: invalid value "linkerd" (allowed: "native" or "istio")`}},
+		{name: "two strategies", spec: with("strategy", "strategy: {recreate: {}, ramped: {}}"), want: []string{
+			`spec.yaml:7:1: strategy: choose exactly one strategy, found recreate and ramped (allowed: recreate, ramped, blueGreen, canary, abTest, shadow)`}},
+		{name: "no strategy", spec: with("strategy", "strategy: {}"), want: []string{
+			`spec.yaml:7:1: strategy: choose exactly one strategy (allowed: recreate, ramped, blueGreen, canary, abTest, shadow)`}},
+		{name: "ramped both zero", spec: with("strategy", "strategy: {ramped: {maxSurge: 0, maxUnavailable: \"0%\"}}"), want: []string{
+			`spec.yaml:7:12: strategy.ramped: maxSurge and maxUnavailable are both zero, so no pod could ever be replaced (allowed: at least one above zero; maxSurge: 1, maxUnavailable: 0 never drops capacity)`}},
+		{name: "ramped bad percent", spec: with("strategy", "strategy: {ramped: {maxSurge: \"150%\"}}"), want: []string{
+			`spec.yaml:7:21: strategy.ramped.maxSurge: invalid value "150%" (allowed: a percentage from 0% to 100%)`}},
+		{name: "candidate with ramped", spec: with("candidate", "candidate: {version: \"v2\", tag: \"2.0\"}"), want: []string{
+			`spec.yaml:9:1: candidate: ramped replaces the running version in place: put the new version in stable (candidate is for blueGreen, canary, abTest and shadow)`}},
+		{name: "canary weights decrease", spec: with("strategy", "strategy: {canary: {steps: [50, 20, 100]}}"), want: []string{
+			`spec.yaml:7:33: strategy.canary.steps[1]: weight 20 does not increase on the previous step's 50 (allowed: increasing weights ending at 100)`}},
+		{name: "canary does not end at 100", spec: with("strategy", "strategy: {canary: {steps: [10, 50]}}"), want: []string{
+			`spec.yaml:7:33: strategy.canary.steps[1]: the last step is 50 (allowed: the last step sends 100% of traffic to the candidate)`}},
+		{name: "canary step past end", spec: with("strategy", "strategy: {canary: {steps: [10, 100], step: 3}}"), want: []string{
+			`spec.yaml:7:39: strategy.canary.step: step 3 is past the last step (allowed: 1 to 2)`}},
+		{name: "canary weight above 100", spec: with("strategy", "strategy: {canary: {steps: [10, 120]}}"), want: []string{
+			`spec.yaml:7:33: strategy.canary.steps[1]: invalid value 120 (out of bound <=100)`}},
+		{name: "abTest needs istio", spec: with("strategy", "strategy: {abTest: {match: [{headers: {x-beta: {exact: \"1\"}}}]}}"), want: []string{
+			`spec.yaml:6:1: traffic: abTest routes single requests, which needs a mesh (allowed: traffic: "istio")`}},
+		{name: "shadow needs istio", spec: with("strategy", "strategy: {shadow: {percent: 10}}"), want: []string{
+			`spec.yaml:6:1: traffic: shadow routes single requests, which needs a mesh (allowed: traffic: "istio")`}},
+		{name: "string match needs one operator", spec: withIn(with("strategy", "strategy: {abTest: {match: [{headers: {x-beta: {}}}]}}"), "traffic", "traffic: istio"), want: []string{
+			`spec.yaml:7:40: strategy.abTest.match[0].headers."x-beta": set exactly one of exact, prefix or regex, found 0`}},
+		{name: "blue-green active candidate without one", spec: with("strategy", "strategy: {blueGreen: {active: candidate}}"), want: []string{
+			`spec.yaml:7:24: strategy.blueGreen.active: is "candidate" but no candidate is set (allowed: "stable" without a candidate)`}},
+		{name: "same version twice", spec: with("strategy", "strategy: {canary: {steps: [100]}}") + "candidate: {version: \"v1\", tag: \"2\"}\n", want: []string{
+			`spec.yaml:9:13: candidate.version: "v1" is also the stable version (allowed: a different version label)`}},
+		{name: "host needs istio", spec: with("host", "host: web.example.com"), want: []string{
+			`spec.yaml:9:1: host: an external host is compiled to an Istio Gateway (allowed: with traffic: "istio")`}},
+		{name: "reserved label", spec: with("labels", "labels: {app: other}"), want: []string{
+			`spec.yaml:9:10: labels.app: "app" is set by rollspec (allowed: any other label key)`}},
+		{name: "bad label key", spec: with("labels", "labels: {\"a b\": x}"), want: []string{
+			`spec.yaml:9:10: labels."a b": invalid key "a b" (allowed: label keys: an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' or '.')`}},
+		{name: "probe port unknown", spec: with("readinessProbe", "readinessProbe: {tcp: {port: admin}}"), want: []string{
+			`spec.yaml:8:24: readinessProbe.tcp.port: no port is named "admin" (allowed: "http")`}},
+		{name: "probe two kinds", spec: with("readinessProbe", "readinessProbe: {tcp: {}, exec: {command: [\"true\"]}}"), want: []string{
+			`spec.yaml:8:1: readinessProbe: set exactly one of http, tcp or exec, found 2`}},
+		{name: "probe command not a string", spec: with("readinessProbe", "readinessProbe: {tcp: {}, exec: {command: [true]}}"), want: []string{
+			`spec.yaml:8:44: readinessProbe.exec.command[0]: invalid value true (allowed: a string)`}},
+		{name: "bad quantity", spec: with("resources", "resources: {requests: {cpu: \"lots\"}}"), want: []string{
+			`spec.yaml:9:24: resources.requests.cpu: invalid value "lots" (out of bound =~"^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$")`}},
+		{name: "request above limit", spec: with("resources", "resources: {requests: {memory: 1Gi}, limits: {memory: 512Mi}}"), want: []string{
+			`spec.yaml:9:24: resources.requests.memory: request 1Gi is above the limit 512Mi (allowed: at most the limit)`}},
+		{name: "duplicate port name", spec: with("ports", "ports: [{name: http, containerPort: 8080}, {name: http, containerPort: 9090}]"), want: []string{
+			`spec.yaml:3:45: ports[1].name: port name "http" is used twice (allowed: unique names)`}},
+		{name: "istio needs http port name", spec: with("ports", "ports: [{name: web, containerPort: 8080}]") + "host: web.example.com\n" + "gatewaySelector: {istio: ingress}\n", want: []string{
+			`spec.yaml:9:1: host: an external host is compiled to an Istio Gateway (allowed: with traffic: "istio")`}},
+		{name: "native canary needs 2 replicas", spec: withIn(with("strategy", "strategy: {canary: {steps: [50, 100]}}"), "replicas", "replicas: 1") + "candidate: {version: \"v2\", tag: \"2\"}\n", want: []string{
+			`spec.yaml:4:1: replicas: a native canary splits traffic by pod count and needs at least 2 replicas, has 1 (or use traffic: "istio")`}},
+		{name: "many errors at once", spec: "name: Web\nreplicas: x\nbogus: 1\nstable: {version: v1, tag: \"1\"}\nstrategy: {recreate: {}}\nports: [{name: http, containerPort: 80}]\nimage: web\n", want: []string{
+			`spec.yaml:1:1: name: invalid value "Web" (allowed: a DNS-1123 label of at most 30 characters: lowercase letters, digits and '-', starting with a letter)`,
+			`spec.yaml:2:1: replicas: invalid value "x" (allowed: an integer from 0 to 10000)`,
+			`spec.yaml:3:1: bogus: unknown field (allowed: name, namespace, labels, annotations, image, ports, replicas, env, resources, readinessProbe, minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit, config, configPath, changeCause, podSecurity, runAsUser, imagePullPolicy, stable, candidate, service, host, gatewaySelector, traffic, strategy)`}},
+		{name: "duplicate key", spec: valid + "traffic: istio\n", want: []string{
+			`spec.yaml:6:10: traffic: conflicting values "istio" and "native"`}},
+		{name: "yaml syntax error", spec: "name: [web\n", want: []string{
+			`spec.yaml:1:1: did not find expected ',' or ']'`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := (&load.Loader{}).LoadBytes("spec.yaml", []byte(tc.spec))
+			var b bytes.Buffer
+			load.Print(&b, err, "")
+			got := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+			if b.Len() == 0 {
+				got = nil
+			}
+			if tc.want == nil && got == nil {
+				return
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("spec:\n%s\ngot:\n%s\nwant:\n%s", tc.spec, strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
+	}
+}
