@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"regexp"
 
-	"sigs.k8s.io/yaml"
+	yaml "go.yaml.in/yaml/v2"
 )
 
 // Header is the first line of every stream and file rollspec writes.
@@ -43,6 +43,8 @@ func Marshal(o any) ([]byte, error) {
 	}
 	delete(m, "status")
 	prune(m)
+	// go-yaml sorts map keys; JSON numbers arrive as float64 and print
+	// as integers where they are whole.
 	return yaml.Marshal(m)
 }
 

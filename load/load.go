@@ -80,7 +80,8 @@ type Loader struct {
 	// context, keeping memory flat on large inputs; 0 means 256.
 	Renew int
 
-	pool sync.Pool // of *worker
+	mu   sync.Mutex
+	idle []*worker // workers not in use, each with its compiled schema
 }
 
 // worker is one goroutine's CUE context with the schema compiled in it.
@@ -89,21 +90,34 @@ type worker struct {
 	used int
 }
 
+// worker takes an idle worker, or compiles the schema for a new one when
+// none is idle or the idle one's context is due for renewal.
 func (l *Loader) worker() (*worker, error) {
-	if w, ok := l.pool.Get().(*worker); ok {
-		renew := l.Renew
-		if renew == 0 {
-			renew = 256
-		}
-		if w.used < renew {
-			return w, nil
-		}
+	l.mu.Lock()
+	var w *worker
+	if n := len(l.idle); n > 0 {
+		w, l.idle = l.idle[n-1], l.idle[:n-1]
+	}
+	l.mu.Unlock()
+	renew := l.Renew
+	if renew == 0 {
+		renew = 256
+	}
+	if w != nil && w.used < renew {
+		return w, nil
 	}
 	s, err := schema.Compile()
 	if err != nil {
 		return nil, err
 	}
 	return &worker{s: s}, nil
+}
+
+// release returns w to the idle workers.
+func (l *Loader) release(w *worker) {
+	l.mu.Lock()
+	l.idle = append(l.idle, w)
+	l.mu.Unlock()
 }
 
 // unit is what one worker loads: one YAML/JSON file or one CUE package
@@ -135,7 +149,7 @@ func (l *Loader) LoadBytes(filename string, src []byte) ([]*Spec, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer l.pool.Put(w)
+	defer l.release(w)
 	specs, errs := w.loadFile(filename, src)
 	specs, more := dedupe(specs)
 	errs = append(errs, more...)
@@ -169,7 +183,7 @@ func (l *Loader) run(units []unit) ([]*Spec, List) {
 					continue
 				}
 				results[i].specs, results[i].errs = w.loadUnit(units[i])
-				l.pool.Put(w)
+				l.release(w)
 			}
 		}()
 	}
