@@ -34,8 +34,10 @@ type validator struct {
 func (v *validator) unify() (cue.Value, List) {
 	u := v.data.Unify(v.schema)
 	err := u.Validate(cue.Concrete(true), cue.Final())
-	v.unknownFields(v.data, v.schema, cue.Path{})
 	if err != nil {
+		// CUE reports unknown fields itself when nothing else is wrong;
+		// only then can they hide, so only then walk for them.
+		v.unknownFields(v.data, v.schema, cue.Path{})
 		v.cueErrors(err)
 	}
 	return u, v.errs
