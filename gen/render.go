@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"regexp"
 
-	yaml "go.yaml.in/yaml/v2"
 )
 
 // Header is the first line of every stream and file rollspec writes.
@@ -43,9 +42,9 @@ func Marshal(o any) ([]byte, error) {
 	}
 	delete(m, "status")
 	prune(m)
-	// go-yaml sorts map keys; JSON numbers arrive as float64 and print
-	// as integers where they are whole.
-	return yaml.Marshal(m)
+	var b bytes.Buffer
+	encodeYAML(&b, m)
+	return b.Bytes(), nil
 }
 
 // prune removes null values and empty objects, which Kubernetes types
