@@ -11,7 +11,7 @@ func main() {
 	// A short-lived compiler: trade a little peak memory for much less
 	// time in the garbage collector (GOGC in the environment still wins).
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
+		debug.SetGCPercent(200)
 	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
