@@ -1,0 +1,48 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/rollspec/rollspec/fn"
+	"github.com/rollspec/rollspec/load"
+)
+
+func init() {
+	commands = append(commands, &command{
+		name: "fn", summary: "run as a KRM function (kustomize exec generator)", usage: "",
+		help: `Read a ResourceList on stdin whose functionConfig is a rollspec Release
+(spec inline) or ReleaseSet (spec.paths), append the compiled objects to
+items and write the ResourceList to stdout. Invalid specs are reported as
+results with severity error, on stderr, and exit 1.
+
+Example kustomization.yaml:
+  generators:
+    - rollspec.yaml
+
+Example rollspec.yaml:
+  apiVersion: rollspec.dev/v1alpha1
+  kind: ReleaseSet
+  metadata:
+    name: app
+    annotations:
+      config.kubernetes.io/function: |
+        exec:
+          path: rollspec
+          args: [fn]
+  spec:
+    paths: [release.yaml]
+
+Run with: kustomize build --enable-alpha-plugins --enable-exec DIR`,
+		run: func(c *config, args []string) int {
+			if len(args) > 0 {
+				return usageError(c, "fn reads stdin and takes no arguments")
+			}
+			if err := fn.Run(&fn.Processor{Loader: &load.Loader{}}, os.Stdin, c.stdout); err != nil {
+				fmt.Fprintln(c.stderr, err)
+				return exitInvalid
+			}
+			return exitOK
+		},
+	})
+}

@@ -1,0 +1,139 @@
+package fn
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/kio"
+	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/rollspec/rollspec/compile"
+	"github.com/rollspec/rollspec/load"
+)
+
+// APIVersion of rollspec's function config kinds.
+const APIVersion = "rollspec.dev/v1alpha1"
+
+// Function config kinds.
+const (
+	// KindRelease holds one release spec inline under spec.
+	KindRelease = "Release"
+	// KindReleaseSet names spec files or directories under spec.paths,
+	// relative to the directory the function runs in (for kustomize exec
+	// functions, the kustomization's directory).
+	KindReleaseSet = "ReleaseSet"
+)
+
+// Processor compiles the function config's releases into items.
+type Processor struct {
+	// Loader validates specs; share one to reuse its compiled schema.
+	Loader *load.Loader
+	// Dir resolves ReleaseSet paths; "" means the working directory.
+	Dir string
+}
+
+var _ framework.ResourceListProcessor = (*Processor)(nil)
+
+// Process implements framework.ResourceListProcessor.
+func (p *Processor) Process(rl *framework.ResourceList) error {
+	cfg := rl.FunctionConfig
+	if cfg == nil {
+		return p.fail(rl, &framework.Result{Severity: framework.Error,
+			Message: fmt.Sprintf("no functionConfig (allowed: kind %s or %s, apiVersion %s)", KindRelease, KindReleaseSet, APIVersion)})
+	}
+	origin := configPath(cfg)
+	var rs []*compile.Release
+	var err error
+	switch kind := cfg.GetKind(); kind {
+	case KindRelease:
+		spec := cfg.Field("spec")
+		if spec == nil {
+			return p.fail(rl, &framework.Result{Severity: framework.Error, Message: "Release has no spec", File: &framework.File{Path: origin}})
+		}
+		var src string
+		if src, err = spec.Value.String(); err == nil {
+			rs, err = compile.Bytes(p.Loader, origin, []byte(src))
+		}
+	case KindReleaseSet:
+		var set struct {
+			Spec struct {
+				Paths []string `yaml:"paths"`
+			} `yaml:"spec"`
+		}
+		if err := yaml.Unmarshal([]byte(cfg.MustString()), &set); err != nil || len(set.Spec.Paths) == 0 {
+			return p.fail(rl, &framework.Result{Severity: framework.Error, File: &framework.File{Path: origin},
+				Message: "ReleaseSet needs spec.paths: spec files or directories relative to the kustomization"})
+		}
+		paths := make([]string, len(set.Spec.Paths))
+		for i, s := range set.Spec.Paths {
+			paths[i] = filepath.Join(p.Dir, s)
+		}
+		rs, err = compile.Paths(p.Loader, paths)
+	default:
+		return p.fail(rl, &framework.Result{Severity: framework.Error, File: &framework.File{Path: origin},
+			Message: fmt.Sprintf("unknown functionConfig kind %q (allowed: %s, %s)", kind, KindRelease, KindReleaseSet)})
+	}
+	if err != nil {
+		return p.fail(rl, results(err, framework.Error)...)
+	}
+	for _, r := range rs {
+		rl.Results = append(rl.Results, results(r.Warnings, framework.Warning)...)
+	}
+	nodes, err := kio.FromBytes(compile.Stream(rs))
+	if err != nil {
+		return fmt.Errorf("parse compiled objects: %w", err)
+	}
+	rl.Items = append(rl.Items, nodes...)
+	return nil
+}
+
+// configPath is where kustomize says the function config came from.
+func configPath(cfg *yaml.RNode) string {
+	if p, ok := cfg.GetAnnotations()[kioutil.PathAnnotation]; ok {
+		return p
+	}
+	if p, ok := cfg.GetAnnotations()[kioutil.LegacyPathAnnotation]; ok {
+		return p
+	}
+	return "functionConfig.spec"
+}
+
+// fail records results and returns them as the error, so the function
+// exits non-zero.
+func (p *Processor) fail(rl *framework.ResourceList, rs ...*framework.Result) error {
+	rl.Results = append(rl.Results, rs...)
+	return framework.Results(rs)
+}
+
+// results converts rollspec problems into KRM results; the message keeps
+// rollspec's one-line `file:line:col: field: message` form.
+func results(err error, sev framework.Severity) []*framework.Result {
+	list, ok := err.(load.List)
+	if !ok {
+		return []*framework.Result{{Severity: sev, Message: err.Error()}}
+	}
+	var out []*framework.Result
+	for _, e := range list.Sort() {
+		// The field travels in Field; runners print "[error] field: message".
+		r := &framework.Result{Severity: sev, Message: load.FormatPos(e.Pos, "") + e.Text}
+		if e.Field != "" {
+			r.Field = &framework.Field{Path: e.Field}
+		} else {
+			r.Message = load.FormatPos(e.Pos, "") + e.Error()
+		}
+		if f := e.Pos.Filename(); f != "" {
+			r.File = &framework.File{Path: f}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// Run reads a ResourceList from in, compiles it and writes the result to
+// out; the error is non-nil when any release is invalid.
+func Run(p *Processor, in io.Reader, out io.Writer) error {
+	return framework.Execute(p, &kio.ByteReadWriter{Reader: in, Writer: out, KeepReaderAnnotations: true})
+}
