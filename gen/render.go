@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
-
 )
 
 // Header is the first line of every stream and file rollspec writes.

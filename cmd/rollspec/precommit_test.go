@@ -1,0 +1,155 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/yaml"
+)
+
+// hook is an entry of .pre-commit-hooks.yaml or a user's hook settings.
+type hook struct {
+	ID            string   `json:"id"`
+	Entry         string   `json:"entry"`
+	Language      string   `json:"language"`
+	Files         string   `json:"files"`
+	Args          []string `json:"args"`
+	PassFilenames *bool    `json:"pass_filenames"`
+}
+
+func readYAML(t *testing.T, path string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
+
+// TestPreCommitHooks runs each hook as pre-commit would — the hook's entry,
+// the args and files filter of the user's .pre-commit-config.yaml from
+// examples/pre-commit (the snippet the README shows), and the staged file
+// names — in a scratch git repository, for a good and a bad case.
+func TestPreCommitHooks(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	var hooks []hook
+	readYAML(t, "../../.pre-commit-hooks.yaml", &hooks)
+	var cfg struct {
+		Repos []struct {
+			Hooks []hook `json:"hooks"`
+		} `json:"repos"`
+	}
+	readYAML(t, "../../examples/pre-commit/.pre-commit-config.yaml", &cfg)
+	user := map[string]hook{}
+	for _, h := range cfg.Repos[0].Hooks {
+		user[h.ID] = h
+	}
+
+	bin := t.TempDir()
+	if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "rollspec"), ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	good := "name: web\nimage: example/web\nports: [{name: http, containerPort: 8080}]\nstable: {version: v1, tag: \"1\"}\nreadinessProbe: {http: {path: /}}\nstrategy: {recreate: {}}\n"
+
+	// run executes hook id in repo as pre-commit does and returns its exit
+	// code and output.
+	run := func(t *testing.T, repo, id string) (int, string) {
+		t.Helper()
+		var h hook
+		for _, x := range hooks {
+			if x.ID == id {
+				h = x
+			}
+		}
+		if h.Language != "golang" {
+			t.Fatalf("hook %s: language %q, want golang", id, h.Language)
+		}
+		u := user[id]
+		files := h.Files
+		if u.Files != "" {
+			files = u.Files
+		}
+		argv := append(strings.Fields(h.Entry), append(h.Args, u.Args...)...)
+		if h.PassFilenames == nil || *h.PassFilenames {
+			out, err := exec.Command("git", "-C", repo, "diff", "--cached", "--name-only").Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			re := regexp.MustCompile(files)
+			for _, f := range strings.Fields(string(out)) {
+				if re.MatchString(f) {
+					argv = append(argv, f)
+				}
+			}
+		}
+		cmd := exec.Command(filepath.Join(bin, argv[0]), argv[1:]...)
+		cmd.Dir = repo
+		out, err := cmd.CombinedOutput()
+		if ee, ok := err.(*exec.ExitError); ok {
+			return ee.ExitCode(), string(out)
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return 0, string(out)
+	}
+	repo := func(t *testing.T, files map[string]string) string {
+		t.Helper()
+		dir := t.TempDir()
+		for name, content := range files {
+			p := filepath.Join(dir, name)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, args := range [][]string{{"init", "-q"}, {"add", "-A"}} {
+			if out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput(); err != nil {
+				t.Fatalf("git %v: %v\n%s", args, err, out)
+			}
+		}
+		return dir
+	}
+
+	t.Run("vet good", func(t *testing.T) {
+		r := repo(t, map[string]string{"specs/web.yaml": good, ".github/workflows/ci.yaml": "on: push\n"})
+		if code, out := run(t, r, "rollspec-vet"); code != 0 {
+			t.Errorf("exit %d on a good spec:\n%s", code, out)
+		}
+	})
+	t.Run("vet bad", func(t *testing.T) {
+		r := repo(t, map[string]string{"specs/web.yaml": strings.Replace(good, "recreate", "recreat", 1)})
+		code, out := run(t, r, "rollspec-vet")
+		if code != 1 || !strings.Contains(out, `specs/web.yaml:6:12: strategy.recreat: unknown field (did you mean "recreate"?)`) {
+			t.Errorf("exit %d, output:\n%s", code, out)
+		}
+	})
+	t.Run("check up to date", func(t *testing.T) {
+		r := repo(t, map[string]string{"specs/web.yaml": good})
+		build := exec.Command(filepath.Join(bin, "rollspec"), "build", "-o", "deploy", "specs")
+		build.Dir = r
+		if out, err := build.CombinedOutput(); err != nil {
+			t.Fatalf("build: %v\n%s", err, out)
+		}
+		if code, out := run(t, r, "rollspec-check"); code != 0 {
+			t.Errorf("exit %d with up-to-date files:\n%s", code, out)
+		}
+		// Edit the spec without regenerating: the hook fails with a diff.
+		if err := os.WriteFile(filepath.Join(r, "specs/web.yaml"), []byte(strings.Replace(good, `tag: "1"`, `tag: "2"`, 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, out := run(t, r, "rollspec-check")
+		if code != 1 || !strings.Contains(out, "deploy/default.web.yaml: changed") || !strings.Contains(out, "+      - image: example/web:2") {
+			t.Errorf("exit %d, output:\n%s", code, out)
+		}
+	})
+}
