@@ -16,7 +16,7 @@ var update = flag.Bool("update", false, "rewrite golden/*.yaml from the compiler
 
 // skipExamples are example directories that are not rollspec specs on
 // their own (they show integrations and are tested where those live).
-var skipExamples = map[string]bool{"kustomize": true, "argocd": true}
+var skipExamples = map[string]bool{"kustomize": true, "argocd": true, "pre-commit": true}
 
 // examples returns the example directories under ../examples.
 func examples(t testing.TB) []string {

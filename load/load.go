@@ -223,8 +223,8 @@ func dedupe(specs []*Spec) ([]*Spec, List) {
 }
 
 // collect expands paths into load units. Directories are walked
-// recursively; hidden directories, cue.mod, files rollspec generated and
-// kustomization files are skipped there.
+// recursively; hidden files and directories, cue.mod, files rollspec
+// generated and kustomization files are skipped there.
 func collect(paths []string) ([]unit, List) {
 	var errs List
 	var files []string
@@ -253,7 +253,7 @@ func collect(paths []string) ([]unit, List) {
 				}
 				return nil
 			}
-			if !isSpecFile(name) || isKustomization(name) || isGenerated(path) {
+			if strings.HasPrefix(name, ".") || !isSpecFile(name) || isKustomization(name) || isGenerated(path) {
 				return nil
 			}
 			files = append(files, path)
