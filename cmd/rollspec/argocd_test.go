@@ -5,11 +5,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/yaml"
+
+	"github.com/rollspec/rollspec/compile"
+	"github.com/rollspec/rollspec/load"
 )
 
 // TestArgoCDPlugin runs examples/argocd/plugin.yaml's generate command the
@@ -21,6 +25,7 @@ func TestArgoCDPlugin(t *testing.T) {
 		Spec struct {
 			Generate struct {
 				Command []string `json:"command"`
+				Args    []string `json:"args"`
 			} `json:"generate"`
 		} `json:"spec"`
 	}
@@ -31,7 +36,8 @@ func TestArgoCDPlugin(t *testing.T) {
 	if err := yaml.Unmarshal(b, &plugin); err != nil {
 		t.Fatal(err)
 	}
-	argv := plugin.Spec.Generate.Command
+	// cmp-server runs command[0] with command[1:] and then args.
+	argv := append(plugin.Spec.Generate.Command, plugin.Spec.Generate.Args...)
 	if len(argv) == 0 || argv[0] != "rollspec" {
 		t.Fatalf("generate command %v does not run rollspec", argv)
 	}
@@ -70,6 +76,14 @@ func TestArgoCDPlugin(t *testing.T) {
 		if strings.Join(got, " ") != strings.Join(want, " ") {
 			t.Errorf("objects = %v, want %v", got, want)
 		}
+		// Object for object what the library compiles from the app's specs.
+		rs, err := compile.Paths(&load.Loader{}, []string{appDir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, w := parseStream(t, []byte(stdout)), parseStream(t, compile.Stream(rs)); !reflect.DeepEqual(g, w) {
+			t.Errorf("plugin output differs from the compiled objects:\n%s", stdout)
+		}
 	})
 
 	t.Run("bad", func(t *testing.T) {
@@ -90,6 +104,24 @@ func TestArgoCDPlugin(t *testing.T) {
 			t.Errorf("stderr = %q, want it to contain %q", stderr, want)
 		}
 	})
+}
+
+// parseStream decodes every document of a YAML stream.
+func parseStream(t *testing.T, stream []byte) []map[string]any {
+	t.Helper()
+	nodes, err := kio.FromBytes(stream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []map[string]any
+	for _, n := range nodes {
+		var o map[string]any
+		if err := yaml.Unmarshal([]byte(n.MustString()), &o); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, o)
+	}
+	return out
 }
 
 // TestReadmeSnippets: the snippets the README tells users to copy are the

@@ -53,10 +53,7 @@ func TestPreCommitHooks(t *testing.T) {
 		user[h.ID] = h
 	}
 
-	bin := t.TempDir()
-	if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "rollspec"), ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := goInstallAll(t)
 	good := "name: web\nimage: example/web\nports: [{name: http, containerPort: 8080}]\nstable: {version: v1, tag: \"1\"}\nreadinessProbe: {http: {path: /}}\nstrategy: {recreate: {}}\n"
 
 	// run executes hook id in repo as pre-commit does and returns its exit
@@ -79,10 +76,7 @@ func TestPreCommitHooks(t *testing.T) {
 		}
 		argv := append(strings.Fields(h.Entry), append(h.Args, u.Args...)...)
 		if h.PassFilenames == nil || *h.PassFilenames {
-			out, err := exec.Command("git", "-C", repo, "diff", "--cached", "--name-only").Output()
-			if err != nil {
-				t.Fatal(err)
-			}
+			out := git(t, repo, "diff", "--cached", "--name-only")
 			re := regexp.MustCompile(files)
 			for _, f := range strings.Fields(string(out)) {
 				if re.MatchString(f) {
@@ -112,11 +106,8 @@ func TestPreCommitHooks(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		for _, args := range [][]string{{"init", "-q"}, {"add", "-A"}} {
-			if out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput(); err != nil {
-				t.Fatalf("git %v: %v\n%s", args, err, out)
-			}
-		}
+		git(t, dir, "init", "-q")
+		git(t, dir, "add", "-A")
 		return dir
 	}
 
@@ -143,13 +134,61 @@ func TestPreCommitHooks(t *testing.T) {
 		if code, out := run(t, r, "rollspec-check"); code != 0 {
 			t.Errorf("exit %d with up-to-date files:\n%s", code, out)
 		}
-		// Edit the spec without regenerating: the hook fails with a diff.
+		// Edit and stage the spec without regenerating (pre-commit
+		// stashes unstaged changes, so only a staged edit counts): the
+		// hook fails with a diff.
 		if err := os.WriteFile(filepath.Join(r, "specs/web.yaml"), []byte(strings.Replace(good, `tag: "1"`, `tag: "2"`, 1)), 0o644); err != nil {
 			t.Fatal(err)
 		}
+		git(t, r, "add", "specs/web.yaml")
 		code, out := run(t, r, "rollspec-check")
 		if code != 1 || !strings.Contains(out, "deploy/default.web.yaml: changed") || !strings.Contains(out, "+      - image: example/web:2") {
 			t.Errorf("exit %d, output:\n%s", code, out)
 		}
 	})
+}
+
+// goInstallAll installs every main package of the module into a fresh
+// GOBIN, as pre-commit installs a `language: golang` hook (`go install
+// ./...` at the repository root; it uses a private GOPATH, this keeps the
+// module cache): any main package that does not build breaks the hooks
+// for every user. It returns the GOBIN directory.
+func goInstallAll(t *testing.T) string {
+	t.Helper()
+	bin := t.TempDir()
+	cmd := exec.Command("go", "install", "./...")
+	cmd.Dir = "../.."
+	cmd.Env = append(withoutGit(os.Environ()), "GOBIN="+bin)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go install ./... (what pre-commit runs): %v\n%s", err, out)
+	}
+	return bin
+}
+
+// git runs git in dir and returns its stdout. GIT_* variables are dropped,
+// as pre-commit does: when the tests run inside a git hook, GIT_DIR and
+// GIT_INDEX_FILE would otherwise point the scratch repository's commands
+// at the outer repository.
+func git(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = withoutGit(os.Environ())
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, stderr.String())
+	}
+	return string(out)
+}
+
+func withoutGit(env []string) []string {
+	var out []string
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "GIT_") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }

@@ -1,0 +1,315 @@
+package fn_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/rollspec/rollspec/compile"
+	"github.com/rollspec/rollspec/fn"
+	"github.com/rollspec/rollspec/load"
+)
+
+// spec is a valid ramped release.
+const spec = `name: web
+namespace: shop
+image: example/web
+ports: [{name: http, containerPort: 8080}]
+stable: {version: "v1", tag: "1"}
+readinessProbe: {http: {path: /}}
+strategy: {ramped: {maxSurge: 1, maxUnavailable: 0}}
+`
+
+// indent puts s under `spec:` of a config.
+func indent(s string) string {
+	return "    " + strings.ReplaceAll(strings.TrimSuffix(s, "\n"), "\n", "\n    ") + "\n"
+}
+
+// resourceList is the part of a ResourceList the tests read back.
+type resourceList struct {
+	Items   []map[string]any `json:"items"`
+	Results []struct {
+		Message  string `json:"message"`
+		Severity string `json:"severity"`
+		Field    *struct {
+			Path string `json:"path"`
+		} `json:"field"`
+		File *struct {
+			Path string `json:"path"`
+		} `json:"file"`
+	} `json:"results"`
+}
+
+// TestProcess runs the function on ResourceLists as a KRM function
+// runner passes them on stdin, and reads the ResourceList it writes.
+func TestProcess(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "web.yaml"), []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bad := strings.Replace(spec, "ramped", "rampd", 1)
+	if err := os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	latest := strings.Replace(spec, `tag: "1"`, `tag: "latest"`, 1)
+	const existing = "  - apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: keep-me}\n"
+	head := "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n" + existing + "functionConfig:\n  apiVersion: rollspec.dev/v1alpha1\n"
+
+	compiled, err := compile.Bytes(&load.Loader{}, "web.yaml", []byte(spec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantItems := objects(t, compile.Stream(compiled))
+
+	for _, tc := range []struct {
+		name     string
+		in       string
+		fail     bool
+		items    string   // appended: "build" = rollspec build's objects, "other" = as many, "" = none
+		severity string   // of every result; "" = no results
+		contains []string // in the results, each as "message field=F file=P"
+	}{
+		{
+			name:  "inline Release",
+			in:    head + "  kind: Release\n  metadata: {name: web}\n  spec:\n" + indent(spec),
+			items: "build",
+		},
+		{
+			name:  "ReleaseSet by path",
+			in:    head + "  kind: ReleaseSet\n  metadata: {name: web}\n  spec:\n    paths: [web.yaml]\n",
+			items: "build",
+		},
+		{
+			name:     "warnings are results, not failures",
+			in:       head + "  kind: Release\n  metadata: {name: web}\n  spec:\n" + indent(latest),
+			items:    "other",
+			severity: "warning",
+			contains: []string{`"latest" is a mutable tag`, "field=stable.tag"},
+		},
+		{
+			name:     "invalid inline spec",
+			in:       head + "  kind: Release\n  metadata: {name: web}\n  spec:\n" + indent(bad),
+			fail:     true,
+			severity: "error",
+			contains: []string{`functionConfig.spec:7:12: unknown field (did you mean "ramped"?)`, "field=strategy.rampd", "file=functionConfig.spec"},
+		},
+		{
+			name:     "invalid spec file",
+			in:       head + "  kind: ReleaseSet\n  metadata: {name: web}\n  spec:\n    paths: [web.yaml, bad.yaml]\n",
+			fail:     true,
+			severity: "error",
+			contains: []string{"bad.yaml:7:12: unknown field", "field=strategy.rampd", "file=" + filepath.Join(dir, "bad.yaml")},
+		},
+		{
+			name:     "missing spec file",
+			in:       head + "  kind: ReleaseSet\n  metadata: {name: web}\n  spec:\n    paths: [nope.yaml]\n",
+			fail:     true,
+			severity: "error",
+			contains: []string{"nope.yaml: no such file"},
+		},
+		{
+			name:     "ReleaseSet without paths",
+			in:       head + "  kind: ReleaseSet\n  metadata: {name: web}\n  spec: {}\n",
+			fail:     true,
+			severity: "error",
+			contains: []string{"ReleaseSet needs spec.paths"},
+		},
+		{
+			name:     "Release without spec",
+			in:       head + "  kind: Release\n  metadata: {name: web}\n",
+			fail:     true,
+			severity: "error",
+			contains: []string{"Release has no spec"},
+		},
+		{
+			name:     "unknown kind",
+			in:       head + "  kind: Rollout\n  metadata: {name: web}\n",
+			fail:     true,
+			severity: "error",
+			contains: []string{`unknown functionConfig kind "Rollout" (allowed: Release, ReleaseSet)`},
+		},
+		{
+			name:     "no functionConfig",
+			in:       "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n" + existing,
+			fail:     true,
+			severity: "error",
+			contains: []string{"no functionConfig"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out bytes.Buffer
+			err := fn.Run(&fn.Processor{Loader: &load.Loader{}, Dir: dir}, strings.NewReader(tc.in), &out)
+			if (err != nil) != tc.fail {
+				t.Fatalf("Run error = %v, want failure %v", err, tc.fail)
+			}
+			var rl resourceList
+			if err := yaml.Unmarshal(out.Bytes(), &rl); err != nil {
+				t.Fatalf("output is not a ResourceList: %v\n%s", err, out.Bytes())
+			}
+			if len(rl.Items) == 0 || rl.Items[0]["kind"] != "ConfigMap" {
+				t.Errorf("the input items are not kept first: %v", rl.Items)
+			}
+			got := map[string]map[string]any{}
+			for _, o := range rl.Items[1:] {
+				md := o["metadata"].(map[string]any)
+				ns, _ := md["namespace"].(string)
+				got[o["kind"].(string)+"/"+ns+"/"+md["name"].(string)] = o
+			}
+			switch tc.items {
+			case "build":
+				if !reflect.DeepEqual(got, wantItems) {
+					t.Errorf("items differ from rollspec build:\n%s", out.Bytes())
+				}
+			case "other":
+				if len(got) != len(wantItems) {
+					t.Errorf("got %d compiled objects, want %d", len(got), len(wantItems))
+				}
+			default:
+				if len(got) != 0 {
+					t.Errorf("appended %d objects, want none", len(got))
+				}
+			}
+			var text []string
+			for _, r := range rl.Results {
+				if r.Severity != tc.severity {
+					t.Errorf("result %q has severity %q, want %q", r.Message, r.Severity, tc.severity)
+				}
+				line := r.Message
+				if r.Field != nil {
+					line += " field=" + r.Field.Path
+				}
+				if r.File != nil {
+					line += " file=" + r.File.Path
+				}
+				text = append(text, line)
+			}
+			if tc.severity == "" && len(rl.Results) > 0 {
+				t.Errorf("unexpected results: %v", text)
+			}
+			if tc.severity != "" && len(rl.Results) == 0 {
+				t.Errorf("no results, want %s", tc.severity)
+			}
+			all := strings.Join(text, "\n")
+			for _, w := range tc.contains {
+				if !strings.Contains(all, w) {
+					t.Errorf("results lack %q:\n%s", w, all)
+				}
+			}
+		})
+	}
+}
+
+// TestKrustyInlineRelease: a kind: Release config compiles its inline
+// spec to the objects rollspec build writes for the same spec, and the
+// kustomization's namePrefix, labels and patches apply on top.
+func TestKrustyInlineRelease(t *testing.T) {
+	dir := t.TempDir()
+	config := `apiVersion: rollspec.dev/v1alpha1
+kind: Release
+metadata:
+  name: web
+  annotations:
+    config.kubernetes.io/function: |
+      exec:
+        path: rollspec
+        args: [fn]
+spec:
+` + indent(spec)
+	for name, content := range map[string]string{
+		"base/rollspec.yaml":      config,
+		"base/kustomization.yaml": "generators:\n  - rollspec.yaml\n",
+		"overlay/kustomization.yaml": `resources: [../base]
+namePrefix: team-
+labels:
+  - pairs: {owner: payments}
+patches:
+  - target: {kind: Deployment}
+    patch: |
+      - op: replace
+        path: /spec/replicas
+        value: 5
+`,
+	} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	compiled, err := compile.Bytes(&load.Loader{}, "web.yaml", []byte(spec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := objects(t, compile.Stream(compiled))
+	got, err := krustyBuild(t, filepath.Join(dir, "base"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := objects(t, got); !reflect.DeepEqual(g, want) {
+		t.Errorf("kustomize build of an inline Release differs from rollspec build:\n%s", got)
+	}
+
+	got, err = krustyBuild(t, filepath.Join(dir, "overlay"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs := objects(t, got)
+	if len(objs) != len(want) {
+		t.Errorf("overlay has %d objects, want %d: %v", len(objs), len(want), keys(objs))
+	}
+	d, ok := objs["Deployment/shop/team-web"]
+	if !ok {
+		t.Fatalf("no Deployment team-web: %v", keys(objs))
+	}
+	if r := d["spec"].(map[string]any)["replicas"]; r != float64(5) {
+		t.Errorf("replicas = %v, want the patched 5", r)
+	}
+	for k, o := range objs {
+		md := o["metadata"].(map[string]any)
+		if !strings.HasPrefix(md["name"].(string), "team-") {
+			t.Errorf("%s: namePrefix not applied", k)
+		}
+		if l := md["labels"].(map[string]any); l["owner"] != "payments" || l["app.kubernetes.io/managed-by"] != "rollspec" {
+			t.Errorf("%s: labels = %v, want owner=payments and rollspec's own", k, l)
+		}
+	}
+}
+
+// TestKustomizeBinaryInvalidSpec: the real kustomize CLI fails on an
+// invalid spec and shows rollspec's positioned message.
+func TestKustomizeBinaryInvalidSpec(t *testing.T) {
+	if testing.Short() {
+		t.Skip("installs kustomize")
+	}
+	kustomize := installKustomize(t)
+	dir := t.TempDir()
+	for name, content := range map[string]string{
+		"kustomization.yaml": mustRead(t, "../examples/kustomize/base/kustomization.yaml"),
+		"rollspec.yaml":      mustRead(t, "../examples/kustomize/base/rollspec.yaml"),
+		"release.yaml":       strings.Replace(mustRead(t, "../examples/kustomize/base/release.yaml"), "maxUnavailable: 0", "maxUnavailable: 0\n    maxSurg: 1", 1),
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command(kustomize, "build", "--enable-alpha-plugins", "--enable-exec", dir)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if _, ok := err.(*exec.ExitError); !ok {
+		t.Fatalf("kustomize build of an invalid spec: err = %v, want a non-zero exit\nstdout:\n%s", err, stdout.String())
+	}
+	if stdout.Len() != 0 {
+		t.Errorf("stdout not empty on failure:\n%s", stdout.String())
+	}
+	if want := `strategy.ramped.maxSurg: release.yaml:20:5: unknown field (did you mean "maxSurge"?)`; !strings.Contains(stderr.String(), want) {
+		t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+	}
+}
