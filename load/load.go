@@ -235,6 +235,9 @@ func collect(paths []string) ([]unit, List) {
 			continue
 		}
 		if !fi.IsDir() {
+			if isKustomization(filepath.Base(p)) || isGenerated(p) {
+				continue // named by a hook's file list: not a spec, nothing to check
+			}
 			if !isSpecFile(p) {
 				errs = append(errs, &Error{Text: fmt.Sprintf("%s: not a spec file (allowed: .cue, .yaml, .yml, .json)", p)})
 				continue
