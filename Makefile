@@ -1,13 +1,24 @@
-# rollspec developer targets. The README's test command is `make test`'s.
+# rollspec developer targets. The README's test command is `make test`.
 GO ?= go
 
-.PHONY: build test golden bench vet
+.PHONY: build test short tools cluster golden bench vet
 
 build:
 	$(GO) build -o bin/rollspec ./cmd/rollspec
 
-test:
+# Build the e2e tools first, in the foreground, so their progress shows
+# (go test prints a package's output only when it finishes).
+test: tools
 	$(GO) test -timeout 60m ./...
+
+short:
+	$(GO) test -short ./...
+
+tools:
+	bash hack/tools/install.sh >/dev/null
+
+cluster: tools
+	$(GO) run ./test/e2e/cmd/cluster --istio-crds
 
 golden:
 	$(GO) test ./compile -run TestGolden -update

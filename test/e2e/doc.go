@@ -1,0 +1,18 @@
+// Package e2e proves rollspec's output on a real Kubernetes control plane.
+//
+// Its tests (run by `go test ./...`, skipped with -short) start one cluster
+// from package cluster — etcd, kube-apiserver, kube-controller-manager,
+// kube-scheduler and kwok fake nodes on 127.0.0.1, with Istio's CRDs — and:
+//
+//   - apply every example's compiled output, after a server-side dry-run,
+//     into namespaces that enforce the Pod Security level the spec claims,
+//     and require zero errors, zero warnings and every pod created and ready;
+//   - run `istioctl analyze --use-kube=false` over every Istio example's
+//     output and require no messages at all;
+//   - watch real rollouts from a v1 spec to a v2 spec (and back, where it
+//     applies) and check the compiler's promises against what the
+//     controllers did: surge and unavailability bounds, recreate's gap,
+//     blue-green and canary endpoints, versioned config and promotion.
+//
+// The package holds no code outside its tests.
+package e2e

@@ -1,0 +1,218 @@
+package e2e
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"k8s.io/apimachinery/pkg/labels"
+
+	"github.com/rollspec/rollspec/compile"
+	"github.com/rollspec/rollspec/istio"
+	"github.com/rollspec/rollspec/release"
+)
+
+// examplesDir is the repository's examples directory.
+const examplesDir = "../../examples"
+
+// integrations are example directories that show where rollspec runs
+// rather than specs of their own; their packages test them.
+var integrations = map[string]bool{"kustomize": true, "argocd": true, "pre-commit": true}
+
+// exampleDirs lists the spec examples.
+func exampleDirs(t *testing.T) []string {
+	t.Helper()
+	entries, err := os.ReadDir(examplesDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dirs []string
+	for _, e := range entries {
+		if e.IsDir() && !integrations[e.Name()] {
+			dirs = append(dirs, e.Name())
+		}
+	}
+	if len(dirs) == 0 {
+		t.Fatal("no examples")
+	}
+	return dirs
+}
+
+// compileExample compiles an example directory. With nsPrefix set, every
+// release's namespace is prefixed by it, so examples sharing object names
+// cannot collide in one cluster.
+func compileExample(t *testing.T, dir, nsPrefix string) []*compile.Release {
+	t.Helper()
+	specs, err := loader.Load([]string{filepath.Join(examplesDir, dir)})
+	if err != nil {
+		t.Fatalf("loading example %s: %v", dir, err)
+	}
+	if nsPrefix != "" {
+		for _, s := range specs {
+			s.Release.Namespace = nsPrefix + s.Release.Namespace
+		}
+	}
+	rs, err := compile.Specs(specs)
+	if err != nil {
+		t.Fatalf("compiling example %s: %v", dir, err)
+	}
+	return rs
+}
+
+// TestExamples applies every example's compiled output to the cluster: a
+// server-side dry-run, then a real apply, both without errors or warnings,
+// into namespaces that enforce (and warn about) the Pod Security level the
+// spec asks for. Then every Deployment must roll out with all its pods
+// Running and Ready on the fake nodes, and every Service's ready endpoints
+// must be exactly the pods of the versions the compiler meant it to select.
+func TestExamples(t *testing.T) {
+	needCluster(t)
+	for _, dir := range exampleDirs(t) {
+		t.Run(dir, func(t *testing.T) {
+			t.Parallel()
+			rs := compileExample(t, dir, "ex-"+dir+"-")
+
+			// One namespace per release namespace, at the lowest level
+			// any release in it asked for.
+			levels := map[string]string{}
+			for _, r := range rs {
+				ns, level := r.Spec.Release.Namespace, r.Spec.Release.PodSecurity
+				if levels[ns] != release.PodSecurityBaseline {
+					levels[ns] = level
+				}
+			}
+			for _, ns := range sortedKeys(levels) {
+				namespace(t, ns, levels[ns])
+			}
+
+			apply(t, compile.Stream(rs))
+			for _, r := range rs {
+				waitRollout(t, r)
+				checkPods(t, r)
+				checkServices(t, r)
+			}
+		})
+	}
+}
+
+// checkPods checks that each Deployment of r runs exactly its replicas,
+// Running and Ready on kwok nodes, with the version rollspec compiled.
+func checkPods(t *testing.T, r *compile.Release) {
+	t.Helper()
+	for _, d := range deploymentsOf(r) {
+		sel := labels.SelectorFromSet(d.Spec.Selector.MatchLabels).String()
+		ps := pods(t, d.Namespace, sel)
+		if got, want := len(ps), int(*d.Spec.Replicas); got != want {
+			t.Errorf("deployment %s/%s: %d pods, want %d", d.Namespace, d.Name, got, want)
+		}
+		want := d.Spec.Template.Labels["version"]
+		for _, p := range ps {
+			if p.Status.Phase != "Running" || !p.ready() || !strings.HasPrefix(p.Spec.NodeName, "kwok-node-") {
+				t.Errorf("pod %s: phase %s, ready %v, node %q; want Running and Ready on a kwok node",
+					p.Metadata.Name, p.Status.Phase, p.ready(), p.Spec.NodeName)
+			}
+			if p.version() != want {
+				t.Errorf("pod %s: version %q, want %q", p.Metadata.Name, p.version(), want)
+			}
+		}
+	}
+}
+
+// checkServices checks that every Service's ready endpoints are exactly the
+// pod IPs of the Deployments the compiler's plan says it selects.
+func checkServices(t *testing.T, r *compile.Release) {
+	t.Helper()
+	ns := r.Spec.Release.Namespace
+	plan := r.Result.Plan
+	for _, sp := range plan.Services {
+		var want []string
+		var names []string
+		for _, w := range plan.Workloads {
+			if sp.Role != "" && w.Role != sp.Role {
+				continue
+			}
+			names = append(names, w.Name)
+			for _, d := range deploymentsOf(r) {
+				if d.Name != w.Name {
+					continue
+				}
+				for _, p := range pods(t, ns, labels.SelectorFromSet(d.Spec.Selector.MatchLabels).String()) {
+					want = append(want, p.Status.PodIP)
+				}
+			}
+		}
+		slices.Sort(want)
+		if len(want) == 0 {
+			t.Errorf("service %s/%s: the plan gives it no pods", ns, sp.Name)
+			continue
+		}
+		eventually(t, timeoutEndpoints, func() string {
+			got := endpoints(t, ns, sp.Name)
+			if slices.Equal(got, want) {
+				return ""
+			}
+			return "service " + ns + "/" + sp.Name + ": ready endpoints " + strings.Join(got, ",") +
+				", want the pods of " + strings.Join(names, ", ") + ": " + strings.Join(want, ",")
+		})
+	}
+}
+
+// isIstio reports whether a release compiled to any Istio object.
+func isIstio(r *compile.Release) bool {
+	for _, o := range r.Result.Objects {
+		switch o.(type) {
+		case *istio.DestinationRule, *istio.VirtualService, *istio.Gateway:
+			return true
+		}
+	}
+	return false
+}
+
+// TestIstioAnalyze runs Istio's own analyzers offline over every example
+// that compiles to Istio objects — the whole output, so Deployments and
+// Services are in view — and requires that they report nothing at all.
+func TestIstioAnalyze(t *testing.T) {
+	needCluster(t)
+	istioctl := kube.Toolset().Istioctl
+	var analyzed int
+	for _, dir := range exampleDirs(t) {
+		rs := compileExample(t, dir, "")
+		if !slices.ContainsFunc(rs, isIstio) {
+			continue
+		}
+		analyzed++
+		t.Run(dir, func(t *testing.T) {
+			t.Parallel()
+			file := filepath.Join(t.TempDir(), dir+".yaml")
+			if err := os.WriteFile(file, compile.Stream(rs), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			cmd := exec.CommandContext(t.Context(), istioctl, "analyze", "--use-kube=false", "--all-namespaces", file)
+			cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
+			var out bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &out
+			err := cmd.Run()
+			text := strings.TrimSpace(out.String())
+			if err != nil || !strings.Contains(text, "No validation issues found") {
+				t.Errorf("istioctl analyze %s: %v\n%s", dir, err, text)
+			}
+		})
+	}
+	if analyzed == 0 {
+		t.Fatal("no example compiles to Istio objects")
+	}
+}
+
+// sortedKeys returns m's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

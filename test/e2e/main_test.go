@@ -1,0 +1,308 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/rollspec/rollspec/compile"
+	"github.com/rollspec/rollspec/load"
+	"github.com/rollspec/rollspec/test/e2e/cluster"
+)
+
+// kube is the cluster every test of the package shares; nil with -short.
+var kube *cluster.Cluster
+
+// loader validates specs; one for the package, as the CLI has one.
+var loader = &load.Loader{}
+
+var keep = flag.Bool("keep", false, "keep the cluster's directory (logs, etcd data) after the tests")
+
+func TestMain(m *testing.M) { os.Exit(run(m)) }
+
+func run(m *testing.M) int {
+	flag.Parse()
+	if testing.Short() {
+		return m.Run() // every test skips itself
+	}
+	// Ctrl-C and SIGTERM cancel ctx, which stops the cluster; Pdeathsig
+	// covers a test binary killed by -timeout.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	t0 := time.Now()
+	c, err := cluster.Start(ctx, cluster.Options{IstioCRDs: true, KeepDir: *keep, Progress: os.Stderr})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "e2e: starting the cluster: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(os.Stderr, "e2e: cluster up in %v\n", time.Since(t0).Round(time.Millisecond))
+	kube = c
+	code := m.Run()
+	if err := c.Stop(); err != nil {
+		fmt.Fprintf(os.Stderr, "e2e: stopping the cluster: %v\n", err)
+		if code == 0 {
+			code = 1
+		}
+	}
+	if *keep {
+		fmt.Fprintf(os.Stderr, "e2e: cluster files kept in %s\n", c.Dir())
+	}
+	return code
+}
+
+// needCluster skips t in -short mode.
+func needCluster(t *testing.T) {
+	t.Helper()
+	if testing.Short() || kube == nil {
+		t.Skip("needs the real control plane (not in -short mode)")
+	}
+}
+
+// kubectl runs kubectl against the cluster and fails t on a non-zero exit.
+// It returns stdout and stderr.
+func kubectl(t *testing.T, stdin []byte, args ...string) (stdout, stderr []byte) {
+	t.Helper()
+	out, errb, err := kube.Kubectl(t.Context(), stdin, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out, errb
+}
+
+// getJSON runs `kubectl get ARGS -o json` and decodes the result into out.
+func getJSON(t *testing.T, out any, args ...string) {
+	t.Helper()
+	stdout, _ := kubectl(t, nil, append([]string{"get", "-o", "json"}, args...)...)
+	if err := json.Unmarshal(stdout, out); err != nil {
+		t.Fatalf("kubectl get %s: %v", strings.Join(args, " "), err)
+	}
+}
+
+// namespace creates a namespace that enforces, warns about and audits the
+// Pod Security Standard level, and deletes it when t ends.
+func namespace(t *testing.T, name, level string) {
+	t.Helper()
+	ns := fmt.Sprintf(`apiVersion: v1
+kind: Namespace
+metadata:
+  name: %s
+  labels:
+    pod-security.kubernetes.io/enforce: %s
+    pod-security.kubernetes.io/enforce-version: latest
+    pod-security.kubernetes.io/warn: %[2]s
+    pod-security.kubernetes.io/warn-version: latest
+    pod-security.kubernetes.io/audit: %[2]s
+    pod-security.kubernetes.io/audit-version: latest
+`, name, level)
+	kubectl(t, []byte(ns), "apply", "-f", "-")
+	t.Cleanup(func() {
+		if t.Failed() && *keep {
+			return
+		}
+		// A fresh context: t.Context() is already cancelled in Cleanup.
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_, _, _ = kube.Kubectl(ctx, nil, "delete", "namespace", name, "--wait=false")
+	})
+}
+
+// apply applies a YAML stream with `kubectl apply` (client-side, as GitOps
+// tools and users do) plus args, after a server-side dry-run of the same,
+// and fails t on any error and on any warning: both runs must print
+// nothing on stderr.
+func apply(t *testing.T, stream []byte, args ...string) {
+	t.Helper()
+	for _, dry := range []bool{true, false} {
+		a := []string{"apply", "-f", "-"}
+		if dry {
+			a = append(a, "--dry-run=server")
+		}
+		a = append(a, args...)
+		_, stderr := kubectl(t, stream, a...)
+		if s := strings.TrimSpace(string(stderr)); s != "" {
+			t.Fatalf("kubectl %s printed warnings:\n%s", strings.Join(a, " "), s)
+		}
+	}
+}
+
+// compileSpec compiles one YAML spec, which must yield one release.
+func compileSpec(t *testing.T, src string) *compile.Release {
+	t.Helper()
+	rs, err := compile.Bytes(loader, "spec.yaml", []byte(src))
+	if err != nil {
+		t.Fatalf("compiling spec: %v\n%s", err, src)
+	}
+	if len(rs) != 1 {
+		t.Fatalf("got %d releases, want 1", len(rs))
+	}
+	return rs[0]
+}
+
+// deploymentsOf returns the Deployments a release compiled to.
+func deploymentsOf(r *compile.Release) []*appsv1.Deployment {
+	var ds []*appsv1.Deployment
+	for _, o := range r.Result.Objects {
+		if d, ok := o.(*appsv1.Deployment); ok {
+			ds = append(ds, d)
+		}
+	}
+	return ds
+}
+
+// servicesOf returns the Services a release compiled to.
+func servicesOf(r *compile.Release) []*corev1.Service {
+	var ss []*corev1.Service
+	for _, o := range r.Result.Objects {
+		if s, ok := o.(*corev1.Service); ok {
+			ss = append(ss, s)
+		}
+	}
+	return ss
+}
+
+// waitRollout waits until every Deployment of r has rolled out: all
+// replicas updated, available and no old pods.
+func waitRollout(t *testing.T, r *compile.Release) {
+	t.Helper()
+	for _, d := range deploymentsOf(r) {
+		kubectl(t, nil, "rollout", "status", "-n", d.Namespace, "deployment/"+d.Name, "--timeout=120s")
+	}
+}
+
+// pod is the part of a Pod the tests read.
+type pod struct {
+	Metadata struct {
+		Name              string            `json:"name"`
+		UID               string            `json:"uid"`
+		Labels            map[string]string `json:"labels"`
+		DeletionTimestamp *string           `json:"deletionTimestamp"`
+	} `json:"metadata"`
+	Spec struct {
+		NodeName   string `json:"nodeName"`
+		Containers []struct {
+			Image   string `json:"image"`
+			EnvFrom []struct {
+				ConfigMapRef *struct {
+					Name string `json:"name"`
+				} `json:"configMapRef"`
+			} `json:"envFrom"`
+		} `json:"containers"`
+		Volumes []struct {
+			ConfigMap *struct {
+				Name string `json:"name"`
+			} `json:"configMap"`
+		} `json:"volumes"`
+	} `json:"spec"`
+	Status struct {
+		Phase      string `json:"phase"`
+		PodIP      string `json:"podIP"`
+		Conditions []struct {
+			Type   string `json:"type"`
+			Status string `json:"status"`
+		} `json:"conditions"`
+	} `json:"status"`
+}
+
+// ready reports whether the pod's Ready condition is True.
+func (p *pod) ready() bool {
+	for _, c := range p.Status.Conditions {
+		if c.Type == "Ready" {
+			return c.Status == "True"
+		}
+	}
+	return false
+}
+
+// terminating reports whether the pod is being deleted.
+func (p *pod) terminating() bool { return p.Metadata.DeletionTimestamp != nil }
+
+// version is the pod's Istio version label, which rollspec sets.
+func (p *pod) version() string { return p.Metadata.Labels["version"] }
+
+// configMaps lists the ConfigMaps the pod references, sorted.
+func (p *pod) configMaps() []string {
+	var names []string
+	for _, v := range p.Spec.Volumes {
+		if v.ConfigMap != nil {
+			names = append(names, v.ConfigMap.Name)
+		}
+	}
+	for _, c := range p.Spec.Containers {
+		for _, e := range c.EnvFrom {
+			if e.ConfigMapRef != nil {
+				names = append(names, e.ConfigMapRef.Name)
+			}
+		}
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
+// pods lists the pods in ns matching the label selector.
+func pods(t *testing.T, ns, selector string) []pod {
+	t.Helper()
+	var list struct {
+		Items []pod `json:"items"`
+	}
+	getJSON(t, &list, "pods", "-n", ns, "-l", selector)
+	return list.Items
+}
+
+// endpoints returns the ready addresses of the Service's EndpointSlices,
+// sorted.
+func endpoints(t *testing.T, ns, svc string) []string {
+	t.Helper()
+	var list struct {
+		Items []struct {
+			Endpoints []struct {
+				Addresses  []string `json:"addresses"`
+				Conditions struct {
+					Ready *bool `json:"ready"`
+				} `json:"conditions"`
+			} `json:"endpoints"`
+		} `json:"items"`
+	}
+	getJSON(t, &list, "endpointslices", "-n", ns, "-l", "kubernetes.io/service-name="+svc)
+	var addrs []string
+	for _, s := range list.Items {
+		for _, ep := range s.Endpoints {
+			if ep.Conditions.Ready == nil || *ep.Conditions.Ready {
+				addrs = append(addrs, ep.Addresses...)
+			}
+		}
+	}
+	slices.Sort(addrs)
+	return addrs
+}
+
+// eventually polls cond every 200ms until it returns "" or timeout passes,
+// then fails t with cond's last complaint.
+func eventually(t *testing.T, timeout time.Duration, cond func() string) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		msg := cond()
+		if msg == "" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after %v: %s", timeout, msg)
+		}
+		select {
+		case <-t.Context().Done():
+			t.Fatalf("cancelled: %s", msg)
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
