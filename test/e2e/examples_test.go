@@ -175,9 +175,10 @@ func isIstio(r *compile.Release) bool {
 // TestIstioAnalyze runs Istio's own analyzers offline over every example
 // that compiles to Istio objects — the whole output, so Deployments and
 // Services are in view — and requires that they report nothing at all.
+// A control run over an output with a broken subset reference proves the
+// analyzers are awake.
 func TestIstioAnalyze(t *testing.T) {
 	needCluster(t)
-	istioctl := kube.Toolset().Istioctl
 	var analyzed int
 	for _, dir := range exampleDirs(t) {
 		rs := compileExample(t, dir, "")
@@ -187,24 +188,45 @@ func TestIstioAnalyze(t *testing.T) {
 		analyzed++
 		t.Run(dir, func(t *testing.T) {
 			t.Parallel()
-			file := filepath.Join(t.TempDir(), dir+".yaml")
-			if err := os.WriteFile(file, compile.Stream(rs), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			cmd := exec.CommandContext(t.Context(), istioctl, "analyze", "--use-kube=false", "--all-namespaces", file)
-			cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
-			var out bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &out, &out
-			err := cmd.Run()
-			text := strings.TrimSpace(out.String())
-			if err != nil || !strings.Contains(text, "No validation issues found") {
-				t.Errorf("istioctl analyze %s: %v\n%s", dir, err, text)
+			out, err := istioAnalyze(t, compile.Stream(rs))
+			if err != nil || !strings.Contains(out, "No validation issues found") {
+				t.Errorf("istioctl analyze %s: %v\n%s", dir, err, out)
 			}
 		})
 	}
 	if analyzed == 0 {
 		t.Fatal("no example compiles to Istio objects")
 	}
+
+	t.Run("control", func(t *testing.T) {
+		t.Parallel()
+		stream := compile.Stream(compileExample(t, "canary-gateway", ""))
+		broken := bytes.ReplaceAll(stream, []byte("subset: candidate\n"), []byte("subset: canary\n"))
+		if bytes.Equal(broken, stream) {
+			t.Fatal("canary-gateway routes to no candidate subset")
+		}
+		out, err := istioAnalyze(t, broken)
+		if err == nil || !strings.Contains(out, "IST0101") {
+			t.Errorf("istioctl analyze missed a route to an undefined subset: %v\n%s", err, out)
+		}
+	})
+}
+
+// istioAnalyze runs `istioctl analyze --use-kube=false` over a YAML
+// stream and returns its output; err is non-nil when it found errors.
+func istioAnalyze(t *testing.T, stream []byte) (string, error) {
+	t.Helper()
+	tmp := t.TempDir()
+	file := filepath.Join(tmp, "output.yaml")
+	if err := os.WriteFile(file, stream, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.CommandContext(t.Context(), kube.Toolset().Istioctl, "analyze", "--use-kube=false", "--all-namespaces", file)
+	cmd.Env = append(os.Environ(), "HOME="+tmp)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	return strings.TrimSpace(out.String()), err
 }
 
 // sortedKeys returns m's keys in order.

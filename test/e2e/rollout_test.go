@@ -3,6 +3,7 @@ package e2e
 import (
 	"fmt"
 	"maps"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -374,6 +375,28 @@ strategy: {ramped: {maxSurge: 1, maxUnavailable: 0}}
 	}
 }
 
+// pruneArgs are the flags the README gives for a pruning apply.
+var pruneArgs = []string{"--prune", "-l", "app.kubernetes.io/managed-by=rollspec",
+	"--prune-allowlist=core/v1/ConfigMap", "--prune-allowlist=core/v1/Service",
+	"--prune-allowlist=apps/v1/Deployment",
+	"--prune-allowlist=networking.istio.io/v1/DestinationRule",
+	"--prune-allowlist=networking.istio.io/v1/Gateway",
+	"--prune-allowlist=networking.istio.io/v1/VirtualService"}
+
+// TestReadmePrune keeps the README's pruning command the one TestPromotion
+// proves.
+func TestReadmePrune(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "kubectl apply -f deploy/ " + strings.Join(pruneArgs, " ")
+	got := strings.Join(strings.Fields(strings.ReplaceAll(string(readme), "\\\n", " ")), " ")
+	if !strings.Contains(got, want) {
+		t.Errorf("README does not show the pruning command the tests run:\n%s", want)
+	}
+}
+
 // TestPromotion promotes the candidate to stable: its Deployment keeps
 // its pods (same UIDs, same revision) and a pruning apply removes the old
 // version's Deployment and pods.
@@ -397,7 +420,7 @@ candidate: {version: "v2", tag: "v2"}
 strategy: {`+tc.during+"}\n")
 			after := compileSpec(t, specHead(ns, 4)+`stable: {version: "v2", tag: "v2"}
 strategy: {`+tc.after+"}\n")
-			prune := []string{"--prune", "-l", appSelector + ",app.kubernetes.io/managed-by=rollspec"}
+			prune := pruneArgs
 
 			apply(t, during.YAML, prune...)
 			waitRollout(t, during)
