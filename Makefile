@@ -7,9 +7,11 @@ build:
 	$(GO) build -o bin/rollspec ./cmd/rollspec
 
 # Build the e2e tools first, in the foreground, so their progress shows
-# (go test prints a package's output only when it finishes).
+# (go test prints a package's output only when it finishes). -count=1:
+# results are never taken from the test cache, so the control plane is
+# really exercised on every run.
 test: tools
-	$(GO) test -timeout 60m ./...
+	$(GO) test -count=1 -timeout 60m ./...
 
 short:
 	$(GO) test -short ./...
@@ -17,8 +19,10 @@ short:
 tools:
 	bash hack/tools/install.sh >/dev/null
 
+# A control plane for manual kubectl use; Ctrl-C stops it.
 cluster: tools
-	$(GO) run ./test/e2e/cmd/cluster --istio-crds
+	$(GO) build -o bin/cluster ./test/e2e/cmd/cluster
+	bin/cluster --istio-crds
 
 golden:
 	$(GO) test ./compile -run TestGolden -update
