@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -198,35 +197,22 @@ func TestKustomizeBinary(t *testing.T) {
 	}
 }
 
-// installKustomize installs the kustomize CLI from the Go module proxy
-// into a cache outside the repository, once.
+// installKustomize builds the kustomize CLI from the Go module proxy into
+// the tool cache outside the repository (hack/tools/install.sh, which
+// pins its version), once, and returns its path.
 func installKustomize(t *testing.T) string {
 	t.Helper()
-	const version = "v5.8.1"
-	cache := os.Getenv("ROLLSPEC_TOOLS_CACHE")
-	if cache == "" {
-		dir, err := os.UserCacheDir()
-		if err != nil {
-			t.Fatal(err)
-		}
-		cache = filepath.Join(dir, "rollspec", "tools")
+	cmd := exec.Command("bash", "../hack/tools/install.sh", "kustomize")
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("hack/tools/install.sh kustomize: %v", err)
 	}
-	bin := filepath.Join(cache, "kustomize-"+version)
-	exe := filepath.Join(bin, "kustomize")
-	if runtime.GOOS == "windows" {
-		exe += ".exe"
+	lines := strings.Fields(string(out))
+	if len(lines) == 0 {
+		t.Fatal("hack/tools/install.sh printed no bin directory")
 	}
-	if _, err := os.Stat(exe); err == nil {
-		return exe
-	}
-	fmt.Fprintf(os.Stderr, "installing kustomize %s into %s (once)…\n", version, bin)
-	cmd := exec.Command("go", "install", "sigs.k8s.io/kustomize/kustomize/v5@"+version)
-	cmd.Env = append(os.Environ(), "GOBIN="+bin, "GOFLAGS=-mod=mod")
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("install kustomize: %v", err)
-	}
-	return exe
+	return filepath.Join(lines[len(lines)-1], "kustomize")
 }
 
 func mustRead(t *testing.T, path string) string {

@@ -8,6 +8,10 @@
 #   kwok     sigs.k8s.io/kwok/cmd/kwok (go install), plus its Stage YAMLs
 #   istioctl istio.io/istio/istioctl/cmd/istioctl (go install)
 #   Istio CRDs from istio.io/api (kubernetes/customresourcedefinitions.gen.yaml)
+#   kustomize sigs.k8s.io/kustomize/kustomize/v5 (go install), for fn's tests
+#
+# Usage: install.sh [STEP...]  — every step by default, or only the named
+# ones (etcd, kwok, istio-crds, kubernetes, istioctl, kustomize).
 #
 # Everything goes to a cache directory outside the repository:
 #
@@ -31,6 +35,8 @@ KWOK_VERSION=v0.8.0
 # istio.io/istio has no semver tags; this is what @latest resolved to.
 ISTIO_VERSION=v0.0.0-20260827124520-eed52ebb66ad
 ISTIO_API_VERSION=v1.31.1
+# v5.8.3 needs Go 1.27.
+KUSTOMIZE_VERSION=v5.8.1
 # Bump when the build recipe below changes in a way that needs a rebuild.
 RECIPE=2
 
@@ -75,11 +81,22 @@ done_step() {
 	done
 }
 
-# step NAME WHAT FUNC FILE...: run FUNC unless done, timing it, then stamp.
+# wanted NAME: true when NAME was asked for on the command line, or nothing was.
+wanted() {
+	[[ ${#only[@]} -eq 0 ]] && return 0
+	local s
+	for s in "${only[@]}"; do
+		[[ $s == "$1" ]] && return 0
+	done
+	return 1
+}
+
+# step NAME WHAT FUNC FILE...: run FUNC unless done or not wanted, timing
+# it, then stamp.
 step() {
 	local name=$1 what=$2 fn=$3
 	shift 3
-	if done_step "$name" "$@"; then
+	if ! wanted "${name%%-v[0-9]*}" || done_step "$name" "$@"; then
 		return 0
 	fi
 	rm -f "$stamps/$name"
@@ -164,11 +181,24 @@ copy_istio_crds() {
 	chmod u+w "$dir/istio/customresourcedefinitions.gen.yaml"
 }
 
+build_kustomize() {
+	go_install "sigs.k8s.io/kustomize/kustomize/v5@${KUSTOMIZE_VERSION}" kustomize
+}
+
+steps=(etcd kwok istio-crds kubernetes istioctl kustomize)
+only=("$@")
+for s in "${only[@]}"; do
+	[[ " ${steps[*]} " == *" $s "* ]] || { log "install.sh: unknown step '$s' (steps: ${steps[*]})"; exit 2; }
+done
+
 step etcd "go.etcd.io/etcd/server/v3 ${ETCD_VERSION}" build_etcd "$bin/etcd"
 step kwok "sigs.k8s.io/kwok ${KWOK_VERSION}" build_kwok "$bin/kwok" "$dir/kwok-stages/node-initialize.yaml"
 step istio-crds "istio.io/api ${ISTIO_API_VERSION}" copy_istio_crds "$dir/istio/customresourcedefinitions.gen.yaml"
 step kubernetes "k8s.io/kubernetes ${K8S_VERSION}: ${k8s_cmds[*]}" build_kubernetes \
 	"$bin/kube-apiserver" "$bin/kube-controller-manager" "$bin/kube-scheduler" "$bin/kubectl"
 step istioctl "istio.io/istio ${ISTIO_VERSION}" build_istioctl "$bin/istioctl"
+# Not part of the cache key (that would rebuild Kubernetes): the stamp
+# carries the version instead.
+step "kustomize-${KUSTOMIZE_VERSION}" "sigs.k8s.io/kustomize/kustomize/v5 ${KUSTOMIZE_VERSION}" build_kustomize "$bin/kustomize"
 
 printf '%s\n' "$bin"

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	appsv1 "k8s.io/api/apps/v1"
 	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/rollspec/rollspec/compile"
@@ -237,4 +238,59 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// TestKustomizeOverlays builds each overlay of examples/kustomize with the
+// kustomize CLI — rollspec running as its exec generator — and applies the
+// result, which must be accepted without warnings into a restricted
+// namespace and roll out with the overlay's replicas and labels (the
+// production overlay patches replicas to 6).
+func TestKustomizeOverlays(t *testing.T) {
+	needCluster(t)
+	overlays := filepath.Join(examplesDir, "kustomize", "overlays")
+	entries, err := os.ReadDir(overlays)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		t.Run(e.Name(), func(t *testing.T) {
+			t.Parallel()
+			cmd := exec.CommandContext(t.Context(), kube.Toolset().Kustomize, "build",
+				"--enable-alpha-plugins", "--enable-exec", filepath.Join(overlays, e.Name()))
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			stream, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("kustomize build %s: %v\n%s", e.Name(), err, stderr.Bytes())
+			}
+			// Every overlay sets its namespace to its own name.
+			ns := e.Name()
+			namespace(t, ns, release.PodSecurityRestricted)
+			apply(t, stream)
+			kubectl(t, nil, "wait", "--for=condition=Available", "deployment", "--all", "-n", ns, "--timeout=120s")
+			var ds struct {
+				Items []appsv1.Deployment `json:"items"`
+			}
+			getJSON(t, &ds, "deployments", "-n", ns)
+			if len(ds.Items) == 0 {
+				t.Fatalf("overlay %s: no Deployment in namespace %s", e.Name(), ns)
+			}
+			for _, d := range ds.Items {
+				sel := labels.SelectorFromSet(d.Spec.Selector.MatchLabels).String()
+				ps := pods(t, ns, sel)
+				ready := 0
+				for _, p := range ps {
+					if p.ready() {
+						ready++
+					}
+				}
+				if want := int(*d.Spec.Replicas); ready != want || len(ps) != want {
+					t.Errorf("deployment %s/%s: %d pods, %d ready; want %d", ns, d.Name, len(ps), ready, want)
+				}
+				if got := d.Labels["env"]; got != e.Name() {
+					t.Errorf("deployment %s/%s: label env=%q, want the overlay's %q", ns, d.Name, got, e.Name())
+				}
+			}
+		})
+	}
 }

@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
@@ -48,6 +50,22 @@ func run(m *testing.M) int {
 	}
 	fmt.Fprintf(os.Stderr, "e2e: cluster up in %v\n", time.Since(t0).Round(time.Millisecond))
 	kube = c
+
+	// A rollspec binary on PATH, for kustomize's exec generator.
+	bin, err := os.MkdirTemp("", "rollspec-e2e-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		c.Stop()
+		return 1
+	}
+	defer os.RemoveAll(bin)
+	if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "rollspec"), "../../cmd/rollspec").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "e2e: building rollspec: %v\n%s", err, out)
+		c.Stop()
+		return 1
+	}
+	os.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+
 	code := m.Run()
 	if err := c.Stop(); err != nil {
 		fmt.Fprintf(os.Stderr, "e2e: stopping the cluster: %v\n", err)

@@ -28,6 +28,9 @@ type Toolset struct {
 	Kubectl               string
 	Kwok                  string
 	Istioctl              string
+	// Kustomize is the kustomize CLI, for the examples that run rollspec
+	// as a kustomize plugin.
+	Kustomize string
 
 	// KwokStagesDir holds kwok's Stage YAMLs (node and pod life cycles);
 	// KwokStages lists those files, each to be passed to kwok with --config.
@@ -89,11 +92,12 @@ func toolsetAt(binDir string) (Toolset, error) {
 		Kubectl:               filepath.Join(binDir, "kubectl"),
 		Kwok:                  filepath.Join(binDir, "kwok"),
 		Istioctl:              filepath.Join(binDir, "istioctl"),
+		Kustomize:             filepath.Join(binDir, "kustomize"),
 		KwokStagesDir:         filepath.Join(dir, "kwok-stages"),
 		IstioCRDs:             filepath.Join(dir, "istio", "customresourcedefinitions.gen.yaml"),
 	}
 	for _, f := range []string{ts.Etcd, ts.KubeAPIServer, ts.KubeControllerManager, ts.KubeScheduler,
-		ts.Kubectl, ts.Kwok, ts.Istioctl, ts.IstioCRDs} {
+		ts.Kubectl, ts.Kwok, ts.Istioctl, ts.Kustomize, ts.IstioCRDs} {
 		if _, err := os.Stat(f); err != nil {
 			return Toolset{}, err
 		}
