@@ -16,9 +16,9 @@ import (
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
 
 	"github.com/rollspec/rollspec/compile"
+	"github.com/rollspec/rollspec/gen"
 	"github.com/rollspec/rollspec/load"
 	"github.com/rollspec/rollspec/test/e2e/cluster"
 )
@@ -167,26 +167,21 @@ func compileSpec(t *testing.T, src string) *compile.Release {
 	return rs[0]
 }
 
-// deploymentsOf returns the Deployments a release compiled to.
-func deploymentsOf(r *compile.Release) []*appsv1.Deployment {
-	var ds []*appsv1.Deployment
+// objectsOf returns the objects of type T a release compiled to, in
+// output order.
+func objectsOf[T gen.Object](r *compile.Release) []T {
+	var ts []T
 	for _, o := range r.Result.Objects {
-		if d, ok := o.(*appsv1.Deployment); ok {
-			ds = append(ds, d)
+		if x, ok := o.(T); ok {
+			ts = append(ts, x)
 		}
 	}
-	return ds
+	return ts
 }
 
-// servicesOf returns the Services a release compiled to.
-func servicesOf(r *compile.Release) []*corev1.Service {
-	var ss []*corev1.Service
-	for _, o := range r.Result.Objects {
-		if s, ok := o.(*corev1.Service); ok {
-			ss = append(ss, s)
-		}
-	}
-	return ss
+// deploymentsOf returns the Deployments a release compiled to.
+func deploymentsOf(r *compile.Release) []*appsv1.Deployment {
+	return objectsOf[*appsv1.Deployment](r)
 }
 
 // waitRollout waits until every Deployment of r has rolled out: all

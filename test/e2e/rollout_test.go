@@ -296,16 +296,11 @@ strategy: {canary: {steps: [10, 50, 100], step: %d}}
 // configMapOf returns the name of the one ConfigMap a release compiled to.
 func configMapOf(t *testing.T, r *compile.Release) string {
 	t.Helper()
-	var names []string
-	for _, o := range r.Result.Objects {
-		if cm, ok := o.(*corev1.ConfigMap); ok {
-			names = append(names, cm.Name)
-		}
+	cms := objectsOf[*corev1.ConfigMap](r)
+	if len(cms) != 1 {
+		t.Fatalf("compiled %d ConfigMaps, want 1", len(cms))
 	}
-	if len(names) != 1 {
-		t.Fatalf("compiled %d ConfigMaps, want 1: %v", len(names), names)
-	}
-	return names[0]
+	return cms[0].Name
 }
 
 // TestConfigRollout changes only the config: the ConfigMap gets a new name,
