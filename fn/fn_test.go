@@ -18,6 +18,7 @@ import (
 
 	"github.com/rollspec/rollspec/compile"
 	"github.com/rollspec/rollspec/load"
+	"github.com/rollspec/rollspec/test/e2e/cluster"
 )
 
 // binDir holds a rollspec binary built for these tests; it is on PATH so
@@ -202,17 +203,11 @@ func TestKustomizeBinary(t *testing.T) {
 // pins its version), once, and returns its path.
 func installKustomize(t *testing.T) string {
 	t.Helper()
-	cmd := exec.Command("bash", "../hack/tools/install.sh", "kustomize")
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
+	bin, err := cluster.Install(t.Context(), os.Stderr, "kustomize")
 	if err != nil {
-		t.Fatalf("hack/tools/install.sh kustomize: %v", err)
+		t.Fatal(err)
 	}
-	lines := strings.Fields(string(out))
-	if len(lines) == 0 {
-		t.Fatal("hack/tools/install.sh printed no bin directory")
-	}
-	return filepath.Join(lines[len(lines)-1], "kustomize")
+	return filepath.Join(bin, "kustomize")
 }
 
 func mustRead(t *testing.T, path string) string {

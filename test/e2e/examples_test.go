@@ -20,22 +20,22 @@ import (
 // examplesDir is the repository's examples directory.
 const examplesDir = "../../examples"
 
-// integrations are example directories that show where rollspec runs
-// rather than specs of their own; their packages test them.
-var integrations = map[string]bool{"kustomize": true, "argocd": true, "pre-commit": true}
-
-// exampleDirs lists the spec examples.
+// exampleDirs lists the spec examples: those with a golden file, so the
+// golden test (compile/golden_test.go) decides once which example
+// directories are specs and which show integrations.
 func exampleDirs(t *testing.T) []string {
 	t.Helper()
-	entries, err := os.ReadDir(examplesDir)
+	files, err := filepath.Glob("../../golden/*.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var dirs []string
-	for _, e := range entries {
-		if e.IsDir() && !integrations[e.Name()] {
-			dirs = append(dirs, e.Name())
+	for _, f := range files {
+		dir := strings.TrimSuffix(filepath.Base(f), ".yaml")
+		if _, err := os.Stat(filepath.Join(examplesDir, dir)); err != nil {
+			t.Fatalf("golden file %s has no example: %v", f, err)
 		}
+		dirs = append(dirs, dir)
 	}
 	if len(dirs) == 0 {
 		t.Fatal("no examples")
@@ -128,22 +128,19 @@ func checkPods(t *testing.T, r *compile.Release) {
 func checkServices(t *testing.T, r *compile.Release) {
 	t.Helper()
 	ns := r.Spec.Release.Namespace
+	podIPs := map[string][]string{} // by Deployment name
+	for _, d := range deploymentsOf(r) {
+		for _, p := range pods(t, ns, labels.SelectorFromSet(d.Spec.Selector.MatchLabels).String()) {
+			podIPs[d.Name] = append(podIPs[d.Name], p.Status.PodIP)
+		}
+	}
 	plan := r.Result.Plan
 	for _, sp := range plan.Services {
-		var want []string
-		var names []string
+		var want, names []string
 		for _, w := range plan.Workloads {
-			if sp.Role != "" && w.Role != sp.Role {
-				continue
-			}
-			names = append(names, w.Name)
-			for _, d := range deploymentsOf(r) {
-				if d.Name != w.Name {
-					continue
-				}
-				for _, p := range pods(t, ns, labels.SelectorFromSet(d.Spec.Selector.MatchLabels).String()) {
-					want = append(want, p.Status.PodIP)
-				}
+			if sp.Role == "" || w.Role == sp.Role {
+				names = append(names, w.Name)
+				want = append(want, podIPs[w.Name]...)
 			}
 		}
 		slices.Sort(want)

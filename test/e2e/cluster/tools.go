@@ -53,29 +53,41 @@ func Tools(ctx context.Context) (Toolset, error) {
 }
 
 func tools(ctx context.Context, progress io.Writer) (Toolset, error) {
-	root, err := RepoRoot()
+	binDir, err := Install(ctx, progress)
 	if err != nil {
 		return Toolset{}, err
 	}
+	ts, err := toolsetAt(binDir)
+	if err != nil {
+		return Toolset{}, fmt.Errorf("hack/tools/install.sh: %w", err)
+	}
+	return ts, nil
+}
+
+// Install runs hack/tools/install.sh for the named steps (every step when
+// none are named; see the script for their names), with its progress going
+// to progress, and returns the bin directory holding the binaries. Callers
+// that need one tool, such as the kustomize CLI, use it instead of Tools.
+func Install(ctx context.Context, progress io.Writer, steps ...string) (string, error) {
+	root, err := RepoRoot()
+	if err != nil {
+		return "", err
+	}
 	script := filepath.Join(root, "hack", "tools", "install.sh")
 	var stdout bytes.Buffer
-	cmd := exec.CommandContext(ctx, "bash", script)
+	cmd := exec.CommandContext(ctx, "bash", append([]string{script}, steps...)...)
 	cmd.Dir = root
 	cmd.Stdout = &stdout
 	cmd.Stderr = progress
 	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local")
 	if err := cmd.Run(); err != nil {
-		return Toolset{}, fmt.Errorf("%s: %w", script, err)
+		return "", fmt.Errorf("%s: %w", script, err)
 	}
 	lines := strings.Fields(strings.TrimSpace(stdout.String()))
 	if len(lines) == 0 {
-		return Toolset{}, fmt.Errorf("%s printed no bin directory", script)
+		return "", fmt.Errorf("%s printed no bin directory", script)
 	}
-	ts, err := toolsetAt(lines[len(lines)-1])
-	if err != nil {
-		return Toolset{}, fmt.Errorf("%s: %w", script, err)
-	}
-	return ts, nil
+	return lines[len(lines)-1], nil
 }
 
 // toolsetAt describes the tool cache whose bin directory is binDir and checks
