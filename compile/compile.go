@@ -96,7 +96,11 @@ func one(s *load.Spec) (*Release, error) {
 
 // Stream joins the releases' YAML into one stream with a single header.
 func Stream(rs []*Release) []byte {
-	var b []byte
+	n := len(gen.Header)
+	for _, r := range rs {
+		n += len(r.YAML) + len("---\n")
+	}
+	b := make([]byte, 0, n)
 	b = append(b, gen.Header...)
 	for i, r := range rs {
 		body := r.YAML[len(gen.Header):]

@@ -1,6 +1,9 @@
 package gen
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -11,8 +14,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/utils/ptr"
-	"sigs.k8s.io/kustomize/api/hasher"
-	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/rollspec/rollspec/istio"
 	"github.com/rollspec/rollspec/release"
@@ -99,7 +100,7 @@ func (a *assembler) configMaps() error {
 			Data:       data,
 			Immutable:  ptr.To(true),
 		}
-		h, err := configHash(cm)
+		h, err := configHash(cm.Data)
 		if err != nil {
 			return fmt.Errorf("config: hash: %w", err)
 		}
@@ -113,26 +114,42 @@ func (a *assembler) configMaps() error {
 	return nil
 }
 
-// configHash is kustomize's content hash of a ConfigMap, the suffix
-// kustomize's configMapGenerator would give it.
-func configHash(cm *corev1.ConfigMap) (string, error) {
-	node, err := kyaml.FromMap(map[string]any{
-		"apiVersion": cm.APIVersion, "kind": cm.Kind,
-		"metadata": map[string]any{"name": cm.Name},
-		"data":     toAny(cm.Data),
-	})
+// configHash is the suffix kustomize's configMapGenerator gives a
+// ConfigMap with this data: the SHA-256 of the JSON object {"data",
+// "kind", "name"} (keys sorted, as encoding/json writes them), its first
+// ten hex digits with 0, 1, 3, a and e replaced so that the result never
+// spells a word. kustomize looks the name up as the single key
+// "metadata/name", which never exists, so its "name" is always empty;
+// rollspec does the same so the suffixes agree.
+// TestConfigHashMatchesKustomize checks it against kustomize's own hasher,
+// which rollspec does not link: it builds a YAML node tree per ConfigMap
+// and cost more than all of a release's other objects together.
+func configHash(data map[string]string) (string, error) {
+	j, err := json.Marshal(struct {
+		Data map[string]string `json:"data"`
+		Kind string            `json:"kind"`
+		Name string            `json:"name"`
+	}{Data: data, Kind: "ConfigMap"})
 	if err != nil {
 		return "", err
 	}
-	return (&hasher.Hasher{}).Hash(node)
-}
-
-func toAny(m map[string]string) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = v
+	sum := sha256.Sum256(j)
+	h := []byte(hex.EncodeToString(sum[:5]))
+	for i, c := range h {
+		switch c {
+		case '0':
+			h[i] = 'g'
+		case '1':
+			h[i] = 'h'
+		case '3':
+			h[i] = 'k'
+		case 'a':
+			h[i] = 'm'
+		case 'e':
+			h[i] = 't'
+		}
 	}
-	return out
+	return string(h), nil
 }
 
 func (a *assembler) deployment(w Workload) *appsv1.Deployment {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -125,10 +124,25 @@ func writeScalar(b *bytes.Buffer, v any) {
 	}
 }
 
-// plain matches strings that YAML reads back as the same string when
-// written without quotes: they start with a letter or '/', contain no
-// spaces or characters with meaning in YAML, and do not end in ':'.
-var plain = regexp.MustCompile(`^[A-Za-z/][A-Za-z0-9_./@:-]*$`)
+// plain reports whether YAML reads s back as the same string when written
+// without quotes: it starts with a letter or '/', holds only letters,
+// digits and "_./@:-", and does not end in ':'. (A loop, not a regular
+// expression: this runs for every key and value rollspec writes.)
+func plain(s string) bool {
+	if s == "" || s[len(s)-1] == ':' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', c == '/':
+		case i > 0 && ('0' <= c && c <= '9' || strings.IndexByte("_.@:-", c) >= 0):
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // reserved are plain words YAML 1.1 or 1.2 reads as booleans or null.
 var reserved = map[string]bool{
@@ -139,7 +153,7 @@ var reserved = map[string]bool{
 }
 
 func writeString(b *bytes.Buffer, s string) {
-	if plain.MatchString(s) && !reserved[s] && !strings.HasSuffix(s, ":") {
+	if plain(s) && !reserved[s] {
 		b.WriteString(s)
 		return
 	}
