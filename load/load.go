@@ -522,7 +522,7 @@ func (w *worker) validate(data cue.Value, prefix cue.Path, filename string) ([]*
 	spec := &Spec{File: root.Filename(), root: root, pos: positions(data)}
 	if len(errs) == 0 {
 		r := new(release.Release)
-		if err := u.Decode(r); err != nil {
+		if err := decode(u, r); err != nil {
 			errs = append(errs, &Error{Pos: root, Text: fmt.Sprintf("decode: %v", err)})
 		} else {
 			spec.Release = r
