@@ -2,10 +2,9 @@ package gen
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"regexp"
-
-	"k8s.io/apimachinery/pkg/runtime"
 )
 
 // Header is the first line of every stream and file rollspec writes.
@@ -30,19 +29,23 @@ func Render(objs []Object) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Marshal encodes one object (a pointer to a Kubernetes or Istio type) as
-// YAML without empty fields. apimachinery's unstructured converter reads
-// the object's json tags and marshalers directly, a third of the cost of
-// a JSON round trip, and gives the same data.
+// Marshal encodes one object as YAML without empty fields. (A JSON round
+// trip: apimachinery's unstructured converter is a little faster per
+// object but builds its per-type field cache so slowly that a one-release
+// `rollspec build` took 8 ms longer with it.)
 func Marshal(o any) ([]byte, error) {
-	m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(o)
+	j, err := json.Marshal(o)
 	if err != nil {
+		return nil, fmt.Errorf("encode: %w", err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(j, &m); err != nil {
 		return nil, fmt.Errorf("encode: %w", err)
 	}
 	delete(m, "status")
 	prune(m)
 	var b bytes.Buffer
-	b.Grow(1024)
+	b.Grow(len(j))
 	encodeYAML(&b, m)
 	return b.Bytes(), nil
 }

@@ -110,8 +110,6 @@ func writeScalar(b *bytes.Buffer, v any) {
 		b.WriteString("null")
 	case bool:
 		b.WriteString(strconv.FormatBool(x))
-	case int64:
-		b.WriteString(strconv.FormatInt(x, 10))
 	case float64:
 		if x == math.Trunc(x) && math.Abs(x) < 1e15 {
 			b.WriteString(strconv.FormatInt(int64(x), 10))

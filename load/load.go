@@ -10,10 +10,12 @@ import (
 	"regexp"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
 	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/errors"
 	cueload "cuelang.org/go/cue/load"
 	"cuelang.org/go/cue/parser"
@@ -554,13 +556,65 @@ func prefixed(errs List, prefix cue.Path) List {
 	return errs
 }
 
-// positions indexes where every field of data was written.
+// positions indexes where every field of data was written: from the
+// syntax of a YAML or JSON release, which is cheap, otherwise by walking
+// the value (CUE releases may be built from several files and references).
 func positions(data cue.Value) map[string]token.Pos {
+	switch src := data.Source().(type) {
+	case *ast.File:
+		if src.Filename != "" && filepath.Ext(src.Filename) != ".cue" {
+			m := map[string]token.Pos{}
+			syntaxPositions(m, "", &ast.StructLit{Elts: src.Decls})
+			return m
+		}
+	case *ast.StructLit:
+		if f := src.Pos().Filename(); f != "" && filepath.Ext(f) != ".cue" {
+			m := map[string]token.Pos{}
+			syntaxPositions(m, "", src)
+			return m
+		}
+	}
+	return walkPositions(data)
+}
+
+// syntaxPositions records the position of every field and list element
+// under e, keyed by its path below prefix as cue.Path writes it.
+func syntaxPositions(m map[string]token.Pos, prefix string, e ast.Expr) {
+	switch x := e.(type) {
+	case *ast.StructLit:
+		for _, d := range x.Elts {
+			f, ok := d.(*ast.Field)
+			if !ok {
+				continue
+			}
+			name, _, err := ast.LabelName(f.Label)
+			if err != nil {
+				continue
+			}
+			k := cue.Str(name).String()
+			if prefix != "" {
+				k = prefix + "." + k
+			}
+			m[k] = f.Pos()
+			syntaxPositions(m, k, f.Value)
+		}
+	case *ast.ListLit:
+		for i, el := range x.Elts {
+			k := prefix + "[" + strconv.Itoa(i) + "]"
+			m[k] = el.Pos()
+			syntaxPositions(m, k, el)
+		}
+	}
+}
+
+// walkPositions indexes where every field of data was written by walking
+// the value.
+func walkPositions(data cue.Value) map[string]token.Pos {
 	m := map[string]token.Pos{}
 	data.Walk(nil, func(v cue.Value) {
 		if p := v.Pos(); p.IsValid() {
-			if k := v.Path().String(); k != "" {
-				m[trimRoot(k, data)] = p
+			if k := trimRoot(v.Path().String(), data); k != "" {
+				m[k] = p
 			}
 		}
 	})

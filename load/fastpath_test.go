@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
+	cuejson "cuelang.org/go/encoding/json"
 	cueyaml "cuelang.org/go/encoding/yaml"
 
 	"github.com/rollspec/rollspec/release"
@@ -124,6 +126,73 @@ func TestDecodeMatchesCUE(t *testing.T) {
 			}
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("decode differs from Value.Decode:\ngot  %+v\nwant %+v", got, want)
+			}
+		})
+	}
+}
+
+// TestSyntaxPositions: positions read from the syntax of YAML and JSON
+// releases are the ones a walk of the value finds, for every example,
+// every field, YAML streams and JSON lists.
+func TestSyntaxPositions(t *testing.T) {
+	s, err := schema.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srcs := map[string][]byte{
+		"stream.yaml": []byte(everyField[1] + "---\n" + everyField[2]),
+		"list.yaml":   []byte("- {name: a, ports: [{name: http, containerPort: 1}]}\n- {name: b, labels: {\"x.io/y\": z}}\n"),
+		"one.json":    []byte(`{"name": "a", "ports": [{"name": "http", "containerPort": 8080}], "labels": {"a.b/c": "d"}}`),
+		"list.json":   []byte(`[{"name": "a", "image": "x", "replicas": 2}, {"name": "b", "strategy": {"canary": {"steps": [10, 100]}}}]`),
+	}
+	for i, e := range everyField {
+		srcs[filepath.Join("inline", string(rune('a'+i))+".yaml")] = []byte(e)
+	}
+	files, _ := filepath.Glob("../examples/*/release.yaml")
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs[f] = b
+	}
+	for name, src := range srcs {
+		t.Run(name, func(t *testing.T) {
+			var v cue.Value
+			if filepath.Ext(name) == ".json" {
+				e, err := cuejson.Extract(name, src)
+				if err != nil {
+					t.Fatal(err)
+				}
+				v = s.Context.BuildExpr(e)
+			} else {
+				f, err := cueyaml.Extract(name, src)
+				if err != nil {
+					t.Fatal(err)
+				}
+				v = s.Context.BuildFile(f)
+			}
+			releases := []cue.Value{v}
+			if v.Kind() == cue.ListKind {
+				releases = nil
+				it, _ := v.List()
+				for it.Next() {
+					releases = append(releases, it.Value())
+				}
+			}
+			for i, r := range releases {
+				switch r.Source().(type) {
+				case *ast.File, *ast.StructLit:
+				default:
+					t.Fatalf("release %d: source %T, want syntax to read positions from", i, r.Source())
+				}
+				got, want := positions(r), walkPositions(r)
+				if len(want) < 3 {
+					t.Fatalf("release %d: walk found %d positions, want a spec's fields", i, len(want))
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("release %d: syntax positions differ from the value's:\ngot  %v\nwant %v", i, got, want)
+				}
 			}
 		})
 	}
