@@ -85,14 +85,14 @@ candidate: {version: v2, tag: "2"}
 strategy: {canary: {steps: [10, 50, 100], step: 2}}
 `}
 
-// TestDecodeMatchesCUE: decode gives the same release as cue.Value.Decode
-// for every example spec and for specs setting every field.
-func TestDecodeMatchesCUE(t *testing.T) {
-	s, err := schema.Compile()
-	if err != nil {
-		t.Fatal(err)
-	}
+// specSources returns extra, everyField's specs and every example's
+// release.yaml, by file name.
+func specSources(t *testing.T, extra map[string][]byte) map[string][]byte {
+	t.Helper()
 	srcs := map[string][]byte{}
+	for name, src := range extra {
+		srcs[name] = src
+	}
 	for i, e := range everyField {
 		srcs[filepath.Join("inline", string(rune('a'+i))+".yaml")] = []byte(e)
 	}
@@ -107,7 +107,17 @@ func TestDecodeMatchesCUE(t *testing.T) {
 		}
 		srcs[f] = b
 	}
-	for name, src := range srcs {
+	return srcs
+}
+
+// TestDecodeMatchesCUE: decode gives the same release as cue.Value.Decode
+// for every example spec and for specs setting every field.
+func TestDecodeMatchesCUE(t *testing.T) {
+	s, err := schema.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, src := range specSources(t, nil) {
 		t.Run(name, func(t *testing.T) {
 			f, err := cueyaml.Extract(name, src)
 			if err != nil {
@@ -139,23 +149,12 @@ func TestSyntaxPositions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srcs := map[string][]byte{
+	srcs := specSources(t, map[string][]byte{
 		"stream.yaml": []byte(everyField[1] + "---\n" + everyField[2]),
 		"list.yaml":   []byte("- {name: a, ports: [{name: http, containerPort: 1}]}\n- {name: b, labels: {\"x.io/y\": z}}\n"),
 		"one.json":    []byte(`{"name": "a", "ports": [{"name": "http", "containerPort": 8080}], "labels": {"a.b/c": "d"}}`),
 		"list.json":   []byte(`[{"name": "a", "image": "x", "replicas": 2}, {"name": "b", "strategy": {"canary": {"steps": [10, 100]}}}]`),
-	}
-	for i, e := range everyField {
-		srcs[filepath.Join("inline", string(rune('a'+i))+".yaml")] = []byte(e)
-	}
-	files, _ := filepath.Glob("../examples/*/release.yaml")
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		srcs[f] = b
-	}
+	})
 	for name, src := range srcs {
 		t.Run(name, func(t *testing.T) {
 			var v cue.Value
