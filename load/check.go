@@ -20,15 +20,19 @@ var httpPortPrefixes = []string{"http", "http2", "grpc", "grpc-web"}
 
 // checker applies the rules that span fields to a decoded release.
 type checker struct {
-	s    *Spec
-	r    *release.Release
-	errs List
+	s     *Spec
+	r     *release.Release
+	sound map[string]bool // top-level fields that may be checked; nil: all
+	errs  List
 }
 
 // check returns the problems of spec's release that the schema alone
-// cannot express, and records warnings on spec.
-func check(spec *Spec) List {
-	c := &checker{s: spec, r: spec.Release}
+// cannot express, and records warnings on spec. sound names the
+// top-level fields the schema accepted when it rejected others (nil when
+// it accepted the whole release); a rule runs only when every field it
+// reads is sound, so it never reports a consequence of another problem.
+func check(spec *Spec, sound map[string]bool) List {
+	c := &checker{s: spec, r: spec.Release, sound: sound}
 	c.defaults()
 	c.strategy()
 	c.versions()
@@ -40,12 +44,28 @@ func check(spec *Spec) List {
 	return c.errs
 }
 
+// ok reports whether every named top-level field may be checked.
+func (c *checker) ok(fields ...string) bool {
+	if c.sound == nil {
+		return true
+	}
+	for _, f := range fields {
+		if !c.sound[f] {
+			return false
+		}
+	}
+	return true
+}
+
 func (c *checker) fail(field, format string, args ...any) {
 	c.errs = append(c.errs, &Error{Pos: c.s.Pos(field), Field: field, Text: fmt.Sprintf(format, args...)})
 }
 
 // defaults fills values the schema leaves to Go.
 func (c *checker) defaults() {
+	if !c.ok("ports") {
+		return
+	}
 	for i := range c.r.Ports {
 		if c.r.Ports[i].ServicePort == 0 {
 			c.r.Ports[i].ServicePort = c.r.Ports[i].ContainerPort
@@ -54,35 +74,67 @@ func (c *checker) defaults() {
 }
 
 func (c *checker) strategy() {
-	r := c.r
-	set := r.Strategy.Set()
+	if !c.ok("strategy") {
+		return
+	}
+	set := c.r.Strategy.Set()
 	switch len(set) {
 	case 1:
+		c.kindRules(set[0])
 	case 0:
 		c.fail("strategy", "choose exactly one strategy (allowed: %s)", strings.Join(release.Kinds, ", "))
-		return
 	default:
 		c.fail("strategy", "choose exactly one strategy, found %s (allowed: %s)", strings.Join(set, " and "), strings.Join(release.Kinds, ", "))
-		return
+		// Which one is meant is unknown, so only the rules within each
+		// strategy's own settings apply.
+		for _, kind := range set {
+			c.settingRules(kind)
+		}
 	}
-	kind := set[0]
-	if !release.TwoVersion(kind) && r.Candidate != nil {
+}
+
+// kindRules checks the one strategy kind against the rest of the release.
+func (c *checker) kindRules(kind string) {
+	r, s := c.r, c.r.Strategy
+	c.settingRules(kind)
+	if !release.TwoVersion(kind) && c.ok("candidate") && r.Candidate != nil {
 		c.fail("candidate", "%s replaces the running version in place: put the new version in stable (candidate is for blueGreen, canary, abTest and shadow)", kind)
 	}
-	s := r.Strategy
+	switch kind {
+	case release.KindRamped:
+		if c.ok("readinessProbe") && r.ReadinessProbe == nil {
+			c.s.Warn("strategy.ramped", "no readinessProbe: Kubernetes will count a broken version as ready and roll it out everywhere")
+		}
+	case release.KindBlueGreen:
+		if c.ok("candidate") && s.BlueGreen.Active == release.RoleCandidate && r.Candidate == nil {
+			c.fail("strategy.blueGreen.active", "is \"candidate\" but no candidate is set (allowed: \"stable\" without a candidate)")
+		}
+	case release.KindCanary:
+		if c.ok("traffic", "candidate", "stable", "replicas") && r.Traffic == release.TrafficNative && r.Candidate != nil {
+			if r.Replicas < 2 {
+				c.fail("replicas", "a native canary splits traffic by pod count and needs at least 2 replicas, has %d (or use traffic: \"istio\")", r.Replicas)
+			}
+			for _, m := range r.Versions() {
+				if m.Version.Replicas != nil {
+					c.fail(m.Role+".replicas", "a native canary computes each version's replicas from the step's weight (allowed: set replicas on the release, or use traffic: \"istio\")")
+				}
+			}
+		}
+	case release.KindABTest, release.KindShadow:
+		c.requireIstio(kind)
+	}
+}
+
+// settingRules checks a strategy's own settings, which no other field
+// affects.
+func (c *checker) settingRules(kind string) {
+	s := c.r.Strategy
 	switch kind {
 	case release.KindRamped:
 		surge := c.rampValue("strategy.ramped.maxSurge", s.Ramped.MaxSurge)
 		unavail := c.rampValue("strategy.ramped.maxUnavailable", s.Ramped.MaxUnavailable)
 		if surge == 0 && unavail == 0 {
 			c.fail("strategy.ramped", "maxSurge and maxUnavailable are both zero, so no pod could ever be replaced (allowed: at least one above zero; maxSurge: 1, maxUnavailable: 0 never drops capacity)")
-		}
-		if r.ReadinessProbe == nil {
-			c.s.Warn("strategy.ramped", "no readinessProbe: Kubernetes will count a broken version as ready and roll it out everywhere")
-		}
-	case release.KindBlueGreen:
-		if s.BlueGreen.Active == release.RoleCandidate && r.Candidate == nil {
-			c.fail("strategy.blueGreen.active", "is \"candidate\" but no candidate is set (allowed: \"stable\" without a candidate)")
 		}
 	case release.KindCanary:
 		cn := s.Canary
@@ -97,23 +149,10 @@ func (c *checker) strategy() {
 		if cn.Step > len(cn.Steps) {
 			c.fail("strategy.canary.step", "step %d is past the last step (allowed: 1 to %d)", cn.Step, len(cn.Steps))
 		}
-		if r.Traffic == release.TrafficNative && r.Candidate != nil {
-			if r.Replicas < 2 {
-				c.fail("replicas", "a native canary splits traffic by pod count and needs at least 2 replicas, has %d (or use traffic: \"istio\")", r.Replicas)
-			}
-			for _, m := range r.Versions() {
-				if m.Version.Replicas != nil {
-					c.fail(m.Role+".replicas", "a native canary computes each version's replicas from the step's weight (allowed: set replicas on the release, or use traffic: \"istio\")")
-				}
-			}
-		}
 	case release.KindABTest:
-		c.requireIstio(kind)
 		for i, m := range s.ABTest.Match {
 			c.match(fmt.Sprintf("strategy.abTest.match[%d]", i), m)
 		}
-	case release.KindShadow:
-		c.requireIstio(kind)
 	}
 }
 
@@ -138,7 +177,7 @@ func (c *checker) rampValue(field string, v intstr.IntOrString) int {
 }
 
 func (c *checker) requireIstio(kind string) {
-	if c.r.Traffic != release.TrafficIstio {
+	if c.ok("traffic") && c.r.Traffic != release.TrafficIstio {
 		c.fail("traffic", "%s routes single requests, which needs a mesh (allowed: traffic: \"istio\")", kind)
 	}
 }
@@ -182,6 +221,9 @@ func quoteKey(k string) string {
 }
 
 func (c *checker) versions() {
+	if !c.ok("name", "image", "stable", "candidate", "strategy") {
+		return
+	}
 	r := c.r
 	for _, m := range r.Versions() {
 		v := m.Version
@@ -210,6 +252,9 @@ func (c *checker) versions() {
 }
 
 func (c *checker) ports() {
+	if !c.ok("ports", "service") {
+		return
+	}
 	r := c.r
 	names := map[string]bool{}
 	cports := map[int32]bool{}
@@ -244,6 +289,9 @@ func HTTPPort(name string) bool {
 }
 
 func (c *checker) probe() {
+	if !c.ok("readinessProbe", "ports") {
+		return
+	}
 	p := c.r.ReadinessProbe
 	if p == nil {
 		return
@@ -283,6 +331,9 @@ func (c *checker) portRef(field string, ref *intstr.IntOrString) {
 }
 
 func (c *checker) resources() {
+	if !c.ok("resources") {
+		return
+	}
 	res := c.r.Resources
 	if res == nil {
 		return
@@ -307,6 +358,9 @@ func (c *checker) resources() {
 }
 
 func (c *checker) labels() {
+	if !c.ok("labels") {
+		return
+	}
 	for _, k := range reservedLabels {
 		if _, ok := c.r.Labels[k]; ok {
 			c.fail("labels."+quoteKey(k), "%q is set by rollspec (allowed: any other label key)", k)
@@ -315,6 +369,9 @@ func (c *checker) labels() {
 }
 
 func (c *checker) traffic() {
+	if !c.ok("host", "traffic", "strategy", "ports") {
+		return
+	}
 	r := c.r
 	if r.Host != "" && r.Traffic != release.TrafficIstio {
 		c.fail("host", "an external host is compiled to an Istio Gateway (allowed: with traffic: \"istio\")")

@@ -8,6 +8,8 @@ import (
 	"sync"
 
 	"cuelang.org/go/cue"
+
+	"github.com/rollspec/rollspec/release"
 )
 
 // decode fills the value x points to from the validated, concrete v, as
@@ -22,6 +24,37 @@ import (
 // checks both give the same release for every example and every field.
 func decode(v cue.Value, x any) error {
 	return decodeValue(v, reflect.ValueOf(x).Elem())
+}
+
+// decodeSound decodes the top-level fields of the release u that have no
+// problem in errs into r, and returns the names of the fields it could
+// trust: those decoded and those left out of the spec. It returns nil when
+// a problem concerns the release as a whole.
+func decodeSound(u cue.Value, r *release.Release, errs List) map[string]bool {
+	bad := map[string]bool{}
+	for _, e := range errs {
+		top, _, _ := strings.Cut(e.Field, ".")
+		top, _, _ = strings.Cut(top, "[")
+		if top == "" {
+			return nil
+		}
+		bad[top] = true
+	}
+	sound := map[string]bool{}
+	rv := reflect.ValueOf(r).Elem()
+	for _, f := range fieldsOf(rv.Type()) {
+		if bad[f.name] {
+			continue
+		}
+		c := u.LookupPath(cue.MakePath(cue.Str(f.name)))
+		if c.Exists() {
+			if c.Validate(cue.Concrete(true), cue.Final()) != nil || decodeValue(c, rv.Field(f.index)) != nil {
+				continue
+			}
+		}
+		sound[f.name] = true
+	}
+	return sound
 }
 
 var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()

@@ -522,14 +522,19 @@ func (w *worker) validate(data cue.Value, prefix cue.Path, filename string) ([]*
 	v := &validator{schema: w.s.Release, data: data, root: root}
 	u, errs := v.unify()
 	spec := &Spec{File: root.Filename(), root: root, pos: positions(data)}
+	r := new(release.Release)
 	if len(errs) == 0 {
-		r := new(release.Release)
 		if err := decode(u, r); err != nil {
 			errs = append(errs, &Error{Pos: root, Text: fmt.Sprintf("decode: %v", err)})
 		} else {
 			spec.Release = r
-			errs = append(errs, check(spec)...)
+			errs = append(errs, check(spec, nil)...)
 		}
+	} else if sound := decodeSound(u, r, errs); sound != nil {
+		// Report what the cross-field rules find in the parts the schema
+		// accepted too, so that one run shows every problem.
+		spec.Release = r
+		errs = append(errs, check(spec, sound)...)
 	}
 	if len(errs) > 0 {
 		return nil, prefixed(errs, prefix)

@@ -125,6 +125,17 @@ func TestValidation(t *testing.T) {
 			`spec.yaml:1:1: name: invalid value "Web" (allowed: a DNS-1123 label of at most 30 characters: lowercase letters, digits and '-', starting with a letter)`,
 			`spec.yaml:2:1: replicas: invalid value "x" (allowed: an integer from 0 to 10000)`,
 			`spec.yaml:3:1: bogus: unknown field (allowed: name, namespace, labels, annotations, image, ports, replicas, env, resources, readinessProbe, minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit, config, configPath, changeCause, podSecurity, runAsUser, imagePullPolicy, stable, candidate, service, host, gatewaySelector, traffic, strategy)`}},
+		{name: "each of two strategies checked", spec: with("strategy", "strategy: {ramped: {maxSurge: 0, maxUnavailable: 0}, canary: {steps: [50, 20, 90], step: 5}}"), want: []string{
+			`spec.yaml:7:1: strategy: choose exactly one strategy, found ramped and canary (allowed: recreate, ramped, blueGreen, canary, abTest, shadow)`,
+			`spec.yaml:7:12: strategy.ramped: maxSurge and maxUnavailable are both zero, so no pod could ever be replaced (allowed: at least one above zero; maxSurge: 1, maxUnavailable: 0 never drops capacity)`,
+			`spec.yaml:7:75: strategy.canary.steps[1]: weight 20 does not increase on the previous step's 50 (allowed: increasing weights ending at 100)`,
+			`spec.yaml:7:79: strategy.canary.steps[2]: the last step is 90 (allowed: the last step sends 100% of traffic to the candidate)`,
+			`spec.yaml:7:84: strategy.canary.step: step 5 is past the last step (allowed: 1 to 3)`}},
+		{name: "schema and cross-field errors together", spec: withIn(with("strategy", "strategy: {canary: {steps: [50, 20, 100]}}"), "stable", "stable: {version: \"v1\", tag: \"1.0 bad\"}"), want: []string{
+			`spec.yaml:5:25: stable.tag: invalid value "1.0 bad" (allowed: an image tag: at most 128 letters, digits, '_', '.' or '-', quoted if it looks like a number)`,
+			`spec.yaml:7:33: strategy.canary.steps[1]: weight 20 does not increase on the previous step's 50 (allowed: increasing weights ending at 100)`}},
+		{name: "no consequence of a schema error", spec: withIn(with("strategy", "strategy: {abTest: {match: [{headers: {x-beta: {exact: \"1\"}}}]}}"), "traffic", "traffic: mesh"), want: []string{
+			`spec.yaml:6:1: traffic: invalid value "mesh" (allowed: "native" or "istio")`}},
 		{name: "duplicate key", spec: valid + "traffic: istio\n", want: []string{
 			`spec.yaml:6:10: traffic: conflicting values "istio" and "native"`}},
 		{name: "yaml syntax error", spec: "name: [web\n", want: []string{
