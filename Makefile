@@ -27,8 +27,9 @@ cluster: tools
 golden:
 	$(GO) test ./compile -run TestGolden -update
 
+# In-process (compile, schema) and whole-process (cmd/rollspec) benchmarks.
 bench:
-	$(GO) test ./compile -run '^$$' -bench . -benchmem -count 6
+	$(GO) test ./compile ./schema ./cmd/rollspec -run '^$$' -bench . -benchmem -count 6
 
 vet:
 	$(GO) vet ./...
