@@ -19,8 +19,8 @@ import (
 //
 // It exists for speed. Value.Decode lists every struct's fields in their
 // topological order, which a struct target never needs; looking each Go
-// field up by name instead makes decoding a release several times cheaper
-// (measured: 0.33 ms → well under 0.1 ms per release). TestDecodeMatchesCUE
+// field up by name instead halves the cost of decoding a release
+// (profiled: 0.26 ms → 0.13 ms per release). TestDecodeMatchesCUE
 // checks both give the same release for every example and every field.
 func decode(v cue.Value, x any) error {
 	return decodeValue(v, reflect.ValueOf(x).Elem())
