@@ -10,29 +10,30 @@ import (
 	"github.com/rollspec/rollspec/load"
 )
 
-// benchSpec is a typical release: Istio canary with probe, config and host.
-func benchSpec(i int) string {
-	return fmt.Sprintf(`name: app-%d
-namespace: team-%d
-image: ghcr.io/example/app
-ports: [{name: http, containerPort: 8080, servicePort: 80}]
-replicas: 3
-runAsUser: 1000
-readinessProbe: {http: {path: /ready}}
-config: {MODE: "fast", LEVEL: "%d"}
-host: app-%d.example.com
-traffic: istio
-stable: {version: "v1.0.%d", tag: "1.0.%d"}
-candidate: {version: "v1.1.0", tag: "1.1.0"}
-strategy: {canary: {steps: [10, 50, 100], step: 1}}
-`, i, i%10, i, i, i, i)
+// benchSpecFile is a typical release (Istio canary with probe, config and
+// host) as a fmt format: %[1]d is the release's number, %[2]d its team.
+// The whole-process benchmarks in cmd/rollspec use it too.
+const benchSpecFile = "testdata/bench-release.yaml"
+
+// benchSpecs returns n specs from benchSpecFile.
+func benchSpecs(b *testing.B, n int) []string {
+	b.Helper()
+	format, err := os.ReadFile(benchSpecFile)
+	if err != nil {
+		b.Fatal(err)
+	}
+	specs := make([]string, n)
+	for i := range specs {
+		specs[i] = fmt.Sprintf(string(format), i, i%10)
+	}
+	return specs
 }
 
 // BenchmarkOneRelease is one release in-process with the schema already
 // compiled: load, validate, compile and render. Target: ≤ 2 ms.
 func BenchmarkOneRelease(b *testing.B) {
 	l := &load.Loader{}
-	src := []byte(benchSpec(1))
+	src := []byte(benchSpecs(b, 2)[1])
 	if _, err := compile.Bytes(l, "app.yaml", src); err != nil {
 		b.Fatal(err)
 	}
@@ -49,8 +50,8 @@ func BenchmarkOneRelease(b *testing.B) {
 // Target: ≤ 0.3 s wall on 2 cores.
 func Benchmark1000Releases(b *testing.B) {
 	dir := b.TempDir()
-	for i := range 1000 {
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("app-%04d.yaml", i)), []byte(benchSpec(i)), 0o644); err != nil {
+	for i, spec := range benchSpecs(b, 1000) {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("app-%04d.yaml", i)), []byte(spec), 0o644); err != nil {
 			b.Fatal(err)
 		}
 	}

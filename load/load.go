@@ -565,21 +565,20 @@ func prefixed(errs List, prefix cue.Path) List {
 // syntax of a YAML or JSON release, which is cheap, otherwise by walking
 // the value (CUE releases may be built from several files and references).
 func positions(data cue.Value) map[string]token.Pos {
+	var lit *ast.StructLit
+	var file string
 	switch src := data.Source().(type) {
 	case *ast.File:
-		if src.Filename != "" && filepath.Ext(src.Filename) != ".cue" {
-			m := map[string]token.Pos{}
-			syntaxPositions(m, "", &ast.StructLit{Elts: src.Decls})
-			return m
-		}
+		lit, file = &ast.StructLit{Elts: src.Decls}, src.Filename
 	case *ast.StructLit:
-		if f := src.Pos().Filename(); f != "" && filepath.Ext(f) != ".cue" {
-			m := map[string]token.Pos{}
-			syntaxPositions(m, "", src)
-			return m
-		}
+		lit, file = src, src.Pos().Filename()
 	}
-	return walkPositions(data)
+	if lit == nil || file == "" || filepath.Ext(file) == ".cue" {
+		return walkPositions(data)
+	}
+	m := map[string]token.Pos{}
+	syntaxPositions(m, "", lit)
+	return m
 }
 
 // syntaxPositions records the position of every field and list element

@@ -86,21 +86,13 @@ func BenchmarkProcessBuild1000(b *testing.B) {
 	if err := os.Mkdir(specs, 0o755); err != nil {
 		b.Fatal(err)
 	}
+	// The same release as compile's in-process benchmarks.
+	format, err := os.ReadFile("../../compile/testdata/bench-release.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
 	for i := range 1000 {
-		spec := fmt.Sprintf(`name: app-%d
-namespace: team-%d
-image: ghcr.io/example/app
-ports: [{name: http, containerPort: 8080, servicePort: 80}]
-replicas: 3
-runAsUser: 1000
-readinessProbe: {http: {path: /ready}}
-config: {MODE: "fast", LEVEL: "%d"}
-host: app-%d.example.com
-traffic: istio
-stable: {version: "v1.0.%d", tag: "1.0.%d"}
-candidate: {version: "v1.1.0", tag: "1.1.0"}
-strategy: {canary: {steps: [10, 50, 100], step: 1}}
-`, i, i%10, i, i, i, i)
+		spec := fmt.Sprintf(string(format), i, i%10)
 		if err := os.WriteFile(filepath.Join(specs, fmt.Sprintf("app-%04d.yaml", i)), []byte(spec), 0o644); err != nil {
 			b.Fatal(err)
 		}
