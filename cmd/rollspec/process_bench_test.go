@@ -14,7 +14,8 @@ import (
 // so their figures include starting the process: package initialisation,
 // compiling the schema and writing the output.
 
-// buildBinary builds the package at pkg into dir and returns its path.
+// buildBinary builds the package at pkg into dir, static as `make build`
+// builds rollspec, and returns its path.
 func buildBinary(b *testing.B, pkg, dir string) string {
 	b.Helper()
 	name := filepath.Base(pkg)
@@ -22,7 +23,9 @@ func buildBinary(b *testing.B, pkg, dir string) string {
 		name = "rollspec"
 	}
 	bin := filepath.Join(dir, name)
-	out, err := exec.Command("go", "build", "-o", bin, pkg).CombinedOutput()
+	cmd := exec.Command("go", "build", "-o", bin, pkg)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	out, err := cmd.CombinedOutput()
 	if err != nil {
 		b.Fatalf("go build %s: %v\n%s", pkg, err, out)
 	}
