@@ -1,0 +1,4 @@
+package gen
+
+// JSONValue exposes jsonValue to the external tests.
+var JSONValue = jsonValue
