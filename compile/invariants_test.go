@@ -217,6 +217,9 @@ func checkIstio(t *testing.T, r *release.Release, o objects) {
 	if (r.Host != "") != (len(o.gateways) == 1) {
 		t.Errorf("host %q but %d Gateways", r.Host, len(o.gateways))
 	}
+	for _, gw := range o.gateways {
+		checkGateway(t, r, gw)
+	}
 	subsets := map[string]labels.Selector{}
 	for _, dr := range o.rules {
 		for _, s := range dr.Spec.Subsets {
@@ -300,6 +303,42 @@ func checkNames(t *testing.T, rel *compile.Release) {
 		}
 		if obj.GetLabels()[gen.LabelManagedBy] != gen.ManagedBy {
 			t.Errorf("%s %s: missing %s label", kind, name, gen.LabelManagedBy)
+		}
+	}
+}
+
+// checkGateway checks that gw accepts exactly the release's host: on port
+// 80, redirecting to HTTPS when TLS asks to, and with TLS on 443,
+// terminated with the spec's Secret.
+func checkGateway(t *testing.T, r *release.Release, gw *istio.Gateway) {
+	t.Helper()
+	want := map[uint32]string{80: "HTTP"}
+	if r.TLS != nil {
+		want[443] = "HTTPS"
+	}
+	if len(gw.Spec.Servers) != len(want) {
+		t.Errorf("Gateway %s has %d servers, want %d", gw.Name, len(gw.Spec.Servers), len(want))
+	}
+	for _, s := range gw.Spec.Servers {
+		if want[s.Port.Number] != s.Port.Protocol {
+			t.Errorf("Gateway %s: port %d speaks %q, want %q", gw.Name, s.Port.Number, s.Port.Protocol, want[s.Port.Number])
+		}
+		if !slices.Equal(s.Hosts, []string{r.Host}) {
+			t.Errorf("Gateway %s port %d: hosts %v, want [%s]", gw.Name, s.Port.Number, s.Hosts, r.Host)
+		}
+		switch {
+		case s.Port.Number == 443:
+			if s.TLS == nil || s.TLS.Mode != "SIMPLE" || s.TLS.CredentialName != r.TLS.CredentialName {
+				t.Errorf("Gateway %s: HTTPS server TLS %+v, want SIMPLE with %s", gw.Name, s.TLS, r.TLS.CredentialName)
+			}
+		case r.TLS != nil && r.TLS.HTTPSRedirect:
+			if s.TLS == nil || !s.TLS.HTTPSRedirect {
+				t.Errorf("Gateway %s: port 80 does not redirect to HTTPS", gw.Name)
+			}
+		default:
+			if s.TLS != nil {
+				t.Errorf("Gateway %s: port 80 has TLS settings %+v, want it to serve plain HTTP", gw.Name, s.TLS)
+			}
 		}
 	}
 }

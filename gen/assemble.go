@@ -344,6 +344,26 @@ func Host(r *release.Release) string {
 // GatewayName is the name of the Gateway for an external host.
 func GatewayName(r *release.Release) string { return r.Name + "-gateway" }
 
+// gatewayServers listens for the external host on port 80 and, with TLS,
+// on 443 terminating HTTPS, port 80 then redirecting unless told to serve.
+// The HTTPS port is named per release: Gateways sharing a workload and an
+// HTTPS port need distinct port names on older Istio releases.
+func gatewayServers(r *release.Release) []istio.Server {
+	hosts := []string{r.Host}
+	servers := []istio.Server{{Port: istio.Port{Number: 80, Name: "http", Protocol: "HTTP"}, Hosts: hosts}}
+	if t := r.TLS; t != nil {
+		if t.HTTPSRedirect {
+			servers[0].TLS = &istio.ServerTLS{HTTPSRedirect: true}
+		}
+		servers = append(servers, istio.Server{
+			Port:  istio.Port{Number: 443, Name: "https-" + r.Namespace + "-" + r.Name, Protocol: "HTTPS"},
+			Hosts: hosts,
+			TLS:   &istio.ServerTLS{Mode: "SIMPLE", CredentialName: t.CredentialName},
+		})
+	}
+	return servers
+}
+
 func (a *assembler) istio() {
 	r, rt := a.r, a.p.Routes
 	host := Host(r)
@@ -377,7 +397,7 @@ func (a *assembler) istio() {
 			ObjectMeta: a.meta(GatewayName(r)),
 			Spec: istio.GatewaySpec{
 				Selector: maps.Clone(r.GatewaySelector),
-				Servers:  []istio.Server{{Port: istio.Port{Number: 80, Name: "http", Protocol: "HTTP"}, Hosts: []string{r.Host}}},
+				Servers:  gatewayServers(r),
 			},
 		}
 		a.objs = append(a.objs, gw)

@@ -100,8 +100,17 @@ type GatewaySpec struct {
 
 // Server is one listener of a gateway.
 type Server struct {
-	Port  Port     `json:"port"`
-	Hosts []string `json:"hosts"`
+	Port  Port       `json:"port"`
+	Hosts []string   `json:"hosts"`
+	TLS   *ServerTLS `json:"tls,omitempty"`
+}
+
+// ServerTLS is a listener's TLS: a redirect from plain HTTP, or how HTTPS
+// is terminated.
+type ServerTLS struct {
+	HTTPSRedirect  bool   `json:"httpsRedirect,omitempty"`
+	Mode           string `json:"mode,omitempty"`
+	CredentialName string `json:"credentialName,omitempty"`
 }
 
 // Port is a gateway listener port.

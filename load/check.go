@@ -373,6 +373,9 @@ func (c *checker) traffic() {
 		return
 	}
 	r := c.r
+	if c.ok("tls") && r.TLS != nil && r.Host == "" {
+		c.fail("tls", "HTTPS is served for the external host (allowed: with host set)")
+	}
 	if r.Host != "" && r.Traffic != release.TrafficIstio {
 		c.fail("host", "an external host is compiled to an Istio Gateway (allowed: with traffic: \"istio\")")
 	}

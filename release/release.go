@@ -33,8 +33,17 @@ type Release struct {
 	Service                 Service           `json:"service"`
 	Host                    string            `json:"host,omitempty"`
 	GatewaySelector         map[string]string `json:"gatewaySelector,omitempty"`
+	TLS                     *TLS              `json:"tls,omitempty"`
 	Traffic                 string            `json:"traffic"`
 	Strategy                Strategy          `json:"strategy"`
+}
+
+// TLS is HTTPS for the external host, terminated at the gateway.
+type TLS struct {
+	// CredentialName is the TLS Secret in the ingress gateway's namespace.
+	CredentialName string `json:"credentialName"`
+	// HTTPSRedirect makes port 80 redirect to HTTPS instead of serving.
+	HTTPSRedirect bool `json:"httpsRedirect"`
 }
 
 // Traffic modes.
