@@ -62,10 +62,10 @@ func objects(t *testing.T, stream []byte) map[string]map[string]any {
 	return m
 }
 
-// want is what `rollspec build` compiles for the base's spec.
+// want is what `rollspec build` compiles for the base's specs.
 func want(t *testing.T) map[string]map[string]any {
 	t.Helper()
-	rs, err := compile.Paths(&load.Loader{}, []string{"../examples/kustomize/base/release.yaml"})
+	rs, err := compile.Paths(&load.Loader{}, []string{"../examples/kustomize/base/release.yaml", "../examples/kustomize/base/checkout.yaml"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,17 +100,20 @@ func TestKrustyBase(t *testing.T) {
 	if g, w := objects(t, got), want(t); !reflect.DeepEqual(g, w) {
 		t.Errorf("kustomize build differs from rollspec build:\n%s", got)
 	}
+	checkReferences(t, objects(t, got))
 }
 
-// TestKrustyOverlays: each overlay builds, and its own labels, namespace
-// and patches apply on top of the compiled objects.
+// TestKrustyOverlays: each overlay builds, and its own labels, namespace,
+// name prefix and patches apply on top of the compiled objects, with every
+// Istio reference still naming an object of the build.
 func TestKrustyOverlays(t *testing.T) {
 	for _, tc := range []struct {
 		overlay      string
+		prefix       string
 		wantReplicas float64
 	}{
 		{overlay: "staging", wantReplicas: 2},
-		{overlay: "production", wantReplicas: 6},
+		{overlay: "production", prefix: "prod-", wantReplicas: 6},
 	} {
 		t.Run(tc.overlay, func(t *testing.T) {
 			got, err := krustyBuild(t, "../examples/kustomize/overlays/"+tc.overlay)
@@ -121,7 +124,8 @@ func TestKrustyOverlays(t *testing.T) {
 			if len(objs) != len(want(t)) {
 				t.Errorf("got %d objects, want %d", len(objs), len(want(t)))
 			}
-			d, ok := objs["Deployment/"+tc.overlay+"/storefront"]
+			checkReferences(t, objs)
+			d, ok := objs["Deployment/"+tc.overlay+"/"+tc.prefix+"storefront"]
 			if !ok {
 				t.Fatalf("no Deployment storefront in namespace %s: %v", tc.overlay, keys(objs))
 			}
@@ -139,16 +143,7 @@ func TestKrustyOverlays(t *testing.T) {
 // TestKrustyInvalidSpec: an invalid spec fails the build with rollspec's
 // positioned message.
 func TestKrustyInvalidSpec(t *testing.T) {
-	dir := t.TempDir()
-	for name, content := range map[string]string{
-		"kustomization.yaml": "generators:\n  - rollspec.yaml\n",
-		"rollspec.yaml":      mustRead(t, "../examples/kustomize/base/rollspec.yaml"),
-		"release.yaml":       strings.Replace(mustRead(t, "../examples/kustomize/base/release.yaml"), "maxUnavailable: 0", "maxUnavailable: 0\n    maxSurg: 1", 1),
-	} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := invalidBase(t)
 	if _, err := krustyBuild(t, dir); err == nil {
 		t.Fatal("in-process kustomize build of an invalid spec succeeded")
 	}
@@ -225,4 +220,77 @@ func keys(m map[string]map[string]any) []string {
 		k = append(k, n)
 	}
 	return k
+}
+
+// checkReferences checks that every object the Istio objects name is in
+// objs, in their namespace: DestinationRule and route hosts name Services
+// (a VirtualService's other hosts are external DNS names), and gateways
+// name Gateways or the mesh.
+func checkReferences(t *testing.T, objs map[string]map[string]any) {
+	t.Helper()
+	at := func(o any, path ...string) any {
+		for _, p := range path {
+			m, _ := o.(map[string]any)
+			o = m[p]
+		}
+		return o
+	}
+	n := 0
+	for key, o := range objs {
+		ns, _ := at(o, "metadata", "namespace").(string)
+		refer := func(kind string, name any) {
+			n++
+			if _, ok := objs[kind+"/"+ns+"/"+fmt.Sprint(name)]; !ok {
+				t.Errorf("%s names %s %q, which is not in namespace %s of the build: %v", key, kind, name, ns, keys(objs))
+			}
+		}
+		switch at(o, "kind") {
+		case "DestinationRule":
+			refer("Service", at(o, "spec", "host"))
+		case "VirtualService":
+			for _, h := range at(o, "spec", "hosts").([]any) {
+				if !strings.Contains(h.(string), ".") {
+					refer("Service", h)
+				}
+			}
+			for _, g := range at(o, "spec", "gateways").([]any) {
+				if g != "mesh" {
+					refer("Gateway", g)
+				}
+			}
+			for _, h := range at(o, "spec", "http").([]any) {
+				for _, r := range at(h, "route").([]any) {
+					refer("Service", at(r, "destination", "host"))
+				}
+				if m := at(h, "mirror"); m != nil {
+					refer("Service", at(m, "host"))
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("the build has no Istio references to check")
+	}
+}
+
+// invalidBase copies examples/kustomize/base into a temporary directory
+// with a misspelt field (maxSurg, line 20 of release.yaml) and returns it.
+func invalidBase(t *testing.T) string {
+	t.Helper()
+	base := "../examples/kustomize/base"
+	entries, err := os.ReadDir(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, e := range entries {
+		content := mustRead(t, filepath.Join(base, e.Name()))
+		if e.Name() == "release.yaml" {
+			content = strings.Replace(content, "maxUnavailable: 0", "maxUnavailable: 0\n    maxSurg: 1", 1)
+		}
+		if err := os.WriteFile(filepath.Join(dir, e.Name()), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }

@@ -289,17 +289,7 @@ func TestKustomizeBinaryInvalidSpec(t *testing.T) {
 		t.Skip("installs kustomize")
 	}
 	kustomize := installKustomize(t)
-	dir := t.TempDir()
-	for name, content := range map[string]string{
-		"kustomization.yaml": mustRead(t, "../examples/kustomize/base/kustomization.yaml"),
-		"rollspec.yaml":      mustRead(t, "../examples/kustomize/base/rollspec.yaml"),
-		"release.yaml":       strings.Replace(mustRead(t, "../examples/kustomize/base/release.yaml"), "maxUnavailable: 0", "maxUnavailable: 0\n    maxSurg: 1", 1),
-	} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cmd := exec.Command(kustomize, "build", "--enable-alpha-plugins", "--enable-exec", dir)
+	cmd := exec.Command(kustomize, "build", "--enable-alpha-plugins", "--enable-exec", invalidBase(t))
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

@@ -336,10 +336,12 @@ func (a *assembler) versionOf(role string) *release.Version {
 	return &a.r.Stable
 }
 
-// Host is the in-cluster name of the release's main Service.
-func Host(r *release.Release) string {
-	return fmt.Sprintf("%s.%s.svc.cluster.local", r.Name, r.Namespace)
-}
+// Host is how the Istio objects name the release's main Service: its short
+// name, which Istio resolves in the namespace of the rule — the Service's
+// own. Unlike a fully qualified name it stays right when kustomize moves
+// the objects to another namespace, and kustomize can rename it with the
+// Service (examples/kustomize/base/istio-names.yaml).
+func Host(r *release.Release) string { return r.Name }
 
 // GatewayName is the name of the Gateway for an external host.
 func GatewayName(r *release.Release) string { return r.Name + "-gateway" }

@@ -239,9 +239,10 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // TestKustomizeOverlays builds each overlay of examples/kustomize with the
 // kustomize CLI — rollspec running as its exec generator — and applies the
-// result, which must be accepted without warnings into a restricted
-// namespace and roll out with the overlay's replicas and labels (the
-// production overlay patches replicas to 6).
+// result, which Istio's analyzers must find clean and the cluster must
+// accept without warnings into a restricted namespace and roll out with the
+// overlay's replicas and labels (the production overlay patches replicas
+// to 6 and prefixes names).
 func TestKustomizeOverlays(t *testing.T) {
 	needCluster(t)
 	overlays := filepath.Join(examplesDir, "kustomize", "overlays")
@@ -259,6 +260,9 @@ func TestKustomizeOverlays(t *testing.T) {
 			stream, err := cmd.Output()
 			if err != nil {
 				t.Fatalf("kustomize build %s: %v\n%s", e.Name(), err, stderr.Bytes())
+			}
+			if out, err := istioAnalyze(t, stream); err != nil || !strings.Contains(out, "No validation issues found") {
+				t.Errorf("istioctl analyze of overlay %s: %v\n%s", e.Name(), err, out)
 			}
 			// Every overlay sets its namespace to its own name.
 			ns := e.Name()
