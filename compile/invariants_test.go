@@ -214,8 +214,21 @@ func checkIstio(t *testing.T, r *release.Release, o objects) {
 		}
 		return
 	}
-	if (r.Host != "") != (len(o.gateways) == 1) {
-		t.Errorf("host %q but %d Gateways", r.Host, len(o.gateways))
+	if want := r.Host != "" && r.Gateway == ""; want != (len(o.gateways) == 1) {
+		t.Errorf("host %q, bound Gateway %q, but %d Gateways compiled", r.Host, r.Gateway, len(o.gateways))
+	}
+	if r.Host != "" {
+		// The external host enters through exactly one Gateway, and the
+		// mesh keeps routing in-cluster callers.
+		want := []string{gen.GatewayName(r), "mesh"}
+		if r.Gateway != "" {
+			want[0] = r.Gateway
+		}
+		for _, vs := range o.virtuals {
+			if !slices.Equal(vs.Spec.Gateways, want) || !slices.Contains(vs.Spec.Hosts, r.Host) {
+				t.Errorf("VirtualService %s: gateways %v, hosts %v; want gateways %v and host %s", vs.Name, vs.Spec.Gateways, vs.Spec.Hosts, want, r.Host)
+			}
+		}
 	}
 	for _, gw := range o.gateways {
 		checkGateway(t, r, gw)
@@ -238,7 +251,7 @@ func checkIstio(t *testing.T, r *release.Release, o objects) {
 	}
 	for _, vs := range o.virtuals {
 		for _, gw := range vs.Spec.Gateways {
-			if gw != "mesh" && !slices.ContainsFunc(o.gateways, func(g *istio.Gateway) bool { return g.Name == gw }) {
+			if gw != "mesh" && gw != r.Gateway && !slices.ContainsFunc(o.gateways, func(g *istio.Gateway) bool { return g.Name == gw }) {
 				t.Errorf("VirtualService binds Gateway %s, which is not compiled", gw)
 			}
 		}

@@ -394,17 +394,19 @@ func (a *assembler) istio() {
 		Spec:       istio.VirtualServiceSpec{Hosts: []string{host}},
 	}
 	if r.Host != "" {
-		gw := &istio.Gateway{
-			TypeMeta:   metav1.TypeMeta{APIVersion: istio.APIVersion, Kind: "Gateway"},
-			ObjectMeta: a.meta(GatewayName(r)),
-			Spec: istio.GatewaySpec{
-				Selector: maps.Clone(r.GatewaySelector),
-				Servers:  gatewayServers(r),
-			},
+		// The external host comes in through a Gateway: the one the spec
+		// binds, or one compiled for it.
+		gateway := r.Gateway
+		if gateway == "" {
+			gateway = GatewayName(r)
+			a.objs = append(a.objs, &istio.Gateway{
+				TypeMeta:   metav1.TypeMeta{APIVersion: istio.APIVersion, Kind: "Gateway"},
+				ObjectMeta: a.meta(gateway),
+				Spec:       istio.GatewaySpec{Selector: maps.Clone(r.GatewaySelector), Servers: gatewayServers(r)},
+			})
 		}
-		a.objs = append(a.objs, gw)
 		vs.Spec.Hosts = append(vs.Spec.Hosts, r.Host)
-		vs.Spec.Gateways = []string{GatewayName(r), "mesh"}
+		vs.Spec.Gateways = []string{gateway, "mesh"}
 	}
 	if len(rt.Match) > 0 {
 		route := istio.HTTPRoute{Name: release.RoleCandidate, Route: []istio.HTTPRouteDestination{{Destination: dest(release.RoleCandidate)}}}

@@ -376,6 +376,17 @@ func (c *checker) traffic() {
 	if c.ok("tls") && r.TLS != nil && r.Host == "" {
 		c.fail("tls", "HTTPS is served for the external host (allowed: with host set)")
 	}
+	if c.ok("gateway") && r.Gateway != "" {
+		if r.Host == "" {
+			c.fail("gateway", "binds the external host to a Gateway (allowed: with host set)")
+		}
+		if c.ok("tls") && r.TLS != nil {
+			c.fail("tls", "HTTPS is a setting of the bound Gateway %s (allowed: tls without gateway, when rollspec compiles the Gateway)", r.Gateway)
+		}
+		if _, wrote := c.s.pos["gatewaySelector"]; wrote {
+			c.fail("gatewaySelector", "selects the pods of the Gateway rollspec compiles (allowed: gatewaySelector without gateway)")
+		}
+	}
 	if r.Host != "" && r.Traffic != release.TrafficIstio {
 		c.fail("host", "an external host is compiled to an Istio Gateway (allowed: with traffic: \"istio\")")
 	}

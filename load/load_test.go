@@ -58,7 +58,7 @@ func TestValidation(t *testing.T) {
 		{name: "missing name", spec: with("name", ""), want: []string{
 			`spec.yaml:1:1: name: missing required field (allowed: a DNS-1123 label of at most 30 characters: lowercase letters, digits and '-', starting with a letter)`}},
 		{name: "unknown field", spec: with("replica", "replica: 3"), want: []string{
-			`spec.yaml:9:1: replica: unknown field (did you mean "replicas"?) (allowed: name, namespace, labels, annotations, image, ports, replicas, env, resources, readinessProbe, minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit, config, configPath, changeCause, podSecurity, runAsUser, imagePullPolicy, stable, candidate, service, host, gatewaySelector, tls, traffic, strategy)`}},
+			`spec.yaml:9:1: replica: unknown field (did you mean "replicas"?) (allowed: name, namespace, labels, annotations, image, ports, replicas, env, resources, readinessProbe, minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit, config, configPath, changeCause, podSecurity, runAsUser, imagePullPolicy, stable, candidate, service, host, gatewaySelector, gateway, tls, traffic, strategy)`}},
 		{name: "negative replicas", spec: with("replicas", "replicas: -1"), want: []string{
 			`spec.yaml:4:1: replicas: invalid value -1 (allowed: an integer from 0 to 10000)`}},
 		{name: "port out of range", spec: with("ports", "ports: [{name: http, containerPort: 70000}]"), want: []string{
@@ -106,6 +106,13 @@ func TestValidation(t *testing.T) {
 		{name: "tls secret name", spec: with("traffic", "traffic: istio\nhost: web.example.com\ntls: {credentialName: Web_TLS, httpsRedirect: \"no\"}"), want: []string{
 			`spec.yaml:8:7: tls.credentialName: invalid value "Web_TLS" (allowed: a Secret name: a DNS-1123 subdomain of at most 253 characters)`,
 			`spec.yaml:8:32: tls.httpsRedirect: invalid value "no" (allowed: true or false)`}},
+		{name: "gateway needs host", spec: with("traffic", "traffic: istio\ngateway: istio-system/public"), want: []string{
+			`spec.yaml:7:1: gateway: binds the external host to a Gateway (allowed: with host set)`}},
+		{name: "gateway with own settings", spec: with("traffic", "traffic: istio\nhost: web.example.com\ngateway: public\ntls: {credentialName: web-tls}\ngatewaySelector: {istio: ingress}"), want: []string{
+			`spec.yaml:9:1: tls: HTTPS is a setting of the bound Gateway public (allowed: tls without gateway, when rollspec compiles the Gateway)`,
+			`spec.yaml:10:1: gatewaySelector: selects the pods of the Gateway rollspec compiles (allowed: gatewaySelector without gateway)`}},
+		{name: "gateway name", spec: with("traffic", "traffic: istio\nhost: web.example.com\ngateway: Istio-System/public"), want: []string{
+			`spec.yaml:8:1: gateway: invalid value "Istio-System/public" (allowed: a Gateway's name, or namespace/name such as "istio-system/public")`}},
 		{name: "reserved label", spec: with("labels", "labels: {app: other}"), want: []string{
 			`spec.yaml:9:10: labels.app: "app" is set by rollspec (allowed: any other label key)`}},
 		{name: "bad label key", spec: with("labels", "labels: {\"a b\": x}"), want: []string{
@@ -129,7 +136,7 @@ func TestValidation(t *testing.T) {
 		{name: "many errors at once", spec: "name: Web\nreplicas: x\nbogus: 1\nstable: {version: v1, tag: \"1\"}\nstrategy: {recreate: {}}\nports: [{name: http, containerPort: 80}]\nimage: web\n", want: []string{
 			`spec.yaml:1:1: name: invalid value "Web" (allowed: a DNS-1123 label of at most 30 characters: lowercase letters, digits and '-', starting with a letter)`,
 			`spec.yaml:2:1: replicas: invalid value "x" (allowed: an integer from 0 to 10000)`,
-			`spec.yaml:3:1: bogus: unknown field (allowed: name, namespace, labels, annotations, image, ports, replicas, env, resources, readinessProbe, minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit, config, configPath, changeCause, podSecurity, runAsUser, imagePullPolicy, stable, candidate, service, host, gatewaySelector, tls, traffic, strategy)`}},
+			`spec.yaml:3:1: bogus: unknown field (allowed: name, namespace, labels, annotations, image, ports, replicas, env, resources, readinessProbe, minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit, config, configPath, changeCause, podSecurity, runAsUser, imagePullPolicy, stable, candidate, service, host, gatewaySelector, gateway, tls, traffic, strategy)`}},
 		{name: "each of two strategies checked", spec: with("strategy", "strategy: {ramped: {maxSurge: 0, maxUnavailable: 0}, canary: {steps: [50, 20, 90], step: 5}}"), want: []string{
 			`spec.yaml:7:1: strategy: choose exactly one strategy, found ramped and canary (allowed: recreate, ramped, blueGreen, canary, abTest, shadow)`,
 			`spec.yaml:7:12: strategy.ramped: maxSurge and maxUnavailable are both zero, so no pod could ever be replaced (allowed: at least one above zero; maxSurge: 1, maxUnavailable: 0 never drops capacity)`,

@@ -33,6 +33,7 @@ type Release struct {
 	Service                 Service           `json:"service"`
 	Host                    string            `json:"host,omitempty"`
 	GatewaySelector         map[string]string `json:"gatewaySelector,omitempty"`
+	Gateway                 string            `json:"gateway,omitempty"`
 	TLS                     *TLS              `json:"tls,omitempty"`
 	Traffic                 string            `json:"traffic"`
 	Strategy                Strategy          `json:"strategy"`

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -186,7 +187,7 @@ func TestIstioAnalyze(t *testing.T) {
 		analyzed++
 		t.Run(dir, func(t *testing.T) {
 			t.Parallel()
-			out, err := istioAnalyze(t, compile.Stream(rs))
+			out, err := istioAnalyze(t, append(compile.Stream(rs), sharedGateways(rs)...))
 			if err != nil || !strings.Contains(out, "No validation issues found") {
 				t.Errorf("istioctl analyze %s: %v\n%s", dir, err, out)
 			}
@@ -195,6 +196,14 @@ func TestIstioAnalyze(t *testing.T) {
 	if analyzed == 0 {
 		t.Fatal("no example compiles to Istio objects")
 	}
+
+	t.Run("control-shared-gateway", func(t *testing.T) {
+		t.Parallel()
+		out, err := istioAnalyze(t, compile.Stream(compileExample(t, "catalog-shared-gateway", "")))
+		if err == nil || !strings.Contains(out, "IST0101") {
+			t.Errorf("istioctl analyze missed a VirtualService bound to a Gateway not in view: %v\n%s", err, out)
+		}
+	})
 
 	t.Run("control", func(t *testing.T) {
 		t.Parallel()
@@ -208,6 +217,30 @@ func TestIstioAnalyze(t *testing.T) {
 			t.Errorf("istioctl analyze missed a route to an undefined subset: %v\n%s", err, out)
 		}
 	})
+}
+
+// sharedGateways returns, as a YAML stream, the Gateways that releases
+// bind with `gateway:` rather than compile — objects a platform team runs,
+// which must be in view for the analyzers to resolve the binding. Each
+// accepts the hosts of the releases that bind it.
+func sharedGateways(rs []*compile.Release) []byte {
+	hosts := map[string][]string{}
+	for _, r := range rs {
+		if g := r.Spec.Release.Gateway; g != "" {
+			if !strings.Contains(g, "/") {
+				g = r.Spec.Release.Namespace + "/" + g
+			}
+			hosts[g] = append(hosts[g], r.Spec.Release.Host)
+		}
+	}
+	var b bytes.Buffer
+	for _, g := range sortedKeys(hosts) {
+		ns, name, _ := strings.Cut(g, "/")
+		fmt.Fprintf(&b, "---\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: %s, namespace: %s}\n"+
+			"spec:\n  selector: {istio: ingressgateway}\n  servers:\n  - port: {number: 80, name: http, protocol: HTTP}\n    hosts: [%s]\n",
+			name, ns, strings.Join(hosts[g], ", "))
+	}
+	return b.Bytes()
 }
 
 // istioAnalyze runs `istioctl analyze --use-kube=false` over a YAML
