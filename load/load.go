@@ -141,7 +141,42 @@ func (l *Loader) Load(paths []string) ([]*Spec, error) {
 	if len(errs) > 0 {
 		return nil, errs.Sort()
 	}
+	sharedCertificates(specs)
 	return specs, nil
+}
+
+// sharedCertificates warns about releases that terminate TLS with the same
+// Secret in Gateways of their own on the same gateway pods (Istio's
+// IST0138): a client may reuse an HTTP/2 connection opened for one host to
+// ask for another, which the other Gateway then answers with 404. One
+// shared Gateway serving all those hosts avoids it.
+func sharedCertificates(specs []*Spec) {
+	type key struct{ secret, selector string }
+	groups := map[key][]*Spec{}
+	for _, s := range specs {
+		r := s.Release
+		if r.TLS == nil || r.Gateway != "" || r.Host == "" {
+			continue
+		}
+		sel, _ := json.Marshal(r.GatewaySelector) // sorted keys
+		k := key{r.TLS.CredentialName, string(sel)}
+		groups[k] = append(groups[k], s)
+	}
+	for k, group := range groups {
+		if len(group) < 2 {
+			continue
+		}
+		for _, s := range group {
+			var others []string
+			for _, o := range group {
+				if o != s {
+					others = append(others, o.Release.Namespace+"/"+o.Release.Name)
+				}
+			}
+			s.Warn("tls.credentialName", "certificate %s also serves %s through another Gateway on the same gateway pods: a client reusing an HTTP/2 connection across these hosts can get 404s (Istio IST0138); bind these releases to one shared Gateway with `gateway:`",
+				k.secret, strings.Join(others, ", "))
+		}
+	}
 }
 
 // LoadBytes validates the releases in one in-memory file; its extension
