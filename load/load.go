@@ -193,6 +193,7 @@ func (l *Loader) LoadBytes(filename string, src []byte) ([]*Spec, error) {
 	if len(errs) > 0 {
 		return nil, errs.Sort()
 	}
+	sharedCertificates(specs)
 	return specs, nil
 }
 
