@@ -135,8 +135,13 @@ type unit struct {
 func (l *Loader) Load(paths []string) ([]*Spec, error) {
 	units, errs := collect(paths)
 	specs, more := l.run(units)
-	errs = append(errs, more...)
-	specs, more = dedupe(specs)
+	return finish(specs, append(errs, more...))
+}
+
+// finish sorts specs and checks them against each other: every problem, or
+// the specs with warnings that concern several of them.
+func finish(specs []*Spec, errs List) ([]*Spec, error) {
+	specs, more := dedupe(specs)
 	errs = append(errs, more...)
 	if len(errs) > 0 {
 		return nil, errs.Sort()
@@ -187,14 +192,7 @@ func (l *Loader) LoadBytes(filename string, src []byte) ([]*Spec, error) {
 		return nil, err
 	}
 	defer l.release(w)
-	specs, errs := w.loadFile(filename, src)
-	specs, more := dedupe(specs)
-	errs = append(errs, more...)
-	if len(errs) > 0 {
-		return nil, errs.Sort()
-	}
-	sharedCertificates(specs)
-	return specs, nil
+	return finish(w.loadFile(filename, src))
 }
 
 func (l *Loader) run(units []unit) ([]*Spec, List) {
