@@ -41,6 +41,7 @@ func check(spec *Spec, sound map[string]bool) List {
 	c.resources()
 	c.labels()
 	c.traffic()
+	c.exposure()
 	return c.errs
 }
 
@@ -373,24 +374,31 @@ func (c *checker) traffic() {
 		return
 	}
 	r := c.r
-	if c.ok("tls") && r.TLS != nil && r.Host == "" {
-		c.fail("tls", "HTTPS is served for the external host (allowed: with host set)")
-	}
-	if c.ok("gateway") && r.Gateway != "" {
-		if r.Host == "" {
-			c.fail("gateway", "binds the external host to a Gateway (allowed: with host set)")
-		}
-		if c.ok("tls") && r.TLS != nil {
-			c.fail("tls", "HTTPS is a setting of the bound Gateway %s (allowed: tls without gateway, when rollspec compiles the Gateway)", r.Gateway)
-		}
-		if _, wrote := c.s.pos["gatewaySelector"]; wrote {
-			c.fail("gatewaySelector", "selects the pods of the Gateway rollspec compiles (allowed: gatewaySelector without gateway)")
-		}
-	}
 	if r.Host != "" && r.Traffic != release.TrafficIstio {
 		c.fail("host", "an external host is compiled to an Istio Gateway (allowed: with traffic: \"istio\")")
 	}
 	if r.Traffic == release.TrafficIstio && (r.Host != "" || release.TwoVersion(r.Strategy.Kind())) && !HTTPPort(r.Ports[0].Name) {
 		c.fail("ports[0].name", "Istio routes HTTP on the first port, named %q (allowed: a name starting with http, http2, grpc or grpc-web)", r.Ports[0].Name)
+	}
+}
+
+// exposure checks the settings that only mean something for an external
+// host: TLS on the Gateway rollspec compiles, or a Gateway to bind instead.
+func (c *checker) exposure() {
+	r := c.r
+	if c.ok("tls", "host") && r.TLS != nil && r.Host == "" {
+		c.fail("tls", "HTTPS is served for the external host (allowed: with host set)")
+	}
+	if !c.ok("gateway", "host") || r.Gateway == "" {
+		return
+	}
+	if r.Host == "" {
+		c.fail("gateway", "binds the external host to a Gateway (allowed: with host set)")
+	}
+	if c.ok("tls") && r.TLS != nil {
+		c.fail("tls", "HTTPS is a setting of the bound Gateway %s (allowed: tls without gateway, when rollspec compiles the Gateway)", r.Gateway)
+	}
+	if _, wrote := c.s.pos["gatewaySelector"]; wrote {
+		c.fail("gatewaySelector", "selects the pods of the Gateway rollspec compiles (allowed: gatewaySelector without gateway)")
 	}
 }
