@@ -135,7 +135,13 @@ type unit struct {
 func (l *Loader) Load(paths []string) ([]*Spec, error) {
 	units, errs := collect(paths)
 	specs, more := l.run(units)
-	return finish(specs, append(errs, more...))
+	errs = append(errs, more...)
+	if len(specs) == 0 && len(errs) == 0 {
+		// Nothing to compile is a mistake (a wrong path, a filter that
+		// matched nothing), never a reason to empty an output directory.
+		errs = List{{Text: fmt.Sprintf("no release found in %s (allowed: paths of .cue, .yaml, .yml or .json files holding releases)", strings.Join(paths, ", "))}}
+	}
+	return finish(specs, errs)
 }
 
 // finish sorts specs and checks them against each other: every problem, or
