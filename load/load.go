@@ -476,6 +476,9 @@ func (w *worker) fromDocuments(v cue.Value, filename string) ([]*Spec, List) {
 		var errs List
 		it, _ := v.List()
 		for i := 0; it.Next(); i++ {
+			if it.Value().Kind() == cue.NullKind {
+				continue // an empty document, as after a trailing "---"
+			}
 			s, e := w.validate(it.Value(), cue.MakePath(cue.Index(i)), filename)
 			specs = append(specs, s...)
 			errs = append(errs, e...)

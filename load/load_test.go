@@ -150,6 +150,9 @@ func TestValidation(t *testing.T) {
 			`spec.yaml:6:1: traffic: invalid value "mesh" (allowed: "native" or "istio")`}},
 		{name: "duplicate key", spec: valid + "traffic: istio\n", want: []string{
 			`spec.yaml:6:10: traffic: conflicting values "istio" and "native"`}},
+		{name: "stream element", spec: valid + "---\n" + with("replicas", "replicas: x"), want: []string{
+			`spec.yaml:13:1: [1].replicas: invalid value "x" (allowed: an integer from 0 to 10000)`}},
+		{name: "empty documents", spec: "---\n" + valid + "---\n---\n"},
 		{name: "yaml syntax error", spec: "name: [web\n", want: []string{
 			`spec.yaml:1:1: did not find expected ',' or ']'`}},
 	} {

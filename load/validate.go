@@ -197,8 +197,15 @@ func (v *validator) cueErrors(err error) {
 	}
 	groups := map[string]*group{}
 	var order []string
+	// Errors name fields from the root of the file; a release that is an
+	// element of a list or of `releases` sits below it.
+	depth := len(v.data.Path().Selectors())
 	for _, e := range errors.Errors(err) {
-		p := v.cuePath(e.Path())
+		elems := e.Path()
+		if len(elems) >= depth {
+			elems = elems[depth:]
+		}
+		p := v.cuePath(elems)
 		key := p.String()
 		g, ok := groups[key]
 		if !ok {
