@@ -90,6 +90,7 @@ type Loader struct {
 type worker struct {
 	s    *schema.Schema
 	used int
+	src  []byte // the YAML or JSON file being loaded, for its raw text
 }
 
 // worker takes an idle worker, or compiles the schema for a new one when
@@ -422,6 +423,8 @@ func (w *worker) loadFile(filename string, src []byte) ([]*Spec, List) {
 	if err := v.Err(); err != nil {
 		return nil, syntaxErrors(err)
 	}
+	w.src = src
+	defer func() { w.src = nil }()
 	return w.fromDocuments(v, filename)
 }
 
@@ -562,7 +565,7 @@ func (w *worker) fromCUE(v cue.Value, filename string) ([]*Spec, List) {
 func (w *worker) validate(data cue.Value, prefix cue.Path, filename string) ([]*Spec, List) {
 	w.used++
 	root := firstPos(data, filename)
-	v := &validator{schema: w.s.Release, data: data, root: root}
+	v := &validator{schema: w.s.Release, data: data, root: root, src: w.src}
 	u, errs := v.unify()
 	spec := &Spec{File: root.Filename(), root: root, pos: positions(data)}
 	r := new(release.Release)

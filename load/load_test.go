@@ -65,6 +65,8 @@ func TestValidation(t *testing.T) {
 			`spec.yaml:3:22: ports[0].containerPort: invalid value 70000 (allowed: a port number from 1 to 65535)`}},
 		{name: "unquoted float tag", spec: with("stable", "stable: {version: \"v1\", tag: 1.10}"), want: []string{
 			`spec.yaml:5:25: stable.tag: 1.10 is a number, not a string: quote it as "1.10" (unquoted YAML numbers lose leading zeros and trailing zeros)`}},
+		{name: "unquoted octal tag", spec: with("stable", "stable: {version: \"v1\", tag: 0010}"), want: []string{
+			`spec.yaml:5:25: stable.tag: 0010 is a number, not a string: quote it as "0010" (unquoted YAML numbers lose leading zeros and trailing zeros)`}},
 		{name: "no tag or digest", spec: with("stable", "stable: {version: \"v1\"}"), want: []string{
 			`spec.yaml:5:1: stable: needs a tag or a digest to name the image (allowed: tag, digest or both)`}},
 		{name: "bad digest", spec: with("stable", "stable: {version: \"v1\", digest: \"sha256:abc\"}"), want: []string{

@@ -26,6 +26,7 @@ type validator struct {
 	schema cue.Value // #Release
 	data   cue.Value // the user's value, positions in their file
 	root   token.Pos // where the release starts, for fields that are missing
+	src    []byte    // the YAML/JSON source, nil for CUE
 	errs   List
 }
 
@@ -320,7 +321,7 @@ func (v *validator) explain(path cue.Path, errs []errors.Error) {
 	case len(msgs) == 0 && incomplete:
 		v.add(path, "must be a concrete value%s", paren("allowed: ", allowed))
 	case d.Exists() && isNumber(d) && wantsString(sch):
-		lit := literal(d)
+		lit := v.raw(d)
 		v.add(path, "%s is a number, not a string: quote it as %q (unquoted YAML numbers lose leading zeros and trailing zeros)", lit, lit)
 	case allowed != "" && d.Exists():
 		v.add(path, "invalid value %s (allowed: %s)", show(d), allowed)
@@ -408,6 +409,28 @@ func wantsString(sch cue.Value) bool {
 }
 
 // literal returns how the user wrote v, e.g. 1.10 rather than 1.1.
+// raw returns d as the user typed it: YAML reads 0010 as 8 and 0x1F as
+// 31, and a hint to quote a value must quote what was written.
+func (v *validator) raw(d cue.Value) string {
+	src := d.Source()
+	if f, ok := src.(*ast.Field); ok {
+		src = f.Value
+	}
+	lit, ok := src.(*ast.BasicLit)
+	if !ok || v.src == nil || !lit.Pos().IsValid() || lit.Pos().Offset() >= len(v.src) {
+		return literal(d)
+	}
+	off := lit.Pos().Offset()
+	end := off
+	for end < len(v.src) && !strings.ContainsRune(" \t\r\n,]}#", rune(v.src[end])) {
+		end++
+	}
+	if end == off {
+		return literal(d)
+	}
+	return string(v.src[off:end])
+}
+
 func literal(v cue.Value) string {
 	if lit, ok := v.Source().(*ast.BasicLit); ok {
 		return lit.Value
