@@ -42,6 +42,7 @@ func check(spec *Spec, sound map[string]bool) List {
 	c.labels()
 	c.traffic()
 	c.exposure()
+	c.limits()
 	return c.errs
 }
 
@@ -190,6 +191,9 @@ func (c *checker) match(field string, m release.Match) {
 	for name, sm := range m.Headers {
 		c.stringMatch(field+".headers."+quoteKey(name), sm)
 	}
+	if _, ok := m.Headers["cookie"]; ok && m.Cookie != nil {
+		c.fail(field+".headers.cookie", "cookie already matches the Cookie header (allowed: cookie or a cookie header in one match, not both)")
+	}
 	for name, sm := range m.QueryParams {
 		c.stringMatch(field+".queryParams."+quoteKey(name), sm)
 	}
@@ -257,21 +261,32 @@ func (c *checker) ports() {
 		return
 	}
 	r := c.r
+	// A port number may serve TCP and UDP at once (DNS on 53); a number
+	// and protocol, once.
+	type key struct {
+		port     int32
+		protocol string
+	}
 	names := map[string]bool{}
-	cports := map[int32]bool{}
-	sports := map[int32]bool{}
+	cports, sports, nports := map[key]bool{}, map[key]bool{}, map[key]bool{}
 	for i, p := range r.Ports {
 		f := fmt.Sprintf("ports[%d]", i)
 		if names[p.Name] {
 			c.fail(f+".name", "port name %q is used twice (allowed: unique names)", p.Name)
 		}
-		if cports[p.ContainerPort] {
-			c.fail(f+".containerPort", "container port %d is used twice (allowed: unique ports)", p.ContainerPort)
+		if cports[key{p.ContainerPort, p.Protocol}] {
+			c.fail(f+".containerPort", "container port %d/%s is used twice (allowed: each number once per protocol)", p.ContainerPort, p.Protocol)
 		}
-		if sports[p.ServicePort] {
-			c.fail(f+".servicePort", "service port %d is used twice (allowed: unique ports)", p.ServicePort)
+		if sports[key{p.ServicePort, p.Protocol}] {
+			c.fail(f+".servicePort", "service port %d/%s is used twice (allowed: each number once per protocol)", p.ServicePort, p.Protocol)
 		}
-		names[p.Name], cports[p.ContainerPort], sports[p.ServicePort] = true, true, true
+		if p.NodePort != 0 && nports[key{p.NodePort, p.Protocol}] {
+			c.fail(f+".nodePort", "node port %d/%s is used twice (allowed: each number once per protocol)", p.NodePort, p.Protocol)
+		}
+		names[p.Name] = true
+		cports[key{p.ContainerPort, p.Protocol}] = true
+		sports[key{p.ServicePort, p.Protocol}] = true
+		nports[key{p.NodePort, p.Protocol}] = true
 		if p.NodePort != 0 && r.Service.Type == "ClusterIP" {
 			c.fail(f+".nodePort", "needs service.type \"NodePort\" or \"LoadBalancer\" (service.type is \"ClusterIP\")")
 		}
@@ -401,4 +416,40 @@ func (c *checker) exposure() {
 	if _, wrote := c.s.pos["gatewaySelector"]; wrote {
 		c.fail("gatewaySelector", "selects the pods of the Gateway rollspec compiles (allowed: gatewaySelector without gateway)")
 	}
+}
+
+// Sizes the API server enforces on what rollspec compiles.
+const (
+	maxConfigMapBytes   = 1 << 20   // data of one ConfigMap
+	maxAnnotationsBytes = 256 << 10 // annotations of one object
+)
+
+// limits checks what the API server would reject in the compiled objects
+// although each field alone is valid.
+func (c *checker) limits() {
+	r := c.r
+	if c.ok("minReadySeconds", "progressDeadlineSeconds") && r.MinReadySeconds >= r.ProgressDeadlineSeconds {
+		c.fail("minReadySeconds", "%d is not below progressDeadlineSeconds (%d): Kubernetes rejects the Deployment (allowed: less than progressDeadlineSeconds)", r.MinReadySeconds, r.ProgressDeadlineSeconds)
+	}
+	if c.ok("config", "stable", "candidate") {
+		for _, m := range r.Versions() {
+			if n := dataSize(release.Merged(r.Config, m.Version.Config)); n > maxConfigMapBytes {
+				c.fail("config", "the %s version's config is %d bytes (allowed: at most %d, the size of one ConfigMap)", m.Role, n, maxConfigMapBytes)
+			}
+		}
+	}
+	if c.ok("annotations", "changeCause") {
+		if n := dataSize(r.Annotations) + len("kubernetes.io/change-cause") + len(r.ChangeCause); n > maxAnnotationsBytes {
+			c.fail("annotations", "annotations total %d bytes (allowed: at most %d per object, with changeCause)", n, maxAnnotationsBytes)
+		}
+	}
+}
+
+// dataSize is the size of a map's keys and values, as the API server counts.
+func dataSize(m map[string]string) int {
+	n := 0
+	for k, v := range m {
+		n += len(k) + len(v)
+	}
+	return n
 }

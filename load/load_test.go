@@ -91,6 +91,15 @@ func TestValidation(t *testing.T) {
 			`spec.yaml:7:39: strategy.canary.step: step 3 is past the last step (allowed: 1 to 2)`}},
 		{name: "canary weight above 100", spec: with("strategy", "strategy: {canary: {steps: [10, 120]}}"), want: []string{
 			`spec.yaml:7:33: strategy.canary.steps[1]: invalid value 120 (out of bound <=100)`}},
+		{name: "minReadySeconds not below deadline", spec: with("replicas", "replicas: 4\nminReadySeconds: 900"), want: []string{
+			`spec.yaml:5:1: minReadySeconds: 900 is not below progressDeadlineSeconds (600): Kubernetes rejects the Deployment (allowed: less than progressDeadlineSeconds)`}},
+		{name: "same port, two protocols", spec: with("ports", "ports: [{name: dns, containerPort: 53}, {name: dns-udp, containerPort: 53, protocol: UDP}]")},
+		{name: "node port twice", spec: with("ports", "ports: [{name: http, containerPort: 80, nodePort: 30080}, {name: admin, containerPort: 90, nodePort: 30080}]\nservice: {type: NodePort}"), want: []string{
+			`spec.yaml:3:92: ports[1].nodePort: node port 30080/TCP is used twice (allowed: each number once per protocol)`}},
+		{name: "config over a ConfigMap", spec: with("replicas", "replicas: 4\nconfig: {BIG: \""+strings.Repeat("x", 1<<20)+"\"}"), want: []string{
+			`spec.yaml:5:1: config: the stable version's config is 1048579 bytes (allowed: at most 1048576, the size of one ConfigMap)`}},
+		{name: "abTest cookie twice", spec: withIn(with("traffic", "traffic: istio"), "strategy", "strategy: {abTest: {match: [{cookie: {name: grp, value: beta}, headers: {cookie: {exact: x}}}]}}"), want: []string{
+			`spec.yaml:7:74: strategy.abTest.match[0].headers.cookie: cookie already matches the Cookie header (allowed: cookie or a cookie header in one match, not both)`}},
 		{name: "abTest needs istio", spec: with("strategy", "strategy: {abTest: {match: [{headers: {x-beta: {exact: \"1\"}}}]}}"), want: []string{
 			`spec.yaml:6:1: traffic: abTest routes single requests, which needs a mesh (allowed: traffic: "istio")`}},
 		{name: "shadow needs istio", spec: with("strategy", "strategy: {shadow: {percent: 10}}"), want: []string{
