@@ -150,11 +150,33 @@ func (l *Loader) Load(paths []string) ([]*Spec, error) {
 func finish(specs []*Spec, errs List) ([]*Spec, error) {
 	specs, more := dedupe(specs)
 	errs = append(errs, more...)
+	errs = append(errs, duplicateHosts(specs)...)
 	if len(errs) > 0 {
 		return nil, errs.Sort()
 	}
 	sharedCertificates(specs)
 	return specs, nil
+}
+
+// duplicateHosts reports an external host that two releases serve: their
+// VirtualServices would both claim it (Istio's IST0109), and which one
+// answers would be up to chance.
+func duplicateHosts(specs []*Spec) List {
+	var errs List
+	first := map[string]*Spec{}
+	for _, s := range specs {
+		h := s.Release.Host
+		if h == "" {
+			continue
+		}
+		if o, ok := first[h]; ok {
+			errs = append(errs, &Error{Pos: s.Pos("host"), Field: "host",
+				Text: fmt.Sprintf("%s is already served by release %s/%s at %s (allowed: each host in one release)", h, o.Release.Namespace, o.Release.Name, strings.TrimSuffix(FormatPos(o.Pos("host"), ""), ": "))})
+			continue
+		}
+		first[h] = s
+	}
+	return errs
 }
 
 // sharedCertificates warns about releases that terminate TLS with the same
