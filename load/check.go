@@ -389,6 +389,9 @@ func (c *checker) traffic() {
 		return
 	}
 	r := c.r
+	if c.ok("service", "candidate") && r.Traffic == release.TrafficIstio && r.Candidate != nil && r.Service.Type != "ClusterIP" {
+		c.s.Warn("service.type", "%s: clients outside the mesh reach both versions' pods directly, past Istio's routing; expose the release through host and its Gateway instead", r.Service.Type)
+	}
 	if r.Host != "" && r.Traffic != release.TrafficIstio {
 		c.fail("host", "an external host is compiled to an Istio Gateway (allowed: with traffic: \"istio\")")
 	}
