@@ -3,6 +3,7 @@ package gen
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -158,5 +159,13 @@ func writeString(b *bytes.Buffer, s string) {
 		return
 	}
 	q, _ := json.Marshal(s)
-	b.Write(q)
+	for _, r := range string(q) {
+		// JSON leaves DEL and the C1 controls raw; YAML forbids them
+		// even quoted, and reads the same \u escapes JSON writes.
+		if r == 0x7f || 0x80 <= r && r <= 0x9f || r == 0xfffe || r == 0xffff {
+			fmt.Fprintf(b, "\\u%04X", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
 }

@@ -21,6 +21,7 @@ func TestYAMLRoundTrip(t *testing.T) {
 		{name: "yaml syntax in strings", in: map[string]any{"a": "x: y", "b": "# c", "c": "a #b", "d": "- d", "e": "{e}", "f": "[f]", "g": "*g", "h": "&h", "i": "!i", "j": "|", "k": ">", "l": "'q'", "m": `"q"`, "n": "%n", "o": "@o", "p": "`p`", "q": "ends:", "r": "a\nb", "s": " lead", "t": "trail ", "u": "ü", "v": "0x10", "w": "1e3", "x": "0o7", "y": "12:30", "z": "2026-01-01"}},
 		{name: "image refs", in: map[string]any{"image": "registry.example.com:5000/team/app:1.2@sha256:abc", "regex": `^(.*?;\s*)?(beta=true)(;.*)?$`}},
 		{name: "nesting", in: map[string]any{"list": []any{map[string]any{"a": 1.0, "b": []any{"x", map[string]any{"c": "d"}}}, []any{"n", "m"}, "s"}, "empty": map[string]any{}, "none": []any{}}},
+		{name: "control characters", in: map[string]any{"del": "a\x7fb", "c1": "\u0080\u0085\u009f", "tab": "a\tb", "nonchar": "\ufffe", "bell": "\a"}},
 		{name: "odd keys", in: map[string]any{"app.kubernetes.io/name": "x", "kubernetes.io/change-cause": "why: because", "true": "k", "1": "one", "a b": "c"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
