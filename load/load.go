@@ -308,6 +308,11 @@ func collect(paths []string) ([]unit, List) {
 				continue
 			}
 			files = append(files, p)
+			if filepath.Ext(p) == ".cue" {
+				// A file of a CUE package means its package: its
+				// releases may take their defaults from the other files.
+				files = append(files, packageSiblings(p)...)
+			}
 			continue
 		}
 		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
@@ -396,6 +401,23 @@ func isGenerated(path string) bool {
 	return bytes.Equal(buf[:n], []byte(Generated))
 }
 
+// packageSiblings returns the other .cue files in path's directory that
+// belong to its package, none when it has no package clause.
+func packageSiblings(path string) []string {
+	pkg := cuePackage(path)
+	if pkg == "" {
+		return nil
+	}
+	all, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "*.cue"))
+	var out []string
+	for _, f := range all {
+		if f != path && !strings.HasPrefix(filepath.Base(f), ".") && cuePackage(f) == pkg {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // cuePackage returns the package name of a .cue file, "" when it has none.
 func cuePackage(path string) string {
 	f, err := parser.ParseFile(path, nil, parser.PackageClauseOnly)
@@ -418,6 +440,9 @@ func (w *worker) loadUnit(u unit) ([]*Spec, List) {
 
 // loadFile builds one YAML, JSON or single CUE file.
 func (w *worker) loadFile(filename string, src []byte) ([]*Spec, List) {
+	if len(bytes.TrimSpace(src)) == 0 {
+		return nil, nil // an empty file (say, a shell's `> out.yaml`) holds no release
+	}
 	ctx := w.s.Context
 	var v cue.Value
 	switch filepath.Ext(filename) {
