@@ -217,19 +217,7 @@ func checkIstio(t *testing.T, r *release.Release, o objects) {
 	if want := r.Host != "" && r.Gateway == ""; want != (len(o.gateways) == 1) {
 		t.Errorf("host %q, bound Gateway %q, but %d Gateways compiled", r.Host, r.Gateway, len(o.gateways))
 	}
-	if r.Host != "" {
-		// The external host enters through exactly one Gateway, and the
-		// mesh keeps routing in-cluster callers.
-		want := []string{gen.GatewayName(r), "mesh"}
-		if r.Gateway != "" {
-			want[0] = r.Gateway
-		}
-		for _, vs := range o.virtuals {
-			if !slices.Equal(vs.Spec.Gateways, want) || !slices.Contains(vs.Spec.Hosts, r.Host) {
-				t.Errorf("VirtualService %s: gateways %v, hosts %v; want gateways %v and host %s", vs.Name, vs.Spec.Gateways, vs.Spec.Hosts, want, r.Host)
-			}
-		}
-	}
+	checkVirtualServices(t, r, o.virtuals)
 	for _, gw := range o.gateways {
 		checkGateway(t, r, gw)
 	}
@@ -353,5 +341,68 @@ func checkGateway(t *testing.T, r *release.Release, gw *istio.Gateway) {
 				t.Errorf("Gateway %s: port 80 has TLS settings %+v, want it to serve plain HTTP", gw.Name, s.TLS)
 			}
 		}
+	}
+}
+
+// checkVirtualServices checks which traffic each VirtualService routes and
+// to which port: in-cluster callers of the Service through the mesh, and
+// the external host through exactly one Gateway. A destination port sends
+// every request to that port, so mesh routes name it only when the Service
+// has a single port; routes from a gateway always name the primary port
+// (without it a gateway would use its own listening port).
+func checkVirtualServices(t *testing.T, r *release.Release, vss []*istio.VirtualService) {
+	t.Helper()
+	gateway := gen.GatewayName(r)
+	if r.Gateway != "" {
+		gateway = r.Gateway
+	}
+	primary := uint32(r.Ports[0].ServicePort)
+	var mesh, external int
+	for _, vs := range vss {
+		fromMesh := len(vs.Spec.Gateways) == 0 || slices.Contains(vs.Spec.Gateways, "mesh")
+		fromGateway := slices.Contains(vs.Spec.Gateways, gateway)
+		if fromMesh != slices.Contains(vs.Spec.Hosts, gen.Host(r)) {
+			t.Errorf("VirtualService %s: gateways %v but hosts %v", vs.Name, vs.Spec.Gateways, vs.Spec.Hosts)
+		}
+		if fromGateway != (r.Host != "" && slices.Contains(vs.Spec.Hosts, r.Host)) {
+			t.Errorf("VirtualService %s: gateways %v but hosts %v (external host %q)", vs.Name, vs.Spec.Gateways, vs.Spec.Hosts, r.Host)
+		}
+		if fromMesh {
+			mesh++
+		}
+		if fromGateway {
+			external++
+		}
+		for _, h := range vs.Spec.HTTP {
+			dests := []istio.Destination{}
+			if h.Mirror != nil {
+				dests = append(dests, *h.Mirror)
+			}
+			for _, d := range h.Route {
+				dests = append(dests, d.Destination)
+			}
+			for _, d := range dests {
+				var got uint32
+				if d.Port != nil {
+					got = d.Port.Number
+				}
+				want := primary
+				if fromMesh && len(r.Ports) > 1 {
+					want = 0 // the port the request was addressed to
+				}
+				if fromMesh && fromGateway && len(r.Ports) > 1 {
+					t.Errorf("VirtualService %s routes mesh and gateway traffic of a %d-port Service with one set of routes", vs.Name, len(r.Ports))
+				}
+				if got != want {
+					t.Errorf("VirtualService %s route %s: destination port %d, want %d (0: the addressed port)", vs.Name, h.Name, got, want)
+				}
+			}
+		}
+	}
+	if len(vss) > 0 && mesh != 1 {
+		t.Errorf("%d VirtualServices route the mesh's traffic to %s, want 1", mesh, gen.Host(r))
+	}
+	if (r.Host != "") != (external == 1) || external > 1 {
+		t.Errorf("%d VirtualServices route host %q through Gateway %s", external, r.Host, gateway)
 	}
 }

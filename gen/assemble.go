@@ -366,18 +366,15 @@ func gatewayServers(r *release.Release) []istio.Server {
 	return servers
 }
 
+// ExternalName is the name of the VirtualService that routes the external
+// host when the mesh's routes cannot serve it too (a Service of several
+// ports).
+func ExternalName(r *release.Release) string { return r.Name + "-external" }
+
 func (a *assembler) istio() {
-	r, rt := a.r, a.p.Routes
+	r := a.r
 	host := Host(r)
-	port := &istio.PortSelector{Number: uint32(r.Ports[0].ServicePort)}
-	dest := func(role string) istio.Destination {
-		d := istio.Destination{Host: host, Port: port}
-		if rt.Subsets {
-			d.Subset = role
-		}
-		return d
-	}
-	if rt.Subsets {
+	if a.p.Routes.Subsets {
 		dr := &istio.DestinationRule{
 			TypeMeta:   metav1.TypeMeta{APIVersion: istio.APIVersion, Kind: "DestinationRule"},
 			ObjectMeta: a.meta(r.Name),
@@ -388,32 +385,72 @@ func (a *assembler) istio() {
 		}
 		a.objs = append(a.objs, dr)
 	}
-	vs := &istio.VirtualService{
-		TypeMeta:   metav1.TypeMeta{APIVersion: istio.APIVersion, Kind: "VirtualService"},
-		ObjectMeta: a.meta(r.Name),
-		Spec:       istio.VirtualServiceSpec{Hosts: []string{host}},
+	// A destination names a port only where Istio cannot infer it. In the
+	// mesh a request goes on to the port it was addressed to, so with
+	// several ports the routes leave the port out and split every HTTP
+	// port alike; a gateway would go on to its own listening port, so
+	// routes from a gateway name the primary one.
+	primary := &istio.PortSelector{Number: uint32(r.Ports[0].ServicePort)}
+	meshPort := primary
+	if len(r.Ports) > 1 {
+		meshPort = nil
 	}
-	if r.Host != "" {
-		// The external host comes in through a Gateway: the one the spec
-		// binds, or one compiled for it.
-		gateway := r.Gateway
-		if gateway == "" {
-			gateway = GatewayName(r)
-			a.objs = append(a.objs, &istio.Gateway{
-				TypeMeta:   metav1.TypeMeta{APIVersion: istio.APIVersion, Kind: "Gateway"},
-				ObjectMeta: a.meta(gateway),
-				Spec:       istio.GatewaySpec{Selector: maps.Clone(r.GatewaySelector), Servers: gatewayServers(r)},
-			})
-		}
+	vs := a.virtualService(r.Name, a.httpRoutes(meshPort), host)
+	if r.Host == "" {
+		a.objs = append(a.objs, vs)
+		return
+	}
+	// The external host comes in through a Gateway: the one the spec
+	// binds, or one compiled for it.
+	gateway := r.Gateway
+	if gateway == "" {
+		gateway = GatewayName(r)
+		a.objs = append(a.objs, &istio.Gateway{
+			TypeMeta:   metav1.TypeMeta{APIVersion: istio.APIVersion, Kind: "Gateway"},
+			ObjectMeta: a.meta(gateway),
+			Spec:       istio.GatewaySpec{Selector: maps.Clone(r.GatewaySelector), Servers: gatewayServers(r)},
+		})
+	}
+	if meshPort == primary {
+		// One set of routes serves both.
 		vs.Spec.Hosts = append(vs.Spec.Hosts, r.Host)
 		vs.Spec.Gateways = []string{gateway, "mesh"}
+		a.objs = append(a.objs, vs)
+		return
 	}
+	ext := a.virtualService(ExternalName(r), a.httpRoutes(primary), r.Host)
+	ext.Spec.Gateways = []string{gateway}
+	a.objs = append(a.objs, vs, ext)
+}
+
+// virtualService is a VirtualService for hosts with routes.
+func (a *assembler) virtualService(name string, routes []istio.HTTPRoute, hosts ...string) *istio.VirtualService {
+	return &istio.VirtualService{
+		TypeMeta:   metav1.TypeMeta{APIVersion: istio.APIVersion, Kind: "VirtualService"},
+		ObjectMeta: a.meta(name),
+		Spec:       istio.VirtualServiceSpec{Hosts: hosts, HTTP: routes},
+	}
+}
+
+// httpRoutes are the plan's routes: the candidate's match rules, then the
+// weighted (and mirrored) default. port is the destination port, nil to
+// keep the port a request was addressed to.
+func (a *assembler) httpRoutes(port *istio.PortSelector) []istio.HTTPRoute {
+	rt := a.p.Routes
+	dest := func(role string) istio.Destination {
+		d := istio.Destination{Host: Host(a.r), Port: port}
+		if rt.Subsets {
+			d.Subset = role
+		}
+		return d
+	}
+	var routes []istio.HTTPRoute
 	if len(rt.Match) > 0 {
 		route := istio.HTTPRoute{Name: release.RoleCandidate, Route: []istio.HTTPRouteDestination{{Destination: dest(release.RoleCandidate)}}}
 		for i, m := range rt.Match {
 			route.Match = append(route.Match, httpMatch(fmt.Sprintf("match-%d", i), m))
 		}
-		vs.Spec.HTTP = append(vs.Spec.HTTP, route)
+		routes = append(routes, route)
 	}
 	def := istio.HTTPRoute{Name: "default"}
 	for _, w := range rt.Default {
@@ -428,8 +465,7 @@ func (a *assembler) istio() {
 		def.Mirror = &md
 		def.MirrorPercentage = &istio.Percent{Value: m.Percent}
 	}
-	vs.Spec.HTTP = append(vs.Spec.HTTP, def)
-	a.objs = append(a.objs, vs)
+	return append(routes, def)
 }
 
 // httpMatch converts an A/B condition set; a cookie is matched in the
