@@ -133,8 +133,8 @@ func (c *checker) settingRules(kind string) {
 	s := c.r.Strategy
 	switch kind {
 	case release.KindRamped:
-		surge := c.rampValue("strategy.ramped.maxSurge", s.Ramped.MaxSurge)
-		unavail := c.rampValue("strategy.ramped.maxUnavailable", s.Ramped.MaxUnavailable)
+		surge := c.rampValue("strategy.ramped.maxSurge", s.Ramped.MaxSurge, 0)
+		unavail := c.rampValue("strategy.ramped.maxUnavailable", s.Ramped.MaxUnavailable, 100)
 		if surge == 0 && unavail == 0 {
 			c.fail("strategy.ramped", "maxSurge and maxUnavailable are both zero, so no pod could ever be replaced (allowed: at least one above zero; maxSurge: 1, maxUnavailable: 0 never drops capacity)")
 		}
@@ -160,11 +160,14 @@ func (c *checker) settingRules(kind string) {
 
 // rampValue checks a maxSurge/maxUnavailable value and returns whether it
 // is zero as 0, otherwise 1.
-func (c *checker) rampValue(field string, v intstr.IntOrString) int {
+// rampValue checks a count or percentage of pods, the percentage at most
+// maxPercent (0: any; Kubernetes allows a surge above 100 %), and returns
+// 0 when it is zero, else 1.
+func (c *checker) rampValue(field string, v intstr.IntOrString, maxPercent int) int {
 	if v.Type == intstr.String {
 		var n int
-		if _, err := fmt.Sscanf(v.StrVal, "%d%%", &n); err != nil || n > 100 {
-			c.fail(field, "invalid value %q (allowed: a percentage from 0%% to 100%%)", v.StrVal)
+		if _, err := fmt.Sscanf(v.StrVal, "%d%%", &n); err != nil || maxPercent > 0 && n > maxPercent {
+			c.fail(field, "invalid value %q (allowed: a percentage from 0%% to %d%%)", v.StrVal, maxPercent)
 			return 1
 		}
 		if n == 0 {
