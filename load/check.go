@@ -410,6 +410,9 @@ func (c *checker) exposure() {
 	if c.ok("tls", "host") && r.TLS != nil && r.Host == "" {
 		c.fail("tls", "HTTPS is served for the external host (allowed: with host set)")
 	}
+	if _, wrote := c.s.pos["gatewaySelector"]; wrote && c.ok("gatewaySelector") && !c.wroteBelow("gatewaySelector") {
+		c.fail("gatewaySelector", "is empty (allowed: the labels of the ingress gateway pods, such as {istio: ingressgateway})")
+	}
 	if !c.ok("gateway", "host") || r.Gateway == "" {
 		return
 	}
@@ -458,4 +461,14 @@ func dataSize(m map[string]string) int {
 		n += len(k) + len(v)
 	}
 	return n
+}
+
+// wroteBelow reports whether the spec wrote any field under field.
+func (c *checker) wroteBelow(field string) bool {
+	for k := range c.s.pos {
+		if strings.HasPrefix(k, field+".") {
+			return true
+		}
+	}
+	return false
 }

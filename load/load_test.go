@@ -123,6 +123,8 @@ func TestValidation(t *testing.T) {
 		{name: "gateway with own settings", spec: with("traffic", "traffic: istio\nhost: web.example.com\ngateway: public\ntls: {credentialName: web-tls}\ngatewaySelector: {istio: ingress}"), want: []string{
 			`spec.yaml:9:1: tls: HTTPS is a setting of the bound Gateway public (allowed: tls without gateway, when rollspec compiles the Gateway)`,
 			`spec.yaml:10:1: gatewaySelector: selects the pods of the Gateway rollspec compiles (allowed: gatewaySelector without gateway)`}},
+		{name: "empty gateway selector", spec: with("traffic", "traffic: istio\nhost: web.example.com\ngatewaySelector: {}"), want: []string{
+			`spec.yaml:8:1: gatewaySelector: is empty (allowed: the labels of the ingress gateway pods, such as {istio: ingressgateway})`}},
 		{name: "gateway name", spec: with("traffic", "traffic: istio\nhost: web.example.com\ngateway: Istio-System/public"), want: []string{
 			`spec.yaml:8:1: gateway: invalid value "Istio-System/public" (allowed: a Gateway's name, or namespace/name such as "istio-system/public")`}},
 		{name: "reserved label", spec: with("labels", "labels: {app: other}"), want: []string{

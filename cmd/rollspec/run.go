@@ -99,6 +99,9 @@ Example:
 		name: "version", summary: "print the version", usage: "",
 		help: "Print rollspec's version and the Go version it was built with.",
 		run: func(c *config, args []string) int {
+			if len(args) > 0 {
+				return usageError(c, "version takes no arguments")
+			}
 			fmt.Fprintf(c.stdout, "rollspec %s\n", version())
 			return exitOK
 		},
