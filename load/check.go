@@ -43,6 +43,7 @@ func check(spec *Spec, sound map[string]bool) List {
 	c.traffic()
 	c.exposure()
 	c.limits()
+	c.envOverConfig()
 	return c.errs
 }
 
@@ -471,4 +472,28 @@ func (c *checker) wroteBelow(field string) bool {
 		}
 	}
 	return false
+}
+
+// envOverConfig warns where env sets a variable that config also provides
+// to the container's environment: Kubernetes lets env win, silently.
+func (c *checker) envOverConfig() {
+	r := c.r
+	if r.ConfigPath != "" || !c.ok("env", "config", "stable", "candidate") {
+		return
+	}
+	seen := map[string]bool{}
+	for _, m := range r.Versions() {
+		config := release.Merged(r.Config, m.Version.Config)
+		for k := range release.Merged(r.Env, m.Version.Env) {
+			if _, ok := config[k]; !ok || seen[k] {
+				continue
+			}
+			seen[k] = true
+			field := "env." + quoteKey(k)
+			if _, ok := m.Version.Env[k]; ok {
+				field = m.Role + "." + field
+			}
+			c.s.Warn(field, "%s is also a config key: env replaces config's value in the environment (set it in one place)", k)
+		}
+	}
 }
