@@ -3,6 +3,7 @@ package compile_test
 import (
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -390,8 +391,8 @@ func checkVirtualServices(t *testing.T, r *release.Release, vss []*istio.Virtual
 				if fromMesh && len(r.Ports) > 1 {
 					want = 0 // the port the request was addressed to
 				}
-				if fromMesh && fromGateway && len(r.Ports) > 1 {
-					t.Errorf("VirtualService %s routes mesh and gateway traffic of a %d-port Service with one set of routes", vs.Name, len(r.Ports))
+				if fromMesh && fromGateway && (len(r.Ports) > 1 || strings.HasPrefix(r.Host, "*")) {
+					t.Errorf("VirtualService %s routes mesh and gateway traffic with one set of routes (%d ports, host %s)", vs.Name, len(r.Ports), r.Host)
 				}
 				if got != want {
 					t.Errorf("VirtualService %s route %s: destination port %d, want %d (0: the addressed port)", vs.Name, h.Name, got, want)

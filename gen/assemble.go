@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -367,8 +368,8 @@ func gatewayServers(r *release.Release) []istio.Server {
 }
 
 // ExternalName is the name of the VirtualService that routes the external
-// host when the mesh's routes cannot serve it too (a Service of several
-// ports).
+// host when the mesh's routes cannot serve it too: a Service of several
+// ports, or a wildcard host.
 func ExternalName(r *release.Release) string { return r.Name + "-external" }
 
 func (a *assembler) istio() {
@@ -411,8 +412,9 @@ func (a *assembler) istio() {
 			Spec:       istio.GatewaySpec{Selector: maps.Clone(r.GatewaySelector), Servers: gatewayServers(r)},
 		})
 	}
-	if meshPort == primary {
-		// One set of routes serves both.
+	if meshPort == primary && !strings.HasPrefix(r.Host, "*") {
+		// One set of routes serves both. (Bound to the mesh, a wildcard
+		// host would capture in-cluster calls to every host it matches.)
 		vs.Spec.Hosts = append(vs.Spec.Hosts, r.Host)
 		vs.Spec.Gateways = []string{gateway, "mesh"}
 		a.objs = append(a.objs, vs)
