@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -137,7 +138,7 @@ func (l *Loader) Load(paths []string) ([]*Spec, error) {
 	units, errs := collect(paths)
 	specs, more := l.run(units)
 	errs = append(errs, more...)
-	if len(specs) == 0 && len(errs) == 0 {
+	if len(specs) == 0 && len(errs) == 0 && !slices.ContainsFunc(paths, skippedFile) {
 		// Nothing to compile is a mistake (a wrong path, a filter that
 		// matched nothing), never a reason to empty an output directory.
 		errs = List{{Text: fmt.Sprintf("no release found in %s (allowed: paths of .cue, .yaml, .yml or .json files holding releases)", strings.Join(paths, ", "))}}
@@ -300,7 +301,7 @@ func collect(paths []string) ([]unit, List) {
 			continue
 		}
 		if !fi.IsDir() {
-			if isKustomization(filepath.Base(p)) || isGenerated(p) {
+			if skippedFile(p) {
 				continue // named by a hook's file list: not a spec, nothing to check
 			}
 			if !isSpecFile(p) {
@@ -379,6 +380,14 @@ func isSpecFile(name string) bool {
 		return true
 	}
 	return false
+}
+
+// skippedFile reports whether path names a file that is never a spec
+// (a kustomization, or rollspec's own output), as a hook's list of
+// changed files may.
+func skippedFile(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && !fi.IsDir() && (isKustomization(filepath.Base(path)) || isGenerated(path))
 }
 
 func isKustomization(name string) bool {
