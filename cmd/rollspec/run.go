@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -45,7 +46,8 @@ var commands = []*command{
 	{
 		name: "build", summary: "compile specs into manifests", usage: "[-o DIR] [--check] PATH...",
 		help: `Compile every release found in PATH (files or directories of .cue, .yaml,
-.yml and .json specs) into Kubernetes and Istio objects.
+.yml and .json specs) into Kubernetes and Istio objects. PATH - alone reads
+one YAML or JSON stream of releases from standard input.
 
 Without -o, writes one YAML stream to stdout. With -o DIR, writes one file
 per release, DIR/<namespace>.<name>.yaml, atomically; removes generated files
@@ -58,7 +60,8 @@ Nothing is written when any spec is invalid.
 Examples:
   rollspec build examples/vweb-ramped
   rollspec build -o deploy/ specs/
-  rollspec build --check -o deploy/ specs/`,
+  rollspec build --check -o deploy/ specs/
+  generate-specs | rollspec build -`,
 		run: runBuild,
 	},
 	{
@@ -217,7 +220,10 @@ func runVet(c *config, args []string) int {
 	if len(args) == 0 {
 		return usageError(c, "vet needs at least one PATH")
 	}
-	specs, err := (&load.Loader{}).Load(args)
+	if slices.Contains(args, stdinPath) && len(args) > 1 {
+		return usageError(c, "- (standard input) must be the only PATH")
+	}
+	specs, err := loadSpecs(args)
 	if err != nil {
 		load.Print(c.stderr, err, c.cwd)
 		return exitInvalid
@@ -226,6 +232,27 @@ func runVet(c *config, args []string) int {
 		printWarnings(c, s.Warnings)
 	}
 	return exitOK
+}
+
+// stdinPath as the only PATH reads one YAML or JSON stream of releases
+// from standard input, for specs another tool generates.
+const stdinPath = "-"
+
+// loadSpecs validates the releases under args, or on standard input.
+func loadSpecs(args []string) ([]*load.Spec, error) {
+	l := &load.Loader{}
+	if len(args) != 1 || args[0] != stdinPath {
+		return l.Load(args)
+	}
+	src, err := io.ReadAll(os.Stdin)
+	if err != nil {
+		return nil, load.List{{Text: "read standard input: " + err.Error()}}
+	}
+	specs, err := l.LoadBytes("<stdin>", src)
+	if err == nil && len(specs) == 0 {
+		return nil, load.List{{Text: "no release found on standard input (allowed: a YAML or JSON stream of releases)"}}
+	}
+	return specs, err
 }
 
 func printWarnings(c *config, warns load.List) {
@@ -245,7 +272,14 @@ func runBuild(c *config, args []string) int {
 	if c.check && c.outDir == "" {
 		return usageError(c, "--check needs -o DIR: the directory to compare")
 	}
-	rs, err := compile.Paths(&load.Loader{}, args)
+	if slices.Contains(args, stdinPath) && len(args) > 1 {
+		return usageError(c, "- (standard input) must be the only PATH")
+	}
+	specs, err := loadSpecs(args)
+	var rs []*compile.Release
+	if err == nil {
+		rs, err = compile.Specs(specs)
+	}
 	if err != nil {
 		load.Print(c.stderr, err, c.cwd)
 		return exitInvalid
