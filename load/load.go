@@ -468,11 +468,18 @@ func (w *worker) loadFile(filename string, src []byte) ([]*Spec, List) {
 		if err != nil {
 			return nil, syntaxErrors(err)
 		}
+		if dups := duplicateKeys(nil, "", expr); len(dups) > 0 {
+			return nil, dups
+		}
 		v = ctx.BuildExpr(expr)
 	default:
 		f, err := cueyaml.Extract(filename, src)
 		if err != nil {
 			return nil, syntaxErrors(err)
+		}
+		// YAML and JSON forbid a key twice; CUE would unify the values.
+		if dups := duplicateKeys(nil, "", &ast.StructLit{Elts: f.Decls}); len(dups) > 0 {
+			return nil, dups
 		}
 		v = ctx.BuildFile(f)
 	}
@@ -667,6 +674,18 @@ func prefixed(errs List, prefix cue.Path) List {
 // syntax of a YAML or JSON release, which is cheap, otherwise by walking
 // the value (CUE releases may be built from several files and references).
 func positions(data cue.Value) map[string]token.Pos {
+	lit := syntaxOf(data)
+	if lit == nil {
+		return walkPositions(data)
+	}
+	m := map[string]token.Pos{}
+	syntaxPositions(m, "", lit)
+	return m
+}
+
+// syntaxOf returns the syntax a YAML or JSON release was written in, nil
+// for CUE (whose releases may be built from several files and references).
+func syntaxOf(data cue.Value) *ast.StructLit {
 	var lit *ast.StructLit
 	var file string
 	switch src := data.Source().(type) {
@@ -676,11 +695,47 @@ func positions(data cue.Value) map[string]token.Pos {
 		lit, file = src, src.Pos().Filename()
 	}
 	if lit == nil || file == "" || filepath.Ext(file) == ".cue" {
-		return walkPositions(data)
+		return nil
 	}
-	m := map[string]token.Pos{}
-	syntaxPositions(m, "", lit)
-	return m
+	return lit
+}
+
+// duplicateKeys reports keys written twice in one mapping under e, with
+// paths below prefix as cue.Path writes them.
+func duplicateKeys(errs List, prefix string, e ast.Expr) List {
+	switch x := e.(type) {
+	case *ast.StructLit:
+		first := map[string]token.Pos{}
+		for _, d := range x.Elts {
+			if em, ok := d.(*ast.EmbedDecl); ok {
+				errs = duplicateKeys(errs, prefix, em.Expr) // a stream's list
+				continue
+			}
+			f, ok := d.(*ast.Field)
+			if !ok {
+				continue
+			}
+			name, _, err := ast.LabelName(f.Label)
+			if err != nil {
+				continue
+			}
+			k := cue.Str(name).String()
+			if prefix != "" {
+				k = prefix + "." + k
+			}
+			if p, ok := first[name]; ok {
+				errs = append(errs, &Error{Pos: f.Pos(), Field: k, Text: fmt.Sprintf("duplicate key, first at %d:%d (allowed: each key once)", p.Line(), p.Column())})
+				continue
+			}
+			first[name] = f.Pos()
+			errs = duplicateKeys(errs, k, f.Value)
+		}
+	case *ast.ListLit:
+		for i, el := range x.Elts {
+			errs = duplicateKeys(errs, prefix+"["+strconv.Itoa(i)+"]", el)
+		}
+	}
+	return errs
 }
 
 // syntaxPositions records the position of every field and list element

@@ -163,7 +163,9 @@ func TestValidation(t *testing.T) {
 		{name: "no consequence of a schema error", spec: withIn(with("strategy", "strategy: {abTest: {match: [{headers: {x-beta: {exact: \"1\"}}}]}}"), "traffic", "traffic: mesh"), want: []string{
 			`spec.yaml:6:1: traffic: invalid value "mesh" (allowed: "native" or "istio")`}},
 		{name: "duplicate key", spec: valid + "traffic: istio\n", want: []string{
-			`spec.yaml:6:10: traffic: conflicting values "istio" and "native"`}},
+			`spec.yaml:9:1: traffic: duplicate key, first at 6:1 (allowed: each key once)`}},
+		{name: "duplicate key, same value", spec: with("stable", "stable: {version: \"v1\", tag: \"1.0\", version: \"v1\"}"), want: []string{
+			`spec.yaml:5:37: stable.version: duplicate key, first at 5:10 (allowed: each key once)`}},
 		{name: "stream element", spec: valid + "---\n" + with("replicas", "replicas: x"), want: []string{
 			`spec.yaml:13:1: [1].replicas: invalid value "x" (allowed: an integer from 0 to 10000)`}},
 		{name: "empty documents", spec: "---\n" + valid + "---\n---\n"},
