@@ -703,44 +703,41 @@ func syntaxOf(data cue.Value) *ast.StructLit {
 // duplicateKeys reports keys written twice in one mapping under e, with
 // paths below prefix as cue.Path writes them.
 func duplicateKeys(errs List, prefix string, e ast.Expr) List {
-	switch x := e.(type) {
-	case *ast.StructLit:
-		first := map[string]token.Pos{}
+	if x, ok := e.(*ast.StructLit); ok {
 		for _, d := range x.Elts {
 			if em, ok := d.(*ast.EmbedDecl); ok {
 				errs = duplicateKeys(errs, prefix, em.Expr) // a stream's list
-				continue
 			}
-			f, ok := d.(*ast.Field)
-			if !ok {
-				continue
-			}
-			name, _, err := ast.LabelName(f.Label)
-			if err != nil {
-				continue
-			}
-			k := cue.Str(name).String()
-			if prefix != "" {
-				k = prefix + "." + k
-			}
-			if p, ok := first[name]; ok {
-				errs = append(errs, &Error{Pos: f.Pos(), Field: k, Text: fmt.Sprintf("duplicate key, first at %d:%d (allowed: each key once)", p.Line(), p.Column())})
-				continue
-			}
-			first[name] = f.Pos()
-			errs = duplicateKeys(errs, k, f.Value)
-		}
-	case *ast.ListLit:
-		for i, el := range x.Elts {
-			errs = duplicateKeys(errs, prefix+"["+strconv.Itoa(i)+"]", el)
 		}
 	}
+	first := map[ast.Node]map[string]token.Pos{}
+	walkSyntax(prefix, e, func(k, name string, in, n ast.Node) {
+		if name == "" {
+			return // a list element
+		}
+		if first[in] == nil {
+			first[in] = map[string]token.Pos{}
+		}
+		if p, ok := first[in][name]; ok {
+			errs = append(errs, &Error{Pos: n.Pos(), Field: k, Text: fmt.Sprintf("duplicate key, first at %d:%d (allowed: each key once)", p.Line(), p.Column())})
+			return
+		}
+		first[in][name] = n.Pos()
+	})
 	return errs
 }
 
 // syntaxPositions records the position of every field and list element
 // under e, keyed by its path below prefix as cue.Path writes it.
 func syntaxPositions(m map[string]token.Pos, prefix string, e ast.Expr) {
+	walkSyntax(prefix, e, func(k, _ string, _, n ast.Node) { m[k] = n.Pos() })
+}
+
+// walkSyntax calls fn for every field and list element under e, in the
+// order written, with its path below prefix as cue.Path writes it, the
+// field's name ("" for an element), the struct or list it is in and the
+// node itself.
+func walkSyntax(prefix string, e ast.Expr, fn func(path, name string, in, n ast.Node)) {
 	switch x := e.(type) {
 	case *ast.StructLit:
 		for _, d := range x.Elts {
@@ -756,14 +753,14 @@ func syntaxPositions(m map[string]token.Pos, prefix string, e ast.Expr) {
 			if prefix != "" {
 				k = prefix + "." + k
 			}
-			m[k] = f.Pos()
-			syntaxPositions(m, k, f.Value)
+			fn(k, name, x, f)
+			walkSyntax(k, f.Value, fn)
 		}
 	case *ast.ListLit:
 		for i, el := range x.Elts {
 			k := prefix + "[" + strconv.Itoa(i) + "]"
-			m[k] = el.Pos()
-			syntaxPositions(m, k, el)
+			fn(k, "", x, el)
+			walkSyntax(k, el, fn)
 		}
 	}
 }
