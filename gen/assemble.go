@@ -412,9 +412,10 @@ func (a *assembler) istio() {
 			Spec:       istio.GatewaySpec{Selector: maps.Clone(r.GatewaySelector), Servers: gatewayServers(r)},
 		})
 	}
-	if meshPort == primary && !strings.HasPrefix(r.Host, "*") {
-		// One set of routes serves both. (Bound to the mesh, a wildcard
-		// host would capture in-cluster calls to every host it matches.)
+	// One set of routes serves both when they name the same port — unless
+	// the host is a wildcard, which bound to the mesh would capture
+	// in-cluster calls to every host it matches.
+	if len(r.Ports) == 1 && !strings.HasPrefix(r.Host, "*") {
 		vs.Spec.Hosts = append(vs.Spec.Hosts, r.Host)
 		vs.Spec.Gateways = []string{gateway, "mesh"}
 		a.objs = append(a.objs, vs)

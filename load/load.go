@@ -137,18 +137,21 @@ type unit struct {
 func (l *Loader) Load(paths []string) ([]*Spec, error) {
 	units, errs := collect(paths)
 	specs, more := l.run(units)
-	errs = append(errs, more...)
-	if len(specs) == 0 && len(errs) == 0 && !slices.ContainsFunc(paths, skippedFile) {
-		// Nothing to compile is a mistake (a wrong path, a filter that
-		// matched nothing), never a reason to empty an output directory.
-		errs = List{{Text: fmt.Sprintf("no release found in %s (allowed: paths of .cue, .yaml, .yml or .json files holding releases)", strings.Join(paths, ", "))}}
+	source := strings.Join(paths, ", ")
+	if slices.ContainsFunc(paths, skippedFile) {
+		source = "" // a hook named files that are never specs: nothing to find
 	}
-	return finish(specs, errs)
+	return finish(specs, append(errs, more...), source)
 }
 
 // finish sorts specs and checks them against each other: every problem, or
-// the specs with warnings that concern several of them.
-func finish(specs []*Spec, errs List) ([]*Spec, error) {
+// the specs with warnings that concern several of them. Finding no release
+// in source ("" when none was expected) is a problem: a wrong path or a
+// filter that matched nothing, never a reason to empty an output directory.
+func finish(specs []*Spec, errs List, source string) ([]*Spec, error) {
+	if len(specs) == 0 && len(errs) == 0 && source != "" {
+		errs = List{{Text: fmt.Sprintf("no release found in %s (allowed: .cue, .yaml, .yml or .json files holding releases)", source)}}
+	}
 	specs, more := dedupe(specs)
 	errs = append(errs, more...)
 	errs = append(errs, duplicateHosts(specs)...)
@@ -222,7 +225,8 @@ func (l *Loader) LoadBytes(filename string, src []byte) ([]*Spec, error) {
 		return nil, err
 	}
 	defer l.release(w)
-	return finish(w.loadFile(filename, src))
+	specs, errs := w.loadFile(filename, src)
+	return finish(specs, errs, filename)
 }
 
 func (l *Loader) run(units []unit) ([]*Spec, List) {
@@ -386,8 +390,7 @@ func isSpecFile(name string) bool {
 // (a kustomization, or rollspec's own output), as a hook's list of
 // changed files may.
 func skippedFile(path string) bool {
-	fi, err := os.Stat(path)
-	return err == nil && !fi.IsDir() && (isKustomization(filepath.Base(path)) || isGenerated(path))
+	return isKustomization(filepath.Base(path)) || isGenerated(path)
 }
 
 func isKustomization(name string) bool {

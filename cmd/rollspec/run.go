@@ -248,11 +248,7 @@ func loadSpecs(args []string) ([]*load.Spec, error) {
 	if err != nil {
 		return nil, load.List{{Text: "read standard input: " + err.Error()}}
 	}
-	specs, err := l.LoadBytes("<stdin>", src)
-	if err == nil && len(specs) == 0 {
-		return nil, load.List{{Text: "no release found on standard input (allowed: a YAML or JSON stream of releases)"}}
-	}
-	return specs, err
+	return l.LoadBytes("<stdin>", src)
 }
 
 func printWarnings(c *config, warns load.List) {
