@@ -151,6 +151,15 @@ func TestValidation(t *testing.T) {
 			`spec.yaml:1:1: name: invalid value "Web" (allowed: a DNS-1123 label of at most 30 characters: lowercase letters, digits and '-', starting with a letter)`,
 			`spec.yaml:2:1: replicas: invalid value "x" (allowed: an integer from 0 to 10000)`,
 			`spec.yaml:3:1: bogus: unknown field (allowed: name, namespace, labels, annotations, image, ports, replicas, env, resources, readinessProbe, minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit, config, configPath, changeCause, podSecurity, runAsUser, imagePullPolicy, stable, candidate, service, host, gatewaySelector, gateway, tls, traffic, strategy)`}},
+		{name: "missing field beside an invalid value", spec: withIn(with("replicas", "replicas: x"), "stable", "stable: {tag: \"1.0\"}"), want: []string{
+			`spec.yaml:4:1: replicas: invalid value "x" (allowed: an integer from 0 to 10000)`,
+			`spec.yaml:5:1: stable.version: missing required field (allowed: a label value such as "v1.2.0": at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric)`}},
+		{name: "missing field beside an unknown one", spec: withIn(with("ports", "ports: [{name: http, containerPort: 8080, servcePort: 80}]"), "stable", "stable: {tag: \"1.0\"}"), want: []string{
+			`spec.yaml:3:43: ports[0].servcePort: unknown field (did you mean "servicePort"?) (allowed: name, containerPort, servicePort, nodePort, protocol)`,
+			`spec.yaml:5:1: stable.version: missing required field (allowed: a label value such as "v1.2.0": at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric)`}},
+		{name: "errors in two list elements", spec: with("ports", "ports: [{name: Http, containerPort: 8080}, {name: admin, containerPort: 0}]"), want: []string{
+			`spec.yaml:3:10: ports[0].name: invalid value "Http" (allowed: an IANA service name of at most 15 characters: lowercase letters, digits and '-', such as "http" or "grpc-api")`,
+			`spec.yaml:3:58: ports[1].containerPort: invalid value 0 (allowed: a port number from 1 to 65535)`}},
 		{name: "each of two strategies checked", spec: with("strategy", "strategy: {ramped: {maxSurge: 0, maxUnavailable: 0}, canary: {steps: [50, 20, 90], step: 5}}"), want: []string{
 			`spec.yaml:7:1: strategy: choose exactly one strategy, found ramped and canary (allowed: recreate, ramped, blueGreen, canary, abTest, shadow)`,
 			`spec.yaml:7:12: strategy.ramped: maxSurge and maxUnavailable are both zero, so no pod could ever be replaced (allowed: at least one above zero; maxSurge: 1, maxUnavailable: 0 never drops capacity)`,

@@ -34,14 +34,58 @@ type validator struct {
 // or the problems found.
 func (v *validator) unify() (cue.Value, List) {
 	u := v.data.Unify(v.schema)
-	err := u.Validate(cue.Concrete(true), cue.Final())
-	if err != nil {
+	errs := validateAll(u)
+	if len(errs) > 0 {
 		// CUE reports unknown fields itself when nothing else is wrong;
 		// only then can they hide, so only then walk for them.
 		v.unknownFields(v.data, v.schema, cue.Path{})
-		v.cueErrors(err)
+		v.cueErrors(errs)
 	}
 	return u, v.errs
+}
+
+// validateAll validates u as concrete and final and returns every problem.
+// CUE's Validate stops at a struct or list that holds an error anywhere
+// below it, so one bad value hid the others beside it (a missing required
+// field next to an invalid one); below such a node, validateAll validates
+// each child on its own.
+func validateAll(u cue.Value) []errors.Error {
+	err := u.Validate(cue.Concrete(true), cue.Final())
+	if err == nil {
+		return nil
+	}
+	own := u.Err()
+	if own == nil || !onlyBelow(own, u) {
+		return errors.Errors(err)
+	}
+	// u is bottom, so its kind says nothing: its syntax tells struct from
+	// list.
+	var errs []errors.Error
+	if it, ierr := u.Fields(); ierr == nil {
+		for it.Next() {
+			errs = append(errs, validateAll(it.Value())...)
+		}
+	} else if it, ierr := u.List(); ierr == nil {
+		for it.Next() {
+			errs = append(errs, validateAll(it.Value())...)
+		}
+	}
+	if len(errs) == 0 {
+		return errors.Errors(err)
+	}
+	return errs
+}
+
+// onlyBelow reports whether every error of err is about a field below u,
+// rather than about u itself.
+func onlyBelow(err error, u cue.Value) bool {
+	depth := len(u.Path().Selectors())
+	for _, e := range errors.Errors(err) {
+		if len(e.Path()) <= depth {
+			return false
+		}
+	}
+	return true
 }
 
 // add records a problem at path; the position is where the user wrote the
@@ -191,7 +235,7 @@ func attr(v cue.Value, name string) string {
 }
 
 // cueErrors turns CUE's errors into one clear problem per field.
-func (v *validator) cueErrors(err error) {
+func (v *validator) cueErrors(errs []errors.Error) {
 	type group struct {
 		path cue.Path
 		errs []errors.Error
@@ -201,7 +245,7 @@ func (v *validator) cueErrors(err error) {
 	// Errors name fields from the root of the file; a release that is an
 	// element of a list or of `releases` sits below it.
 	depth := len(v.data.Path().Selectors())
-	for _, e := range errors.Errors(err) {
+	for _, e := range errs {
 		elems := e.Path()
 		if len(elems) >= depth {
 			elems = elems[depth:]
