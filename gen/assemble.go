@@ -255,14 +255,13 @@ func envVars(m map[string]string) []corev1.EnvVar {
 	return env
 }
 
-func resourceList(m map[string]intstr.IntOrString) corev1.ResourceList {
+func resourceList(m map[string]resource.Quantity) corev1.ResourceList {
 	if len(m) == 0 {
 		return nil
 	}
 	l := corev1.ResourceList{}
 	for k, v := range m {
-		// Quantities were parsed during validation.
-		l[corev1.ResourceName(k)] = resource.MustParse(v.String())
+		l[corev1.ResourceName(k)] = v
 	}
 	return l
 }

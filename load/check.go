@@ -358,18 +358,7 @@ func (c *checker) resources() {
 	if res == nil {
 		return
 	}
-	parsed := map[string]map[string]resource.Quantity{}
-	for kind, list := range map[string]map[string]intstr.IntOrString{"requests": res.Requests, "limits": res.Limits} {
-		parsed[kind] = map[string]resource.Quantity{}
-		for name, v := range list {
-			q, err := resource.ParseQuantity(v.String())
-			if err != nil {
-				c.fail("resources."+kind+"."+quoteKey(name), "invalid quantity %q (allowed: e.g. \"250m\", \"1\", \"128Mi\")", v.String())
-				continue
-			}
-			parsed[kind][name] = q
-		}
-	}
+	parsed := map[string]map[string]resource.Quantity{"requests": res.Requests, "limits": res.Limits}
 	for name, req := range parsed["requests"] {
 		if lim, ok := parsed["limits"][name]; ok && req.Cmp(lim) > 0 {
 			c.fail("resources.requests."+quoteKey(name), "request %s is above the limit %s (allowed: at most the limit)", req.String(), lim.String())

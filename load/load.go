@@ -485,6 +485,9 @@ func (w *worker) loadFile(filename string, src []byte) ([]*Spec, List) {
 			return nil, dups
 		}
 		v = ctx.BuildFile(f)
+		if v.Err() != nil && bigIntegers(f) {
+			v = ctx.BuildFile(f)
+		}
 	}
 	if err := v.Err(); err != nil {
 		return nil, syntaxErrors(err)
@@ -492,6 +495,24 @@ func (w *worker) loadFile(filename string, src []byte) ([]*Spec, List) {
 	w.src = src
 	defer func() { w.src = nil }()
 	return w.fromDocuments(v, filename)
+}
+
+// bigIntegers rewrites the YAML integers too large for 64 bits in f to
+// plain number literals, and reports whether it found any. CUE's YAML
+// decoder writes them as the literal "number & N" (YAML reads them as
+// floats), which does not compile, and the file failed as a whole with
+// "illegal number start"; as numbers, the schema says what is allowed.
+func bigIntegers(f *ast.File) bool {
+	found := false
+	ast.Walk(f, func(n ast.Node) bool {
+		if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.FLOAT {
+			if num, ok := strings.CutPrefix(lit.Value, "number & "); ok {
+				lit.Value, found = num, true
+			}
+		}
+		return true
+	}, nil)
+	return found
 }
 
 // jsonErrorPos converts a JSON syntax error's offset into a position.

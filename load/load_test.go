@@ -63,6 +63,10 @@ func TestValidation(t *testing.T) {
 			`spec.yaml:4:1: replicas: invalid value -1 (allowed: an integer from 0 to 10000)`}},
 		{name: "port out of range", spec: with("ports", "ports: [{name: http, containerPort: 70000}]"), want: []string{
 			`spec.yaml:3:22: ports[0].containerPort: invalid value 70000 (allowed: a port number from 1 to 65535)`}},
+		{name: "integer beyond 64 bits", spec: with("replicas", "replicas: 123456789012345678901234567890"), want: []string{
+			`spec.yaml:4:1: replicas: invalid value 123456789012345678901234567890 (allowed: an integer from 0 to 10000)`}},
+		{name: "tag beyond 64 bits", spec: with("stable", "stable: {version: \"v1\", tag: 20260101120000123456789}"), want: []string{
+			`spec.yaml:5:25: stable.tag: 20260101120000123456789 is a number, not a string: quote it as "20260101120000123456789" (unquoted YAML numbers lose leading zeros and trailing zeros)`}},
 		{name: "unquoted float tag", spec: with("stable", "stable: {version: \"v1\", tag: 1.10}"), want: []string{
 			`spec.yaml:5:25: stable.tag: 1.10 is a number, not a string: quote it as "1.10" (unquoted YAML numbers lose leading zeros and trailing zeros)`}},
 		{name: "unquoted octal tag", spec: with("stable", "stable: {version: \"v1\", tag: 0010}"), want: []string{
@@ -138,7 +142,13 @@ func TestValidation(t *testing.T) {
 		{name: "probe command not a string", spec: with("readinessProbe", "readinessProbe: {tcp: {}, exec: {command: [true]}}"), want: []string{
 			`spec.yaml:8:44: readinessProbe.exec.command[0]: invalid value true (allowed: a string)`}},
 		{name: "bad quantity", spec: with("resources", "resources: {requests: {cpu: \"lots\"}}"), want: []string{
-			`spec.yaml:9:24: resources.requests.cpu: invalid value "lots" (allowed: a Kubernetes quantity: an integer, or a quoted string such as "500m" or "1.5")`}},
+			`spec.yaml:9:24: resources.requests.cpu: invalid value "lots" (allowed: a Kubernetes quantity: a number such as 0.5 or 2, or a string such as "500m")`}},
+		{name: "negative quantity", spec: with("resources", "resources: {requests: {cpu: -0.5}, limits: {memory: \"-1Gi\"}}"), want: []string{
+			`spec.yaml:9:24: resources.requests.cpu: invalid value -0.5 (allowed: a Kubernetes quantity: a number such as 0.5 or 2, or a string such as "500m")`,
+			`spec.yaml:9:45: resources.limits.memory: invalid value "-1Gi" (allowed: a Kubernetes quantity: a number of bytes, or a string such as "128Mi" or "1Gi")`}},
+		{name: "numeric quantities", spec: with("resources", "resources: {requests: {cpu: 0.25, memory: 1e8}, limits: {cpu: 1}}")},
+		{name: "numeric request above limit", spec: with("resources", "resources: {requests: {cpu: 1.5}, limits: {cpu: \"1\"}}"), want: []string{
+			`spec.yaml:9:24: resources.requests.cpu: request 1500m is above the limit 1 (allowed: at most the limit)`}},
 		{name: "request above limit", spec: with("resources", "resources: {requests: {memory: 1Gi}, limits: {memory: 512Mi}}"), want: []string{
 			`spec.yaml:9:24: resources.requests.memory: request 1Gi is above the limit 512Mi (allowed: at most the limit)`}},
 		{name: "duplicate port name", spec: with("ports", "ports: [{name: http, containerPort: 8080}, {name: http, containerPort: 9090}]"), want: []string{

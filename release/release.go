@@ -3,6 +3,7 @@ package release
 import (
 	"strings"
 
+	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
@@ -81,8 +82,8 @@ type Port struct {
 
 // Resources are container requests and limits, as Kubernetes quantities.
 type Resources struct {
-	Requests map[string]intstr.IntOrString `json:"requests,omitempty"`
-	Limits   map[string]intstr.IntOrString `json:"limits,omitempty"`
+	Requests map[string]resource.Quantity `json:"requests,omitempty"`
+	Limits   map[string]resource.Quantity `json:"limits,omitempty"`
 }
 
 // Probe is a readiness probe; exactly one of HTTP, TCP and Exec is set.

@@ -1,0 +1,60 @@
+package compile_test
+
+import (
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+)
+
+// TestQuantities: a quantity written as a YAML number means what
+// Kubernetes reads it as, and reaches the Deployment in canonical form.
+func TestQuantities(t *testing.T) {
+	const base = `
+name: web
+image: example/web
+ports: [{name: http, containerPort: 8080}]
+stable: {version: "v1", tag: "1"}
+strategy: {recreate: {}}
+`
+	for _, tc := range []struct {
+		name      string
+		resources string
+		requests  map[string]string
+		limits    map[string]string
+	}{
+		{name: "fraction of a cpu", resources: "{requests: {cpu: 0.5}, limits: {cpu: 1.5}}", requests: map[string]string{"cpu": "500m"}, limits: map[string]string{"cpu": "1500m"}},
+		{name: "whole cpus", resources: "{requests: {cpu: 2}}", requests: map[string]string{"cpu": "2"}},
+		{name: "bytes as a number", resources: "{limits: {memory: 134217728}}", limits: map[string]string{"memory": "134217728"}},
+		{name: "strings as written", resources: `{requests: {cpu: "250m", memory: "64Mi"}, limits: {memory: "0.5Gi"}}`, requests: map[string]string{"cpu": "250m", "memory": "64Mi"}, limits: map[string]string{"memory": "512Mi"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := compileYAML(t, base+"resources: "+tc.resources+"\n")
+			c := deployments(t, r)["web"].Spec.Template.Spec.Containers[0]
+			for _, side := range []struct {
+				name string
+				got  map[string]string
+				want map[string]string
+			}{
+				{"requests", quantities(c.Resources.Requests), tc.requests},
+				{"limits", quantities(c.Resources.Limits), tc.limits},
+			} {
+				if len(side.got) != len(side.want) {
+					t.Errorf("%s: got %v, want %v", side.name, side.got, side.want)
+				}
+				for k, want := range side.want {
+					if side.got[k] != want {
+						t.Errorf("%s.%s: got %q, want %q", side.name, k, side.got[k], want)
+					}
+				}
+			}
+		})
+	}
+}
+
+func quantities(l corev1.ResourceList) map[string]string {
+	m := map[string]string{}
+	for k, q := range l {
+		m[string(k)] = q.String()
+	}
+	return m
+}
