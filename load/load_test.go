@@ -67,6 +67,12 @@ func TestValidation(t *testing.T) {
 			`spec.yaml:4:1: replicas: invalid value 123456789012345678901234567890 (allowed: an integer from 0 to 10000)`}},
 		{name: "tag beyond 64 bits", spec: with("stable", "stable: {version: \"v1\", tag: 20260101120000123456789}"), want: []string{
 			`spec.yaml:5:25: stable.tag: 20260101120000123456789 is a number, not a string: quote it as "20260101120000123456789" (unquoted YAML numbers lose leading zeros and trailing zeros)`}},
+		{name: "registry host of any case", spec: with("image", "image: Registry.Example.COM:5000/team/web")},
+		{name: "registry by IPv6", spec: with("image", "image: \"[fd00::1]:5000/team/web\"")},
+		{name: "uppercase repository path", spec: with("image", "image: registry.example.com/Team/web"), want: []string{
+			`spec.yaml:2:1: image: invalid value "registry.example.com/Team/web" (allowed: an image repository such as "nginx" or "registry.example.com:5000/team/app", without tag or digest: those go in the version's tag and digest)`}},
+		{name: "image with a tag", spec: with("image", "image: nginx:1.27"), want: []string{
+			`spec.yaml:2:1: image: invalid value "nginx:1.27" (allowed: an image repository such as "nginx" or "registry.example.com:5000/team/app", without tag or digest: those go in the version's tag and digest)`}},
 		{name: "unquoted float tag", spec: with("stable", "stable: {version: \"v1\", tag: 1.10}"), want: []string{
 			`spec.yaml:5:25: stable.tag: 1.10 is a number, not a string: quote it as "1.10" (unquoted YAML numbers lose leading zeros and trailing zeros)`}},
 		{name: "unquoted octal tag", spec: with("stable", "stable: {version: \"v1\", tag: 0010}"), want: []string{
