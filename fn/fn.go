@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio"
@@ -47,15 +48,20 @@ func (p *Processor) Process(rl *framework.ResourceList) error {
 	origin := configPath(cfg)
 	var rs []*compile.Release
 	var err error
+	var inline *inlineSpec // where the problems of an inline spec are
 	switch kind := cfg.GetKind(); kind {
 	case KindRelease:
 		spec := cfg.Field("spec")
 		if spec == nil {
-			return p.fail(rl, &framework.Result{Severity: framework.Error, Message: "Release has no spec", File: &framework.File{Path: origin}})
+			return p.fail(rl, &framework.Result{Severity: framework.Error, Message: "Release has no spec", File: file(origin)})
 		}
+		inline = &inlineSpec{ref: &yaml.ResourceIdentifier{
+			TypeMeta: yaml.TypeMeta{APIVersion: cfg.GetApiVersion(), Kind: kind},
+			NameMeta: yaml.NameMeta{Name: cfg.GetName(), Namespace: cfg.GetNamespace()},
+		}, file: origin}
 		var src string
 		if src, err = spec.Value.String(); err == nil {
-			rs, err = compile.Bytes(p.Loader, origin, []byte(src))
+			rs, err = compile.Bytes(p.Loader, "functionConfig.spec.yaml", []byte(src))
 		}
 	case KindReleaseSet:
 		var set struct {
@@ -64,7 +70,7 @@ func (p *Processor) Process(rl *framework.ResourceList) error {
 			} `yaml:"spec"`
 		}
 		if err := yaml.Unmarshal([]byte(cfg.MustString()), &set); err != nil || len(set.Spec.Paths) == 0 {
-			return p.fail(rl, &framework.Result{Severity: framework.Error, File: &framework.File{Path: origin},
+			return p.fail(rl, &framework.Result{Severity: framework.Error, File: file(origin),
 				Message: "ReleaseSet needs spec.paths: spec files or directories relative to the kustomization"})
 		}
 		paths := make([]string, len(set.Spec.Paths))
@@ -73,14 +79,14 @@ func (p *Processor) Process(rl *framework.ResourceList) error {
 		}
 		rs, err = compile.Paths(p.Loader, paths)
 	default:
-		return p.fail(rl, &framework.Result{Severity: framework.Error, File: &framework.File{Path: origin},
+		return p.fail(rl, &framework.Result{Severity: framework.Error, File: file(origin),
 			Message: fmt.Sprintf("unknown functionConfig kind %q (allowed: %s, %s)", kind, KindRelease, KindReleaseSet)})
 	}
 	if err != nil {
-		return p.fail(rl, results(err, framework.Error)...)
+		return p.fail(rl, results(err, framework.Error, inline)...)
 	}
 	for _, r := range rs {
-		rl.Results = append(rl.Results, results(r.Warnings, framework.Warning)...)
+		rl.Results = append(rl.Results, results(r.Warnings, framework.Warning, inline)...)
 	}
 	nodes, err := kio.FromBytes(compile.Stream(rs))
 	if err != nil {
@@ -90,7 +96,8 @@ func (p *Processor) Process(rl *framework.ResourceList) error {
 	return nil
 }
 
-// configPath is where kustomize says the function config came from.
+// configPath is where the runner says the function config came from, ""
+// when it does not say (kustomize does not).
 func configPath(cfg *yaml.RNode) string {
 	if p, ok := cfg.GetAnnotations()[kioutil.PathAnnotation]; ok {
 		return p
@@ -98,7 +105,15 @@ func configPath(cfg *yaml.RNode) string {
 	if p, ok := cfg.GetAnnotations()[kioutil.LegacyPathAnnotation]; ok {
 		return p
 	}
-	return "functionConfig.spec"
+	return ""
+}
+
+// file is the result's File for the config's path, nil when unknown.
+func file(path string) *framework.File {
+	if path == "" {
+		return nil
+	}
+	return &framework.File{Path: path}
 }
 
 // fail records results and returns them as the error, so the function
@@ -108,20 +123,46 @@ func (p *Processor) fail(rl *framework.ResourceList, rs ...*framework.Result) er
 	return framework.Results(rs)
 }
 
-// results converts rollspec problems into KRM results; the message keeps
-// rollspec's one-line `file:line:col: field: message` form.
-func results(err error, sev framework.Severity) []*framework.Result {
+// inlineSpec is the function config a Release spec was written in. The
+// spec text rollspec sees is kustomize's copy of it, keys sorted and
+// comments dropped, so its lines and columns are not the user's: problems
+// name the config and the field under spec instead.
+type inlineSpec struct {
+	ref  *yaml.ResourceIdentifier
+	file string // the config's path, "" when unknown
+}
+
+// results converts rollspec problems into KRM results. A problem in a spec
+// file keeps rollspec's one-line `file:line:col: message` form, its field
+// in Field (runners print "[error] field: message"); one in an inline spec
+// points at the config by ResourceRef and at the field by its path from
+// the config's root ("[error] rollspec.dev/v1alpha1/Release/web
+// spec.replicas: message").
+func results(err error, sev framework.Severity, inline *inlineSpec) []*framework.Result {
 	list, ok := err.(load.List)
 	if !ok {
 		return []*framework.Result{{Severity: sev, Message: err.Error()}}
 	}
 	var out []*framework.Result
 	for _, e := range list.Sort() {
-		// The field travels in Field; runners print "[error] field: message".
-		r := &framework.Result{Severity: sev, Message: load.FormatPos(e.Pos, "") + e.Text}
-		if e.Field != "" {
+		r := &framework.Result{Severity: sev}
+		switch {
+		case inline != nil:
+			r.ResourceRef = inline.ref
+			r.Field = &framework.Field{Path: "spec"}
+			if strings.HasPrefix(e.Field, "[") {
+				r.Field.Path += e.Field
+			} else if e.Field != "" {
+				r.Field.Path += "." + e.Field
+			}
+			r.Message = e.Text
+			r.File = file(inline.file)
+			out = append(out, r)
+			continue
+		case e.Field != "":
 			r.Field = &framework.Field{Path: e.Field}
-		} else {
+			r.Message = load.FormatPos(e.Pos, "") + e.Text
+		default:
 			r.Message = load.FormatPos(e.Pos, "") + e.Error()
 		}
 		if f := e.Pos.Filename(); f != "" {

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -43,6 +44,12 @@ type resourceList struct {
 		File *struct {
 			Path string `json:"path"`
 		} `json:"file"`
+		ResourceRef *struct {
+			APIVersion string `json:"apiVersion"`
+			Kind       string `json:"kind"`
+			Namespace  string `json:"namespace"`
+			Name       string `json:"name"`
+		} `json:"resourceRef"`
 	} `json:"results"`
 }
 
@@ -73,7 +80,8 @@ func TestProcess(t *testing.T) {
 		fail     bool
 		items    string   // appended: "build" = rollspec build's objects, "other" = as many, "" = none
 		severity string   // of every result; "" = no results
-		contains []string // in the results, each as "message field=F file=P"
+		contains []string // in the results, each as "message field=F file=P ref=R"
+		lacks    []string // in none of the results
 	}{
 		{
 			name:  "inline Release",
@@ -90,14 +98,25 @@ func TestProcess(t *testing.T) {
 			in:       head + "  kind: Release\n  metadata: {name: web}\n  spec:\n" + indent(latest),
 			items:    "other",
 			severity: "warning",
-			contains: []string{`"latest" is a mutable tag`, "field=stable.tag"},
+			contains: []string{`"latest" is a mutable tag`, "field=spec.stable.tag ref=rollspec.dev/v1alpha1/Release/web"},
 		},
 		{
 			name:     "invalid inline spec",
 			in:       head + "  kind: Release\n  metadata: {name: web}\n  spec:\n" + indent(bad),
 			fail:     true,
 			severity: "error",
-			contains: []string{`functionConfig.spec:7:12: unknown field (did you mean "ramped"?)`, "field=strategy.rampd", "file=functionConfig.spec"},
+			// The spec rollspec reads is kustomize's copy (keys sorted,
+			// comments dropped): its lines are not the user's, so the result
+			// names the config and the field from the config's root.
+			contains: []string{`unknown field (did you mean "ramped"?) (allowed: recreate, ramped, blueGreen, canary, abTest, shadow) field=spec.strategy.rampd ref=rollspec.dev/v1alpha1/Release/web`},
+			lacks:    []string{":7:12", "file="},
+		},
+		{
+			name:     "invalid inline spec, config path known",
+			in:       head + "  kind: Release\n  metadata: {name: web, namespace: team, annotations: {config.kubernetes.io/path: base/rollspec.yaml}}\n  spec:\n" + indent(bad),
+			fail:     true,
+			severity: "error",
+			contains: []string{`unknown field (did you mean "ramped"?) (allowed: recreate, ramped, blueGreen, canary, abTest, shadow) field=spec.strategy.rampd file=base/rollspec.yaml ref=rollspec.dev/v1alpha1/Release/team/web`},
 		},
 		{
 			name:     "invalid spec file",
@@ -187,6 +206,9 @@ func TestProcess(t *testing.T) {
 				if r.File != nil {
 					line += " file=" + r.File.Path
 				}
+				if ref := r.ResourceRef; ref != nil {
+					line += " ref=" + strings.Join(slices.DeleteFunc([]string{ref.APIVersion, ref.Kind, ref.Namespace, ref.Name}, func(s string) bool { return s == "" }), "/")
+				}
 				text = append(text, line)
 			}
 			if tc.severity == "" && len(rl.Results) > 0 {
@@ -199,6 +221,11 @@ func TestProcess(t *testing.T) {
 			for _, w := range tc.contains {
 				if !strings.Contains(all, w) {
 					t.Errorf("results lack %q:\n%s", w, all)
+				}
+			}
+			for _, w := range tc.lacks {
+				if strings.Contains(all, w) {
+					t.Errorf("results hold %q:\n%s", w, all)
 				}
 			}
 		})
