@@ -82,6 +82,10 @@ type Loader struct {
 	// Renew is after how many releases a worker starts a fresh CUE
 	// context, keeping memory flat on large inputs; 0 means 256.
 	Renew int
+	// Prepare, when set, is called by Load with the number of files (or
+	// CUE packages) it is about to load, before loading them, so that a
+	// caller can ready the process for a large run.
+	Prepare func(units int)
 
 	mu   sync.Mutex
 	idle []*worker // workers not in use, each with its compiled schema
@@ -136,6 +140,9 @@ type unit struct {
 // namespace and name. The error, if any, is a List holding every problem.
 func (l *Loader) Load(paths []string) ([]*Spec, error) {
 	units, errs := collect(paths)
+	if l.Prepare != nil {
+		l.Prepare(len(units))
+	}
 	specs, more := l.run(units)
 	source := strings.Join(paths, ", ")
 	if slices.ContainsFunc(paths, skippedFile) {
