@@ -83,12 +83,19 @@ func (l List) Sort() List {
 	})
 	out := l[:0]
 	for i, e := range l {
-		if i > 0 && e.Pos == l[i-1].Pos && e.Error() == l[i-1].Error() {
+		if i > 0 && samePlace(e.Pos, l[i-1].Pos) && e.Error() == l[i-1].Error() {
 			continue
 		}
 		out = append(out, e)
 	}
 	return out
+}
+
+// samePlace reports whether a and b point at the same file, line and
+// column (CUE may report one problem twice, once per conjunct, with
+// positions that differ only in their internals).
+func samePlace(a, b token.Pos) bool {
+	return a.Filename() == b.Filename() && a.Line() == b.Line() && a.Column() == b.Column()
 }
 
 // Print writes each problem of err on one line as

@@ -641,7 +641,22 @@ func (w *worker) fromCUE(v cue.Value, filename string) ([]*Spec, List) {
 		return nil, List{{Pos: rs.Pos(), Field: ReleasesField, Text: "must be a struct of releases by name"}}
 	}
 	var specs []*Spec
+	// Beside releases, a regular field is a mistake that would otherwise
+	// vanish: a misspelt `release: api:` (whose release would then be
+	// pruned from generated output) or a release written at the top.
 	var errs List
+	if top, err := v.Fields(); err == nil {
+		for top.Next() {
+			if sel := top.Selector(); sel.String() != ReleasesField {
+				msg := "unknown field beside releases"
+				if s := suggest(sel.String(), []string{ReleasesField}); s != "" {
+					msg += fmt.Sprintf(" (did you mean %q?)", s)
+				}
+				errs = append(errs, &Error{Pos: top.Value().Pos(), Field: sel.String(),
+					Text: msg + " (allowed: releases: <name>: {…}; shared values as definitions #X or hidden fields _x)"})
+			}
+		}
+	}
 	for it.Next() {
 		r := it.Value()
 		if !r.LookupPath(cue.MakePath(cue.Str("name"))).Exists() {
