@@ -75,7 +75,43 @@ func Specs(specs []*load.Spec) ([]*Release, error) {
 	if len(list) > 0 {
 		return nil, list.Sort()
 	}
+	if list := collisions(out); len(list) > 0 {
+		return nil, list.Sort()
+	}
 	return out, nil
+}
+
+// collisions reports objects two releases both compile: names derive
+// from release names (`web`'s version v1 is Deployment `web-v1`, which is
+// also all of a release named `web-v1`), and applying both would make one
+// release overwrite the other's object, or be refused as a change of an
+// immutable selector.
+func collisions(rs []*Release) load.List {
+	type owner struct {
+		r   *Release
+		obj string
+	}
+	seen := map[string]owner{}
+	var list load.List
+	for _, r := range rs {
+		for _, o := range r.Result.Objects {
+			kind := o.GetObjectKind().GroupVersionKind().Kind
+			key := kind + " " + o.GetNamespace() + "/" + o.GetName()
+			first, ok := seen[key]
+			if !ok {
+				seen[key] = owner{r: r}
+				continue
+			}
+			if first.r == r {
+				continue
+			}
+			p := first.r.Spec.Pos("name")
+			list = append(list, &load.Error{Pos: r.Spec.Pos("name"), Field: "name",
+				Text: fmt.Sprintf("compiles %s %s in namespace %s, as release %q at %s does (allowed: release names whose objects differ, e.g. not one release's name plus another's version or -preview)",
+					kind, o.GetName(), o.GetNamespace(), first.r.Spec.Release.Name, fmt.Sprintf("%s:%d:%d", p.Filename(), p.Line(), p.Column()))})
+		}
+	}
+	return list
 }
 
 func one(s *load.Spec) (*Release, error) {
