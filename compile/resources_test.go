@@ -58,3 +58,43 @@ func quantities(l corev1.ResourceList) map[string]string {
 	}
 	return m
 }
+
+// TestVersionSettings: what a spec says about its pods reaches them in
+// every strategy and pod security level.
+func TestVersionSettings(t *testing.T) {
+	const base = "name: web\nimage: example/web\nports: [{name: http, containerPort: 8080}]\nreplicas: 2\n"
+	for _, tc := range []struct {
+		name      string
+		spec      string
+		replicas  int32
+		runAsUser int64 // 0: unset
+		nonRoot   bool
+	}{
+		{name: "ramped, the version's replicas", spec: "stable: {version: v1, tag: \"1\", replicas: 5}\nstrategy: {ramped: {}}\n", replicas: 5, nonRoot: true},
+		{name: "recreate, the version's replicas", spec: "stable: {version: v1, tag: \"1\", replicas: 0}\nstrategy: {recreate: {}}\n", replicas: 0, nonRoot: true},
+		{name: "ramped, the release's replicas", spec: "stable: {version: v1, tag: \"1\"}\nstrategy: {ramped: {}}\n", replicas: 2, nonRoot: true},
+		{name: "baseline keeps runAsUser", spec: "podSecurity: baseline\nrunAsUser: 1000\nstable: {version: v1, tag: \"1\"}\nstrategy: {recreate: {}}\n", replicas: 2, runAsUser: 1000},
+		{name: "restricted with runAsUser", spec: "runAsUser: 1000\nstable: {version: v1, tag: \"1\"}\nstrategy: {recreate: {}}\n", replicas: 2, runAsUser: 1000, nonRoot: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := deployments(t, compileYAML(t, base+tc.spec))["web"]
+			if d == nil {
+				t.Fatal("no Deployment web")
+			}
+			if got := *d.Spec.Replicas; got != tc.replicas {
+				t.Errorf("replicas = %d, want %d", got, tc.replicas)
+			}
+			sc := d.Spec.Template.Spec.SecurityContext
+			var user int64
+			if sc.RunAsUser != nil {
+				user = *sc.RunAsUser
+			}
+			if user != tc.runAsUser {
+				t.Errorf("runAsUser = %d, want %d", user, tc.runAsUser)
+			}
+			if got := sc.RunAsNonRoot != nil && *sc.RunAsNonRoot; got != tc.nonRoot {
+				t.Errorf("runAsNonRoot = %v, want %v", got, tc.nonRoot)
+			}
+		})
+	}
+}

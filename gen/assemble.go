@@ -224,11 +224,11 @@ func (a *assembler) podSpec(w Workload) corev1.PodSpec {
 	// spec lowers it for images that must run as root.
 	spec.SecurityContext = &corev1.PodSecurityContext{
 		SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
+		RunAsUser:      r.RunAsUser,
 	}
 	c.SecurityContext = &corev1.SecurityContext{AllowPrivilegeEscalation: ptr.To(false)}
 	if r.PodSecurity == release.PodSecurityRestricted {
 		spec.SecurityContext.RunAsNonRoot = ptr.To(true)
-		spec.SecurityContext.RunAsUser = r.RunAsUser
 		c.SecurityContext.Capabilities = &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}}
 	}
 	spec.Containers = []corev1.Container{c}

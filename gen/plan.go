@@ -75,19 +75,23 @@ type Mirror struct {
 func versionWorkloads(r *release.Release) []Workload {
 	var ws []Workload
 	for _, m := range r.Versions() {
-		n := r.Replicas
-		if m.Version.Replicas != nil {
-			n = *m.Version.Replicas
-		}
 		ws = append(ws, Workload{
 			Name:          r.Name + "-" + release.Slug(m.Version.Version),
 			Role:          m.Role,
 			Version:       m.Version,
-			Replicas:      n,
+			Replicas:      replicas(r, m.Version),
 			SelectVersion: true,
 		})
 	}
 	return ws
+}
+
+// replicas is the version's own replica count, else the release's.
+func replicas(r *release.Release, v *release.Version) int32 {
+	if v.Replicas != nil {
+		return *v.Replicas
+	}
+	return r.Replicas
 }
 
 // mainService is the Service named after the release selecting role ("" for all).

@@ -22,7 +22,7 @@ func (recreate) Plan(r *release.Release) (*Plan, []Warning, error) {
 // by each new stable version, and one Service selecting it.
 func singlePlan(r *release.Release, s appsv1.DeploymentStrategy) *Plan {
 	return &Plan{
-		Workloads: []Workload{{Name: r.Name, Role: release.RoleStable, Version: &r.Stable, Replicas: r.Replicas, Strategy: s}},
+		Workloads: []Workload{{Name: r.Name, Role: release.RoleStable, Version: &r.Stable, Replicas: replicas(r, &r.Stable), Strategy: s}},
 		Services:  []ServicePlan{mainService(r, "")},
 		Routes:    hostRoutes(r),
 	}
