@@ -17,6 +17,7 @@ import (
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/ast/astutil"
 	"cuelang.org/go/cue/errors"
 	cueload "cuelang.org/go/cue/load"
 	"cuelang.org/go/cue/parser"
@@ -487,12 +488,15 @@ func (w *worker) loadFile(filename string, src []byte) ([]*Spec, List) {
 		if err != nil {
 			return nil, syntaxErrors(err)
 		}
+		if onlyComments(f) {
+			return nil, nil // a placeholder or commented-out spec holds no release
+		}
 		// YAML and JSON forbid a key twice; CUE would unify the values.
 		if dups := duplicateKeys(nil, "", &ast.StructLit{Elts: f.Decls}); len(dups) > 0 {
 			return nil, dups
 		}
 		v = ctx.BuildFile(f)
-		if v.Err() != nil && bigIntegers(f) {
+		if v.Err() != nil && repairNumbers(f, src) {
 			v = ctx.BuildFile(f)
 		}
 	}
@@ -504,17 +508,48 @@ func (w *worker) loadFile(filename string, src []byte) ([]*Spec, List) {
 	return w.fromDocuments(v, filename)
 }
 
-// bigIntegers rewrites the YAML integers too large for 64 bits in f to
-// plain number literals, and reports whether it found any. CUE's YAML
-// decoder writes them as the literal "number & N" (YAML reads them as
-// floats), which does not compile, and the file failed as a whole with
-// "illegal number start"; as numbers, the schema says what is allowed.
-func bigIntegers(f *ast.File) bool {
+// onlyComments reports whether a YAML file holds nothing but comments.
+func onlyComments(f *ast.File) bool {
+	for _, d := range f.Decls {
+		if _, ok := d.(*ast.CommentGroup); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// repairNumbers rewrites the YAML numbers CUE's YAML decoder turns into
+// literals that do not compile, and reports whether it found any; the file
+// failed as a whole with "illegal number start", hiding every other
+// problem. Integers beyond 64 bits, which YAML reads as floats and the
+// decoder writes as "number & N", become plain numbers; .inf, -.inf and
+// .nan, which CUE has no number for, become the strings written, which
+// the schema then refuses where it wants a number.
+func repairNumbers(f *ast.File, src []byte) bool {
 	found := false
-	ast.Walk(f, func(n ast.Node) bool {
-		if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.FLOAT {
-			if num, ok := strings.CutPrefix(lit.Value, "number & "); ok {
-				lit.Value, found = num, true
+	written := func(n ast.Node) ast.Expr {
+		found = true
+		text := ".nan"
+		if off := n.Pos().Offset(); n.Pos().IsValid() && off < len(src) {
+			text = scalarAt(src, off)
+		}
+		return ast.NewString(text)
+	}
+	astutil.Apply(f, func(c astutil.Cursor) bool {
+		switch n := c.Node().(type) {
+		case *ast.UnaryExpr:
+			if lit, ok := n.X.(*ast.BasicLit); ok && lit.Kind == token.FLOAT && lit.Value == "Inf" {
+				c.Replace(written(n))
+				return false
+			}
+		case *ast.BasicLit:
+			if n.Kind != token.FLOAT {
+				break
+			}
+			if num, ok := strings.CutPrefix(n.Value, "number & "); ok {
+				n.Value, found = num, true
+			} else if n.Value == "+Inf" || n.Value == "NaN" {
+				c.Replace(written(n))
 			}
 		}
 		return true

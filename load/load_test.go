@@ -73,6 +73,23 @@ func TestValidation(t *testing.T) {
 			`spec.yaml:2:1: image: invalid value "registry.example.com/Team/web" (allowed: an image repository such as "nginx" or "registry.example.com:5000/team/app", without tag or digest: those go in the version's tag and digest)`}},
 		{name: "image with a tag", spec: with("image", "image: nginx:1.27"), want: []string{
 			`spec.yaml:2:1: image: invalid value "nginx:1.27" (allowed: an image repository such as "nginx" or "registry.example.com:5000/team/app", without tag or digest: those go in the version's tag and digest)`}},
+		{name: "config keys a volume owns", spec: with("replicas", "replicas: 4\nconfig: {\"..\": x, \"..data\": y, a..b: z}"), want: []string{
+			`spec.yaml:5:10: config."..": invalid key ".." (allowed: config keys: letters, digits, '-', '_' and '.'; not '.' or '..', not starting with '..' (a ConfigMap volume's own files))`,
+			`spec.yaml:5:19: config."..data": invalid key "..data" (allowed: config keys: letters, digits, '-', '_' and '.'; not '.' or '..', not starting with '..' (a ConfigMap volume's own files))`}},
+		{name: "short host", spec: with("traffic", "traffic: istio\nhost: intranet"), want: []string{
+			`spec.yaml:7:1: host: invalid value "intranet" (allowed: a fully qualified DNS name such as "app.example.com" or "*.example.com", not a Service's in-cluster name (Istio Gateways refuse short names))`}},
+		{name: "in-cluster host", spec: with("traffic", "traffic: istio\nhost: web.shop.svc.cluster.local"), want: []string{
+			`spec.yaml:7:1: host: invalid value "web.shop.svc.cluster.local" (allowed: a fully qualified DNS name such as "app.example.com" or "*.example.com", not a Service's in-cluster name (Istio Gateways refuse short names))`}},
+		{name: "infinity and not a number", spec: withIn(with("replicas", "replicas: .nan"), "readinessProbe", "readinessProbe: {http: {path: /healthz}, periodSeconds: -.inf}"), want: []string{
+			`spec.yaml:4:1: replicas: invalid value ".nan" (allowed: an integer from 0 to 10000)`,
+			`spec.yaml:8:42: readinessProbe.periodSeconds: invalid value "-.inf" (allowed: an integer from 1 to 3600)`}},
+		{name: "surge beyond 32 bits", spec: with("strategy", "strategy: {ramped: {maxSurge: 3000000000}}"), want: []string{
+			`spec.yaml:7:21: strategy.ramped.maxSurge: invalid value 3000000000 (allowed: a pod count (0, 1, …) or a percentage such as "25%")`}},
+		{name: "no ports", spec: with("ports", "ports: []"), want: []string{
+			`spec.yaml:3:1: ports: is empty (allowed: a list of at least one port, such as [{name: http, containerPort: 8080}])`}},
+		{name: "ports as a mapping", spec: with("ports", "ports: {name: http, containerPort: 8080}"), want: []string{
+			`spec.yaml:3:1: ports: invalid value {…} (allowed: a list of at least one port, such as [{name: http, containerPort: 8080}])`}},
+		{name: "comment-only documents", spec: "# placeholder\n---\n" + valid + "---\n# retired: old-web\n"},
 		{name: "unquoted float tag", spec: with("stable", "stable: {version: \"v1\", tag: 1.10}"), want: []string{
 			`spec.yaml:5:25: stable.tag: 1.10 is a number, not a string: quote it as "1.10" (unquoted YAML numbers lose leading zeros and trailing zeros)`}},
 		{name: "unquoted octal tag", spec: with("stable", "stable: {version: \"v1\", tag: 0010}"), want: []string{

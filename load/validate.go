@@ -111,6 +111,9 @@ func (v *validator) pos(path cue.Path) token.Pos {
 // unknownFields reports fields of data the schema does not allow, with the
 // fields it does allow; CUE itself hides these behind other errors.
 func (v *validator) unknownFields(data, sch cue.Value, path cue.Path) {
+	if data.Kind()&sch.IncompleteKind() == 0 {
+		return // a mapping where a list belongs (or so): one type error says it
+	}
 	switch data.Kind() {
 	case cue.StructKind:
 		it, err := data.Fields(cue.Optional(true))
@@ -345,6 +348,10 @@ func (v *validator) explain(path cue.Path, errs []errors.Error) {
 			return
 		case strings.Contains(m, "incomplete value"), strings.Contains(m, "field is required"), strings.Contains(m, "non-concrete value"):
 			incomplete = true
+		case strings.Contains(m, "incompatible list lengths (0 and"):
+			// An empty list where the schema wants at least one element.
+			v.add(path, "is empty%s", paren("allowed: ", allowed))
+			return
 		case strings.Contains(m, "errors in empty disjunction"):
 		default:
 			msgs = append(msgs, m)
@@ -464,15 +471,19 @@ func (v *validator) raw(d cue.Value) string {
 	if !ok || v.src == nil || !lit.Pos().IsValid() || lit.Pos().Offset() >= len(v.src) {
 		return literal(d)
 	}
-	off := lit.Pos().Offset()
+	if t := scalarAt(v.src, lit.Pos().Offset()); t != "" {
+		return t
+	}
+	return literal(d)
+}
+
+// scalarAt returns the YAML or JSON scalar written at offset off of src.
+func scalarAt(src []byte, off int) string {
 	end := off
-	for end < len(v.src) && !strings.ContainsRune(" \t\r\n,]}#", rune(v.src[end])) {
+	for end < len(src) && !strings.ContainsRune(" \t\r\n,]}#", rune(src[end])) {
 		end++
 	}
-	if end == off {
-		return literal(d)
-	}
-	return string(v.src[off:end])
+	return string(src[off:end])
 }
 
 func literal(v cue.Value) string {
