@@ -24,6 +24,7 @@ import (
 	"cuelang.org/go/cue/token"
 	cuejson "cuelang.org/go/encoding/json"
 	cueyaml "cuelang.org/go/encoding/yaml"
+	kusttypes "sigs.k8s.io/kustomize/api/types"
 
 	"github.com/rollspec/rollspec/release"
 	"github.com/rollspec/rollspec/schema"
@@ -306,6 +307,7 @@ func dedupe(specs []*Spec) ([]*Spec, List) {
 func collect(paths []string) ([]unit, List) {
 	var errs List
 	var files []string
+	kust := kustomizeInputs{}
 	for _, p := range paths {
 		fi, err := os.Stat(p)
 		if err != nil {
@@ -339,7 +341,7 @@ func collect(paths []string) ([]unit, List) {
 				}
 				return nil
 			}
-			if strings.HasPrefix(name, ".") || !isSpecFile(name) || isKustomization(name) || isGenerated(path) {
+			if strings.HasPrefix(name, ".") || !isSpecFile(name) || isKustomization(name) || kust.has(path) || isGenerated(path) {
 				return nil
 			}
 			files = append(files, path)
@@ -395,10 +397,85 @@ func isSpecFile(name string) bool {
 }
 
 // skippedFile reports whether path names a file that is never a spec
-// (a kustomization, or rollspec's own output), as a hook's list of
-// changed files may.
+// (a kustomization, a file a kustomization reads, or rollspec's own
+// output), as a hook's list of changed files may.
 func skippedFile(path string) bool {
-	return isKustomization(filepath.Base(path)) || isGenerated(path)
+	return isKustomization(filepath.Base(path)) || kustomizeInputs{}.has(path) || isGenerated(path)
+}
+
+// kustomizeInputs caches, by directory, the files the kustomization there
+// reads itself: resources, patches, generator and transformer configs
+// (rollspec's own ReleaseSet among them), name-reference configurations.
+// None is a spec, though they sit beside specs in a kustomize base.
+type kustomizeInputs map[string]map[string]bool
+
+// has reports whether path is one of the files its directory's
+// kustomization reads.
+func (k kustomizeInputs) has(path string) bool {
+	dir := filepath.Dir(path)
+	in, ok := k[dir]
+	if !ok {
+		in = readKustomizeInputs(dir)
+		k[dir] = in
+	}
+	return in[filepath.Clean(path)]
+}
+
+// readKustomizeInputs lists the local files the kustomization in dir
+// names, as paths joined to dir; none when there is no kustomization.
+func readKustomizeInputs(dir string) map[string]bool {
+	var src []byte
+	for _, name := range []string{"kustomization.yaml", "kustomization.yml", "Kustomization"} {
+		if b, err := os.ReadFile(filepath.Join(dir, name)); err == nil {
+			src = b
+			break
+		}
+	}
+	if src == nil {
+		return nil
+	}
+	var k kusttypes.Kustomization
+	if err := k.Unmarshal(src); err != nil {
+		return nil // not ours to judge: kustomize reports it
+	}
+	k.FixKustomization()
+	refs := slices.Concat(k.Resources, k.Crds, k.Configurations, k.Generators, k.Transformers, k.Validators)
+	for _, p := range k.PatchesStrategicMerge {
+		refs = append(refs, string(p))
+	}
+	for _, p := range slices.Concat(k.Patches, k.PatchesJson6902) {
+		refs = append(refs, p.Path)
+	}
+	for _, r := range k.Replacements {
+		refs = append(refs, r.Path)
+	}
+	for _, g := range k.ConfigMapGenerator {
+		refs = append(refs, generatorFiles(g.GeneratorArgs)...)
+	}
+	for _, g := range k.SecretGenerator {
+		refs = append(refs, generatorFiles(g.GeneratorArgs)...)
+	}
+	refs = append(refs, k.OpenAPI["path"])
+	in := map[string]bool{}
+	for _, r := range refs {
+		if r != "" && !strings.Contains(r, "\n") && !strings.Contains(r, "://") {
+			in[filepath.Join(dir, r)] = true
+		}
+	}
+	return in
+}
+
+// generatorFiles returns the files a ConfigMap or Secret generator reads
+// (`files` entries may be `key=path`).
+func generatorFiles(g kusttypes.GeneratorArgs) []string {
+	var out []string
+	for _, f := range g.FileSources {
+		if _, path, ok := strings.Cut(f, "="); ok {
+			f = path
+		}
+		out = append(out, f)
+	}
+	return append(out, g.EnvSources...)
 }
 
 func isKustomization(name string) bool {
@@ -709,6 +786,14 @@ func (w *worker) fromCUE(v cue.Value, filename string) ([]*Spec, List) {
 func (w *worker) validate(data cue.Value, prefix cue.Path, filename string) ([]*Spec, List) {
 	w.used++
 	root := firstPos(data, filename)
+	if kind, ok := kubernetesObject(data); ok {
+		// Not a misspelt release: listing every release field it lacks
+		// would bury the one thing to say.
+		return nil, prefixed(List{{Pos: root, Text: fmt.Sprintf("is a Kubernetes object (kind %s), not a release spec (allowed: a release: name, image, ports, stable, strategy, …)", kind)}}, prefix)
+	}
+	if names := foreignFields(data, w.s.Release); names != nil {
+		return nil, prefixed(List{{Pos: root, Text: fmt.Sprintf("holds no release field (found %s), not a release spec (allowed: a release: name, image, ports, stable, strategy, …)", strings.Join(names, ", "))}}, prefix)
+	}
 	v := &validator{schema: w.s.Release, data: data, root: root, src: w.src}
 	u, errs := v.unify()
 	spec := &Spec{File: root.Filename(), root: root, pos: positions(data)}
@@ -730,6 +815,36 @@ func (w *worker) validate(data cue.Value, prefix cue.Path, filename string) ([]*
 		return nil, prefixed(errs, prefix)
 	}
 	return []*Spec{spec}, nil
+}
+
+// kubernetesObject reports whether data is a Kubernetes object (it has
+// apiVersion and kind), and its kind.
+func kubernetesObject(data cue.Value) (string, bool) {
+	kind, err := data.LookupPath(cue.MakePath(cue.Str("kind"))).String()
+	if err != nil {
+		return "", false
+	}
+	if _, err := data.LookupPath(cue.MakePath(cue.Str("apiVersion"))).String(); err != nil {
+		return "", false
+	}
+	return kind, true
+}
+
+// foreignFields returns data's fields when none of them is a release
+// field, nil otherwise.
+func foreignFields(data, release cue.Value) []string {
+	it, err := data.Fields()
+	if err != nil {
+		return nil
+	}
+	var names []string
+	for it.Next() {
+		if release.Allows(it.Selector()) {
+			return nil
+		}
+		names = append(names, it.Selector().String())
+	}
+	return names
 }
 
 // prefixed adds the release's place in its file to each problem's field.
