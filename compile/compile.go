@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"sync"
 
+	"cuelang.org/go/cue/token"
+
 	"github.com/rollspec/rollspec/gen"
 	"github.com/rollspec/rollspec/load"
 )
@@ -105,10 +107,9 @@ func collisions(rs []*Release) load.List {
 			if first.r == r {
 				continue
 			}
-			p := first.r.Spec.Pos("name")
-			list = append(list, &load.Error{Pos: r.Spec.Pos("name"), Field: "name",
-				Text: fmt.Sprintf("compiles %s %s in namespace %s, as release %q at %s does (allowed: release names whose objects differ, e.g. not one release's name plus another's version or -preview)",
-					kind, o.GetName(), o.GetNamespace(), first.r.Spec.Release.Name, fmt.Sprintf("%s:%d:%d", p.Filename(), p.Line(), p.Column()))})
+			list = append(list, &load.Error{Pos: r.Spec.Pos("name"), Field: "name", Refs: []token.Pos{first.r.Spec.Pos("name")},
+				Text: fmt.Sprintf("compiles %s %s in namespace %s, as release %q at {0} does (allowed: release names whose objects differ, e.g. not one release's name plus another's version or -preview)",
+					kind, o.GetName(), o.GetNamespace(), first.r.Spec.Release.Name)})
 		}
 	}
 	return list

@@ -155,13 +155,13 @@ func results(err error, sev framework.Severity, inline *inlineSpec) []*framework
 			} else if e.Field != "" {
 				r.Field.Path += "." + e.Field
 			}
-			r.Message = e.Text
+			r.Message = e.Message("")
 			r.File = file(inline.file)
 			out = append(out, r)
 			continue
 		case e.Field != "":
 			r.Field = &framework.Field{Path: e.Field}
-			r.Message = load.FormatPos(e.Pos, "") + e.Text
+			r.Message = load.FormatPos(e.Pos, "") + e.Message("")
 		default:
 			r.Message = load.FormatPos(e.Pos, "") + e.Error()
 		}

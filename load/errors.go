@@ -16,17 +16,34 @@ import (
 type Error struct {
 	Pos   token.Pos
 	Field string // field path inside the release, e.g. "ports[0].containerPort"
-	Text  string // what is wrong and what is allowed
+	Text  string // what is wrong and what is allowed; {0}, {1}… stand for Refs
+	// Refs are other places the problem involves (the other side of a
+	// conflict); Print writes them into Text as file:line:col, relative to
+	// the working directory like Pos.
+	Refs []token.Pos
 }
 
 var _ errors.Error = (*Error)(nil)
 
 // Error formats the problem without its position.
-func (e *Error) Error() string {
+func (e *Error) Error() string { return e.format("") }
+
+// format is Error with Refs relative to cwd.
+func (e *Error) format(cwd string) string {
 	if e.Field == "" {
-		return e.Text
+		return e.Message(cwd)
 	}
-	return e.Field + ": " + e.Text
+	return e.Field + ": " + e.Message(cwd)
+}
+
+// Message is Text with its Refs written in as file:line:col, relative to
+// cwd when cwd is not empty.
+func (e *Error) Message(cwd string) string {
+	text := e.Text
+	for i, p := range e.Refs {
+		text = strings.ReplaceAll(text, fmt.Sprintf("{%d}", i), strings.TrimSuffix(FormatPos(p, cwd), ": "))
+	}
+	return text
 }
 
 // Position returns where the problem is.
@@ -121,7 +138,7 @@ func Print(w io.Writer, err error, cwd string) {
 		}
 	}
 	for _, e := range list.Sort() {
-		fmt.Fprintln(w, FormatPos(e.Pos, cwd)+e.Error())
+		fmt.Fprintln(w, FormatPos(e.Pos, cwd)+e.format(cwd))
 	}
 }
 

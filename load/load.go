@@ -724,7 +724,7 @@ func (w *worker) loadCUE(files []string) ([]*Spec, List) {
 			continue
 		}
 		v := w.s.Context.BuildInstance(inst)
-		if err := v.Err(); err != nil {
+		if err := v.Err(); err != nil && !onlyBelow(err, v) {
 			errs = append(errs, syntaxErrors(err)...)
 			continue
 		}
@@ -738,12 +738,14 @@ func (w *worker) loadCUE(files []string) ([]*Spec, List) {
 // fromCUE splits a CUE value into releases: `releases: name: {…}` holds
 // several (name defaults to the key), otherwise the value is one release.
 func (w *worker) fromCUE(v cue.Value, filename string) ([]*Spec, List) {
-	if err := v.Err(); err != nil {
+	// A conflict inside a field (two files giving replicas two values) is
+	// the field's problem: validation reports it beside every other one.
+	if err := v.Err(); err != nil && !onlyBelow(err, v) {
 		return nil, syntaxErrors(err)
 	}
 	rs := v.LookupPath(cue.MakePath(cue.Str(ReleasesField)))
 	if !rs.Exists() {
-		if v.Kind() != cue.StructKind {
+		if _, err := v.Fields(); err != nil { // not v.Kind(): v may hold a conflict below
 			return nil, List{{Pos: firstPos(v, filename), Text: "expected a release or a `releases` struct"}}
 		}
 		return w.validate(v, cue.Path{}, filename)

@@ -2,6 +2,7 @@ package load
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -337,6 +338,11 @@ func (v *validator) explain(path cue.Path, errs []errors.Error) {
 	if allowed == "" && d.Exists() && d.IncompleteKind()&sch.IncompleteKind() == 0 {
 		allowed = kindName(sch.IncompleteKind())
 	}
+	if text, at := userConflict(errs); text != "" {
+		v.add(path, "%s", text)
+		v.errs[len(v.errs)-1].Refs = at
+		return
+	}
 	var msgs []string
 	incomplete := false
 	for _, e := range errs {
@@ -379,6 +385,29 @@ func (v *validator) explain(path cue.Path, errs []errors.Error) {
 	default:
 		v.add(path, "%s", bestMessage(msgs))
 	}
+}
+
+// userConflict describes a conflict between values the user wrote in two
+// places (two files of a CUE package, a template and a release), and
+// returns those places as the message's Refs; "" when errs hold none.
+func userConflict(errs []errors.Error) (string, []token.Pos) {
+	for _, e := range errs {
+		format, args := e.Msg()
+		m := fmt.Sprintf(format, args...)
+		if !strings.HasPrefix(m, "conflicting values") {
+			continue
+		}
+		var at []token.Pos
+		for _, p := range errors.Positions(e) {
+			if p.IsValid() && p.Filename() != schema.File && !slices.ContainsFunc(at, func(q token.Pos) bool { return samePlace(p, q) }) {
+				at = append(at, p)
+			}
+		}
+		if len(at) >= 2 {
+			return m + ", written at {0} and {1} (allowed: one value, or a default marked *value that the other overrides)", at[:2]
+		}
+	}
+	return "", nil
 }
 
 // userPos returns the first position in errs outside the schema.
