@@ -1,6 +1,7 @@
 package compile_test
 
 import (
+	"strings"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
@@ -94,6 +95,44 @@ func TestVersionSettings(t *testing.T) {
 			}
 			if got := sc.RunAsNonRoot != nil && *sc.RunAsNonRoot; got != tc.nonRoot {
 				t.Errorf("runAsNonRoot = %v, want %v", got, tc.nonRoot)
+			}
+		})
+	}
+}
+
+// TestUnservedTraffic: traffic routed to a version that runs no pods is
+// a warning at that version's replicas; a version without traffic, or one
+// version scaled to zero, is not.
+func TestUnservedTraffic(t *testing.T) {
+	const base = "name: web\nimage: example/web\nports: [{name: http, containerPort: 8080}]\nreplicas: 2\n"
+	for _, tc := range []struct {
+		name string
+		spec string
+		want string // the warning's field and start, "" for none
+	}{
+		{name: "istio canary to an empty candidate", spec: "traffic: istio\nstable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\", replicas: 0}\nstrategy: {canary: {steps: [10, 100]}}\n",
+			want: "candidate.replicas: the candidate version runs 0 pods but receives 10% of requests"},
+		{name: "abTest match to an empty candidate", spec: "traffic: istio\nstable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\", replicas: 0}\nstrategy: {abTest: {match: [{headers: {x-beta: {exact: \"1\"}}}]}}\n",
+			want: "candidate.replicas: the candidate runs 0 pods but receives the requests its match selects"},
+		{name: "blue-green active version empty", spec: "stable: {version: v1, tag: \"1\", replicas: 0}\ncandidate: {version: v2, tag: \"2\"}\nstrategy: {blueGreen: {}}\n",
+			want: "stable.replicas: Service web sends every request to the stable version, which runs 0 pods"},
+		{name: "blue-green idle version empty", spec: "stable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\", replicas: 0}\nstrategy: {blueGreen: {}}\n"},
+		{name: "shadow to an empty candidate", spec: "traffic: istio\nstable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\", replicas: 0}\nstrategy: {shadow: {}}\n"},
+		{name: "one version scaled to zero", spec: "stable: {version: v1, tag: \"1\", replicas: 0}\nstrategy: {ramped: {}}\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := compileYAML(t, base+tc.spec)
+			var got []string
+			for _, w := range r.Warnings {
+				if strings.Contains(w.Text, "0 pods") {
+					got = append(got, w.Error())
+				}
+			}
+			switch {
+			case tc.want == "" && len(got) > 0:
+				t.Errorf("got %q, want no warning", got)
+			case tc.want != "" && (len(got) != 1 || !strings.HasPrefix(got[0], tc.want)):
+				t.Errorf("got %q, want one warning starting %q", got, tc.want)
 			}
 		})
 	}

@@ -67,5 +67,46 @@ func Compile(r *release.Release) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Objects: objs, Plan: p, Warnings: warns}, nil
+	return &Result{Objects: objs, Plan: p, Warnings: append(warns, unserved(r, p)...)}, nil
+}
+
+// unserved warns about traffic sent to a version that runs no pods: a
+// weight or a match routed to a subset with 0 replicas, or a version-only
+// Service (blue-green's active one) selecting none. Those requests fail.
+func unserved(r *release.Release, p *Plan) []Warning {
+	if len(p.Workloads) < 2 {
+		return nil // one version scaled to zero is a choice, not a mistake
+	}
+	empty := map[string]bool{}
+	for _, w := range p.Workloads {
+		if w.Replicas == 0 {
+			empty[w.Role] = true
+		}
+	}
+	field := func(role string) string {
+		for _, m := range r.Versions() {
+			if m.Role == role && m.Version.Replicas != nil {
+				return role + ".replicas"
+			}
+		}
+		return "replicas"
+	}
+	var warns []Warning
+	if rt := p.Routes; rt != nil && rt.Subsets {
+		for _, d := range rt.Default {
+			if d.Weight > 0 && empty[d.Role] {
+				warns = append(warns, Warning{Field: field(d.Role), Text: fmt.Sprintf("the %s version runs 0 pods but receives %d%% of requests, which fail (allowed: replicas above 0 for a version that takes traffic)", d.Role, d.Weight)})
+			}
+		}
+		if len(rt.Match) > 0 && empty[release.RoleCandidate] {
+			warns = append(warns, Warning{Field: field(release.RoleCandidate), Text: "the candidate runs 0 pods but receives the requests its match selects, which fail (allowed: replicas above 0 for a version that takes traffic)"})
+		}
+		return warns
+	}
+	for _, s := range p.Services {
+		if s.Role != "" && !s.Preview && empty[s.Role] {
+			warns = append(warns, Warning{Field: field(s.Role), Text: fmt.Sprintf("Service %s sends every request to the %s version, which runs 0 pods: they fail (allowed: replicas above 0 for a version that takes traffic)", s.Name, s.Role)})
+		}
+	}
+	return warns
 }
