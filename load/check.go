@@ -319,11 +319,11 @@ func (c *checker) probe() {
 	n := 0
 	if p.HTTP != nil {
 		n++
-		c.portRef("readinessProbe.http.port", p.HTTP.Port)
+		c.portRef("readinessProbe.http", p.HTTP.Port)
 	}
 	if p.TCP != nil {
 		n++
-		c.portRef("readinessProbe.tcp.port", p.TCP.Port)
+		c.portRef("readinessProbe.tcp", p.TCP.Port)
 	}
 	if p.Exec != nil {
 		n++
@@ -333,21 +333,36 @@ func (c *checker) probe() {
 	}
 }
 
+// portRef checks the port a TCP or HTTP probe (at field) connects to:
+// ref names a port, or is nil for the first one. Kubernetes probes over
+// TCP, so a UDP or SCTP port is never ready and the rollout stalls.
 func (c *checker) portRef(field string, ref *intstr.IntOrString) {
+	udp := func(p release.Port, at string) {
+		if p.Protocol != "TCP" {
+			c.fail(at, "probes port %s (%d/%s) over TCP, which never answers there (allowed: a TCP port, or an exec probe)", p.Name, p.ContainerPort, p.Protocol)
+		}
+	}
 	if ref == nil {
+		udp(c.r.Ports[0], field)
 		return
 	}
 	var names []string
-	for _, p := range c.r.Ports {
-		if (ref.Type == intstr.String && ref.StrVal == p.Name) || (ref.Type == intstr.Int && ref.IntVal == p.ContainerPort) {
-			return
+	var match *release.Port
+	for i, p := range c.r.Ports {
+		// By number, the TCP one of a port number open for TCP and UDP.
+		if (ref.Type == intstr.String && ref.StrVal == p.Name) || (ref.Type == intstr.Int && ref.IntVal == p.ContainerPort && (match == nil || p.Protocol == "TCP")) {
+			match = &c.r.Ports[i]
 		}
 		names = append(names, fmt.Sprintf("%q", p.Name))
+	}
+	if match != nil {
+		udp(*match, field+".port")
+		return
 	}
 	if ref.Type == intstr.Int {
 		return // probing a port the Service does not expose is legitimate
 	}
-	c.fail(field, "no port is named %q (allowed: %s)", ref.StrVal, strings.Join(names, ", "))
+	c.fail(field+".port", "no port is named %q (allowed: %s)", ref.StrVal, strings.Join(names, ", "))
 }
 
 func (c *checker) resources() {
@@ -389,7 +404,10 @@ func (c *checker) traffic() {
 		c.fail("host", "an external host is compiled to an Istio Gateway (allowed: with traffic: \"istio\")")
 	}
 	if r.Traffic == release.TrafficIstio && (r.Host != "" || release.TwoVersion(r.Strategy.Kind())) && !HTTPPort(r.Ports[0].Name) {
-		c.fail("ports[0].name", "Istio routes HTTP on the first port, named %q (allowed: a name starting with http, http2, grpc or grpc-web)", r.Ports[0].Name)
+		c.fail("ports[0].name", "Istio routes HTTP on the first port, named %q (allowed: http, http2, grpc or grpc-web, alone or before a '-' suffix, as in http-api)", r.Ports[0].Name)
+	}
+	if r.Traffic == release.TrafficIstio && (r.Host != "" || release.TwoVersion(r.Strategy.Kind())) && r.Ports[0].Protocol != "TCP" {
+		c.fail("ports[0].protocol", "Istio routes HTTP over TCP on the first port, which is %s (allowed: TCP; put other ports after it)", r.Ports[0].Protocol)
 	}
 }
 

@@ -160,6 +160,13 @@ func TestValidation(t *testing.T) {
 			`spec.yaml:9:10: labels."a b": invalid key "a b" (allowed: label keys: an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' or '.')`}},
 		{name: "probe port unknown", spec: with("readinessProbe", "readinessProbe: {tcp: {port: admin}}"), want: []string{
 			`spec.yaml:8:24: readinessProbe.tcp.port: no port is named "admin" (allowed: "http")`}},
+		{name: "tcp probe on a UDP port", spec: withIn(with("ports", "ports: [{name: http, containerPort: 8080}, {name: dns, containerPort: 5353, protocol: UDP}]"), "readinessProbe", "readinessProbe: {tcp: {port: dns}}"), want: []string{
+			`spec.yaml:8:24: readinessProbe.tcp.port: probes port dns (5353/UDP) over TCP, which never answers there (allowed: a TCP port, or an exec probe)`}},
+		{name: "probe of the first port, UDP", spec: with("ports", "ports: [{name: dns, containerPort: 53, protocol: UDP}, {name: dns-tcp, containerPort: 53}]"), want: []string{
+			`spec.yaml:8:18: readinessProbe.http: probes port dns (53/UDP) over TCP, which never answers there (allowed: a TCP port, or an exec probe)`}},
+		{name: "probe by number picks the TCP port", spec: withIn(with("ports", "ports: [{name: http, containerPort: 53, protocol: UDP}, {name: dns-tcp, containerPort: 53}]"), "readinessProbe", "readinessProbe: {tcp: {port: 53}}")},
+		{name: "istio first port UDP", spec: withIn(withIn(with("traffic", "traffic: istio\nhost: web.example.com"), "ports", "ports: [{name: http, containerPort: 8080, protocol: UDP}]"), "readinessProbe", "readinessProbe: {exec: {command: [\"true\"]}}"), want: []string{
+			`spec.yaml:3:43: ports[0].protocol: Istio routes HTTP over TCP on the first port, which is UDP (allowed: TCP; put other ports after it)`}},
 		{name: "probe two kinds", spec: with("readinessProbe", "readinessProbe: {tcp: {}, exec: {command: [\"true\"]}}"), want: []string{
 			`spec.yaml:8:1: readinessProbe: set exactly one of http, tcp or exec, found 2`}},
 		{name: "probe command not a string", spec: with("readinessProbe", "readinessProbe: {tcp: {}, exec: {command: [true]}}"), want: []string{
