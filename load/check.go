@@ -2,7 +2,10 @@ package load
 
 import (
 	"fmt"
+	"maps"
+	"math"
 	"regexp"
+	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -374,6 +377,15 @@ func (c *checker) resources() {
 		return
 	}
 	parsed := map[string]map[string]resource.Quantity{"requests": res.Requests, "limits": res.Limits}
+	for _, kind := range []string{"requests", "limits"} {
+		for _, name := range slices.Sorted(maps.Keys(parsed[kind])) {
+			// Kubernetes cuts larger values to 2^63-1, silently: "10Ei" is
+			// stored as 9223372036854775807, and comparisons lie.
+			if q := parsed[kind][name]; q.CmpInt64(math.MaxInt64) >= 0 {
+				c.fail("resources."+kind+"."+quoteKey(name), "is 8Ei (2^63) or more, beyond what Kubernetes stores: it would be cut to 2^63-1 (allowed: below 8Ei)")
+			}
+		}
+	}
 	for name, req := range parsed["requests"] {
 		if lim, ok := parsed["limits"][name]; ok && req.Cmp(lim) > 0 {
 			c.fail("resources.requests."+quoteKey(name), "request %s is above the limit %s (allowed: at most the limit)", req.String(), lim.String())

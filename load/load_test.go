@@ -179,6 +179,9 @@ func TestValidation(t *testing.T) {
 		{name: "numeric quantities", spec: with("resources", "resources: {requests: {cpu: 0.25, memory: 1e8}, limits: {cpu: 1}}")},
 		{name: "numeric request above limit", spec: with("resources", "resources: {requests: {cpu: 1.5}, limits: {cpu: \"1\"}}"), want: []string{
 			`spec.yaml:9:24: resources.requests.cpu: request 1500m is above the limit 1 (allowed: at most the limit)`}},
+		{name: "quantity beyond int64", spec: with("resources", "resources: {requests: {memory: 10Ei}, limits: {memory: 9Ei}}"), want: []string{
+			`spec.yaml:9:24: resources.requests.memory: is 8Ei (2^63) or more, beyond what Kubernetes stores: it would be cut to 2^63-1 (allowed: below 8Ei)`,
+			`spec.yaml:9:48: resources.limits.memory: is 8Ei (2^63) or more, beyond what Kubernetes stores: it would be cut to 2^63-1 (allowed: below 8Ei)`}},
 		{name: "request above limit", spec: with("resources", "resources: {requests: {memory: 1Gi}, limits: {memory: 512Mi}}"), want: []string{
 			`spec.yaml:9:24: resources.requests.memory: request 1Gi is above the limit 512Mi (allowed: at most the limit)`}},
 		{name: "duplicate port name", spec: with("ports", "ports: [{name: http, containerPort: 8080}, {name: http, containerPort: 9090}]"), want: []string{
