@@ -104,7 +104,7 @@ func (c *checker) kindRules(kind string) {
 	r, s := c.r, c.r.Strategy
 	c.settingRules(kind)
 	if !release.TwoVersion(kind) && c.ok("candidate") && r.Candidate != nil {
-		c.fail("candidate", "%s replaces the running version in place: put the new version in stable (candidate is for blueGreen, canary, abTest and shadow)", kind)
+		c.fail("candidate", "%s replaces the running version in place: put the new version in stable (allowed: a candidate with blueGreen, canary, abTest or shadow)", kind)
 	}
 	switch kind {
 	case release.KindRamped:
@@ -118,7 +118,7 @@ func (c *checker) kindRules(kind string) {
 	case release.KindCanary:
 		if c.ok("traffic", "candidate", "stable", "replicas") && r.Traffic == release.TrafficNative && r.Candidate != nil {
 			if r.Replicas < 2 {
-				c.fail("replicas", "a native canary splits traffic by pod count and needs at least 2 replicas, has %d (or use traffic: \"istio\")", r.Replicas)
+				c.fail("replicas", "a native canary splits traffic by pod count and needs at least 2 replicas, has %d (allowed: 2 or more, or traffic: \"istio\")", r.Replicas)
 			}
 			for _, m := range r.Versions() {
 				if m.Version.Replicas != nil {
@@ -214,12 +214,12 @@ func (c *checker) stringMatch(field string, sm release.StringMatch) {
 		}
 	}
 	if n != 1 {
-		c.fail(field, "set exactly one of exact, prefix or regex, found %d", n)
+		c.fail(field, "sets %d of exact, prefix and regex (allowed: exactly one)", n)
 		return
 	}
 	if sm.Regex != nil {
 		if _, err := regexp.Compile(*sm.Regex); err != nil {
-			c.fail(field+".regex", "invalid RE2 regular expression: %v", err)
+			c.fail(field+".regex", "invalid regular expression: %v (allowed: RE2 syntax, as Envoy reads it)", err)
 		}
 	}
 }
@@ -295,7 +295,7 @@ func (c *checker) ports() {
 		sports[key{p.ServicePort, p.Protocol}] = true
 		nports[key{p.NodePort, p.Protocol}] = true
 		if p.NodePort != 0 && r.Service.Type == "ClusterIP" {
-			c.fail(f+".nodePort", "needs service.type \"NodePort\" or \"LoadBalancer\" (service.type is \"ClusterIP\")")
+			c.fail(f+".nodePort", "is set but service.type is \"ClusterIP\", which opens no node port (allowed: with service.type \"NodePort\" or \"LoadBalancer\")")
 		}
 	}
 }
@@ -332,7 +332,7 @@ func (c *checker) probe() {
 		n++
 	}
 	if n != 1 {
-		c.fail("readinessProbe", "set exactly one of http, tcp or exec, found %d", n)
+		c.fail("readinessProbe", "sets %d of http, tcp and exec (allowed: exactly one)", n)
 	}
 }
 

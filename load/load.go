@@ -184,7 +184,8 @@ func duplicateHosts(specs []*Spec) List {
 		}
 		if o, ok := first[h]; ok {
 			errs = append(errs, &Error{Pos: s.Pos("host"), Field: "host",
-				Text: fmt.Sprintf("%s is already served by release %s/%s at %s (allowed: each host in one release)", h, o.Release.Namespace, o.Release.Name, strings.TrimSuffix(FormatPos(o.Pos("host"), ""), ": "))})
+				Refs: []token.Pos{o.Pos("host")},
+				Text: fmt.Sprintf("%s is already served by release %s/%s at {0} (allowed: each host in one release)", h, o.Release.Namespace, o.Release.Name)})
 			continue
 		}
 		first[h] = s
@@ -294,8 +295,8 @@ func dedupe(specs []*Spec) ([]*Spec, List) {
 	for i := 1; i < len(specs); i++ {
 		a, b := specs[i-1], specs[i]
 		if a.Release.Namespace == b.Release.Namespace && a.Release.Name == b.Release.Name {
-			errs = append(errs, &Error{Pos: b.Pos("name"), Field: "name",
-				Text: fmt.Sprintf("release %s/%s is already defined at %s (each namespace and name once)", b.Release.Namespace, b.Release.Name, strings.TrimSuffix(FormatPos(a.Pos("name"), ""), ": "))})
+			errs = append(errs, &Error{Pos: b.Pos("name"), Field: "name", Refs: []token.Pos{a.Pos("name")},
+				Text: fmt.Sprintf("release %s/%s is already defined at {0} (allowed: each namespace and name once)", b.Release.Namespace, b.Release.Name)})
 		}
 	}
 	return specs, errs
@@ -698,7 +699,7 @@ func (w *worker) fromDocuments(v cue.Value, filename string) ([]*Spec, List) {
 			return nil, nil // an empty file holds no release
 		}
 	}
-	return nil, List{{Pos: firstPos(v, filename), Text: "expected a release (a mapping with name, image, …) or a list of releases"}}
+	return nil, List{{Pos: firstPos(v, filename), Text: "is not a release (allowed: a release, a mapping with name, image, …; or a list or stream of them)"}}
 }
 
 func firstPos(v cue.Value, filename string) token.Pos {
@@ -746,13 +747,13 @@ func (w *worker) fromCUE(v cue.Value, filename string) ([]*Spec, List) {
 	rs := v.LookupPath(cue.MakePath(cue.Str(ReleasesField)))
 	if !rs.Exists() {
 		if _, err := v.Fields(); err != nil { // not v.Kind(): v may hold a conflict below
-			return nil, List{{Pos: firstPos(v, filename), Text: "expected a release or a `releases` struct"}}
+			return nil, List{{Pos: firstPos(v, filename), Text: "is not a release (allowed: a release, or releases: <name>: {…})"}}
 		}
 		return w.validate(v, cue.Path{}, filename)
 	}
 	it, err := rs.Fields()
 	if err != nil {
-		return nil, List{{Pos: rs.Pos(), Field: ReleasesField, Text: "must be a struct of releases by name"}}
+		return nil, List{{Pos: rs.Pos(), Field: ReleasesField, Text: "is not a struct (allowed: releases by name, releases: <name>: {…})"}}
 	}
 	var specs []*Spec
 	// Beside releases, a regular field is a mistake that would otherwise

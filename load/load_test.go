@@ -110,7 +110,7 @@ func TestValidation(t *testing.T) {
 			`spec.yaml:7:21: strategy.ramped.maxUnavailable: invalid value "150%" (allowed: a percentage from 0% to 100%)`}},
 		{name: "ramped surge above 100%", spec: with("strategy", "strategy: {ramped: {maxSurge: \"150%\"}}")},
 		{name: "candidate with ramped", spec: with("candidate", "candidate: {version: \"v2\", tag: \"2.0\"}"), want: []string{
-			`spec.yaml:9:1: candidate: ramped replaces the running version in place: put the new version in stable (candidate is for blueGreen, canary, abTest and shadow)`}},
+			`spec.yaml:9:1: candidate: ramped replaces the running version in place: put the new version in stable (allowed: a candidate with blueGreen, canary, abTest or shadow)`}},
 		{name: "canary weights decrease", spec: with("strategy", "strategy: {canary: {steps: [50, 20, 100]}}"), want: []string{
 			`spec.yaml:7:33: strategy.canary.steps[1]: weight 20 does not increase on the previous step's 50 (allowed: increasing weights ending at 100)`}},
 		{name: "canary does not end at 100", spec: with("strategy", "strategy: {canary: {steps: [10, 50]}}"), want: []string{
@@ -133,7 +133,7 @@ func TestValidation(t *testing.T) {
 		{name: "shadow needs istio", spec: with("strategy", "strategy: {shadow: {percent: 10}}"), want: []string{
 			`spec.yaml:6:1: traffic: shadow routes single requests, which needs a mesh (allowed: traffic: "istio")`}},
 		{name: "string match needs one operator", spec: withIn(with("strategy", "strategy: {abTest: {match: [{headers: {x-beta: {}}}]}}"), "traffic", "traffic: istio"), want: []string{
-			`spec.yaml:7:40: strategy.abTest.match[0].headers."x-beta": set exactly one of exact, prefix or regex, found 0`}},
+			`spec.yaml:7:40: strategy.abTest.match[0].headers."x-beta": sets 0 of exact, prefix and regex (allowed: exactly one)`}},
 		{name: "blue-green active candidate without one", spec: with("strategy", "strategy: {blueGreen: {active: candidate}}"), want: []string{
 			`spec.yaml:7:24: strategy.blueGreen.active: is "candidate" but no candidate is set (allowed: "stable" without a candidate)`}},
 		{name: "same version twice", spec: with("strategy", "strategy: {canary: {steps: [100]}}") + "candidate: {version: \"v1\", tag: \"2\"}\n", want: []string{
@@ -168,7 +168,7 @@ func TestValidation(t *testing.T) {
 		{name: "istio first port UDP", spec: withIn(withIn(with("traffic", "traffic: istio\nhost: web.example.com"), "ports", "ports: [{name: http, containerPort: 8080, protocol: UDP}]"), "readinessProbe", "readinessProbe: {exec: {command: [\"true\"]}}"), want: []string{
 			`spec.yaml:3:43: ports[0].protocol: Istio routes HTTP over TCP on the first port, which is UDP (allowed: TCP; put other ports after it)`}},
 		{name: "probe two kinds", spec: with("readinessProbe", "readinessProbe: {tcp: {}, exec: {command: [\"true\"]}}"), want: []string{
-			`spec.yaml:8:1: readinessProbe: set exactly one of http, tcp or exec, found 2`}},
+			`spec.yaml:8:1: readinessProbe: sets 2 of http, tcp and exec (allowed: exactly one)`}},
 		{name: "probe command not a string", spec: with("readinessProbe", "readinessProbe: {tcp: {}, exec: {command: [true]}}"), want: []string{
 			`spec.yaml:8:44: readinessProbe.exec.command[0]: invalid value true (allowed: a string)`}},
 		{name: "bad quantity", spec: with("resources", "resources: {requests: {cpu: \"lots\"}}"), want: []string{
@@ -189,7 +189,7 @@ func TestValidation(t *testing.T) {
 		{name: "istio needs http port name", spec: with("ports", "ports: [{name: web, containerPort: 8080}]") + "host: web.example.com\n" + "gatewaySelector: {istio: ingress}\n", want: []string{
 			`spec.yaml:9:1: host: an external host is compiled to an Istio Gateway (allowed: with traffic: "istio")`}},
 		{name: "native canary needs 2 replicas", spec: withIn(with("strategy", "strategy: {canary: {steps: [50, 100]}}"), "replicas", "replicas: 1") + "candidate: {version: \"v2\", tag: \"2\"}\n", want: []string{
-			`spec.yaml:4:1: replicas: a native canary splits traffic by pod count and needs at least 2 replicas, has 1 (or use traffic: "istio")`}},
+			`spec.yaml:4:1: replicas: a native canary splits traffic by pod count and needs at least 2 replicas, has 1 (allowed: 2 or more, or traffic: "istio")`}},
 		{name: "many errors at once", spec: "name: Web\nreplicas: x\nbogus: 1\nstable: {version: v1, tag: \"1\"}\nstrategy: {recreate: {}}\nports: [{name: http, containerPort: 80}]\nimage: web\n", want: []string{
 			`spec.yaml:1:1: name: invalid value "Web" (allowed: a DNS-1123 label of at most 30 characters: lowercase letters, digits and '-', starting with a letter)`,
 			`spec.yaml:2:1: replicas: invalid value "x" (allowed: an integer from 0 to 10000)`,
