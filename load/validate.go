@@ -371,7 +371,8 @@ func (v *validator) explain(path cue.Path, errs []errors.Error) {
 			sels = sels[:len(sels)-1]
 		}
 		if len(sels) < len(path.Selectors()) {
-			v.add(cue.MakePath(sels...), "missing required field")
+			outer := cue.MakePath(sels...)
+			v.add(outer, "missing required field%s", paren("allowed: ", allowedText(schemaAt(v.schema, outer))))
 			return
 		}
 		v.add(path, "missing required field%s", paren("allowed: ", allowed))
