@@ -789,16 +789,18 @@ func (w *worker) fromCUE(v cue.Value, filename string) ([]*Spec, List) {
 func (w *worker) validate(data cue.Value, prefix cue.Path, filename string) ([]*Spec, List) {
 	w.used++
 	root := firstPos(data, filename)
-	if kind, ok := kubernetesObject(data); ok {
-		// Not a misspelt release: listing every release field it lacks
-		// would bury the one thing to say.
-		return nil, prefixed(List{{Pos: root, Text: fmt.Sprintf("is a Kubernetes object (kind %s), not a release spec (allowed: a release: name, image, ports, stable, strategy, …)", kind)}}, prefix)
-	}
-	if names := foreignFields(data, w.s.Release); names != nil {
-		return nil, prefixed(List{{Pos: root, Text: fmt.Sprintf("holds no release field (found %s), not a release spec (allowed: a release: name, image, ports, stable, strategy, …)", strings.Join(names, ", "))}}, prefix)
-	}
 	v := &validator{schema: w.s.Release, data: data, root: root, src: w.src}
 	u, errs := v.unify()
+	if len(errs) > 0 {
+		if kind, ok := kubernetesObject(data); ok {
+			// Not a misspelt release: listing every release field it
+			// lacks would bury the one thing to say.
+			return nil, prefixed(List{{Pos: root, Text: fmt.Sprintf("is a Kubernetes object (kind %s), not a release spec (allowed: a release: name, image, ports, stable, strategy, …)", kind)}}, prefix)
+		}
+		if names := foreignFields(data, w.s.Release); names != nil {
+			return nil, prefixed(List{{Pos: root, Text: fmt.Sprintf("holds no release field (found %s), not a release spec (allowed: a release: name, image, ports, stable, strategy, …)", strings.Join(names, ", "))}}, prefix)
+		}
+	}
 	spec := &Spec{File: root.Filename(), root: root, pos: positions(data)}
 	r := new(release.Release)
 	if len(errs) == 0 {
