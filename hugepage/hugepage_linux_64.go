@@ -18,8 +18,9 @@ const hugePage = 2 << 20
 // pages; the program's next n bytes of heap growth fault in 2 MiB at a
 // time. It costs one garbage collection (to free the stretch at once) and
 // a few system calls, so it pays only before a large run. It does nothing
-// and reports false where huge pages are off: GODEBUG=disablethp=1 (the Go
-// runtime's own switch) or a kernel set to never use them.
+// and reports false where marking memory changes nothing: GODEBUG=
+// disablethp=1 (the Go runtime's own switch), or a kernel that uses huge
+// pages never or always.
 func Grow(n int) bool {
 	if n < 2*hugePage || !enabled() {
 		return false
@@ -40,7 +41,10 @@ func Grow(n int) bool {
 	return errno == 0
 }
 
-// enabled reports whether marking memory for huge pages can have an effect.
+// enabled reports whether marking memory for huge pages has an effect:
+// the kernel backs marked memory with huge pages ("madvise"), not all of it
+// already ("always") or none ("never"), and the runtime's own switch
+// GODEBUG=disablethp=1 is not set.
 func enabled() bool {
 	for _, s := range strings.Split(os.Getenv("GODEBUG"), ",") {
 		if strings.TrimSpace(s) == "disablethp=1" {
@@ -48,5 +52,5 @@ func enabled() bool {
 		}
 	}
 	mode, err := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled")
-	return err == nil && !strings.Contains(string(mode), "[never]")
+	return err == nil && strings.Contains(string(mode), "[madvise]")
 }
