@@ -248,6 +248,18 @@ func checkIstio(t *testing.T, r *release.Release, o objects) {
 			t.Errorf("VirtualService %s has no catch-all last route", vs.Name)
 		}
 		for _, h := range vs.Spec.HTTP {
+			// A match entry without conditions, or a condition without an
+			// operator, matches every request.
+			for _, m := range h.Match {
+				if len(m.Headers)+len(m.QueryParams) == 0 {
+					t.Errorf("route %s has a match entry %q with no condition: it matches every request", h.Name, m.Name)
+				}
+				for k, c := range mergeMatches(m.Headers, m.QueryParams) {
+					if n := len(slices.DeleteFunc([]string{c.Exact, c.Prefix, c.Regex}, func(s string) bool { return s == "" })); n != 1 {
+						t.Errorf("route %s matches %s with %d operators, want 1", h.Name, k, n)
+					}
+				}
+			}
 			sum := int32(0)
 			var dests []istio.Destination
 			if h.Mirror != nil {
@@ -406,4 +418,15 @@ func checkVirtualServices(t *testing.T, r *release.Release, vss []*istio.Virtual
 	if (r.Host != "") != (external == 1) || external > 1 {
 		t.Errorf("%d VirtualServices route host %q through Gateway %s", external, r.Host, gateway)
 	}
+}
+
+func mergeMatches(a, b map[string]istio.StringMatch) map[string]istio.StringMatch {
+	m := map[string]istio.StringMatch{}
+	for k, v := range a {
+		m["header "+k] = v
+	}
+	for k, v := range b {
+		m["query "+k] = v
+	}
+	return m
 }

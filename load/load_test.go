@@ -128,6 +128,9 @@ func TestValidation(t *testing.T) {
 			`spec.yaml:5:1: config: the stable version's config is 1048579 bytes (allowed: at most 1048576, the size of one ConfigMap)`}},
 		{name: "abTest cookie twice", spec: withIn(with("traffic", "traffic: istio"), "strategy", "strategy: {abTest: {match: [{cookie: {name: grp, value: beta}, headers: {cookie: {exact: x}}}]}}"), want: []string{
 			`spec.yaml:7:74: strategy.abTest.match[0].headers.cookie: cookie already matches the Cookie header (allowed: cookie or a cookie header in one match, not both)`}},
+		{name: "abTest empty match values", spec: withIn(with("traffic", "traffic: istio"), "strategy", "strategy: {abTest: {match: [{headers: {x-beta: {exact: \"\"}}, queryParams: {q: {regex: \"\"}}}]}}"), want: []string{
+			`spec.yaml:7:49: strategy.abTest.match[0].headers."x-beta".exact: invalid value "" (allowed: a non-empty string)`,
+			`spec.yaml:7:80: strategy.abTest.match[0].queryParams.q.regex: invalid value "" (allowed: a non-empty RE2 regular expression of at most 1024 characters)`}},
 		{name: "abTest needs istio", spec: with("strategy", "strategy: {abTest: {match: [{headers: {x-beta: {exact: \"1\"}}}]}}"), want: []string{
 			`spec.yaml:6:1: traffic: abTest routes single requests, which needs a mesh (allowed: traffic: "istio")`}},
 		{name: "shadow needs istio", spec: with("strategy", "strategy: {shadow: {percent: 10}}"), want: []string{
