@@ -76,9 +76,11 @@ Example:
 		run: func(c *config, args []string) int { c.check = true; return runBuild(c, args) },
 	},
 	{
-		name: "vet", summary: "validate specs without compiling output", usage: "PATH...",
-		help: `Validate every release in PATH against the schema and rollspec's rules;
-print every problem as file:line:col: field: message and exit 1 if any.
+		name: "vet", summary: "validate specs, writing nothing", usage: "PATH...",
+		help: `Validate every release in PATH against the schema and rollspec's rules,
+and compile them as build does without writing anything: print every problem
+as file:line:col: field: message and exit 1 if any, or build's warnings.
+A spec vet accepts, build accepts.
 
 Example:
   rollspec vet specs/`,
@@ -224,15 +226,29 @@ func runVet(c *config, args []string) int {
 	if slices.Contains(args, stdinPath) && len(args) > 1 {
 		return usageError(c, "- (standard input) must be the only PATH")
 	}
-	specs, err := loadSpecs(args)
-	if err != nil {
-		load.Print(c.stderr, err, c.cwd)
+	if _, ok := compileArgs(c, args); !ok {
 		return exitInvalid
 	}
-	for _, s := range specs {
-		printWarnings(c, s.Warnings)
-	}
 	return exitOK
+}
+
+// compileArgs validates and compiles the releases under args (or on
+// standard input), printing every problem, or the warnings; ok is false
+// when any release is invalid. vet runs it too: a spec that passes vet
+// builds, with the same warnings.
+func compileArgs(c *config, args []string) (rs []*compile.Release, ok bool) {
+	specs, err := loadSpecs(args)
+	if err == nil {
+		rs, err = compile.Specs(specs)
+	}
+	if err != nil {
+		load.Print(c.stderr, err, c.cwd)
+		return nil, false
+	}
+	for _, r := range rs {
+		printWarnings(c, r.Warnings)
+	}
+	return rs, true
 }
 
 // stdinPath as the only PATH reads one YAML or JSON stream of releases
@@ -289,17 +305,9 @@ func runBuild(c *config, args []string) int {
 	if slices.Contains(args, stdinPath) && len(args) > 1 {
 		return usageError(c, "- (standard input) must be the only PATH")
 	}
-	specs, err := loadSpecs(args)
-	var rs []*compile.Release
-	if err == nil {
-		rs, err = compile.Specs(specs)
-	}
-	if err != nil {
-		load.Print(c.stderr, err, c.cwd)
+	rs, ok := compileArgs(c, args)
+	if !ok {
 		return exitInvalid
-	}
-	for _, r := range rs {
-		printWarnings(c, r.Warnings)
 	}
 	if c.outDir == "" {
 		c.stdout.Write(compile.Stream(rs))
