@@ -34,7 +34,11 @@ type validator struct {
 // unify validates data against the schema and returns the unified value,
 // or the problems found.
 func (v *validator) unify() (cue.Value, List) {
-	u := v.data.Unify(v.schema)
+	data := v.data
+	if v.src == nil {
+		data = userDefaults(data)
+	}
+	u := data.Unify(v.schema)
 	errs := validateAll(u)
 	if len(errs) > 0 {
 		// CUE reports unknown fields itself when nothing else is wrong;
@@ -43,6 +47,32 @@ func (v *validator) unify() (cue.Value, List) {
 		v.cueErrors(errs)
 	}
 	return u, v.errs
+}
+
+// userDefaults settles the defaults a CUE spec gives its fields (a
+// template's `replicas: *2 | int`) before the schema's are met: in CUE two
+// different defaults cancel out, so the field would be left without a
+// value, where a user means theirs to win.
+func userDefaults(data cue.Value) cue.Value {
+	out := data
+	var walk func(x cue.Value, path []cue.Selector)
+	walk = func(x cue.Value, path []cue.Selector) {
+		if d, ok := x.Default(); ok && d.IsConcrete() && d.Kind() != cue.StructKind && d.Kind() != cue.ListKind {
+			out = out.FillPath(cue.MakePath(path...), d)
+			return
+		}
+		if it, err := x.Fields(); err == nil {
+			for it.Next() {
+				walk(it.Value(), append(path[:len(path):len(path)], it.Selector()))
+			}
+		} else if it, err := x.List(); err == nil {
+			for i := 0; it.Next(); i++ {
+				walk(it.Value(), append(path[:len(path):len(path)], cue.Index(i)))
+			}
+		}
+	}
+	walk(data, nil)
+	return out
 }
 
 // validateAll validates u as concrete and final and returns every problem.
