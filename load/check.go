@@ -162,16 +162,18 @@ func (c *checker) settingRules(kind string) {
 	}
 }
 
-// rampValue checks a maxSurge/maxUnavailable value and returns whether it
-// is zero as 0, otherwise 1.
 // rampValue checks a count or percentage of pods, the percentage at most
 // maxPercent (0: any; Kubernetes allows a surge above 100 %), and returns
 // 0 when it is zero, else 1.
 func (c *checker) rampValue(field string, v intstr.IntOrString, maxPercent int) int {
 	if v.Type == intstr.String {
 		var n int
-		if _, err := fmt.Sscanf(v.StrVal, "%d%%", &n); err != nil || maxPercent > 0 && n > maxPercent {
-			c.fail(field, "invalid value %q (allowed: a percentage from 0%% to %d%%)", v.StrVal, maxPercent)
+		limit := maxPercent
+		if limit == 0 {
+			limit = math.MaxInt32
+		}
+		if _, err := fmt.Sscanf(v.StrVal, "%d%%", &n); err != nil || n > limit {
+			c.fail(field, "invalid value %q (allowed: a percentage from 0%% to %d%%)", v.StrVal, limit)
 			return 1
 		}
 		if n == 0 {
@@ -381,8 +383,14 @@ func (c *checker) resources() {
 		for _, name := range slices.Sorted(maps.Keys(parsed[kind])) {
 			// Kubernetes cuts larger values to 2^63-1, silently: "10Ei" is
 			// stored as 9223372036854775807, and comparisons lie.
-			if q := parsed[kind][name]; q.CmpInt64(math.MaxInt64) >= 0 {
-				c.fail("resources."+kind+"."+quoteKey(name), "is 8Ei (2^63) or more, beyond what Kubernetes stores: it would be cut to 2^63-1 (allowed: below 8Ei)")
+			q := parsed[kind][name]
+			field := "resources." + kind + "." + quoteKey(name)
+			switch {
+			case q.CmpInt64(math.MaxInt64) >= 0:
+				c.fail(field, "is 8Ei (2^63) or more, beyond what Kubernetes stores: it would be cut to 2^63-1 (allowed: below 8Ei)")
+			case name != "cpu" && q.CmpInt64(math.MaxInt64/1000) < 0 && q.MilliValue()%1000 != 0:
+				// The API server warns of fractional bytes ("500m").
+				c.fail(field, "%s is a fraction of a byte (allowed: a whole number of bytes, such as \"512Mi\" or 536870912)", q.String())
 			}
 		}
 	}

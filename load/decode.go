@@ -2,6 +2,7 @@ package load
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -130,7 +131,7 @@ func decodeValue(v cue.Value, dst reflect.Value) error {
 		dst.SetInt(n)
 	case reflect.Float64:
 		f, err := v.Float64()
-		if err != nil {
+		if err != nil && !errors.Is(err, cue.ErrBelow) { // 1e-400 is 0 as a float64, and fine
 			return err
 		}
 		dst.SetFloat(f)

@@ -108,6 +108,9 @@ func TestValidation(t *testing.T) {
 			`spec.yaml:7:12: strategy.ramped: maxSurge and maxUnavailable are both zero, so no pod could ever be replaced (allowed: at least one above zero; maxSurge: 1, maxUnavailable: 0 never drops capacity)`}},
 		{name: "ramped bad percent", spec: with("strategy", "strategy: {ramped: {maxUnavailable: \"150%\"}}"), want: []string{
 			`spec.yaml:7:21: strategy.ramped.maxUnavailable: invalid value "150%" (allowed: a percentage from 0% to 100%)`}},
+		{name: "ramped percentage beyond 32 bits", spec: with("strategy", "strategy: {ramped: {maxSurge: \"99999999999999999999%\"}}"), want: []string{
+			`spec.yaml:7:21: strategy.ramped.maxSurge: invalid value "99999999999999999999%" (allowed: a percentage from 0% to 2147483647%)`}},
+		{name: "shadow percent below float64", spec: withIn(with("traffic", "traffic: istio"), "strategy", "strategy: {shadow: {percent: 1e-400}}") + "candidate: {version: v2, tag: \"2\"}\n"},
 		{name: "ramped surge above 100%", spec: with("strategy", "strategy: {ramped: {maxSurge: \"150%\"}}")},
 		{name: "candidate with ramped", spec: with("candidate", "candidate: {version: \"v2\", tag: \"2.0\"}"), want: []string{
 			`spec.yaml:9:1: candidate: ramped replaces the running version in place: put the new version in stable (allowed: a candidate with blueGreen, canary, abTest or shadow)`}},
@@ -185,6 +188,9 @@ func TestValidation(t *testing.T) {
 		{name: "quantity beyond int64", spec: with("resources", "resources: {requests: {memory: 10Ei}, limits: {memory: 9Ei}}"), want: []string{
 			`spec.yaml:9:24: resources.requests.memory: is 8Ei (2^63) or more, beyond what Kubernetes stores: it would be cut to 2^63-1 (allowed: below 8Ei)`,
 			`spec.yaml:9:48: resources.limits.memory: is 8Ei (2^63) or more, beyond what Kubernetes stores: it would be cut to 2^63-1 (allowed: below 8Ei)`}},
+		{name: "fractional bytes", spec: with("resources", "resources: {requests: {memory: 0.5, cpu: 0.5}, limits: {ephemeral-storage: \"1.5\", memory: 1.5Gi}}"), want: []string{
+			`spec.yaml:9:24: resources.requests.memory: 500m is a fraction of a byte (allowed: a whole number of bytes, such as "512Mi" or 536870912)`,
+			`spec.yaml:9:57: resources.limits."ephemeral-storage": 1500m is a fraction of a byte (allowed: a whole number of bytes, such as "512Mi" or 536870912)`}},
 		{name: "request above limit", spec: with("resources", "resources: {requests: {memory: 1Gi}, limits: {memory: 512Mi}}"), want: []string{
 			`spec.yaml:9:24: resources.requests.memory: request 1Gi is above the limit 512Mi (allowed: at most the limit)`}},
 		{name: "duplicate port name", spec: with("ports", "ports: [{name: http, containerPort: 8080}, {name: http, containerPort: 9090}]"), want: []string{
