@@ -562,12 +562,12 @@ func (w *worker) loadFile(filename string, src []byte) ([]*Spec, List) {
 		}
 		v = ctx.BuildExpr(expr)
 	default:
+		if onlyComments(src) {
+			return nil, nil // a placeholder or commented-out spec holds no release
+		}
 		f, err := cueyaml.Extract(filename, src)
 		if err != nil {
 			return nil, syntaxErrors(err)
-		}
-		if onlyComments(f) {
-			return nil, nil // a placeholder or commented-out spec holds no release
 		}
 		// YAML and JSON forbid a key twice; CUE would unify the values.
 		if dups := duplicateKeys(nil, "", &ast.StructLit{Elts: f.Decls}); len(dups) > 0 {
@@ -586,14 +586,29 @@ func (w *worker) loadFile(filename string, src []byte) ([]*Spec, List) {
 	return w.fromDocuments(v, filename)
 }
 
-// onlyComments reports whether a YAML file holds nothing but comments.
-func onlyComments(f *ast.File) bool {
-	for _, d := range f.Decls {
-		if _, ok := d.(*ast.CommentGroup); !ok {
+// onlyComments reports whether a YAML file holds nothing but comments and
+// document markers.
+func onlyComments(src []byte) bool {
+	for line := range bytes.Lines(src) {
+		t := bytes.TrimSpace(line)
+		if len(t) > 0 && t[0] != '#' && !bytes.Equal(t, []byte("---")) && !bytes.Equal(t, []byte("...")) {
 			return false
 		}
 	}
 	return true
+}
+
+// declares reports whether a CUE file declares anything beyond its package,
+// imports and comments.
+func declares(f *ast.File) bool {
+	for _, d := range f.Decls {
+		switch d.(type) {
+		case *ast.Package, *ast.ImportDecl, *ast.CommentGroup, *ast.Attribute:
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 // repairNumbers rewrites the YAML numbers CUE's YAML decoder turns into
@@ -723,6 +738,9 @@ func (w *worker) loadCUE(files []string) ([]*Spec, List) {
 		if inst.Err != nil {
 			errs = append(errs, syntaxErrors(inst.Err)...)
 			continue
+		}
+		if !slices.ContainsFunc(inst.Files, declares) {
+			continue // placeholders or commented-out specs hold no release
 		}
 		v := w.s.Context.BuildInstance(inst)
 		if err := v.Err(); err != nil && !onlyBelow(err, v) {
