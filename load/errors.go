@@ -37,9 +37,10 @@ func (e *Error) format(cwd string) string {
 }
 
 // Message is Text with its Refs written in as file:line:col, relative to
-// cwd when cwd is not empty.
+// cwd when cwd is not empty, on one line: a line break a message quotes
+// (a user's regex) is written as \n.
 func (e *Error) Message(cwd string) string {
-	text := e.Text
+	text := strings.ReplaceAll(e.Text, "\n", `\n`)
 	for i, p := range e.Refs {
 		text = strings.ReplaceAll(text, fmt.Sprintf("{%d}", i), strings.TrimSuffix(FormatPos(p, cwd), ": "))
 	}

@@ -425,7 +425,7 @@ func userConflict(errs []errors.Error) (string, []token.Pos) {
 	for _, e := range errs {
 		format, args := e.Msg()
 		m := fmt.Sprintf(format, args...)
-		if !strings.HasPrefix(m, "conflicting values") {
+		if !strings.HasPrefix(m, "conflicting values") && !strings.HasPrefix(m, "incompatible list lengths") {
 			continue
 		}
 		var at []token.Pos
@@ -436,6 +436,10 @@ func userConflict(errs []errors.Error) (string, []token.Pos) {
 		}
 		if len(at) >= 2 {
 			return m + ", written at {0} and {1} (allowed: one value, or a default marked *value that the other overrides)", at[:2]
+		}
+		if strings.HasPrefix(m, "incompatible list lengths") {
+			// CUE names one place only: the lists unify element by element.
+			return m + ": two lists for one field (allowed: one list, or lists of the same length that agree)", nil
 		}
 	}
 	return "", nil
