@@ -437,7 +437,7 @@ func userConflict(errs []errors.Error) (string, []token.Pos) {
 		if len(at) >= 2 {
 			return m + ", written at {0} and {1} (allowed: one value, or a default marked *value that the other overrides)", at[:2]
 		}
-		if strings.HasPrefix(m, "incompatible list lengths") {
+		if strings.HasPrefix(m, "incompatible list lengths") && !strings.Contains(m, "(0 and") { // (0 and: an empty list, said by explain
 			// CUE names one place only: the lists unify element by element.
 			return m + ": two lists for one field (allowed: one list, or lists of the same length that agree)", nil
 		}
