@@ -309,12 +309,14 @@ func collect(paths []string) ([]unit, List) {
 	var errs List
 	var files []string
 	kust := kustomizeInputs{}
+	seen := map[string]bool{} // directories walked, by real path
 	for _, p := range paths {
 		fi, err := os.Stat(p)
 		if err != nil {
 			errs = append(errs, &Error{Pos: token.NoPos, Text: pathError(err)})
 			continue
 		}
+		p = filepath.Clean(p) // one file named two ways is one file
 		if !fi.IsDir() {
 			if skippedFile(p) {
 				continue // named by a hook's file list: not a spec, nothing to check
@@ -331,23 +333,8 @@ func collect(paths []string) ([]unit, List) {
 			}
 			continue
 		}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			name := d.Name()
-			if d.IsDir() {
-				if path != p && (strings.HasPrefix(name, ".") || name == "cue.mod") {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if strings.HasPrefix(name, ".") || !isSpecFile(name) || isKustomization(name) || kust.has(path) || isGenerated(path) {
-				return nil
-			}
-			files = append(files, path)
-			return nil
-		})
+		found, err := walkSpecs(p, kust, seen)
+		files = append(files, found...)
 		if err != nil {
 			errs = append(errs, &Error{Text: pathError(err)})
 		}
@@ -370,6 +357,49 @@ func collect(paths []string) ([]unit, List) {
 		units = append(units, unit{files: []string{f}, cue: true})
 	}
 	return units, errs
+}
+
+// walkSpecs returns the spec files under dir, following symbolic links to
+// directories (a shared specs directory linked in); each directory is read
+// once however many links lead to it, so links cannot loop.
+func walkSpecs(dir string, kust kustomizeInputs, seen map[string]bool) ([]string, error) {
+	var files []string
+	// The separator makes WalkDir enter dir when it is itself a link.
+	err := filepath.WalkDir(dir+string(filepath.Separator), func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		path = filepath.Clean(path)
+		name := d.Name()
+		if d.IsDir() {
+			if path != filepath.Clean(dir) && (strings.HasPrefix(name, ".") || name == "cue.mod") {
+				return filepath.SkipDir
+			}
+			if real, err := filepath.EvalSymlinks(path); err == nil {
+				if seen[real] {
+					return filepath.SkipDir
+				}
+				seen[real] = true
+			}
+			return nil
+		}
+		if strings.HasPrefix(name, ".") {
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+				more, err := walkSpecs(path, kust, seen)
+				files = append(files, more...)
+				return err
+			}
+		}
+		if !isSpecFile(name) || isKustomization(name) || kust.has(path) || isGenerated(path) {
+			return nil
+		}
+		files = append(files, path)
+		return nil
+	})
+	return files, err
 }
 
 func pathError(err error) string {
@@ -455,6 +485,10 @@ func readKustomizeInputs(dir string) map[string]bool {
 	}
 	for _, g := range k.SecretGenerator {
 		refs = append(refs, generatorFiles(g.GeneratorArgs)...)
+	}
+	for _, h := range k.HelmCharts {
+		refs = append(refs, h.ValuesFile)
+		refs = append(refs, h.AdditionalValuesFiles...)
 	}
 	refs = append(refs, k.OpenAPI["path"])
 	in := map[string]bool{}
@@ -810,6 +844,11 @@ func (w *worker) validate(data cue.Value, prefix cue.Path, filename string) ([]*
 	v := &validator{schema: w.s.Release, data: data, root: root, src: w.src}
 	u, errs := v.unify()
 	if len(errs) > 0 {
+		if api, _ := data.LookupPath(cue.MakePath(cue.Str("apiVersion"))).String(); strings.HasPrefix(api, "rollspec.dev/") {
+			// rollspec's own kustomize function config, wherever the
+			// kustomization that reads it lives: not a spec, not a mistake.
+			return nil, nil
+		}
 		if kind, ok := kubernetesObject(data); ok {
 			// Not a misspelt release: listing every release field it
 			// lacks would bury the one thing to say.
