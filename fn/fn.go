@@ -53,7 +53,7 @@ func (p *Processor) Process(rl *framework.ResourceList) error {
 	case KindRelease:
 		spec := cfg.Field("spec")
 		if spec == nil {
-			return p.fail(rl, &framework.Result{Severity: framework.Error, Message: "Release has no spec", File: file(origin)})
+			return p.fail(rl, &framework.Result{Severity: framework.Error, Message: "Release has no spec (allowed: spec: one release, as in a spec file)", File: file(origin)})
 		}
 		inline = &inlineSpec{ref: &yaml.ResourceIdentifier{
 			TypeMeta: yaml.TypeMeta{APIVersion: cfg.GetApiVersion(), Kind: kind},
@@ -71,7 +71,7 @@ func (p *Processor) Process(rl *framework.ResourceList) error {
 		}
 		if err := yaml.Unmarshal([]byte(cfg.MustString()), &set); err != nil || len(set.Spec.Paths) == 0 {
 			return p.fail(rl, &framework.Result{Severity: framework.Error, File: file(origin),
-				Message: "ReleaseSet needs spec.paths: spec files or directories relative to the kustomization"})
+				Message: "ReleaseSet has no spec.paths (allowed: spec.paths: a list of spec files or directories, relative to the kustomization)"})
 		}
 		paths := make([]string, len(set.Spec.Paths))
 		for i, s := range set.Spec.Paths {

@@ -137,7 +137,7 @@ func TestProcess(t *testing.T) {
 			in:       head + "  kind: ReleaseSet\n  metadata: {name: web}\n  spec: {}\n",
 			fail:     true,
 			severity: "error",
-			contains: []string{"ReleaseSet needs spec.paths"},
+			contains: []string{"ReleaseSet has no spec.paths (allowed: spec.paths: a list of spec files or directories, relative to the kustomization)"},
 		},
 		{
 			name:     "Release without spec",

@@ -95,7 +95,11 @@ func unserved(r *release.Release, p *Plan) []Warning {
 	if rt := p.Routes; rt != nil && rt.Subsets {
 		for _, d := range rt.Default {
 			if d.Weight > 0 && empty[d.Role] {
-				warns = append(warns, Warning{Field: field(d.Role), Text: fmt.Sprintf("the %s version runs 0 pods but receives %d%% of requests, which fail (allowed: replicas above 0 for a version that takes traffic)", d.Role, d.Weight)})
+				share := fmt.Sprintf("%d%% of requests", d.Weight)
+				if len(rt.Match) > 0 {
+					share = fmt.Sprintf("%d%% of the requests no match selects", d.Weight)
+				}
+				warns = append(warns, Warning{Field: field(d.Role), Text: fmt.Sprintf("the %s version runs 0 pods but receives %s, which fail (allowed: replicas above 0 for a version that takes traffic)", d.Role, share)})
 			}
 		}
 		if len(rt.Match) > 0 && empty[release.RoleCandidate] {

@@ -66,7 +66,7 @@ func TestValidation(t *testing.T) {
 		{name: "integer beyond 64 bits", spec: with("replicas", "replicas: 123456789012345678901234567890"), want: []string{
 			`spec.yaml:4:1: replicas: invalid value 123456789012345678901234567890 (allowed: an integer from 0 to 10000)`}},
 		{name: "tag beyond 64 bits", spec: with("stable", "stable: {version: \"v1\", tag: 20260101120000123456789}"), want: []string{
-			`spec.yaml:5:25: stable.tag: 20260101120000123456789 is a number, not a string: quote it as "20260101120000123456789" (unquoted YAML numbers lose leading zeros and trailing zeros)`}},
+			`spec.yaml:5:25: stable.tag: 20260101120000123456789 is a number, not a string (allowed: a string: quote it as "20260101120000123456789"; unquoted, YAML drops leading and trailing zeros)`}},
 		{name: "registry host of any case", spec: with("image", "image: Registry.Example.COM:5000/team/web")},
 		{name: "registry by IPv6", spec: with("image", "image: \"[fd00::1]:5000/team/web\"")},
 		{name: "uppercase repository path", spec: with("image", "image: registry.example.com/Team/web"), want: []string{
@@ -91,9 +91,9 @@ func TestValidation(t *testing.T) {
 			`spec.yaml:3:1: ports: invalid value {…} (allowed: a list of at least one port, such as [{name: http, containerPort: 8080}])`}},
 		{name: "comment-only documents", spec: "# placeholder\n---\n" + valid + "---\n# retired: old-web\n"},
 		{name: "unquoted float tag", spec: with("stable", "stable: {version: \"v1\", tag: 1.10}"), want: []string{
-			`spec.yaml:5:25: stable.tag: 1.10 is a number, not a string: quote it as "1.10" (unquoted YAML numbers lose leading zeros and trailing zeros)`}},
+			`spec.yaml:5:25: stable.tag: 1.10 is a number, not a string (allowed: a string: quote it as "1.10"; unquoted, YAML drops leading and trailing zeros)`}},
 		{name: "unquoted octal tag", spec: with("stable", "stable: {version: \"v1\", tag: 0010}"), want: []string{
-			`spec.yaml:5:25: stable.tag: 0010 is a number, not a string: quote it as "0010" (unquoted YAML numbers lose leading zeros and trailing zeros)`}},
+			`spec.yaml:5:25: stable.tag: 0010 is a number, not a string (allowed: a string: quote it as "0010"; unquoted, YAML drops leading and trailing zeros)`}},
 		{name: "no tag or digest", spec: with("stable", "stable: {version: \"v1\"}"), want: []string{
 			`spec.yaml:5:1: stable: needs a tag or a digest to name the image (allowed: tag, digest or both)`}},
 		{name: "bad digest", spec: with("stable", "stable: {version: \"v1\", digest: \"sha256:abc\"}"), want: []string{

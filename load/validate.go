@@ -303,6 +303,9 @@ func (v *validator) cueErrors(errs []errors.Error) {
 		if reported[key] || coveredByUnknown(key, reported) {
 			continue
 		}
+		if slices.ContainsFunc(order, func(k string) bool { return strings.HasPrefix(k, key+".") || strings.HasPrefix(k, key+"[") }) && key != "" {
+			continue // a struct that fails because of a field in it: the field says why
+		}
 		v.explain(g.path, g.errs)
 	}
 }
@@ -410,7 +413,7 @@ func (v *validator) explain(path cue.Path, errs []errors.Error) {
 		v.add(path, "must be a concrete value%s", paren("allowed: ", allowed))
 	case d.Exists() && isNumber(d) && wantsString(sch):
 		lit := v.raw(d)
-		v.add(path, "%s is a number, not a string: quote it as %q (unquoted YAML numbers lose leading zeros and trailing zeros)", lit, lit)
+		v.add(path, "%s is a number, not a string (allowed: a string: quote it as %q; unquoted, YAML drops leading and trailing zeros)", lit, lit)
 	case allowed != "" && d.Exists():
 		v.add(path, "invalid value %s (allowed: %s)", show(d), allowed)
 	default:
