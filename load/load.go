@@ -95,9 +95,10 @@ type Loader struct {
 
 // worker is one goroutine's CUE context with the schema compiled in it.
 type worker struct {
-	s    *schema.Schema
-	used int
-	src  []byte // the YAML or JSON file being loaded, for its raw text
+	s      *schema.Schema
+	used   int
+	src    []byte               // the YAML or JSON file being loaded, for its raw text
+	labels map[string]token.Pos // where each of a CUE package's releases is named
 }
 
 // worker takes an idle worker, or compiles the schema for a new one when
@@ -729,7 +730,7 @@ func syntaxErrors(err error) List {
 func (w *worker) fromDocuments(v cue.Value, filename string) ([]*Spec, List) {
 	switch v.Kind() {
 	case cue.StructKind:
-		return w.validate(v, cue.Path{}, filename)
+		return w.validate(v, cue.Path{}, filename, token.NoPos)
 	case cue.ListKind:
 		var specs []*Spec
 		var errs List
@@ -738,7 +739,7 @@ func (w *worker) fromDocuments(v cue.Value, filename string) ([]*Spec, List) {
 			if it.Value().Kind() == cue.NullKind {
 				continue // an empty document, as after a trailing "---"
 			}
-			s, e := w.validate(it.Value(), cue.MakePath(cue.Index(i)), filename)
+			s, e := w.validate(it.Value(), cue.MakePath(cue.Index(i)), filename, token.NoPos)
 			specs = append(specs, s...)
 			errs = append(errs, e...)
 		}
@@ -781,11 +782,46 @@ func (w *worker) loadCUE(files []string) ([]*Spec, List) {
 			errs = append(errs, syntaxErrors(err)...)
 			continue
 		}
+		w.labels = releaseLabels(inst.Files)
 		s, e := w.fromCUE(v, files[0])
+		w.labels = nil
 		specs = append(specs, s...)
 		errs = append(errs, e...)
 	}
 	return specs, errs
+}
+
+// releaseLabels finds where each release of a CUE package is written,
+// `releases: web: {…}`: the first such label in file order, not the
+// shared template (`releases: [string]: {…}`), whose position CUE gives the
+// release's value and so its missing fields.
+func releaseLabels(files []*ast.File) map[string]token.Pos {
+	m := map[string]token.Pos{}
+	for _, f := range files {
+		for _, d := range f.Decls {
+			top, ok := d.(*ast.Field)
+			if !ok {
+				continue
+			}
+			if name, _, err := ast.LabelName(top.Label); err != nil || name != ReleasesField {
+				continue
+			}
+			lit, ok := top.Value.(*ast.StructLit)
+			if !ok {
+				continue
+			}
+			for _, e := range lit.Elts {
+				if f, ok := e.(*ast.Field); ok {
+					if name, _, err := ast.LabelName(f.Label); err == nil {
+						if _, seen := m[name]; !seen {
+							m[name] = f.Label.Pos()
+						}
+					}
+				}
+			}
+		}
+	}
+	return m
 }
 
 // fromCUE splits a CUE value into releases: `releases: name: {…}` holds
@@ -801,7 +837,7 @@ func (w *worker) fromCUE(v cue.Value, filename string) ([]*Spec, List) {
 		if _, err := v.Fields(); err != nil { // not v.Kind(): v may hold a conflict below
 			return nil, List{{Pos: firstPos(v, filename), Text: "is not a release (allowed: a release, or releases: <name>: {…})"}}
 		}
-		return w.validate(v, cue.Path{}, filename)
+		return w.validate(v, cue.Path{}, filename, token.NoPos)
 	}
 	it, err := rs.Fields()
 	if err != nil {
@@ -829,7 +865,7 @@ func (w *worker) fromCUE(v cue.Value, filename string) ([]*Spec, List) {
 		if !r.LookupPath(cue.MakePath(cue.Str("name"))).Exists() {
 			r = r.FillPath(cue.MakePath(cue.Str("name")), it.Selector().Unquoted())
 		}
-		s, e := w.validate(r, cue.MakePath(cue.Str(ReleasesField), it.Selector()), filename)
+		s, e := w.validate(r, cue.MakePath(cue.Str(ReleasesField), it.Selector()), filename, w.labels[it.Selector().Unquoted()])
 		specs = append(specs, s...)
 		errs = append(errs, e...)
 	}
@@ -838,9 +874,12 @@ func (w *worker) fromCUE(v cue.Value, filename string) ([]*Spec, List) {
 
 // validate unifies one release with the schema, checks it and decodes it.
 // prefix is where the release sits in its file, for messages.
-func (w *worker) validate(data cue.Value, prefix cue.Path, filename string) ([]*Spec, List) {
+// root is where it starts, token.NoPos to take its value's first position.
+func (w *worker) validate(data cue.Value, prefix cue.Path, filename string, root token.Pos) ([]*Spec, List) {
 	w.used++
-	root := firstPos(data, filename)
+	if !root.IsValid() {
+		root = firstPos(data, filename)
+	}
 	v := &validator{schema: w.s.Release, data: data, root: root, src: w.src}
 	u, errs := v.unify()
 	if len(errs) > 0 {
