@@ -932,15 +932,22 @@ func kubernetesObject(data cue.Value) (string, bool) {
 }
 
 // foreignFields returns data's fields when none of them is a release
-// field, nil otherwise.
+// field or close to one, nil otherwise.
 func foreignFields(data, release cue.Value) []string {
 	it, err := data.Fields()
 	if err != nil {
 		return nil
 	}
+	var known []string
+	if fit, err := release.Fields(cue.Optional(true)); err == nil {
+		for fit.Next() {
+			known = append(known, strings.TrimSuffix(fit.Selector().String(), "?"))
+		}
+	}
 	var names []string
 	for it.Next() {
-		if release.Allows(it.Selector()) {
+		// A release field, or one misspelt: a release with mistakes.
+		if release.Allows(it.Selector()) || suggest(it.Selector().String(), known) != "" {
 			return nil
 		}
 		names = append(names, it.Selector().String())

@@ -230,6 +230,15 @@ func TestValidation(t *testing.T) {
 		{name: "stream element", spec: valid + "---\n" + with("replicas", "replicas: x"), want: []string{
 			`spec.yaml:13:1: [1].replicas: invalid value "x" (allowed: an integer from 0 to 10000)`}},
 		{name: "empty documents", spec: "---\n" + valid + "---\n---\n"},
+		{name: "not a release", spec: "apiVersion: v1\nkind: ConfigMap\n---\nreplicaCount: 3\n", want: []string{
+			`spec.yaml:1:1: [0]: is a Kubernetes object (kind ConfigMap), not a release spec (allowed: a release: name, image, ports, stable, strategy, …)`,
+			`spec.yaml:4:1: [1]: holds no release field (found replicaCount), not a release spec (allowed: a release: name, image, ports, stable, strategy, …)`}},
+		{name: "only a misspelt field", spec: "nmae: web\n", want: []string{
+			`spec.yaml:1:1: name: missing required field (allowed: a DNS-1123 label of at most 30 characters: lowercase letters, digits and '-', starting with a letter)`,
+			`spec.yaml:1:1: nmae: unknown field (did you mean "name"?) (allowed: name, namespace, labels, annotations, image, ports, replicas, env, resources, readinessProbe, minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit, config, configPath, changeCause, podSecurity, runAsUser, imagePullPolicy, stable, candidate, service, host, gatewaySelector, gateway, tls, traffic, strategy)`,
+			`spec.yaml:1:1: ports: missing required field (allowed: a list of at least one port, such as [{name: http, containerPort: 8080}])`,
+			`spec.yaml:1:1: stable: missing required field (allowed: the version serving users: {version: "v1", tag: "1.0"}, a tag and/or a digest)`,
+			`spec.yaml:1:1: strategy: choose exactly one strategy (allowed: recreate, ramped, blueGreen, canary, abTest, shadow)`}},
 		{name: "yaml syntax error", spec: "name: [web\n", want: []string{
 			`spec.yaml:1:1: did not find expected ',' or ']'`}},
 	} {
