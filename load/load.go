@@ -471,7 +471,13 @@ func readKustomizeInputs(dir string) map[string]bool {
 		return nil // not ours to judge: kustomize reports it
 	}
 	k.FixKustomization()
-	refs := slices.Concat(k.Resources, k.Crds, k.Configurations, k.Generators, k.Transformers, k.Validators)
+	// rollspec's own generator configs are left to the loader, which
+	// checks the spec an inline Release holds.
+	ours := func(r string) bool {
+		b, err := os.ReadFile(filepath.Join(dir, r))
+		return err == nil && bytes.Contains(b, []byte("rollspec.dev/"))
+	}
+	refs := slices.Concat(k.Resources, k.Crds, k.Configurations, slices.DeleteFunc(slices.Clone(k.Generators), ours), k.Transformers, k.Validators)
 	for _, p := range k.PatchesStrategicMerge {
 		refs = append(refs, string(p))
 	}
@@ -885,7 +891,14 @@ func (w *worker) validate(data cue.Value, prefix cue.Path, filename string, root
 	if len(errs) > 0 {
 		if api, _ := data.LookupPath(cue.MakePath(cue.Str("apiVersion"))).String(); strings.HasPrefix(api, "rollspec.dev/") {
 			// rollspec's own kustomize function config, wherever the
-			// kustomization that reads it lives: not a spec, not a mistake.
+			// kustomization that reads it lives: a ReleaseSet names specs
+			// found elsewhere; a Release holds one under spec, checked
+			// here at the lines the user wrote (kustomize hands the
+			// function a re-serialized copy).
+			kind, _ := data.LookupPath(cue.MakePath(cue.Str("kind"))).String()
+			if spec := data.LookupPath(cue.MakePath(cue.Str("spec"))); kind == "Release" && spec.Exists() {
+				return w.validate(spec, appendPath(prefix, cue.Str("spec")), filename, token.NoPos)
+			}
 			return nil, nil
 		}
 		if kind, ok := kubernetesObject(data); ok {
