@@ -132,6 +132,18 @@ type inlineSpec struct {
 	file string // the config's path, "" when unknown
 }
 
+// result points at the config and at e's field from the config's root.
+func (in *inlineSpec) result(e *load.Error, sev framework.Severity) *framework.Result {
+	path := "spec"
+	if strings.HasPrefix(e.Field, "[") {
+		path += e.Field
+	} else if e.Field != "" {
+		path += "." + e.Field
+	}
+	return &framework.Result{Severity: sev, ResourceRef: in.ref, Field: &framework.Field{Path: path},
+		Message: e.Message(""), File: file(in.file)}
+}
+
 // results converts rollspec problems into KRM results. A problem in a spec
 // file keeps rollspec's one-line `file:line:col: message` form, its field
 // in Field (runners print "[error] field: message"); one in an inline spec
@@ -145,20 +157,12 @@ func results(err error, sev framework.Severity, inline *inlineSpec) []*framework
 	}
 	var out []*framework.Result
 	for _, e := range list.Sort() {
+		if inline != nil {
+			out = append(out, inline.result(e, sev))
+			continue
+		}
 		r := &framework.Result{Severity: sev}
 		switch {
-		case inline != nil:
-			r.ResourceRef = inline.ref
-			r.Field = &framework.Field{Path: "spec"}
-			if strings.HasPrefix(e.Field, "[") {
-				r.Field.Path += e.Field
-			} else if e.Field != "" {
-				r.Field.Path += "." + e.Field
-			}
-			r.Message = e.Message("")
-			r.File = file(inline.file)
-			out = append(out, r)
-			continue
 		case e.Field != "":
 			r.Field = &framework.Field{Path: e.Field}
 			r.Message = load.FormatPos(e.Pos, "") + e.Message("")
