@@ -61,6 +61,11 @@ func decodeSound(u cue.Value, r *release.Release, errs List) map[string]bool {
 var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
 
 func decodeValue(v cue.Value, dst reflect.Value) error {
+	// A value with a default means it, as for cue.Value.Decode: a CUE
+	// spec may default whole structs (tls: *{…} | {…}).
+	if d, ok := v.Default(); ok {
+		v = d
+	}
 	if reflect.PointerTo(dst.Type()).Implements(unmarshalerType) {
 		b, err := v.MarshalJSON()
 		if err != nil {

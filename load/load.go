@@ -896,10 +896,17 @@ func (w *worker) validate(data cue.Value, prefix cue.Path, filename string, root
 			// here at the lines the user wrote (kustomize hands the
 			// function a re-serialized copy).
 			kind, _ := data.LookupPath(cue.MakePath(cue.Str("kind"))).String()
-			if spec := data.LookupPath(cue.MakePath(cue.Str("spec"))); kind == "Release" && spec.Exists() {
+			switch spec := data.LookupPath(cue.MakePath(cue.Str("spec"))); {
+			case kind == "ReleaseSet":
+				return nil, nil
+			case kind == "Release" && spec.Exists():
 				return w.validate(spec, appendPath(prefix, cue.Str("spec")), filename, token.NoPos)
+			case kind == "Release":
+				// A misspelt spec: skipping it would drop the release.
+				return nil, prefixed(List{{Pos: root, Text: "Release has no spec (allowed: spec: one release, as in a spec file)"}}, prefix)
+			default:
+				return nil, prefixed(List{{Pos: root, Field: "kind", Text: fmt.Sprintf("unknown rollspec kind %q (allowed: Release, ReleaseSet)", kind)}}, prefix)
 			}
-			return nil, nil
 		}
 		if kind, ok := kubernetesObject(data); ok {
 			// Not a misspelt release: listing every release field it

@@ -57,7 +57,8 @@ func userDefaults(data cue.Value) cue.Value {
 	out := data
 	var walk func(x cue.Value, path []cue.Selector)
 	walk = func(x cue.Value, path []cue.Selector) {
-		if d, ok := x.Default(); ok && d.IsConcrete() && d.Kind() != cue.StructKind && d.Kind() != cue.ListKind {
+		if d, ok := x.Default(); ok && d.IsConcrete() {
+			// Scalars, and whole structs or lists (tls: *{…} | {…}).
 			out = out.FillPath(cue.MakePath(path...), d)
 			return
 		}
