@@ -374,7 +374,9 @@ func (v *validator) explain(path cue.Path, errs []errors.Error) {
 	}
 	if text, at := userConflict(errs); text != "" {
 		v.add(path, "%s", text)
-		v.errs[len(v.errs)-1].Refs = at
+		if e := v.errs[len(v.errs)-1]; len(at) > 0 {
+			e.Pos, e.Refs = at[0], at // lead with a place that holds a value
+		}
 		return
 	}
 	var msgs []string
