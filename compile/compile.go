@@ -89,27 +89,23 @@ func Specs(specs []*load.Spec) ([]*Release, error) {
 // release overwrite the other's object, or be refused as a change of an
 // immutable selector.
 func collisions(rs []*Release) load.List {
-	type owner struct {
-		r   *Release
-		obj string
-	}
-	seen := map[string]owner{}
+	owner := map[string]*Release{} // by kind, namespace and name
 	var list load.List
 	for _, r := range rs {
 		for _, o := range r.Result.Objects {
 			kind := o.GetObjectKind().GroupVersionKind().Kind
 			key := kind + " " + o.GetNamespace() + "/" + o.GetName()
-			first, ok := seen[key]
+			first, ok := owner[key]
 			if !ok {
-				seen[key] = owner{r: r}
+				owner[key] = r
 				continue
 			}
-			if first.r == r {
+			if first == r {
 				continue
 			}
-			list = append(list, &load.Error{Pos: r.Spec.Pos("name"), Field: "name", Refs: []token.Pos{first.r.Spec.Pos("name")},
+			list = append(list, &load.Error{Pos: r.Spec.Pos("name"), Field: "name", Refs: []token.Pos{first.Spec.Pos("name")},
 				Text: fmt.Sprintf("compiles %s %s in namespace %s, as release %q at {0} does (allowed: release names whose objects differ, e.g. not one release's name plus another's version or -preview)",
-					kind, o.GetName(), o.GetNamespace(), first.r.Spec.Release.Name)})
+					kind, o.GetName(), o.GetNamespace(), first.Spec.Release.Name)})
 		}
 	}
 	return list

@@ -889,32 +889,8 @@ func (w *worker) validate(data cue.Value, prefix cue.Path, filename string, root
 	v := &validator{schema: w.s.Release, data: data, root: root, src: w.src}
 	u, errs := v.unify()
 	if len(errs) > 0 {
-		if api, _ := data.LookupPath(cue.MakePath(cue.Str("apiVersion"))).String(); strings.HasPrefix(api, "rollspec.dev/") {
-			// rollspec's own kustomize function config, wherever the
-			// kustomization that reads it lives: a ReleaseSet names specs
-			// found elsewhere; a Release holds one under spec, checked
-			// here at the lines the user wrote (kustomize hands the
-			// function a re-serialized copy).
-			kind, _ := data.LookupPath(cue.MakePath(cue.Str("kind"))).String()
-			switch spec := data.LookupPath(cue.MakePath(cue.Str("spec"))); {
-			case kind == "ReleaseSet":
-				return nil, nil
-			case kind == "Release" && spec.Exists():
-				return w.validate(spec, appendPath(prefix, cue.Str("spec")), filename, token.NoPos)
-			case kind == "Release":
-				// A misspelt spec: skipping it would drop the release.
-				return nil, prefixed(List{{Pos: root, Text: "Release has no spec (allowed: spec: one release, as in a spec file)"}}, prefix)
-			default:
-				return nil, prefixed(List{{Pos: root, Field: "kind", Text: fmt.Sprintf("unknown rollspec kind %q (allowed: Release, ReleaseSet)", kind)}}, prefix)
-			}
-		}
-		if kind, ok := kubernetesObject(data); ok {
-			// Not a misspelt release: listing every release field it
-			// lacks would bury the one thing to say.
-			return nil, prefixed(List{{Pos: root, Text: fmt.Sprintf("is a Kubernetes object (kind %s), not a release spec (allowed: a release: name, image, ports, stable, strategy, …)", kind)}}, prefix)
-		}
-		if names := foreignFields(data, w.s.Release); names != nil {
-			return nil, prefixed(List{{Pos: root, Text: fmt.Sprintf("holds no release field (found %s), not a release spec (allowed: a release: name, image, ports, stable, strategy, …)", strings.Join(names, ", "))}}, prefix)
+		if specs, errs, ok := w.notRelease(data, prefix, filename, root); ok {
+			return specs, errs
 		}
 	}
 	spec := &Spec{File: root.Filename(), root: root, pos: positions(data)}
@@ -938,17 +914,42 @@ func (w *worker) validate(data cue.Value, prefix cue.Path, filename string, root
 	return []*Spec{spec}, nil
 }
 
-// kubernetesObject reports whether data is a Kubernetes object (it has
-// apiVersion and kind), and its kind.
-func kubernetesObject(data cue.Value) (string, bool) {
-	kind, err := data.LookupPath(cue.MakePath(cue.Str("kind"))).String()
-	if err != nil {
-		return "", false
+// notRelease handles a document that failed validation because it is no
+// release at all, ok false for a release with mistakes. Only then is it
+// worth telling apart: listing every release field such a document lacks
+// would bury the one thing to say.
+func (w *worker) notRelease(data cue.Value, prefix cue.Path, filename string, root token.Pos) (specs []*Spec, errs List, ok bool) {
+	api, _ := data.LookupPath(cue.MakePath(cue.Str("apiVersion"))).String()
+	kind, _ := data.LookupPath(cue.MakePath(cue.Str("kind"))).String()
+	fail := func(field, format string, args ...any) ([]*Spec, List, bool) {
+		return nil, prefixed(List{{Pos: root, Field: field, Text: fmt.Sprintf(format, args...)}}, prefix), true
 	}
-	if _, err := data.LookupPath(cue.MakePath(cue.Str("apiVersion"))).String(); err != nil {
-		return "", false
+	switch {
+	case strings.HasPrefix(api, "rollspec.dev/"):
+		// rollspec's own kustomize function config, wherever the
+		// kustomization that reads it lives: a ReleaseSet names specs found
+		// elsewhere; a Release holds one under spec, checked here at the
+		// lines the user wrote (kustomize hands the function a
+		// re-serialized copy).
+		spec := data.LookupPath(cue.MakePath(cue.Str("spec")))
+		switch {
+		case kind == "ReleaseSet":
+			return nil, nil, true
+		case kind == "Release" && spec.Exists():
+			specs, errs := w.validate(spec, appendPath(prefix, cue.Str("spec")), filename, token.NoPos)
+			return specs, errs, true
+		case kind == "Release":
+			// A misspelt spec: skipping it would drop the release.
+			return fail("", "Release has no spec (allowed: spec: one release, as in a spec file)")
+		}
+		return fail("kind", "unknown rollspec kind %q (allowed: Release, ReleaseSet)", kind)
+	case api != "" && kind != "":
+		return fail("", "is a Kubernetes object (kind %s), not a release spec (allowed: a release: name, image, ports, stable, strategy, …)", kind)
 	}
-	return kind, true
+	if names := foreignFields(data, w.s.Release); names != nil {
+		return fail("", "holds no release field (found %s), not a release spec (allowed: a release: name, image, ports, stable, strategy, …)", strings.Join(names, ", "))
+	}
+	return nil, nil, false
 }
 
 // foreignFields returns data's fields when none of them is a release
@@ -958,12 +959,7 @@ func foreignFields(data, release cue.Value) []string {
 	if err != nil {
 		return nil
 	}
-	var known []string
-	if fit, err := release.Fields(cue.Optional(true)); err == nil {
-		for fit.Next() {
-			known = append(known, strings.TrimSuffix(fit.Selector().String(), "?"))
-		}
-	}
+	known := fieldNames(release)
 	var names []string
 	for it.Next() {
 		// A release field, or one misspelt: a release with mistakes.

@@ -174,13 +174,7 @@ func (v *validator) unknownFields(data, sch cue.Value, path cue.Path) {
 
 // notAllowed explains why sel may not appear in the struct sch.
 func notAllowed(sch cue.Value, sel cue.Selector) string {
-	var names []string
-	it, err := sch.Fields(cue.Optional(true), cue.Definitions(false))
-	if err == nil {
-		for it.Next() {
-			names = append(names, strings.TrimSuffix(strings.TrimSuffix(it.Selector().String(), "?"), "!"))
-		}
-	}
+	names := fieldNames(sch)
 	if len(names) == 0 {
 		// A map: the key does not match the pattern.
 		if keys := attr(sch, attrKeys); keys != "" {
@@ -193,6 +187,18 @@ func notAllowed(sch cue.Value, sel cue.Selector) string {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	}
 	return fmt.Sprintf("%s (allowed: %s)", msg, strings.Join(names, ", "))
+}
+
+// fieldNames lists the fields the struct sch declares, in schema order.
+func fieldNames(sch cue.Value) []string {
+	var names []string
+	it, err := sch.Fields(cue.Optional(true), cue.Definitions(false))
+	if err == nil {
+		for it.Next() {
+			names = append(names, strings.TrimSuffix(strings.TrimSuffix(it.Selector().String(), "?"), "!"))
+		}
+	}
+	return names
 }
 
 // suggest returns the allowed name closest to name, when it is close.
