@@ -142,13 +142,13 @@ type unit struct {
 // recursively), validates every release and returns them sorted by
 // namespace and name. The error, if any, is a List holding every problem.
 func (l *Loader) Load(paths []string) ([]*Spec, error) {
-	units, errs := collect(paths)
+	units, skipped, errs := collect(paths)
 	if l.Prepare != nil {
 		l.Prepare(len(units))
 	}
 	specs, more := l.run(units)
 	source := strings.Join(paths, ", ")
-	if slices.ContainsFunc(paths, skippedFile) {
+	if skipped {
 		source = "" // a hook named files that are never specs: nothing to find
 	}
 	return finish(specs, append(errs, more...), source)
@@ -306,8 +306,7 @@ func dedupe(specs []*Spec) ([]*Spec, List) {
 // collect expands paths into load units. Directories are walked
 // recursively; hidden files and directories, cue.mod, files rollspec
 // generated and kustomization files are skipped there.
-func collect(paths []string) ([]unit, List) {
-	var errs List
+func collect(paths []string) (units []unit, skipped bool, errs List) {
 	var files []string
 	kust := kustomizeInputs{}
 	seen := map[string]bool{} // directories walked, by real path
@@ -319,7 +318,8 @@ func collect(paths []string) ([]unit, List) {
 		}
 		p = filepath.Clean(p) // one file named two ways is one file
 		if !fi.IsDir() {
-			if skippedFile(p) {
+			if kust.skippedFile(p) {
+				skipped = true
 				continue // named by a hook's file list: not a spec, nothing to check
 			}
 			if !isSpecFile(p) {
@@ -342,7 +342,6 @@ func collect(paths []string) ([]unit, List) {
 	}
 	sort.Strings(files)
 	files = compactStrings(files)
-	var units []unit
 	pkgs := map[string]int{} // dir + package -> index in units
 	for _, f := range files {
 		if filepath.Ext(f) != ".cue" {
@@ -357,7 +356,7 @@ func collect(paths []string) ([]unit, List) {
 		pkgs[key] = len(units)
 		units = append(units, unit{files: []string{f}, cue: true})
 	}
-	return units, errs
+	return units, skipped, errs
 }
 
 // walkSpecs returns the spec files under dir, following symbolic links to
@@ -394,7 +393,7 @@ func walkSpecs(dir string, kust kustomizeInputs, seen map[string]bool) ([]string
 				return err
 			}
 		}
-		if !isSpecFile(name) || isKustomization(name) || kust.has(path) || isGenerated(path) {
+		if !isSpecFile(name) || kust.skippedFile(path) {
 			return nil
 		}
 		files = append(files, path)
@@ -431,8 +430,8 @@ func isSpecFile(name string) bool {
 // skippedFile reports whether path names a file that is never a spec
 // (a kustomization, a file a kustomization reads, or rollspec's own
 // output), as a hook's list of changed files may.
-func skippedFile(path string) bool {
-	return isKustomization(filepath.Base(path)) || kustomizeInputs{}.has(path) || isGenerated(path)
+func (k kustomizeInputs) skippedFile(path string) bool {
+	return isKustomization(filepath.Base(path)) || k.has(path) || isGenerated(path)
 }
 
 // kustomizeInputs caches, by directory, the files the kustomization there
