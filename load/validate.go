@@ -2,6 +2,7 @@ package load
 
 import (
 	"fmt"
+	"iter"
 	"slices"
 	"sort"
 	"strconv"
@@ -62,14 +63,8 @@ func userDefaults(data cue.Value) cue.Value {
 			out = out.FillPath(cue.MakePath(path...), d)
 			return
 		}
-		if it, err := x.Fields(); err == nil {
-			for it.Next() {
-				walk(it.Value(), append(path[:len(path):len(path)], it.Selector()))
-			}
-		} else if it, err := x.List(); err == nil {
-			for i := 0; it.Next(); i++ {
-				walk(it.Value(), append(path[:len(path):len(path)], cue.Index(i)))
-			}
+		for sel, c := range children(x) {
+			walk(c, append(path[:len(path):len(path)], sel))
 		}
 	}
 	walk(data, nil)
@@ -90,22 +85,35 @@ func validateAll(u cue.Value) []errors.Error {
 	if own == nil || !onlyBelow(own, u) {
 		return errors.Errors(err)
 	}
-	// u is bottom, so its kind says nothing: its syntax tells struct from
-	// list.
 	var errs []errors.Error
-	if it, ierr := u.Fields(); ierr == nil {
-		for it.Next() {
-			errs = append(errs, validateAll(it.Value())...)
-		}
-	} else if it, ierr := u.List(); ierr == nil {
-		for it.Next() {
-			errs = append(errs, validateAll(it.Value())...)
-		}
+	for _, c := range children(u) {
+		errs = append(errs, validateAll(c)...)
 	}
 	if len(errs) == 0 {
 		return errors.Errors(err)
 	}
 	return errs
+}
+
+// children yields the fields of a struct, or the elements of a list. It
+// asks the value itself, not its kind: a value holding an error below has
+// no kind.
+func children(v cue.Value) iter.Seq2[cue.Selector, cue.Value] {
+	return func(yield func(cue.Selector, cue.Value) bool) {
+		if it, err := v.Fields(); err == nil {
+			for it.Next() {
+				if !yield(it.Selector(), it.Value()) {
+					return
+				}
+			}
+		} else if it, err := v.List(); err == nil {
+			for i := 0; it.Next(); i++ {
+				if !yield(cue.Index(i), it.Value()) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // onlyBelow reports whether every error of err is about a field below u,
