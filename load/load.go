@@ -305,9 +305,11 @@ func dedupe(specs []*Spec) ([]*Spec, List) {
 
 // collect expands paths into load units. Directories are walked
 // recursively; hidden files and directories, cue.mod, files rollspec
-// generated and kustomization files are skipped there.
+// generated and kustomization files are skipped there. A file reached
+// twice (named and inside a named directory, through a link, by a
+// relative and an absolute path) is read once, under its first name.
 func collect(paths []string) (units []unit, skipped bool, errs List) {
-	var files []string
+	var files []specFile
 	kust := kustomizeInputs{}
 	seen := map[string]bool{} // directories walked, by real path
 	for _, p := range paths {
@@ -316,7 +318,7 @@ func collect(paths []string) (units []unit, skipped bool, errs List) {
 			errs = append(errs, &Error{Pos: token.NoPos, Text: pathError(err)})
 			continue
 		}
-		p = filepath.Clean(p) // one file named two ways is one file
+		p = filepath.Clean(p)
 		if !fi.IsDir() {
 			if kust.skippedFile(p) {
 				skipped = true
@@ -326,11 +328,13 @@ func collect(paths []string) (units []unit, skipped bool, errs List) {
 				errs = append(errs, &Error{Text: fmt.Sprintf("%s: not a spec file (allowed: .cue, .yaml, .yml, .json)", p)})
 				continue
 			}
-			files = append(files, p)
+			files = append(files, specFile{p, realPath(p)})
 			if filepath.Ext(p) == ".cue" {
 				// A file of a CUE package means its package: its
 				// releases may take their defaults from the other files.
-				files = append(files, packageSiblings(p)...)
+				for _, f := range packageSiblings(p) {
+					files = append(files, specFile{f, realPath(f)})
+				}
 			}
 			continue
 		}
@@ -340,10 +344,15 @@ func collect(paths []string) (units []unit, skipped bool, errs List) {
 			errs = append(errs, &Error{Text: pathError(err)})
 		}
 	}
-	sort.Strings(files)
-	files = compactStrings(files)
-	pkgs := map[string]int{} // dir + package -> index in units
-	for _, f := range files {
+	sort.SliceStable(files, func(i, j int) bool { return files[i].path < files[j].path })
+	read := map[string]bool{} // by real path
+	pkgs := map[string]int{}  // dir + package -> index in units
+	for _, sf := range files {
+		if read[sf.real] {
+			continue
+		}
+		read[sf.real] = true
+		f := sf.path
 		if filepath.Ext(f) != ".cue" {
 			units = append(units, unit{files: []string{f}})
 			continue
@@ -359,11 +368,30 @@ func collect(paths []string) (units []unit, skipped bool, errs List) {
 	return units, skipped, errs
 }
 
+// specFile is a spec file found by collect: the path it is read and
+// reported by, and its real path, which tells two names of one file apart
+// from two files.
+type specFile struct{ path, real string }
+
+// realPath is path made absolute with every link resolved; path itself
+// when that fails (the read will then report why).
+func realPath(path string) string {
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return path
+	}
+	if abs, err := filepath.Abs(real); err == nil {
+		return abs
+	}
+	return real
+}
+
 // walkSpecs returns the spec files under dir, following symbolic links to
 // directories (a shared specs directory linked in); each directory is read
-// once however many links lead to it, so links cannot loop.
-func walkSpecs(dir string, kust kustomizeInputs, seen map[string]bool) ([]string, error) {
-	var files []string
+// once however many links or names lead to it, so links cannot loop.
+func walkSpecs(dir string, kust kustomizeInputs, seen map[string]bool) ([]specFile, error) {
+	var files []specFile
+	realDir := map[string]string{} // directories of this walk by path
 	// The separator makes WalkDir enter dir when it is itself a link.
 	err := filepath.WalkDir(dir+string(filepath.Separator), func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -375,28 +403,35 @@ func walkSpecs(dir string, kust kustomizeInputs, seen map[string]bool) ([]string
 			if path != filepath.Clean(dir) && (strings.HasPrefix(name, ".") || name == "cue.mod") {
 				return filepath.SkipDir
 			}
-			if real, err := filepath.EvalSymlinks(path); err == nil {
-				if seen[real] {
-					return filepath.SkipDir
-				}
-				seen[real] = true
+			real := realPath(path)
+			if seen[real] {
+				return filepath.SkipDir
 			}
+			seen[real] = true
+			realDir[path] = real
 			return nil
 		}
 		if strings.HasPrefix(name, ".") {
 			return nil
 		}
+		var real string
 		if d.Type()&fs.ModeSymlink != 0 {
-			if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+			fi, err := os.Stat(path)
+			if err == nil && fi.IsDir() {
 				more, err := walkSpecs(path, kust, seen)
 				files = append(files, more...)
 				return err
 			}
+			real = realPath(path)
+		} else {
+			// Only links need resolving: a plain file's real path is its
+			// directory's, already known.
+			real = filepath.Join(realDir[filepath.Dir(path)], name)
 		}
 		if !isSpecFile(name) || kust.skippedFile(path) {
 			return nil
 		}
-		files = append(files, path)
+		files = append(files, specFile{path, real})
 		return nil
 	})
 	return files, err
@@ -407,16 +442,6 @@ func pathError(err error) string {
 		return fmt.Sprintf("%s: %v", pe.Path, pe.Err)
 	}
 	return err.Error()
-}
-
-func compactStrings(s []string) []string {
-	out := s[:0]
-	for i, v := range s {
-		if i == 0 || v != s[i-1] {
-			out = append(out, v)
-		}
-	}
-	return out
 }
 
 func isSpecFile(name string) bool {
