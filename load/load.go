@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -613,20 +614,20 @@ func (w *worker) loadFile(filename string, src []byte) ([]*Spec, List) {
 		v = ctx.CompileBytes(src, cue.Filename(filename))
 		return w.fromCUE(v, filename)
 	case ".json":
-		if !json.Valid(src) {
-			var x any
-			err := json.Unmarshal(src, &x)
-			return nil, List{{Pos: jsonErrorPos(filename, src, err), Text: fmt.Sprintf("invalid JSON: %v", err)}}
-		}
-		expr, err := cuejson.Extract(filename, src)
-		if err != nil {
-			return nil, syntaxErrors(err)
-		}
-		if dups := duplicateKeys(nil, "", expr); len(dups) > 0 {
-			return nil, dups
+		expr, errs := jsonDocuments(filename, src)
+		if errs != nil {
+			return nil, errs
 		}
 		v = ctx.BuildExpr(expr)
 	default:
+		// Standard input holds YAML or JSON; a JSON stream (one object
+		// per line, as `jq -c` writes) is not YAML.
+		if filepath.Ext(filename) == "" && startsJSON(src) {
+			if expr, errs := jsonDocuments(filename, src); errs == nil {
+				v = ctx.BuildExpr(expr)
+				break
+			}
+		}
 		if onlyComments(src) {
 			return nil, nil // a placeholder or commented-out spec holds no release
 		}
@@ -715,15 +716,53 @@ func repairNumbers(f *ast.File, src []byte) bool {
 	return found
 }
 
-// jsonErrorPos converts a JSON syntax error's offset into a position.
-func jsonErrorPos(filename string, src []byte, err error) token.Pos {
-	se, ok := err.(*json.SyntaxError)
-	if !ok {
-		return token.NoPos
+// jsonDocuments parses a JSON file: one value, or a stream of them (as
+// NDJSON), which is read as the list of its values, like a YAML stream.
+func jsonDocuments(filename string, src []byte) (ast.Expr, List) {
+	d := cuejson.NewDecoder(nil, filename, bytes.NewReader(src))
+	var docs []ast.Expr
+	for {
+		expr, err := d.Extract()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var se *json.SyntaxError
+			const allowed = " (allowed: a JSON value, or a stream of them)"
+			if errors.Is(err, io.ErrUnexpectedEOF) {
+				end := &json.SyntaxError{Offset: int64(len(src)) + 1}
+				return nil, List{{Pos: jsonErrorPos(filename, src, end), Text: "invalid JSON: unexpected end of input" + allowed}}
+			}
+			if errors.As(err, &se) {
+				return nil, List{{Pos: jsonErrorPos(filename, src, se), Text: "invalid JSON: " + se.Error() + allowed}}
+			}
+			return nil, syntaxErrors(err)
+		}
+		docs = append(docs, expr)
 	}
+	var doc ast.Expr = &ast.ListLit{Elts: docs}
+	if len(docs) == 1 {
+		doc = docs[0]
+	}
+	// JSON forbids a key twice; CUE would unify the values.
+	if dups := duplicateKeys(nil, "", doc); len(dups) > 0 {
+		return nil, dups
+	}
+	return doc, nil
+}
+
+// startsJSON reports whether src opens as a JSON object or array does.
+func startsJSON(src []byte) bool {
+	src = bytes.TrimLeft(src, " \t\r\n")
+	return len(src) > 0 && (src[0] == '{' || src[0] == '[')
+}
+
+// jsonErrorPos is the position of the byte a JSON syntax error is at:
+// encoding/json counts the bytes read, that one included.
+func jsonErrorPos(filename string, src []byte, se *json.SyntaxError) token.Pos {
 	f := token.NewFile(filename, -1, len(src))
 	f.SetLinesForContent(src)
-	return f.Pos(int(min(se.Offset, int64(len(src)))), token.NoRelPos)
+	return f.Pos(int(min(max(se.Offset-1, 0), int64(len(src)))), token.NoRelPos)
 }
 
 // lineOnly matches the YAML decoder's "file:line: message" errors.

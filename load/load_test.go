@@ -2,6 +2,8 @@ package load_test
 
 import (
 	"bytes"
+	"cmp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -18,6 +20,9 @@ traffic: native
 strategy: {ramped: {maxSurge: 1, maxUnavailable: 0}}
 readinessProbe: {http: {path: /healthz}}
 `
+
+// jsonRelease is a valid release on one line of JSON.
+const jsonRelease = `{"name": "x", "image": "example/x", "ports": [{"name": "http", "containerPort": 80}], "stable": {"version": "v1", "tag": "1"}, "strategy": {"recreate": {}}}`
 
 // with replaces the line of valid starting with key (or appends the line).
 func with(key, line string) string { return withIn(valid, key, line) }
@@ -47,6 +52,7 @@ func withIn(base, key, line string) string {
 func TestValidation(t *testing.T) {
 	for _, tc := range []struct {
 		name string
+		file string // spec.yaml unless set
 		spec string
 		want []string // lines of output, all of them
 	}{
@@ -241,9 +247,22 @@ func TestValidation(t *testing.T) {
 			`spec.yaml:1:1: strategy: choose exactly one strategy (allowed: recreate, ramped, blueGreen, canary, abTest, shadow)`}},
 		{name: "yaml syntax error", spec: "name: [web\n", want: []string{
 			`spec.yaml:1:1: did not find expected ',' or ']'`}},
+		{name: "json stream", file: "spec.json", spec: jsonRelease + "\n" + strings.Replace(jsonRelease, `"x"`, `"y"`, 1) + "\n"},
+		{name: "json stream element", file: "spec.json", spec: jsonRelease + "\n" + strings.Replace(jsonRelease, `"x"`, `"Y"`, 1), want: []string{
+			`spec.json:2:3: [1].name: invalid value "Y" (allowed: a DNS-1123 label of at most 30 characters: lowercase letters, digits and '-', starting with a letter)`}},
+		{name: "json stream duplicate key", file: "spec.json", spec: jsonRelease + "\n" + strings.Replace(jsonRelease, `{"name": "x",`, `{"name": "y", "name": "y",`, 1), want: []string{
+			`spec.json:2:16: [1].name: duplicate key, first at 2:3 (allowed: each key once)`}},
+		{name: "json truncated", file: "spec.json", spec: jsonRelease + "\n{\"name\": ", want: []string{
+			`spec.json:2:10: invalid JSON: unexpected end of input (allowed: a JSON value, or a stream of them)`}},
+		{name: "json junk after value", file: "spec.json", spec: jsonRelease + " x", want: []string{
+			`spec.json:1:` + strconv.Itoa(len(jsonRelease)+2) + `: invalid JSON: invalid character 'x' looking for beginning of value (allowed: a JSON value, or a stream of them)`}},
+		{name: "ndjson on stdin", file: "<stdin>", spec: jsonRelease + "\n" + strings.Replace(jsonRelease, `"x"`, `"Y"`, 1), want: []string{
+			`<stdin>:2:3: [1].name: invalid value "Y" (allowed: a DNS-1123 label of at most 30 characters: lowercase letters, digits and '-', starting with a letter)`}},
+		{name: "yaml flow mapping on stdin", file: "<stdin>", spec: "{name: x, image: example/x, ports: [{name: http, containerPort: 80}], stable: {version: v1, tag: \"1\"}, strategy: {recreate: {}}}\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := (&load.Loader{}).LoadBytes("spec.yaml", []byte(tc.spec))
+			file := cmp.Or(tc.file, "spec.yaml")
+			_, err := (&load.Loader{}).LoadBytes(file, []byte(tc.spec))
 			var b bytes.Buffer
 			load.Print(&b, err, "")
 			got := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
