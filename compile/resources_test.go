@@ -117,7 +117,9 @@ func TestUnservedTraffic(t *testing.T) {
 		{name: "blue-green active version empty", spec: "stable: {version: v1, tag: \"1\", replicas: 0}\ncandidate: {version: v2, tag: \"2\"}\nstrategy: {blueGreen: {}}\n",
 			want: "stable.replicas: Service web sends every request to the stable version, which runs 0 pods"},
 		{name: "blue-green idle version empty", spec: "stable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\", replicas: 0}\nstrategy: {blueGreen: {}}\n"},
-		{name: "shadow to an empty candidate", spec: "traffic: istio\nstable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\", replicas: 0}\nstrategy: {shadow: {}}\n"},
+		{name: "shadow to an empty candidate", spec: "traffic: istio\nstable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\", replicas: 0}\nstrategy: {shadow: {}}\n",
+			want: "candidate.replicas: the candidate version runs 0 pods, so the requests mirrored to it reach nothing"},
+		{name: "shadow to a running candidate", spec: "traffic: istio\nstable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\", replicas: 1}\nstrategy: {shadow: {percent: 5}}\n"},
 		{name: "one version scaled to zero", spec: "stable: {version: v1, tag: \"1\", replicas: 0}\nstrategy: {ramped: {}}\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -105,6 +105,11 @@ func unserved(r *release.Release, p *Plan) []Warning {
 		if len(rt.Match) > 0 && empty[release.RoleCandidate] {
 			warns = append(warns, Warning{Field: field(release.RoleCandidate), Text: "the candidate runs 0 pods but receives the requests its match selects, which fail (allowed: replicas above 0 for a version that takes traffic)"})
 		}
+		if m := rt.Mirror; m != nil && empty[m.Role] {
+			// Mirrored responses are discarded, so nothing fails for users,
+			// and nothing is tested either.
+			warns = append(warns, Warning{Field: field(m.Role), Text: fmt.Sprintf("the %s version runs 0 pods, so the requests mirrored to it reach nothing and the shadow test observes nothing (allowed: replicas above 0 for a version that receives mirrored traffic)", m.Role)})
+		}
 		return warns
 	}
 	for _, s := range p.Services {
