@@ -413,20 +413,28 @@ func (c *checker) labels() {
 }
 
 func (c *checker) traffic() {
-	if !c.ok("host", "traffic", "strategy", "ports") {
+	if !c.ok("traffic") {
 		return
 	}
 	r := c.r
 	if c.ok("service", "candidate") && r.Traffic == release.TrafficIstio && r.Candidate != nil && r.Service.Type != "ClusterIP" {
 		c.s.Warn("service.type", "%s: clients outside the mesh reach both versions' pods directly, past Istio's routing; expose the release through host and its Gateway instead", r.Service.Type)
 	}
-	if r.Host != "" && r.Traffic != release.TrafficIstio {
+	if c.ok("host") && r.Host != "" && r.Traffic != release.TrafficIstio {
 		c.fail("host", "an external host is compiled to an Istio Gateway (allowed: with traffic: \"istio\")")
 	}
-	if r.Traffic == release.TrafficIstio && (r.Host != "" || release.TwoVersion(r.Strategy.Kind())) && !HTTPPort(r.Ports[0].Name) {
+	// Istio routes HTTP for a host, and between two versions. A host with
+	// a bad value is still a host the user wants routed.
+	_, wroteHost := c.s.pos["host"]
+	routed := (c.ok("host") && r.Host != "") || (!c.ok("host") && wroteHost) ||
+		(c.ok("strategy") && release.TwoVersion(r.Strategy.Kind()))
+	if !routed || r.Traffic != release.TrafficIstio || !c.ok("ports") {
+		return
+	}
+	if !HTTPPort(r.Ports[0].Name) {
 		c.fail("ports[0].name", "Istio routes HTTP on the first port, named %q (allowed: http, http2, grpc or grpc-web, alone or before a '-' suffix, as in http-api)", r.Ports[0].Name)
 	}
-	if r.Traffic == release.TrafficIstio && (r.Host != "" || release.TwoVersion(r.Strategy.Kind())) && r.Ports[0].Protocol != "TCP" {
+	if r.Ports[0].Protocol != "TCP" {
 		c.fail("ports[0].protocol", "Istio routes HTTP over TCP on the first port, which is %s (allowed: TCP; put other ports after it)", r.Ports[0].Protocol)
 	}
 }

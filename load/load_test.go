@@ -84,6 +84,9 @@ func TestValidation(t *testing.T) {
 			`spec.yaml:5:19: config."..data": invalid key "..data" (allowed: config keys: letters, digits, '-', '_' and '.'; not '.' or '..', not starting with '..' (a ConfigMap volume's own files))`}},
 		{name: "short host", spec: with("traffic", "traffic: istio\nhost: intranet"), want: []string{
 			`spec.yaml:7:1: host: invalid value "intranet" (allowed: a fully qualified DNS name such as "app.example.com" or "*.example.com", not a Service's in-cluster name (Istio Gateways refuse short names))`}},
+		{name: "short host and a port Istio cannot route", spec: withIn(with("traffic", "traffic: istio\nhost: intranet"), "ports", "ports: [{name: web, containerPort: 8080}]"), want: []string{
+			`spec.yaml:3:10: ports[0].name: Istio routes HTTP on the first port, named "web" (allowed: http, http2, grpc or grpc-web, alone or before a '-' suffix, as in http-api)`,
+			`spec.yaml:7:1: host: invalid value "intranet" (allowed: a fully qualified DNS name such as "app.example.com" or "*.example.com", not a Service's in-cluster name (Istio Gateways refuse short names))`}},
 		{name: "in-cluster host", spec: with("traffic", "traffic: istio\nhost: web.shop.svc.cluster.local"), want: []string{
 			`spec.yaml:7:1: host: invalid value "web.shop.svc.cluster.local" (allowed: a fully qualified DNS name such as "app.example.com" or "*.example.com", not a Service's in-cluster name (Istio Gateways refuse short names))`}},
 		{name: "infinity and not a number", spec: withIn(with("replicas", "replicas: .nan"), "readinessProbe", "readinessProbe: {http: {path: /healthz}, periodSeconds: -.inf}"), want: []string{
