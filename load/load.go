@@ -358,7 +358,13 @@ func collect(paths []string) (units []unit, skipped bool, errs List) {
 			units = append(units, unit{files: []string{f}})
 			continue
 		}
-		key := filepath.Dir(f) + "\x00" + cuePackage(f)
+		pkg := cuePackage(f)
+		if pkg == "" {
+			// Without a package clause a file is a release of its own.
+			units = append(units, unit{files: []string{f}, cue: true})
+			continue
+		}
+		key := filepath.Dir(f) + "\x00" + pkg
 		if i, ok := pkgs[key]; ok {
 			units[i].files = append(units[i].files, f)
 			continue
