@@ -33,16 +33,56 @@ type Change struct {
 	New  []byte // wanted content, nil when stale
 }
 
+// sourcePrefix starts the line after the header naming the spec a file
+// was compiled from, relative to the directory (or "-" for standard
+// input): it tells which run owns the file.
+const sourcePrefix = "# Source: "
+
+// WithSource returns a rendered release (header first) with the line
+// naming its source spec after the header.
+func WithSource(content []byte, source string) []byte {
+	h := len(gen.Header)
+	if !Generated(content) {
+		h = 0
+	}
+	out := make([]byte, 0, len(content)+len(sourcePrefix)+len(source)+1)
+	out = append(out, content[:h]...)
+	out = append(out, sourcePrefix...)
+	out = append(out, source...)
+	out = append(out, '\n')
+	return append(out, content[h:]...)
+}
+
+// Source returns the source a generated file names, "" when none.
+func Source(content []byte) string {
+	if !Generated(content) {
+		return ""
+	}
+	rest, ok := bytes.CutPrefix(content[len(gen.Header):], []byte(sourcePrefix))
+	if !ok {
+		return ""
+	}
+	line, _, _ := bytes.Cut(rest, []byte("\n"))
+	return string(line)
+}
+
 // Plan compares dir with want (file name -> content) and returns the
-// changes needed, sorted by name. It fails, listing every file, when a
-// change would overwrite a file that rollspec did not generate.
-func Plan(dir string, want map[string][]byte) ([]Change, error) {
+// changes needed, sorted by name. owns tells which sources (as Source
+// returns them) this run compiles: a generated file of another source is
+// left alone, so runs over different specs can share a directory; nil
+// owns every file. Plan fails, listing every file, when a change would
+// overwrite a file rollspec did not generate, or one generated from a
+// spec that still exists and that this run does not read.
+func Plan(dir string, want map[string][]byte, owns func(source string) bool) ([]Change, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
+	if owns == nil {
+		owns = func(string) bool { return true }
+	}
 	have := map[string][]byte{}
-	var foreign []string
+	var foreign, others []string
 	for _, e := range entries {
 		if !e.Type().IsRegular() || !isManifest(e.Name()) {
 			continue
@@ -51,17 +91,33 @@ func Plan(dir string, want map[string][]byte) ([]Change, error) {
 		if err != nil {
 			return nil, err
 		}
+		_, wanted := want[e.Name()]
 		if !Generated(b) {
-			if _, ok := want[e.Name()]; ok {
+			if wanted {
 				foreign = append(foreign, filepath.Join(dir, e.Name()))
 			}
 			continue
+		}
+		src := Source(b)
+		if src != "" && !owns(src) {
+			// Another run's file: never pruned, and overwritten only when
+			// its spec is gone (the release moved to a spec read here).
+			if wanted && src != Source(want[e.Name()]) && sourceExists(dir, src) {
+				others = append(others, fmt.Sprintf("%s (from %s)", filepath.Join(dir, e.Name()), src))
+				continue
+			}
+			if !wanted {
+				continue
+			}
 		}
 		have[e.Name()] = b
 	}
 	if len(foreign) > 0 {
 		return nil, fmt.Errorf("refusing to overwrite files rollspec did not generate (they lack the %q header): %s; move them away or choose another output directory",
 			strings.TrimSuffix(gen.Header, "\n"), strings.Join(foreign, ", "))
+	}
+	if len(others) > 0 {
+		return nil, fmt.Errorf("refusing to overwrite files generated from specs this run does not read: %s; build those specs too, or remove the files", strings.Join(others, ", "))
 	}
 	var changes []Change
 	for name, b := range want {
@@ -80,6 +136,16 @@ func Plan(dir string, want map[string][]byte) ([]Change, error) {
 	}
 	slices.SortFunc(changes, func(a, b Change) int { return strings.Compare(a.Name, b.Name) })
 	return changes, nil
+}
+
+// sourceExists reports whether the spec src (relative to dir) is still
+// there; standard input never is.
+func sourceExists(dir, src string) bool {
+	if src == "-" {
+		return false
+	}
+	_, err := os.Stat(filepath.Join(dir, filepath.FromSlash(src)))
+	return err == nil
 }
 
 // Generated reports whether content was written by rollspec.

@@ -15,6 +15,11 @@ import (
 // generated is a manifest as rollspec writes it.
 func generated(body string) string { return gen.Header + body }
 
+// fromA and fromB are manifests generated from two specs beside the
+// directory, as two runs sharing it write them.
+func fromA(m string) string { return string(outdir.WithSource([]byte(m), "../a/web.yaml")) }
+func fromB(m string) string { return string(outdir.WithSource([]byte(m), "../b/api.yaml")) }
+
 // writeDir creates files (name -> content) under dir; a name ending in
 // "/" is created as a directory.
 func writeDir(t *testing.T, dir string, files map[string]string) {
@@ -80,6 +85,8 @@ func TestPlanApply(t *testing.T) {
 		changes map[string]outdir.Kind
 		planErr string            // Plan fails with this; nothing may change
 		after   map[string]string // the directory after Apply; nil = have
+		owns    []string          // sources the run compiles; nil: all
+		specs   []string          // spec files that exist, relative to the directory
 	}{
 		{
 			name:    "missing directory: every file is missing, Apply creates it",
@@ -141,21 +148,63 @@ func TestPlanApply(t *testing.T) {
 			changes: map[string]outdir.Kind{"default.web.yaml": outdir.Changed, "gone.yaml": outdir.Stale, "shop.api.yaml": outdir.Missing},
 			after:   map[string]string{"default.web.yaml": web2, "shop.api.yaml": api, "mine.yaml": "k: v\n"},
 		},
+		{
+			name:    "files of specs other runs compile are kept",
+			have:    map[string]string{"default.web.yaml": fromA(web1), "shop.api.yaml": fromB(api), "old.yaml": fromA(api)},
+			want:    map[string]string{"default.web.yaml": fromA(web2)},
+			owns:    []string{"../a/web.yaml"},
+			specs:   []string{"../a/web.yaml", "../b/api.yaml"},
+			changes: map[string]outdir.Kind{"default.web.yaml": outdir.Changed, "old.yaml": outdir.Stale},
+			after:   map[string]string{"default.web.yaml": fromA(web2), "shop.api.yaml": fromB(api)},
+		},
+		{
+			name:    "a file generated from a spec this run does not read is refused",
+			have:    map[string]string{"shop.api.yaml": fromB(api)},
+			want:    map[string]string{"shop.api.yaml": fromA(api)},
+			owns:    []string{"../a/web.yaml"},
+			specs:   []string{"../a/web.yaml", "../b/api.yaml"},
+			planErr: "refusing to overwrite files generated from specs this run does not read: ",
+		},
+		{
+			name:    "a file whose spec is gone is taken over (the release moved)",
+			have:    map[string]string{"shop.api.yaml": fromB(api)},
+			want:    map[string]string{"shop.api.yaml": fromA(api)},
+			owns:    []string{"../a/web.yaml"},
+			specs:   []string{"../a/web.yaml"},
+			changes: map[string]outdir.Kind{"shop.api.yaml": outdir.Changed},
+			after:   map[string]string{"shop.api.yaml": fromA(api)},
+		},
+		{
+			name:    "a file naming no source belongs to every run",
+			have:    map[string]string{"default.web.yaml": fromA(web1), "old.yaml": api},
+			want:    map[string]string{"default.web.yaml": fromA(web1)},
+			owns:    []string{"../a/web.yaml"},
+			changes: map[string]outdir.Kind{"old.yaml": outdir.Stale},
+			after:   map[string]string{"default.web.yaml": fromA(web1)},
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := filepath.Join(t.TempDir(), "deploy")
+			root := t.TempDir()
+			dir := filepath.Join(root, "deploy")
+			for _, spec := range tc.specs {
+				writeDir(t, root, map[string]string{strings.TrimPrefix(spec, "../"): "name: x\n"})
+			}
+			var owns func(string) bool
+			if tc.owns != nil {
+				owns = func(src string) bool { return slices.Contains(tc.owns, src) }
+			}
 			if !tc.missing {
 				if err := os.Mkdir(dir, 0o755); err != nil {
 					t.Fatal(err)
 				}
 				writeDir(t, dir, tc.have)
 			}
-			changes, err := outdir.Plan(dir, bytesMap(tc.want))
+			changes, err := outdir.Plan(dir, bytesMap(tc.want), owns)
 			if tc.planErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.planErr) {
 					t.Fatalf("Plan error = %v, want it to contain %q", err, tc.planErr)
 				}
-				if !strings.Contains(err.Error(), strings.TrimSuffix(gen.Header, "\n")) {
+				if strings.Contains(tc.planErr, "did not generate") && !strings.Contains(err.Error(), strings.TrimSuffix(gen.Header, "\n")) {
 					t.Errorf("error %q does not say which header rollspec looks for", err)
 				}
 				if got := readDir(t, dir); !maps.Equal(got, tc.have) {
@@ -194,7 +243,7 @@ func TestPlanApply(t *testing.T) {
 				t.Errorf("directory after Apply:\n got %v\nwant %v", got, withDirs(after))
 			}
 			// Applying again finds nothing to do.
-			again, err := outdir.Plan(dir, bytesMap(tc.want))
+			again, err := outdir.Plan(dir, bytesMap(tc.want), owns)
 			if err != nil || len(again) != 0 {
 				t.Errorf("second Plan = %v, %v; want no changes", kinds(again), err)
 			}
@@ -230,7 +279,7 @@ func withDirs(files map[string]string) map[string]string {
 func TestApplyAtomic(t *testing.T) {
 	dir := t.TempDir()
 	big := generated(strings.Repeat("# padding line to make the file larger than one write buffer\n", 4096))
-	changes, err := outdir.Plan(dir, map[string][]byte{"default.big.yaml": []byte(big)})
+	changes, err := outdir.Plan(dir, map[string][]byte{"default.big.yaml": []byte(big)}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,7 +300,7 @@ func TestApplyAtomic(t *testing.T) {
 	// A directory where a file should go: Plan sees no file (Missing),
 	// the rename fails, and the temporary file is removed.
 	writeDir(t, dir, map[string]string{"default.web.yaml/": ""})
-	changes, err = outdir.Plan(dir, map[string][]byte{"default.big.yaml": []byte(big), "default.web.yaml": []byte(generated("kind: Service\n"))})
+	changes, err = outdir.Plan(dir, map[string][]byte{"default.big.yaml": []byte(big), "default.web.yaml": []byte(generated("kind: Service\n"))}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,7 +323,7 @@ func TestApplyNotADirectory(t *testing.T) {
 	if err := os.WriteFile(path, []byte("x"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	changes, err := outdir.Plan(path, map[string][]byte{"a.yaml": []byte(generated(""))})
+	changes, err := outdir.Plan(path, map[string][]byte{"a.yaml": []byte(generated(""))}, nil)
 	if err == nil {
 		err = outdir.Apply(path, changes)
 	}

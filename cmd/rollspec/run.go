@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -51,8 +52,10 @@ var commands = []*command{
 one YAML or JSON stream of releases from standard input.
 
 Without -o, writes one YAML stream to stdout. With -o DIR, writes one file
-per release, DIR/<namespace>.<name>.yaml, atomically; removes generated files
-of releases that no longer exist; never touches files rollspec did not write.
+per release, DIR/<namespace>.<name>.yaml, atomically, naming its spec in a
+"# Source:" line; removes the generated files of releases the specs read
+(PATHs and what is under them) no longer hold, and leaves other specs'
+files alone; never touches files rollspec did not write.
 With --check (or the check command), writes nothing and exits 1 with a diff
 when DIR is not exactly what build would write.
 
@@ -313,11 +316,12 @@ func runBuild(c *config, args []string) int {
 		c.stdout.Write(compile.Stream(rs))
 		return exitOK
 	}
+	src := newSources(c.outDir, args, rs)
 	want := map[string][]byte{}
 	for _, r := range rs {
-		want[r.FileName()] = r.YAML
+		want[r.FileName()] = outdir.WithSource(r.YAML, src.of(r))
 	}
-	changes, err := outdir.Plan(c.outDir, want)
+	changes, err := outdir.Plan(c.outDir, want, src.owns)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "rollspec: %s: %v\n", c.outDir, err)
 		return exitInvalid
@@ -338,6 +342,80 @@ func runBuild(c *config, args []string) int {
 		return exitInvalid
 	}
 	return exitOK
+}
+
+// sources names the specs of a run as generated files record them
+// (relative to the output directory), and tells which recorded sources
+// the run answers for: the files it read, and everything under the
+// directories it was given. Generated files of other sources belong to
+// other runs sharing the directory.
+type sources struct {
+	dir   string          // the output directory, absolute
+	stdin bool            // the run read standard input
+	files map[string]bool // absolute paths of the spec files read or named
+	dirs  []string        // absolute directories named, with a trailing separator
+}
+
+func newSources(outDir string, args []string, rs []*compile.Release) *sources {
+	s := &sources{dir: absPath(outDir), files: map[string]bool{}}
+	for _, a := range args {
+		if a == stdinPath {
+			s.stdin = true
+			continue
+		}
+		p := absPath(a)
+		if fi, err := os.Stat(a); err == nil && fi.IsDir() {
+			s.dirs = append(s.dirs, strings.TrimSuffix(p, string(filepath.Separator))+string(filepath.Separator))
+			continue
+		}
+		s.files[p] = true
+	}
+	for _, r := range rs {
+		if !s.stdin {
+			s.files[absPath(r.Spec.File)] = true
+		}
+	}
+	return s
+}
+
+// of is the source a release's generated file records.
+func (s *sources) of(r *compile.Release) string {
+	if s.stdin {
+		return "-"
+	}
+	rel, err := filepath.Rel(s.dir, absPath(r.Spec.File))
+	if err != nil {
+		return filepath.ToSlash(absPath(r.Spec.File))
+	}
+	return filepath.ToSlash(rel)
+}
+
+// owns reports whether a recorded source is one this run compiles.
+func (s *sources) owns(src string) bool {
+	if src == "-" {
+		return s.stdin
+	}
+	p := filepath.Clean(filepath.Join(s.dir, filepath.FromSlash(src)))
+	if filepath.IsAbs(filepath.FromSlash(src)) {
+		p = filepath.Clean(filepath.FromSlash(src))
+	}
+	if s.files[p] {
+		return true
+	}
+	for _, d := range s.dirs {
+		if strings.HasPrefix(p, d) {
+			return true
+		}
+	}
+	return false
+}
+
+// absPath is path made absolute, or path itself if that fails.
+func absPath(path string) string {
+	if p, err := filepath.Abs(path); err == nil {
+		return p
+	}
+	return path
 }
 
 func (c *config) cmdName() string {
