@@ -418,6 +418,61 @@ func checkVirtualServices(t *testing.T, r *release.Release, vss []*istio.Virtual
 	if (r.Host != "") != (external == 1) || external > 1 {
 		t.Errorf("%d VirtualServices route host %q through Gateway %s", external, r.Host, gateway)
 	}
+	checkTCPRoutes(t, r, vss)
+}
+
+// checkTCPRoutes: where routes pick versions, every TCP port Istio does
+// not treat as HTTP or TLS has one tcp route of its own in the mesh's
+// VirtualService, to that port, with the http default's subsets and
+// weights (else its connections reach every version's pods).
+func checkTCPRoutes(t *testing.T, r *release.Release, vss []*istio.VirtualService) {
+	t.Helper()
+	for _, vs := range vss {
+		fromMesh := len(vs.Spec.Gateways) == 0 || slices.Contains(vs.Spec.Gateways, "mesh")
+		if !fromMesh {
+			if len(vs.Spec.TCP) > 0 {
+				t.Errorf("VirtualService %s from a gateway has tcp routes", vs.Name)
+			}
+			continue
+		}
+		def := vs.Spec.HTTP[len(vs.Spec.HTTP)-1].Route
+		subsets := def[0].Destination.Subset != ""
+		byPort := map[uint32][]istio.HTTPRouteDestination{}
+		for _, tr := range vs.Spec.TCP {
+			if len(tr.Match) != 1 || tr.Match[0].Port == 0 {
+				t.Errorf("VirtualService %s: tcp route matches %v, want one port", vs.Name, tr.Match)
+				continue
+			}
+			byPort[tr.Match[0].Port] = tr.Route
+		}
+		for _, p := range r.Ports {
+			routed := subsets && p.Protocol == "TCP" && !istio.HTTPPort(p.Name) && !istio.TLSPort(p.Name)
+			route, ok := byPort[uint32(p.ServicePort)]
+			delete(byPort, uint32(p.ServicePort))
+			if ok != routed {
+				t.Errorf("VirtualService %s: port %s (%d) has a tcp route: %v, want %v", vs.Name, p.Name, p.ServicePort, ok, routed)
+				continue
+			}
+			if !ok {
+				continue
+			}
+			if len(route) != len(def) {
+				t.Errorf("tcp route of port %s has %d destinations, the http default %d", p.Name, len(route), len(def))
+				continue
+			}
+			for i, d := range route {
+				if d.Destination.Subset != def[i].Destination.Subset || d.Weight != def[i].Weight {
+					t.Errorf("tcp route of port %s: destination %d is %s/%d, the http default's %s/%d", p.Name, i, d.Destination.Subset, d.Weight, def[i].Destination.Subset, def[i].Weight)
+				}
+				if d.Destination.Port == nil || d.Destination.Port.Number != uint32(p.ServicePort) {
+					t.Errorf("tcp route of port %s: destination port %v, want %d", p.Name, d.Destination.Port, p.ServicePort)
+				}
+			}
+		}
+		for port := range byPort {
+			t.Errorf("VirtualService %s: tcp route for port %d, which the Service does not have", vs.Name, port)
+		}
+	}
 }
 
 func mergeMatches(a, b map[string]istio.StringMatch) map[string]istio.StringMatch {

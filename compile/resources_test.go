@@ -139,3 +139,39 @@ func TestUnservedTraffic(t *testing.T) {
 		})
 	}
 }
+
+// TestUnroutedPorts: where routes split traffic between versions, a port
+// they cannot cover (TLS by name, UDP) is warned about, at the port.
+func TestUnroutedPorts(t *testing.T) {
+	const ports = "ports:\n- {name: http, containerPort: 8080}\n- {name: https-admin, containerPort: 8443}\n- {name: dns, containerPort: 5353, protocol: UDP}\n- {name: tcp-events, containerPort: 7000}\n"
+	const base = "name: web\nimage: example/web\nreplicas: 2\nstable: {version: v1, tag: \"1\"}\n" + ports
+	for _, tc := range []struct {
+		name string
+		spec string
+		want []string // warnings' field and start
+	}{
+		{name: "istio canary", spec: base + "traffic: istio\ncandidate: {version: v2, tag: \"2\"}\nstrategy: {canary: {steps: [10, 100]}}\n", want: []string{
+			"ports[1].name: Istio routes TLS port https-admin by SNI host",
+			"ports[2].protocol: Istio does not route UDP: traffic to port dns reaches every version's pods"}},
+		{name: "istio, one version", spec: base + "traffic: istio\nstrategy: {canary: {steps: [10, 100]}}\n"},
+		{name: "native blue-green", spec: base + "candidate: {version: v2, tag: \"2\"}\nstrategy: {blueGreen: {}}\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := compileYAML(t, tc.spec)
+			var got []string
+			for _, w := range r.Warnings {
+				if strings.Contains(w.Text, "every version's pods") {
+					got = append(got, w.Error())
+				}
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("got %q, want %d warnings starting %q", got, len(tc.want), tc.want)
+			}
+			for i := range got {
+				if !strings.HasPrefix(got[i], tc.want[i]) {
+					t.Errorf("warning %d = %q, want it to start %q", i, got[i], tc.want[i])
+				}
+			}
+		})
+	}
+}

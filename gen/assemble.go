@@ -396,6 +396,7 @@ func (a *assembler) istio() {
 		meshPort = nil
 	}
 	vs := a.virtualService(r.Name, a.httpRoutes(meshPort), host)
+	vs.Spec.TCP = a.tcpRoutes()
 	if r.Host == "" {
 		a.objs = append(a.objs, vs)
 		return
@@ -468,6 +469,34 @@ func (a *assembler) httpRoutes(port *istio.PortSelector) []istio.HTTPRoute {
 		def.MirrorPercentage = &istio.Percent{Value: m.Percent}
 	}
 	return append(routes, def)
+}
+
+// tcpRoutes split the connections to each TCP port that is neither HTTP
+// nor TLS as the default http route splits requests: without them a port
+// such as tcp-admin reaches every version's pods through the Service,
+// whatever the strategy says. Match rules and mirroring are HTTP's; such
+// connections go by the default weights.
+func (a *assembler) tcpRoutes() []istio.TCPRoute {
+	rt := a.p.Routes
+	if !rt.Subsets {
+		return nil // one version: the Service's pods are the right ones
+	}
+	var routes []istio.TCPRoute
+	for _, p := range a.r.Ports {
+		if p.Protocol != "TCP" || istio.HTTPPort(p.Name) || istio.TLSPort(p.Name) {
+			continue
+		}
+		route := istio.TCPRoute{Match: []istio.L4MatchAttributes{{Port: uint32(p.ServicePort)}}}
+		for _, w := range rt.Default {
+			d := istio.HTTPRouteDestination{Destination: istio.Destination{Host: Host(a.r), Subset: w.Role, Port: &istio.PortSelector{Number: uint32(p.ServicePort)}}}
+			if len(rt.Default) > 1 {
+				d.Weight = w.Weight
+			}
+			route.Route = append(route.Route, d)
+		}
+		routes = append(routes, route)
+	}
+	return routes
 }
 
 // httpMatch converts an A/B condition set; a cookie is matched in the

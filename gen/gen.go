@@ -6,6 +6,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"github.com/rollspec/rollspec/istio"
 	"github.com/rollspec/rollspec/release"
 )
 
@@ -67,7 +68,30 @@ func Compile(r *release.Release) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Objects: objs, Plan: p, Warnings: append(warns, unserved(r, p)...)}, nil
+	warns = append(warns, unserved(r, p)...)
+	return &Result{Objects: objs, Plan: p, Warnings: append(warns, unrouted(r, p)...)}, nil
+}
+
+// unrouted warns about ports whose traffic Istio cannot split by version
+// as the routes do: rollspec routes HTTP ports with http routes and other
+// TCP ports with tcp routes, but a TLS port needs tls routes by SNI host,
+// and Istio does not proxy UDP or SCTP. Their traffic goes through the
+// Service to every version's pods.
+func unrouted(r *release.Release, p *Plan) []Warning {
+	if p.Routes == nil || !p.Routes.Subsets || len(p.Workloads) < 2 {
+		return nil // one version runs: every pod is the right one
+	}
+	var warns []Warning
+	for i, port := range r.Ports {
+		field := fmt.Sprintf("ports[%d]", i)
+		switch {
+		case port.Protocol != "TCP":
+			warns = append(warns, Warning{Field: field + ".protocol", Text: fmt.Sprintf("Istio does not route %s: traffic to port %s reaches every version's pods, whatever the strategy (allowed: TCP ports, or serve it from a release of its own)", port.Protocol, port.Name)})
+		case istio.TLSPort(port.Name):
+			warns = append(warns, Warning{Field: field + ".name", Text: fmt.Sprintf("Istio routes TLS port %s by SNI host, which rollspec does not compile: its connections reach every version's pods (allowed: an http, grpc or tcp port name; a tcp- port's connections are split like the requests)", port.Name)})
+		}
+	}
+	return warns
 }
 
 // unserved warns about traffic sent to a version that runs no pods: a

@@ -36,6 +36,7 @@ type VirtualServiceSpec struct {
 	Hosts    []string    `json:"hosts"`
 	Gateways []string    `json:"gateways,omitempty"`
 	HTTP     []HTTPRoute `json:"http"`
+	TCP      []TCPRoute  `json:"tcp,omitempty"`
 }
 
 // HTTPRoute is one HTTP routing rule: requests matching any Match go to
@@ -62,7 +63,21 @@ type StringMatch struct {
 	Regex  string `json:"regex,omitempty"`
 }
 
-// HTTPRouteDestination is a weighted destination.
+// TCPRoute routes opaque TCP traffic: Istio applies it to ports that are
+// neither HTTP nor TLS; without one, such a port reaches every pod the
+// Service selects.
+type TCPRoute struct {
+	Match []L4MatchAttributes    `json:"match,omitempty"`
+	Route []HTTPRouteDestination `json:"route"`
+}
+
+// L4MatchAttributes selects connections by the port addressed.
+type L4MatchAttributes struct {
+	Port uint32 `json:"port,omitempty"`
+}
+
+// HTTPRouteDestination is a weighted destination, of an http route or
+// (with the same fields as Istio's RouteDestination) of a tcp route.
 type HTTPRouteDestination struct {
 	Destination Destination `json:"destination"`
 	Weight      int32       `json:"weight,omitempty"`

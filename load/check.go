@@ -11,15 +11,12 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
+	"github.com/rollspec/rollspec/istio"
 	"github.com/rollspec/rollspec/release"
 )
 
 // Label keys rollspec sets itself; user labels may not override them.
 var reservedLabels = []string{"app", "version", "app.kubernetes.io/name", "app.kubernetes.io/version", "app.kubernetes.io/managed-by"}
-
-// httpPortPrefixes are the port name prefixes Istio treats as HTTP, which
-// VirtualService http routes need.
-var httpPortPrefixes = []string{"http", "http2", "grpc", "grpc-web"}
 
 // checker applies the rules that span fields to a decoded release.
 type checker struct {
@@ -302,17 +299,6 @@ func (c *checker) ports() {
 	}
 }
 
-// HTTPPort reports whether Istio treats a port with this name as HTTP.
-func HTTPPort(name string) bool {
-	proto, _, _ := strings.Cut(name, "-")
-	for _, p := range httpPortPrefixes {
-		if proto == p {
-			return true
-		}
-	}
-	return name == "grpc-web" || strings.HasPrefix(name, "grpc-web-")
-}
-
 func (c *checker) probe() {
 	if !c.ok("readinessProbe", "ports") {
 		return
@@ -431,7 +417,7 @@ func (c *checker) traffic() {
 	if !routed || r.Traffic != release.TrafficIstio || !c.ok("ports") {
 		return
 	}
-	if !HTTPPort(r.Ports[0].Name) {
+	if !istio.HTTPPort(r.Ports[0].Name) {
 		c.fail("ports[0].name", "Istio routes HTTP on the first port, named %q (allowed: http, http2, grpc or grpc-web, alone or before a '-' suffix, as in http-api)", r.Ports[0].Name)
 	}
 	if r.Ports[0].Protocol != "TCP" {
