@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
@@ -613,6 +614,12 @@ func (w *worker) loadFile(filename string, src []byte) ([]*Spec, List) {
 	if len(bytes.TrimSpace(src)) == 0 {
 		return nil, nil // an empty file (say, a shell's `> out.yaml`) holds no release
 	}
+	if !utf8.Valid(src) {
+		return nil, List{{Pos: notUTF8(filename, src), Text: "is not UTF-8 text (allowed: a YAML, JSON or CUE file in UTF-8)"}}
+	}
+	// Editors on Windows may start a file with a byte order mark, which
+	// JSON parsers refuse and an editor's column count leaves out.
+	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
 	ctx := w.s.Context
 	var v cue.Value
 	switch filepath.Ext(filename) {
@@ -761,6 +768,21 @@ func jsonDocuments(filename string, src []byte) (ast.Expr, List) {
 func startsJSON(src []byte) bool {
 	src = bytes.TrimLeft(src, " \t\r\n")
 	return len(src) > 0 && (src[0] == '{' || src[0] == '[')
+}
+
+// notUTF8 is the position of src's first byte that is not UTF-8.
+func notUTF8(filename string, src []byte) token.Pos {
+	i := 0
+	for i < len(src) {
+		r, n := utf8.DecodeRune(src[i:])
+		if r == utf8.RuneError && n == 1 {
+			break
+		}
+		i += n
+	}
+	f := token.NewFile(filename, -1, len(src))
+	f.SetLinesForContent(src)
+	return f.Pos(i, token.NoRelPos)
 }
 
 // jsonErrorPos is the position of the byte a JSON syntax error is at:

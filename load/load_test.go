@@ -130,7 +130,7 @@ func TestValidation(t *testing.T) {
 		{name: "canary step past end", spec: with("strategy", "strategy: {canary: {steps: [10, 100], step: 3}}"), want: []string{
 			`spec.yaml:7:39: strategy.canary.step: step 3 is past the last step (allowed: 1 to 2)`}},
 		{name: "canary weight above 100", spec: with("strategy", "strategy: {canary: {steps: [10, 120]}}"), want: []string{
-			`spec.yaml:7:33: strategy.canary.steps[1]: invalid value 120 (out of bound <=100)`}},
+			`spec.yaml:7:33: strategy.canary.steps[1]: invalid value 120 (allowed: an integer weight from 1 to 100)`}},
 		{name: "minReadySeconds not below deadline", spec: with("replicas", "replicas: 4\nminReadySeconds: 900"), want: []string{
 			`spec.yaml:5:1: minReadySeconds: 900 is not below progressDeadlineSeconds (600): Kubernetes rejects the Deployment (allowed: less than progressDeadlineSeconds)`}},
 		{name: "same port, two protocols", spec: with("ports", "ports: [{name: dns, containerPort: 53}, {name: dns-udp, containerPort: 53, protocol: UDP}]")},
@@ -261,6 +261,11 @@ func TestValidation(t *testing.T) {
 			`spec.json:1:` + strconv.Itoa(len(jsonRelease)+2) + `: invalid JSON: invalid character 'x' looking for beginning of value (allowed: a JSON value, or a stream of them)`}},
 		{name: "ndjson on stdin", file: "<stdin>", spec: jsonRelease + "\n" + strings.Replace(jsonRelease, `"x"`, `"Y"`, 1), want: []string{
 			`<stdin>:2:3: [1].name: invalid value "Y" (allowed: a DNS-1123 label of at most 30 characters: lowercase letters, digits and '-', starting with a letter)`}},
+		{name: "not UTF-8", spec: with("image", "image: example/w\xe9b"), want: []string{
+			`spec.yaml:2:17: is not UTF-8 text (allowed: a YAML, JSON or CUE file in UTF-8)`}},
+		{name: "json with a byte order mark", file: "spec.json", spec: "\uFEFF" + jsonRelease},
+		{name: "json number tag", file: "spec.json", spec: strings.Replace(jsonRelease, `"tag": "1"`, `"tag": 1.10`, 1), want: []string{
+			`spec.json:1:116: stable.tag: 1.10 is a number, not a string (allowed: a string: quote it as "1.10")`}},
 		{name: "yaml flow mapping on stdin", file: "<stdin>", spec: "{name: x, image: example/x, ports: [{name: http, containerPort: 80}], stable: {version: v1, tag: \"1\"}, strategy: {recreate: {}}}\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

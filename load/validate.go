@@ -20,7 +20,7 @@ import (
 const (
 	attrAllowed = "allowed" // on a field: the values it accepts
 	attrKeys    = "keys"    // on a map: the keys it accepts
-	attrValues  = "values"  // on a map: the values it accepts
+	attrValues  = "values"  // on a map or a list: the values (elements) it accepts
 )
 
 // validator checks one release's data against the schema.
@@ -30,6 +30,11 @@ type validator struct {
 	root   token.Pos // where the release starts, for fields that are missing
 	src    []byte    // the YAML/JSON source, nil for CUE
 	errs   List
+}
+
+// yaml reports whether the spec was written in YAML (not CUE or JSON).
+func (v *validator) yaml() bool {
+	return v.src != nil && !strings.HasSuffix(v.root.Filename(), ".json") && !startsJSON(v.src)
 }
 
 // unify validates data against the schema and returns the unified value,
@@ -430,7 +435,11 @@ func (v *validator) explain(path cue.Path, errs []errors.Error) {
 		v.add(path, "must be a concrete value%s", paren("allowed: ", allowed))
 	case d.Exists() && isNumber(d) && wantsString(sch):
 		lit := v.raw(d)
-		v.add(path, "%s is a number, not a string (allowed: a string: quote it as %q; unquoted, YAML drops leading and trailing zeros)", lit, lit)
+		why := "" // CUE and JSON users know a number from a string
+		if v.yaml() {
+			why = "; unquoted, YAML drops leading and trailing zeros"
+		}
+		v.add(path, "%s is a number, not a string (allowed: a string: quote it as %q%s)", lit, lit, why)
 	case allowed != "" && d.Exists():
 		v.add(path, "invalid value %s (allowed: %s)", show(d), allowed)
 	default:
