@@ -351,7 +351,15 @@ func (c *checker) portRef(field string, ref *intstr.IntOrString) {
 		return
 	}
 	if ref.Type == intstr.Int {
-		return // probing a port the Service does not expose is legitimate
+		// Probing a port the container does not declare is legitimate,
+		// but not the Service's port: the kubelet probes the pod itself.
+		for _, p := range c.r.Ports {
+			if ref.IntVal == p.ServicePort {
+				c.fail(field+".port", "%d is port %s's servicePort; the kubelet probes the pod, which listens on containerPort %d (allowed: a container port number, or a port name such as %q)", ref.IntVal, p.Name, p.ContainerPort, p.Name)
+				return
+			}
+		}
+		return
 	}
 	c.fail(field+".port", "no port is named %q (allowed: %s)", ref.StrVal, strings.Join(names, ", "))
 }

@@ -677,12 +677,21 @@ func onlyComments(src []byte) bool {
 	return true
 }
 
-// declares reports whether a CUE file declares anything beyond its package,
-// imports and comments.
+// declares reports whether a CUE file declares a regular field, which a
+// release (or `releases`) is: not only its package, imports, comments,
+// definitions and hidden fields.
 func declares(f *ast.File) bool {
 	for _, d := range f.Decls {
-		switch d.(type) {
-		case *ast.Package, *ast.ImportDecl, *ast.CommentGroup, *ast.Attribute:
+		switch d := d.(type) {
+		case *ast.Package, *ast.ImportDecl, *ast.CommentGroup, *ast.Attribute, *ast.LetClause:
+		case *ast.Field:
+			// Definitions and hidden fields are shared values, not releases:
+			// a file of only those (rollspec's own schema, written out by
+			// `rollspec schema`) holds none.
+			name, _, _ := ast.LabelName(d.Label)
+			if !strings.HasPrefix(name, "#") && !strings.HasPrefix(name, "_") {
+				return true
+			}
 		default:
 			return true
 		}

@@ -261,6 +261,14 @@ func TestValidation(t *testing.T) {
 			`spec.json:1:` + strconv.Itoa(len(jsonRelease)+2) + `: invalid JSON: invalid character 'x' looking for beginning of value (allowed: a JSON value, or a stream of them)`}},
 		{name: "ndjson on stdin", file: "<stdin>", spec: jsonRelease + "\n" + strings.Replace(jsonRelease, `"x"`, `"Y"`, 1), want: []string{
 			`<stdin>:2:3: [1].name: invalid value "Y" (allowed: a DNS-1123 label of at most 30 characters: lowercase letters, digits and '-', starting with a letter)`}},
+		{name: "configPath root", spec: valid + "configPath: /\n", want: []string{
+			`spec.yaml:9:1: configPath: invalid value "/" (allowed: an absolute directory path other than /, without ':' or '..')`}},
+		{name: "configPath climbing", spec: valid + "configPath: /app/../etc\n", want: []string{
+			`spec.yaml:9:1: configPath: invalid value "/app/../etc" (allowed: an absolute directory path other than /, without ':' or '..')`}},
+		{name: "configPath with dots in a name", spec: valid + "configPath: /etc/app..d/conf.d\n"},
+		{name: "probe on the service port", spec: withIn(with("readinessProbe", "readinessProbe: {http: {path: /healthz, port: 80}}"), "ports", "ports: [{name: http, containerPort: 8080, servicePort: 80}]"), want: []string{
+			`spec.yaml:8:41: readinessProbe.http.port: 80 is port http's servicePort; the kubelet probes the pod, which listens on containerPort 8080 (allowed: a container port number, or a port name such as "http")`}},
+		{name: "probe on an undeclared port", spec: with("readinessProbe", "readinessProbe: {tcp: {port: 9000}}")},
 		{name: "not UTF-8", spec: with("image", "image: example/w\xe9b"), want: []string{
 			`spec.yaml:2:17: is not UTF-8 text (allowed: a YAML, JSON or CUE file in UTF-8)`}},
 		{name: "json with a byte order mark", file: "spec.json", spec: "\uFEFF" + jsonRelease},

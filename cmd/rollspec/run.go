@@ -39,6 +39,7 @@ type command struct {
 // config is the parsed command line and where output goes.
 type config struct {
 	stdout, stderr io.Writer
+	command        string // the command run, as typed
 	outDir         string
 	check          bool
 	cwd            string
@@ -155,8 +156,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	fs := pflag.NewFlagSet(cmd.name, pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	if cmd.name == "build" || cmd.name == "check" {
+	switch cmd.name {
+	case "build":
 		fs.StringVarP(&c.outDir, "output", "o", "", "write one file per release into `DIR`")
+	case "check":
+		fs.StringVarP(&c.outDir, "output", "o", "", "the `DIR` of generated files to compare")
 	}
 	if cmd.name == "build" {
 		fs.BoolVar(&c.check, "check", false, "write nothing; exit 1 with a diff when DIR is out of date")
@@ -170,6 +174,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		cmdUsage(stderr, cmd, fs)
 		return exitUsage
 	}
+	if fs.Changed("output") && c.outDir == "" {
+		// An unset variable in a script ($OUT): not a wish for stdout.
+		return usageError(c, "-o needs a directory, got an empty one")
+	}
+	c.command = cmd.name
 	return cmd.run(c, fs.Args())
 }
 
@@ -300,10 +309,10 @@ func printWarnings(c *config, warns load.List) {
 
 func runBuild(c *config, args []string) int {
 	if len(args) == 0 {
-		return usageError(c, c.cmdName()+" needs at least one PATH")
+		return usageError(c, c.command+" needs at least one PATH")
 	}
 	if c.check && c.outDir == "" {
-		return usageError(c, "--check needs -o DIR: the directory to compare")
+		return usageError(c, c.checkName()+" needs -o DIR: the directory to compare")
 	}
 	if slices.Contains(args, stdinPath) && len(args) > 1 {
 		return usageError(c, "- (standard input) must be the only PATH")
@@ -334,7 +343,7 @@ func runBuild(c *config, args []string) int {
 		for _, ch := range changes {
 			fmt.Fprintf(c.stderr, "%s: %s\n", joinPath(c.outDir, ch.Name), ch.Kind)
 		}
-		fmt.Fprintf(c.stderr, "rollspec: %d generated file(s) out of date; run 'rollspec build -o %s %s'\n", len(changes), c.outDir, strings.Join(args, " "))
+		fmt.Fprintf(c.stderr, "rollspec: %d generated file(s) out of date; run: %s\n", len(changes), shellQuote(append([]string{"rollspec", "build", "-o", c.outDir}, args...)))
 		return exitInvalid
 	}
 	if err := outdir.Apply(c.outDir, changes); err != nil {
@@ -418,11 +427,25 @@ func absPath(path string) string {
 	return path
 }
 
-func (c *config) cmdName() string {
-	if c.check {
+// shellQuote joins args as a POSIX shell would read them back.
+func shellQuote(args []string) string {
+	q := make([]string, len(args))
+	for i, a := range args {
+		if a != "" && strings.Trim(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%") == "" {
+			q[i] = a
+			continue
+		}
+		q[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+	}
+	return strings.Join(q, " ")
+}
+
+// checkName is how the user asked for a check: the command or the flag.
+func (c *config) checkName() string {
+	if c.command == "check" {
 		return "check"
 	}
-	return "build"
+	return "--check"
 }
 
 func joinPath(dir, name string) string {
