@@ -962,12 +962,20 @@ func (w *worker) fromCUE(v cue.Value, filename string) ([]*Spec, List) {
 					msg += fmt.Sprintf(" (did you mean %q?)", s)
 				}
 				errs = append(errs, &Error{Pos: top.Value().Pos(), Field: sel.String(),
-					Text: msg + " (allowed: releases: <name>: {…}; shared values as definitions #X or hidden fields _x)"})
+					Text: msg + " (allowed: releases: <name>: {…}; shared values as hidden fields _x)"})
 			}
 		}
 	}
 	for it.Next() {
 		r := it.Value()
+		if !r.Allows(cue.Str("name")) {
+			// A definition is closed: neither name nor the schema's
+			// defaults could be added, and every field it lacks would be
+			// "not allowed".
+			errs = append(errs, &Error{Pos: w.labels[it.Selector().Unquoted()], Field: ReleasesField + "." + it.Selector().String(),
+				Text: "is closed (built on a definition such as #Base), so the schema's fields and defaults cannot be added (allowed: shared values in a hidden field: _base: {…}, releases: web: _base & {…})"})
+			continue
+		}
 		if !r.LookupPath(cue.MakePath(cue.Str("name"))).Exists() {
 			r = r.FillPath(cue.MakePath(cue.Str("name")), it.Selector().Unquoted())
 		}

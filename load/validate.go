@@ -405,6 +405,17 @@ func (v *validator) explain(path cue.Path, errs []errors.Error) {
 		m := fmt.Sprintf(format, args...)
 		switch {
 		case strings.Contains(m, "field not allowed"):
+			if !d.Exists() && sch.Exists() {
+				// Not the user's unknown field but the schema's, refused
+				// by a closed struct: the user's value is a definition.
+				sels := path.Selectors()
+				at := cue.MakePath(sels[:len(sels)-1]...)
+				if slices.ContainsFunc(v.errs, func(e *Error) bool { return e.Field == at.String() && strings.HasPrefix(e.Text, "is closed") }) {
+					return // one closed struct, one problem
+				}
+				v.add(at, "is closed (it comes from a definition such as #Base), so the schema's field %s cannot be added (allowed: shared values in a hidden field, which stays open: _base: {…}, then _base & {…})", sels[len(sels)-1])
+				return
+			}
 			// Reported by unknownFields with the allowed names.
 			return
 		case strings.Contains(m, "incomplete value"), strings.Contains(m, "field is required"), strings.Contains(m, "non-concrete value"):

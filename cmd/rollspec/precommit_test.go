@@ -112,7 +112,7 @@ func TestPreCommitHooks(t *testing.T) {
 	}
 
 	t.Run("vet good", func(t *testing.T) {
-		r := repo(t, map[string]string{"specs/web.yaml": good, ".github/workflows/ci.yaml": "on: push\n"})
+		r := repo(t, map[string]string{"specs/web.yaml": good, "specs/README.md": "# our specs\n", ".github/workflows/ci.yaml": "on: push\n"})
 		if code, out := run(t, r, "rollspec-vet"); code != 0 {
 			t.Errorf("exit %d on a good spec:\n%s", code, out)
 		}
