@@ -2,12 +2,15 @@ package compile_test
 
 import (
 	"reflect"
+	"slices"
 	"strconv"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
+	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/rollspec/rollspec/compile"
+	"github.com/rollspec/rollspec/istio"
 	"github.com/rollspec/rollspec/load"
 )
 
@@ -143,3 +146,87 @@ strategy: {canary: {steps: `+steps+`, step: 1}}
 }
 
 func itoa(i int32) string { return strconv.Itoa(int(i)) }
+
+// TestIstioTransitions: `kubectl apply` of the next revision is not
+// atomic. Objects land in output order (DestinationRule before
+// VirtualService) and old Deployments are pruned last, so for a moment the
+// new DestinationRule serves the old VirtualService, or the old one the
+// new. In every mix, each subset a route sends traffic to must exist and
+// select pods of a Deployment that is still there; a missing subset is
+// HTTP 503 for its share of requests.
+func TestIstioTransitions(t *testing.T) {
+	const base = "name: web\nimage: example/web\nports: [{name: http, containerPort: 8080}, {name: tcp-events, containerPort: 7000}]\nreplicas: 2\ntraffic: istio\n"
+	const v1, v2 = "stable: {version: v1, tag: \"1\"}\n", "stable: {version: v2, tag: \"2\"}\n"
+	const cand = "candidate: {version: v2, tag: \"2\"}\n"
+	for _, tc := range []struct{ name, steady, during string }{
+		{name: "canary", steady: "strategy: {canary: {steps: [10, 100]}}\n", during: "strategy: {canary: {steps: [10, 100], step: 2}}\n"},
+		{name: "blue-green", steady: "strategy: {blueGreen: {}}\n", during: "strategy: {blueGreen: {active: candidate}}\n"},
+		{name: "ab test", steady: "strategy: {abTest: {match: [{headers: {x-beta: {exact: \"1\"}}}]}}\n", during: "strategy: {abTest: {match: [{headers: {x-beta: {exact: \"1\"}}}]}}\n"},
+		{name: "shadow", steady: "strategy: {shadow: {}}\n", during: "strategy: {shadow: {percent: 50}}\n"},
+	} {
+		steady1 := compileYAML(t, base+v1+tc.steady)
+		during := compileYAML(t, base+v1+cand+tc.during)
+		steady2 := compileYAML(t, base+v2+tc.steady)
+		for _, step := range []struct {
+			name     string
+			from, to *compile.Release
+		}{
+			{name: "start", from: steady1, to: during},
+			{name: "promote", from: during, to: steady2},
+			{name: "roll back", from: during, to: steady1},
+		} {
+			t.Run(tc.name+"/"+step.name, func(t *testing.T) {
+				from, to := split(t, step.from.Result.Objects), split(t, step.to.Result.Objects)
+				pods := append(append([]*appsv1.Deployment(nil), from.deployments...), to.deployments...)
+				for _, mix := range []struct {
+					name string
+					dr   []*istio.DestinationRule
+					vs   []*istio.VirtualService
+				}{
+					{name: "new DestinationRule, old VirtualService", dr: to.rules, vs: from.virtuals},
+					{name: "old DestinationRule, new VirtualService", dr: from.rules, vs: to.virtuals},
+				} {
+					subsets := map[string]map[string]string{}
+					for _, dr := range mix.dr {
+						for _, s := range dr.Spec.Subsets {
+							subsets[s.Name] = s.Labels
+						}
+					}
+					for _, vs := range mix.vs {
+						for _, d := range routedSubsets(vs) {
+							sel, ok := subsets[d]
+							if !ok {
+								t.Errorf("%s: VirtualService %s routes to subset %s, which the DestinationRule lacks", mix.name, vs.Name, d)
+								continue
+							}
+							if !slices.ContainsFunc(pods, func(dep *appsv1.Deployment) bool {
+								return labels.SelectorFromSet(sel).Matches(labels.Set(dep.Spec.Template.Labels))
+							}) {
+								t.Errorf("%s: subset %s selects no Deployment's pods", mix.name, d)
+							}
+						}
+					}
+				}
+			})
+		}
+	}
+}
+
+// routedSubsets lists the subsets vs sends traffic (or a mirror) to.
+func routedSubsets(vs *istio.VirtualService) []string {
+	var out []string
+	for _, h := range vs.Spec.HTTP {
+		for _, d := range h.Route {
+			out = append(out, d.Destination.Subset)
+		}
+		if h.Mirror != nil {
+			out = append(out, h.Mirror.Subset)
+		}
+	}
+	for _, r := range vs.Spec.TCP {
+		for _, d := range r.Route {
+			out = append(out, d.Destination.Subset)
+		}
+	}
+	return slices.DeleteFunc(out, func(s string) bool { return s == "" })
+}

@@ -383,6 +383,14 @@ func (a *assembler) istio() {
 		for _, m := range r.Versions() {
 			dr.Spec.Subsets = append(dr.Spec.Subsets, istio.Subset{Name: m.Role, Labels: map[string]string{LabelVersion: m.Version.Version}})
 		}
+		if r.Candidate == nil {
+			// Without a candidate, subset candidate is the stable version
+			// too. Applying a release is not atomic: the DestinationRule
+			// lands before the VirtualService, and just after a promotion
+			// the previous VirtualService still sends traffic to
+			// candidate — now the stable version, which it was.
+			dr.Spec.Subsets = append(dr.Spec.Subsets, istio.Subset{Name: release.RoleCandidate, Labels: map[string]string{LabelVersion: r.Stable.Version}})
+		}
 		a.objs = append(a.objs, dr)
 	}
 	// A destination names a port only where Istio cannot infer it. In the
