@@ -622,21 +622,24 @@ func (w *worker) loadFile(filename string, src []byte) ([]*Spec, List) {
 	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
 	ctx := w.s.Context
 	var v cue.Value
+	var dups List // keys given twice: problems, but the rest is checked
 	switch filepath.Ext(filename) {
 	case ".cue":
 		v = ctx.CompileBytes(src, cue.Filename(filename))
 		return w.fromCUE(v, filename)
 	case ".json":
 		expr, errs := jsonDocuments(filename, src)
-		if errs != nil {
+		if expr == nil {
 			return nil, errs
 		}
+		dups = errs
 		v = ctx.BuildExpr(expr)
 	default:
 		// Standard input holds YAML or JSON; a JSON stream (one object
 		// per line, as `jq -c` writes) is not YAML.
 		if filepath.Ext(filename) == "" && startsJSON(src) {
-			if expr, errs := jsonDocuments(filename, src); errs == nil {
+			if expr, errs := jsonDocuments(filename, src); expr != nil {
+				dups = errs
 				v = ctx.BuildExpr(expr)
 				break
 			}
@@ -649,20 +652,24 @@ func (w *worker) loadFile(filename string, src []byte) ([]*Spec, List) {
 			return nil, syntaxErrors(err)
 		}
 		// YAML and JSON forbid a key twice; CUE would unify the values.
-		if dups := duplicateKeys(nil, "", &ast.StructLit{Elts: f.Decls}); len(dups) > 0 {
-			return nil, dups
-		}
+		top := &ast.StructLit{Elts: f.Decls}
+		dups = duplicateKeys(nil, "", top)
+		f.Decls = top.Elts
 		v = ctx.BuildFile(f)
 		if v.Err() != nil && repairNumbers(f, src) {
 			v = ctx.BuildFile(f)
 		}
 	}
 	if err := v.Err(); err != nil {
-		return nil, syntaxErrors(err)
+		return nil, append(dups, syntaxErrors(err)...)
 	}
 	w.src = src
 	defer func() { w.src = nil }()
-	return w.fromDocuments(v, filename)
+	specs, errs := w.fromDocuments(v, filename)
+	if len(dups) > 0 {
+		return nil, append(dups, errs...)
+	}
+	return specs, errs
 }
 
 // onlyComments reports whether a YAML file holds nothing but comments and
@@ -740,6 +747,8 @@ func repairNumbers(f *ast.File, src []byte) bool {
 
 // jsonDocuments parses a JSON file: one value, or a stream of them (as
 // NDJSON), which is read as the list of its values, like a YAML stream.
+// With a value it returns the keys given twice (removed from it); without
+// one, why the file is not JSON.
 func jsonDocuments(filename string, src []byte) (ast.Expr, List) {
 	d := cuejson.NewDecoder(nil, filename, bytes.NewReader(src))
 	var docs []ast.Expr
@@ -767,10 +776,7 @@ func jsonDocuments(filename string, src []byte) (ast.Expr, List) {
 		doc = docs[0]
 	}
 	// JSON forbids a key twice; CUE would unify the values.
-	if dups := duplicateKeys(nil, "", doc); len(dups) > 0 {
-		return nil, dups
-	}
-	return doc, nil
+	return doc, duplicateKeys(nil, "", doc)
 }
 
 // startsJSON reports whether src opens as a JSON object or array does.
@@ -1129,7 +1135,8 @@ func syntaxOf(data cue.Value) *ast.StructLit {
 }
 
 // duplicateKeys reports keys written twice in one mapping under e, with
-// paths below prefix as cue.Path writes them.
+// paths below prefix as cue.Path writes them, and removes the later ones
+// from e.
 func duplicateKeys(errs List, prefix string, e ast.Expr) List {
 	if x, ok := e.(*ast.StructLit); ok {
 		for _, d := range x.Elts {
@@ -1139,19 +1146,28 @@ func duplicateKeys(errs List, prefix string, e ast.Expr) List {
 		}
 	}
 	first := map[ast.Node]map[string]token.Pos{}
-	walkSyntax(prefix, e, func(k, name string, in, n ast.Node) {
+	drop := map[ast.Node]bool{}
+	var in []*ast.StructLit // structs that lose a field
+	walkSyntax(prefix, e, func(k, name string, parent, n ast.Node) {
 		if name == "" {
 			return // a list element
 		}
-		if first[in] == nil {
-			first[in] = map[string]token.Pos{}
+		if first[parent] == nil {
+			first[parent] = map[string]token.Pos{}
 		}
-		if p, ok := first[in][name]; ok {
+		if p, ok := first[parent][name]; ok {
 			errs = append(errs, &Error{Pos: n.Pos(), Field: k, Text: fmt.Sprintf("duplicate key, first at %d:%d (allowed: each key once)", p.Line(), p.Column())})
+			drop[n] = true
+			in = append(in, parent.(*ast.StructLit))
 			return
 		}
-		first[in][name] = n.Pos()
+		first[parent][name] = n.Pos()
 	})
+	// The later keys go, so that the rest of the spec is still checked
+	// (two values for one key would otherwise be one more conflict).
+	for _, x := range in {
+		x.Elts = slices.DeleteFunc(x.Elts, func(d ast.Decl) bool { return drop[d] })
+	}
 	return errs
 }
 

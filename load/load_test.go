@@ -234,6 +234,12 @@ func TestValidation(t *testing.T) {
 			`spec.yaml:6:1: traffic: invalid value "mesh" (allowed: "native" or "istio")`}},
 		{name: "duplicate key", spec: valid + "traffic: istio\n", want: []string{
 			`spec.yaml:9:1: traffic: duplicate key, first at 6:1 (allowed: each key once)`}},
+		{name: "duplicate key beside other problems", spec: with("replicas", "replicas: x") + "traffic: istio\n", want: []string{
+			`spec.yaml:4:1: replicas: invalid value "x" (allowed: an integer from 0 to 10000)`,
+			`spec.yaml:9:1: traffic: duplicate key, first at 6:1 (allowed: each key once)`}},
+		{name: "json duplicate key beside other problems", file: "spec.json", spec: strings.Replace(jsonRelease, `"name": "x",`, `"name": "x", "name": "y", "replicas": -1,`, 1), want: []string{
+			`spec.json:1:16: name: duplicate key, first at 1:3 (allowed: each key once)`,
+			`spec.json:1:29: replicas: invalid value -1 (allowed: an integer from 0 to 10000)`}},
 		{name: "duplicate key, same value", spec: with("stable", "stable: {version: \"v1\", tag: \"1.0\", version: \"v1\"}"), want: []string{
 			`spec.yaml:5:37: stable.version: duplicate key, first at 5:10 (allowed: each key once)`}},
 		{name: "stream element", spec: valid + "---\n" + with("replicas", "replicas: x"), want: []string{
