@@ -4,7 +4,9 @@
 // rollspec owns only the files it wrote, recognised by their first line
 // (gen.Header). Writing is atomic per file (a temporary file in the same
 // directory, then rename), so an interrupted run never leaves a half-written
-// manifest; generated files of releases that no longer exist are removed;
+// manifest; generated files of releases that no longer exist are removed,
+// among the files of the specs a run reads (each file names its source
+// spec, so runs over different specs can share a directory);
 // a file rollspec did not write is never overwritten or removed — the whole
 // operation is refused before anything changes.
 package outdir
