@@ -463,14 +463,7 @@ func (a *assembler) httpRoutes(port *istio.PortSelector) []istio.HTTPRoute {
 		}
 		routes = append(routes, route)
 	}
-	def := istio.HTTPRoute{Name: "default"}
-	for _, w := range rt.Default {
-		d := istio.HTTPRouteDestination{Destination: dest(w.Role)}
-		if len(rt.Default) > 1 {
-			d.Weight = w.Weight
-		}
-		def.Route = append(def.Route, d)
-	}
+	def := istio.HTTPRoute{Name: "default", Route: weighted(rt.Default, dest)}
 	if m := rt.Mirror; m != nil {
 		md := dest(m.Role)
 		def.Mirror = &md
@@ -494,17 +487,28 @@ func (a *assembler) tcpRoutes() []istio.TCPRoute {
 		if p.Protocol != "TCP" || istio.HTTPPort(p.Name) || istio.TLSPort(p.Name) {
 			continue
 		}
-		route := istio.TCPRoute{Match: []istio.L4MatchAttributes{{Port: uint32(p.ServicePort)}}}
-		for _, w := range rt.Default {
-			d := istio.HTTPRouteDestination{Destination: istio.Destination{Host: Host(a.r), Subset: w.Role, Port: &istio.PortSelector{Number: uint32(p.ServicePort)}}}
-			if len(rt.Default) > 1 {
-				d.Weight = w.Weight
-			}
-			route.Route = append(route.Route, d)
-		}
-		routes = append(routes, route)
+		port := &istio.PortSelector{Number: uint32(p.ServicePort)}
+		routes = append(routes, istio.TCPRoute{
+			Match: []istio.L4MatchAttributes{{Port: port.Number}},
+			Route: weighted(rt.Default, func(role string) istio.Destination {
+				return istio.Destination{Host: Host(a.r), Subset: role, Port: port}
+			}),
+		})
 	}
 	return routes
+}
+
+// weighted is the destinations of the default route, dest naming each
+// role's; a lone destination takes all traffic and carries no weight.
+func weighted(ws []Weighted, dest func(role string) istio.Destination) []istio.HTTPRouteDestination {
+	out := make([]istio.HTTPRouteDestination, len(ws))
+	for i, w := range ws {
+		out[i].Destination = dest(w.Role)
+		if len(ws) > 1 {
+			out[i].Weight = w.Weight
+		}
+	}
+	return out
 }
 
 // httpMatch converts an A/B condition set; a cookie is matched in the
