@@ -100,6 +100,7 @@ type worker struct {
 	s      *schema.Schema
 	used   int
 	src    []byte               // the YAML or JSON file being loaded, for its raw text
+	yaml   bool                 // src is YAML, not JSON
 	labels map[string]token.Pos // where each of a CUE package's releases is named
 }
 
@@ -422,22 +423,22 @@ func walkSpecs(dir string, kust kustomizeInputs, seen map[string]bool) ([]specFi
 		if strings.HasPrefix(name, ".") {
 			return nil
 		}
-		var real string
-		if d.Type()&fs.ModeSymlink != 0 {
-			fi, err := os.Stat(path)
-			if err == nil && fi.IsDir() {
+		link := d.Type()&fs.ModeSymlink != 0
+		if link {
+			if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 				more, err := walkSpecs(path, kust, seen)
 				files = append(files, more...)
 				return err
 			}
-			real = realPath(path)
-		} else {
-			// Only links need resolving: a plain file's real path is its
-			// directory's, already known.
-			real = filepath.Join(realDir[filepath.Dir(path)], name)
 		}
 		if !isSpecFile(name) || kust.skippedFile(path) {
 			return nil
+		}
+		// Only links need resolving: a plain file's real path is its
+		// directory's, already known.
+		real := filepath.Join(realDir[filepath.Dir(path)], name)
+		if link {
+			real = realPath(path)
 		}
 		files = append(files, specFile{path, real})
 		return nil
@@ -615,7 +616,7 @@ func (w *worker) loadFile(filename string, src []byte) ([]*Spec, List) {
 		return nil, nil // an empty file (say, a shell's `> out.yaml`) holds no release
 	}
 	if !utf8.Valid(src) {
-		return nil, List{{Pos: notUTF8(filename, src), Text: "is not UTF-8 text (allowed: a YAML, JSON or CUE file in UTF-8)"}}
+		return nil, List{{Pos: offsetPos(filename, src, notUTF8(src)), Text: "is not UTF-8 text (allowed: a YAML, JSON or CUE file in UTF-8)"}}
 	}
 	// Editors on Windows may start a file with a byte order mark, which
 	// JSON parsers refuse and an editor's column count leaves out.
@@ -651,6 +652,7 @@ func (w *worker) loadFile(filename string, src []byte) ([]*Spec, List) {
 		if err != nil {
 			return nil, syntaxErrors(err)
 		}
+		w.yaml = true
 		// YAML and JSON forbid a key twice; CUE would unify the values.
 		top := &ast.StructLit{Elts: f.Decls}
 		dups = duplicateKeys(nil, "", top)
@@ -664,7 +666,7 @@ func (w *worker) loadFile(filename string, src []byte) ([]*Spec, List) {
 		return nil, append(dups, syntaxErrors(err)...)
 	}
 	w.src = src
-	defer func() { w.src = nil }()
+	defer func() { w.src, w.yaml = nil, false }()
 	specs, errs := w.fromDocuments(v, filename)
 	if len(dups) > 0 {
 		return nil, append(dups, errs...)
@@ -761,11 +763,11 @@ func jsonDocuments(filename string, src []byte) (ast.Expr, List) {
 			var se *json.SyntaxError
 			const allowed = " (allowed: a JSON value, or a stream of them)"
 			if errors.Is(err, io.ErrUnexpectedEOF) {
-				end := &json.SyntaxError{Offset: int64(len(src)) + 1}
-				return nil, List{{Pos: jsonErrorPos(filename, src, end), Text: "invalid JSON: unexpected end of input" + allowed}}
+				return nil, List{{Pos: offsetPos(filename, src, len(src)), Text: "invalid JSON: unexpected end of input" + allowed}}
 			}
 			if errors.As(err, &se) {
-				return nil, List{{Pos: jsonErrorPos(filename, src, se), Text: "invalid JSON: " + se.Error() + allowed}}
+				// encoding/json counts the bytes read, the bad one included.
+				return nil, List{{Pos: offsetPos(filename, src, int(se.Offset)-1), Text: "invalid JSON: " + se.Error() + allowed}}
 			}
 			return nil, syntaxErrors(err)
 		}
@@ -785,8 +787,8 @@ func startsJSON(src []byte) bool {
 	return len(src) > 0 && (src[0] == '{' || src[0] == '[')
 }
 
-// notUTF8 is the position of src's first byte that is not UTF-8.
-func notUTF8(filename string, src []byte) token.Pos {
+// notUTF8 is the offset of src's first byte that is not UTF-8.
+func notUTF8(src []byte) int {
 	i := 0
 	for i < len(src) {
 		r, n := utf8.DecodeRune(src[i:])
@@ -795,17 +797,14 @@ func notUTF8(filename string, src []byte) token.Pos {
 		}
 		i += n
 	}
-	f := token.NewFile(filename, -1, len(src))
-	f.SetLinesForContent(src)
-	return f.Pos(i, token.NoRelPos)
+	return i
 }
 
-// jsonErrorPos is the position of the byte a JSON syntax error is at:
-// encoding/json counts the bytes read, that one included.
-func jsonErrorPos(filename string, src []byte, se *json.SyntaxError) token.Pos {
+// offsetPos is the position of byte offset in src.
+func offsetPos(filename string, src []byte, offset int) token.Pos {
 	f := token.NewFile(filename, -1, len(src))
 	f.SetLinesForContent(src)
-	return f.Pos(int(min(max(se.Offset-1, 0), int64(len(src)))), token.NoRelPos)
+	return f.Pos(min(max(offset, 0), len(src)), token.NoRelPos)
 }
 
 // lineOnly matches the YAML decoder's "file:line: message" errors.
@@ -979,7 +978,7 @@ func (w *worker) fromCUE(v cue.Value, filename string) ([]*Spec, List) {
 			// defaults could be added, and every field it lacks would be
 			// "not allowed".
 			errs = append(errs, &Error{Pos: w.labels[it.Selector().Unquoted()], Field: ReleasesField + "." + it.Selector().String(),
-				Text: "is closed (built on a definition such as #Base), so the schema's fields and defaults cannot be added (allowed: shared values in a hidden field: _base: {…}, releases: web: _base & {…})"})
+				Text: closed("fields and defaults")})
 			continue
 		}
 		if !r.LookupPath(cue.MakePath(cue.Str("name"))).Exists() {
@@ -1000,7 +999,7 @@ func (w *worker) validate(data cue.Value, prefix cue.Path, filename string, root
 	if !root.IsValid() {
 		root = firstPos(data, filename)
 	}
-	v := &validator{schema: w.s.Release, data: data, root: root, src: w.src}
+	v := &validator{schema: w.s.Release, data: data, root: root, src: w.src, yaml: w.yaml}
 	u, errs := v.unify()
 	if len(errs) > 0 {
 		if specs, errs, ok := w.notRelease(data, prefix, filename, root); ok {

@@ -29,12 +29,8 @@ type validator struct {
 	data   cue.Value // the user's value, positions in their file
 	root   token.Pos // where the release starts, for fields that are missing
 	src    []byte    // the YAML/JSON source, nil for CUE
+	yaml   bool      // src is YAML
 	errs   List
-}
-
-// yaml reports whether the spec was written in YAML (not CUE or JSON).
-func (v *validator) yaml() bool {
-	return v.src != nil && !strings.HasSuffix(v.root.Filename(), ".json") && !startsJSON(v.src)
 }
 
 // unify validates data against the schema and returns the unified value,
@@ -410,10 +406,10 @@ func (v *validator) explain(path cue.Path, errs []errors.Error) {
 				// by a closed struct: the user's value is a definition.
 				sels := path.Selectors()
 				at := cue.MakePath(sels[:len(sels)-1]...)
-				if slices.ContainsFunc(v.errs, func(e *Error) bool { return e.Field == at.String() && strings.HasPrefix(e.Text, "is closed") }) {
+				if slices.ContainsFunc(v.errs, func(e *Error) bool { return e.Field == at.String() && strings.HasPrefix(e.Text, closedPrefix) }) {
 					return // one closed struct, one problem
 				}
-				v.add(at, "is closed (it comes from a definition such as #Base), so the schema's field %s cannot be added (allowed: shared values in a hidden field, which stays open: _base: {…}, then _base & {…})", sels[len(sels)-1])
+				v.add(at, "%s", closed("field "+sels[len(sels)-1].String()))
 				return
 			}
 			// Reported by unknownFields with the allowed names.
@@ -447,7 +443,7 @@ func (v *validator) explain(path cue.Path, errs []errors.Error) {
 	case d.Exists() && isNumber(d) && wantsString(sch):
 		lit := v.raw(d)
 		why := "" // CUE and JSON users know a number from a string
-		if v.yaml() {
+		if v.yaml {
 			why = "; unquoted, YAML drops leading and trailing zeros"
 		}
 		v.add(path, "%s is a number, not a string (allowed: a string: quote it as %q%s)", lit, lit, why)
@@ -456,6 +452,15 @@ func (v *validator) explain(path cue.Path, errs []errors.Error) {
 	default:
 		v.add(path, "%s", bestMessage(msgs))
 	}
+}
+
+// closedPrefix starts the problem of a value built on a definition.
+const closedPrefix = "is closed"
+
+// closed explains that a value built on a definition (closed in CUE)
+// cannot take what the schema adds: what, such as "field protocol".
+func closed(what string) string {
+	return closedPrefix + " (built on a definition such as #Base), so the schema's " + what + " cannot be added (allowed: shared values in a hidden field, which stays open: _base: {…}, then releases: web: _base & {…})"
 }
 
 // userConflict describes a conflict between values the user wrote in two
