@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -36,13 +35,13 @@ type Processor struct {
 	Dir string
 }
 
-var _ framework.ResourceListProcessor = (*Processor)(nil)
-
-// Process implements framework.ResourceListProcessor.
-func (p *Processor) Process(rl *framework.ResourceList) error {
+// Process compiles rl's function config and appends the compiled objects
+// to rl.Items, warnings to rl.Results. An invalid config or spec adds
+// error results and returns them as the error; rl.Items is then unchanged.
+func (p *Processor) Process(rl *ResourceList) error {
 	cfg := rl.FunctionConfig
 	if cfg == nil {
-		return p.fail(rl, &framework.Result{Severity: framework.Error,
+		return p.fail(rl, &Result{Severity: Error,
 			Message: fmt.Sprintf("no functionConfig (allowed: kind %s or %s, apiVersion %s)", KindRelease, KindReleaseSet, APIVersion)})
 	}
 	origin := configPath(cfg)
@@ -53,7 +52,7 @@ func (p *Processor) Process(rl *framework.ResourceList) error {
 	case KindRelease:
 		spec := cfg.Field("spec")
 		if spec == nil {
-			return p.fail(rl, &framework.Result{Severity: framework.Error, Message: "Release has no spec (allowed: spec: one release, as in a spec file)", File: file(origin)})
+			return p.fail(rl, &Result{Severity: Error, Message: "Release has no spec (allowed: spec: one release, as in a spec file)", File: file(origin)})
 		}
 		inline = &inlineSpec{ref: &yaml.ResourceIdentifier{
 			TypeMeta: yaml.TypeMeta{APIVersion: cfg.GetApiVersion(), Kind: kind},
@@ -70,7 +69,7 @@ func (p *Processor) Process(rl *framework.ResourceList) error {
 			} `yaml:"spec"`
 		}
 		if err := yaml.Unmarshal([]byte(cfg.MustString()), &set); err != nil || len(set.Spec.Paths) == 0 {
-			return p.fail(rl, &framework.Result{Severity: framework.Error, File: file(origin),
+			return p.fail(rl, &Result{Severity: Error, File: file(origin),
 				Message: "ReleaseSet has no spec.paths (allowed: spec.paths: a list of spec files or directories, relative to the kustomization)"})
 		}
 		paths := make([]string, len(set.Spec.Paths))
@@ -79,14 +78,14 @@ func (p *Processor) Process(rl *framework.ResourceList) error {
 		}
 		rs, err = compile.Paths(p.Loader, paths)
 	default:
-		return p.fail(rl, &framework.Result{Severity: framework.Error, File: file(origin),
+		return p.fail(rl, &Result{Severity: Error, File: file(origin),
 			Message: fmt.Sprintf("unknown functionConfig kind %q (allowed: %s, %s)", kind, KindRelease, KindReleaseSet)})
 	}
 	if err != nil {
-		return p.fail(rl, results(err, framework.Error, inline)...)
+		return p.fail(rl, results(err, Error, inline)...)
 	}
 	for _, r := range rs {
-		rl.Results = append(rl.Results, results(r.Warnings, framework.Warning, inline)...)
+		rl.Results = append(rl.Results, results(r.Warnings, Warning, inline)...)
 	}
 	nodes, err := kio.FromBytes(compile.Stream(rs))
 	if err != nil {
@@ -109,18 +108,18 @@ func configPath(cfg *yaml.RNode) string {
 }
 
 // file is the result's File for the config's path, nil when unknown.
-func file(path string) *framework.File {
+func file(path string) *File {
 	if path == "" {
 		return nil
 	}
-	return &framework.File{Path: path}
+	return &File{Path: path}
 }
 
 // fail records results and returns them as the error, so the function
 // exits non-zero.
-func (p *Processor) fail(rl *framework.ResourceList, rs ...*framework.Result) error {
+func (p *Processor) fail(rl *ResourceList, rs ...*Result) error {
 	rl.Results = append(rl.Results, rs...)
-	return framework.Results(rs)
+	return Results(rs)
 }
 
 // inlineSpec is the function config a Release spec was written in. The
@@ -133,14 +132,14 @@ type inlineSpec struct {
 }
 
 // result points at the config and at e's field from the config's root.
-func (in *inlineSpec) result(e *load.Error, sev framework.Severity) *framework.Result {
+func (in *inlineSpec) result(e *load.Error, sev Severity) *Result {
 	path := "spec"
 	if strings.HasPrefix(e.Field, "[") {
 		path += e.Field
 	} else if e.Field != "" {
 		path += "." + e.Field
 	}
-	return &framework.Result{Severity: sev, ResourceRef: in.ref, Field: &framework.Field{Path: path},
+	return &Result{Severity: sev, ResourceRef: in.ref, Field: &Field{Path: path},
 		Message: e.Message(""), File: file(in.file)}
 }
 
@@ -150,27 +149,27 @@ func (in *inlineSpec) result(e *load.Error, sev framework.Severity) *framework.R
 // points at the config by ResourceRef and at the field by its path from
 // the config's root ("[error] rollspec.dev/v1alpha1/Release/web
 // spec.replicas: message").
-func results(err error, sev framework.Severity, inline *inlineSpec) []*framework.Result {
+func results(err error, sev Severity, inline *inlineSpec) []*Result {
 	list, ok := err.(load.List)
 	if !ok {
-		return []*framework.Result{{Severity: sev, Message: err.Error()}}
+		return []*Result{{Severity: sev, Message: err.Error()}}
 	}
-	var out []*framework.Result
+	var out []*Result
 	for _, e := range list.Sort() {
 		if inline != nil {
 			out = append(out, inline.result(e, sev))
 			continue
 		}
-		r := &framework.Result{Severity: sev}
+		r := &Result{Severity: sev}
 		switch {
 		case e.Field != "":
-			r.Field = &framework.Field{Path: e.Field}
+			r.Field = &Field{Path: e.Field}
 			r.Message = load.FormatPos(e.Pos, "") + e.Message("")
 		default:
 			r.Message = load.FormatPos(e.Pos, "") + e.Error()
 		}
 		if f := e.Pos.Filename(); f != "" {
-			r.File = &framework.File{Path: f}
+			r.File = &File{Path: f}
 		}
 		out = append(out, r)
 	}
@@ -178,7 +177,36 @@ func results(err error, sev framework.Severity, inline *inlineSpec) []*framework
 }
 
 // Run reads a ResourceList from in, compiles it and writes the result to
-// out; the error is non-nil when any release is invalid.
+// out; the error is non-nil when any release is invalid (the ResourceList
+// is written then too, its results saying why).
 func Run(p *Processor, in io.Reader, out io.Writer) error {
-	return framework.Execute(p, &kio.ByteReadWriter{Reader: in, Writer: out, KeepReaderAnnotations: true})
+	rw := &kio.ByteReadWriter{Reader: in, Writer: out, KeepReaderAnnotations: true}
+	items, err := rw.Read()
+	if err != nil {
+		return fmt.Errorf("read ResourceList: %w", err)
+	}
+	// Runners give the items' file annotations in the legacy form, the
+	// internal one or both; keep the items' form whichever it is.
+	annotations, err := kio.PreprocessResourcesForInternalAnnotationMigration(items)
+	if err != nil {
+		return fmt.Errorf("read ResourceList: %w", err)
+	}
+	rl := &ResourceList{Items: items, FunctionConfig: rw.FunctionConfig}
+	perr := p.Process(rl)
+	if err := kio.ReconcileInternalAnnotations(rl.Items, annotations); err != nil {
+		return fmt.Errorf("write ResourceList: %w", err)
+	}
+	if len(rl.Results) > 0 {
+		rs, err := yaml.Marshal(rl.Results)
+		if err != nil {
+			return fmt.Errorf("write ResourceList results: %w", err)
+		}
+		if rw.Results, err = yaml.Parse(string(rs)); err != nil {
+			return fmt.Errorf("write ResourceList results: %w", err)
+		}
+	}
+	if err := rw.Write(rl.Items); err != nil {
+		return fmt.Errorf("write ResourceList: %w", err)
+	}
+	return perr
 }
