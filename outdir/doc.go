@@ -2,9 +2,10 @@
 // rollspec's output, the way generated code is kept in a repository.
 //
 // rollspec owns only the files it wrote, recognised by their first line
-// (gen.Header). Writing is atomic per file (a temporary file in the same
-// directory, then rename), so an interrupted run never leaves a half-written
-// manifest; generated files of releases that no longer exist are removed,
+// (gen.Header). Writing is all or nothing: every file is written in full
+// to a temporary file beside its place before any is renamed into place,
+// so a failed write changes nothing and an interrupted run never leaves a
+// half-written manifest; generated files of releases that no longer exist are removed,
 // among the files of the specs a run reads (each file names its source
 // spec, so runs over different specs can share a directory);
 // a file rollspec did not write is never overwritten or removed — the whole

@@ -155,33 +155,67 @@ func isManifest(name string) bool {
 	return strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")
 }
 
-// Apply carries out changes in dir, creating dir if needed: each new or
-// changed file is written atomically, each stale file removed.
-func Apply(dir string, changes []Change) error {
+// Apply carries out changes in dir, creating dir if needed. It is all or
+// nothing as far as the file system allows: every new or changed file is
+// first written in full to a temporary file beside its place, and only
+// when all are written are they renamed into place and stale files
+// removed. A failed write (a full disk, a directory where a file goes)
+// leaves dir as it was.
+func Apply(dir string, changes []Change) (err error) {
+	if _, serr := os.Stat(dir); errors.Is(serr, fs.ErrNotExist) {
+		defer func() {
+			if err != nil {
+				os.Remove(dir) // only if still empty
+			}
+		}()
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	for _, c := range changes {
+	temps := make([]string, len(changes)) // "" for a stale file
+	defer func() {
+		if err != nil {
+			for _, t := range temps {
+				if t != "" {
+					os.Remove(t)
+				}
+			}
+		}
+	}()
+	for i, c := range changes {
+		if c.Kind == Stale {
+			continue
+		}
+		path := filepath.Join(dir, c.Name)
+		if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
+			return fmt.Errorf("write %s: is not a regular file", path)
+		}
+		if temps[i], err = writeTemp(path, c.New); err != nil {
+			return err
+		}
+	}
+	for i, c := range changes {
 		path := filepath.Join(dir, c.Name)
 		if c.Kind == Stale {
-			if err := os.Remove(path); err != nil {
+			if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}
 			continue
 		}
-		if err := writeAtomic(path, c.New); err != nil {
+		if err := os.Rename(temps[i], path); err != nil {
 			return err
 		}
+		temps[i] = ""
 	}
 	return nil
 }
 
-// writeAtomic writes b to a temporary file beside path, syncs it and
-// renames it over path.
-func writeAtomic(path string, b []byte) (err error) {
+// writeTemp writes b to a new temporary file beside path, synced and
+// world-readable, and returns its name.
+func writeTemp(path string, b []byte) (name string, err error) {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer func() {
 		if err != nil {
@@ -190,18 +224,15 @@ func writeAtomic(path string, b []byte) (err error) {
 		}
 	}()
 	if _, err = f.Write(b); err != nil {
-		return err
+		return "", err
 	}
 	if err = f.Sync(); err != nil {
-		return err
+		return "", err
 	}
 	if err = f.Chmod(0o644); err != nil {
-		return err
+		return "", err
 	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return f.Name(), f.Close()
 }
 
 // Diff renders changes as a unified diff against dir.

@@ -316,6 +316,38 @@ func TestApplyAtomic(t *testing.T) {
 	}
 }
 
+// TestApplyAllOrNothing: when one file cannot be written, no other file
+// is written, changed or pruned.
+func TestApplyAllOrNothing(t *testing.T) {
+	dir := t.TempDir()
+	before := map[string]string{
+		"default.a.yaml":  generated("kind: Service # old\n"),
+		"default.b.yaml/": "", // a directory where a file goes
+		"default.c.yaml":  generated("kind: Service # stale\n"),
+	}
+	writeDir(t, dir, before)
+	changes, err := outdir.Plan(dir, map[string][]byte{
+		"default.a.yaml": []byte(generated("kind: Service # new\n")),
+		"default.b.yaml": []byte(generated("kind: Service\n")),
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, c := range changes {
+		kinds = append(kinds, c.Name+" "+string(c.Kind))
+	}
+	if want := []string{"default.a.yaml changed", "default.b.yaml missing", "default.c.yaml stale"}; !slices.Equal(kinds, want) {
+		t.Fatalf("changes = %v, want %v", kinds, want)
+	}
+	if err := outdir.Apply(dir, changes); err == nil {
+		t.Fatal("Apply over a directory succeeded")
+	}
+	if got := readDir(t, dir); !maps.Equal(got, before) {
+		t.Errorf("after a failed Apply the directory holds %v, want it unchanged: %v", got, before)
+	}
+}
+
 // TestApplyNotADirectory: -o naming a file fails in Plan or Apply
 // without touching the file.
 func TestApplyNotADirectory(t *testing.T) {
