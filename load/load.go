@@ -623,7 +623,8 @@ func (w *worker) loadFile(filename string, src []byte) ([]*Spec, List) {
 	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
 	ctx := w.s.Context
 	var v cue.Value
-	var dups List // keys given twice: problems, but the rest is checked
+	var dups List   // keys given twice: problems, but the rest is checked
+	var syntax List // documents of a YAML stream that do not parse
 	switch filepath.Ext(filename) {
 	case ".cue":
 		v = ctx.CompileBytes(src, cue.Filename(filename))
@@ -650,7 +651,11 @@ func (w *worker) loadFile(filename string, src []byte) ([]*Spec, List) {
 		}
 		f, err := cueyaml.Extract(filename, src)
 		if err != nil {
-			return nil, syntaxErrors(err)
+			// A syntax error fails the whole stream; parse its documents
+			// one by one so the others are still checked.
+			if f, syntax = yamlDocuments(filename, src); f == nil {
+				return nil, syntaxErrors(err)
+			}
 		}
 		w.yaml = true
 		// YAML and JSON forbid a key twice; CUE would unify the values.
@@ -662,6 +667,7 @@ func (w *worker) loadFile(filename string, src []byte) ([]*Spec, List) {
 			v = ctx.BuildFile(f)
 		}
 	}
+	dups = append(syntax, dups...)
 	if err := v.Err(); err != nil {
 		return nil, append(dups, syntaxErrors(err)...)
 	}
@@ -672,6 +678,70 @@ func (w *worker) loadFile(filename string, src []byte) ([]*Spec, List) {
 		return nil, append(dups, errs...)
 	}
 	return specs, errs
+}
+
+// yamlDocuments parses a YAML stream document by document, for a stream
+// that does not parse as a whole: it returns the stream as a list (a
+// document that does not parse is null, so the others keep their index)
+// and the documents' syntax errors; nil for a single document. A line
+// "---" at column 0 starts a document wherever it is, even inside a block
+// scalar, so splitting at such lines is how a YAML parser reads it. Each
+// document is parsed with the text before it blanked, so positions are
+// those of the file.
+func yamlDocuments(filename string, src []byte) (*ast.File, List) {
+	var starts []int // offsets of the documents' "---" lines
+	seen := false    // content since the last start
+	for off := 0; off < len(src); {
+		line := src[off:]
+		if i := bytes.IndexByte(line, '\n'); i >= 0 {
+			line = line[:i+1]
+		}
+		rest, marker := bytes.CutPrefix(line, []byte("---"))
+		if marker && (len(rest) == 0 || rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\n' || rest[0] == '\r') {
+			if seen || len(starts) > 0 {
+				starts = append(starts, off)
+			}
+			seen = false
+		} else if t := bytes.TrimSpace(line); len(t) > 0 && t[0] != '#' {
+			seen = true
+		}
+		off += len(line)
+	}
+	if len(starts) == 0 {
+		return nil, nil
+	}
+	starts = append([]int{0}, starts...)
+	var elems []ast.Expr
+	var errs List
+	for i, start := range starts {
+		end := len(src)
+		if i+1 < len(starts) {
+			end = starts[i+1]
+		}
+		doc := make([]byte, end)
+		for j, c := range src[:start] {
+			doc[j] = ' '
+			if c == '\n' {
+				doc[j] = '\n'
+			}
+		}
+		copy(doc[start:], src[start:end])
+		f, err := cueyaml.Extract(filename, doc)
+		switch {
+		case err != nil:
+			errs = append(errs, syntaxErrors(err)...)
+			elems = append(elems, ast.NewNull())
+		case len(f.Decls) == 1:
+			if e, ok := f.Decls[0].(*ast.EmbedDecl); ok {
+				elems = append(elems, e.Expr)
+				break
+			}
+			fallthrough
+		default:
+			elems = append(elems, &ast.StructLit{Elts: f.Decls})
+		}
+	}
+	return &ast.File{Filename: filename, Decls: []ast.Decl{&ast.EmbedDecl{Expr: ast.NewList(elems...)}}}, errs
 }
 
 // onlyComments reports whether a YAML file holds nothing but comments and
@@ -807,6 +877,35 @@ func offsetPos(filename string, src []byte, offset int) token.Pos {
 	return f.Pos(min(max(offset, 0), len(src)), token.NoRelPos)
 }
 
+// linePos is column 1 of line in filename, for a problem known only by
+// its line.
+func linePos(filename string, line int) token.Pos {
+	f := token.NewFile(filename, -1, line)
+	starts := make([]int, line)
+	for i := range starts {
+		starts[i] = i
+	}
+	f.SetLines(starts)
+	return f.Pos(line-1, token.NoRelPos)
+}
+
+// yamlParserProblems are the problems go-yaml's parser (not its scanner)
+// reports. It gives their line counted from 0, one less than the line
+// where the construct that failed starts (or, if that is the first line,
+// where the parser gave up).
+var yamlParserProblems = map[string]bool{
+	"did not find expected <document start>": true,
+	"did not find expected node content":     true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected key":              true,
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"found undefined tag handle":             true,
+	"found duplicate %YAML directive":        true,
+	"found duplicate %TAG directive":         true,
+	"found incompatible YAML document":       true,
+}
+
 // lineOnly matches the YAML decoder's "file:line: message" errors.
 var lineOnly = regexp.MustCompile(`^(.*):(\d+): (.*)$`)
 
@@ -821,11 +920,17 @@ func syntaxErrors(err error) List {
 			}
 		}
 		if !pos.IsValid() {
-			// Not positioned by CUE: keep the decoder's own "file:line:",
-			// completed with a column so every line reads alike.
+			// Not positioned by CUE: the decoder's own "file:line:" becomes
+			// a position (column 1), so the problem sorts among the others.
 			text := e.Error()
 			if m := lineOnly.FindStringSubmatch(text); m != nil {
-				text = m[1] + ":" + m[2] + ":1: " + m[3]
+				if line, err := strconv.Atoi(m[2]); err == nil && line > 0 {
+					if yamlParserProblems[m[3]] {
+						line++
+					}
+					l = append(l, &Error{Pos: linePos(m[1], line), Text: m[3]})
+					continue
+				}
 			}
 			l = append(l, &Error{Text: text})
 			continue

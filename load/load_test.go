@@ -254,8 +254,16 @@ func TestValidation(t *testing.T) {
 			`spec.yaml:1:1: ports: missing required field (allowed: a list of at least one port, such as [{name: http, containerPort: 8080}])`,
 			`spec.yaml:1:1: stable: missing required field (allowed: the version serving users: {version: "v1", tag: "1.0"}, a tag and/or a digest)`,
 			`spec.yaml:1:1: strategy: choose exactly one strategy (allowed: recreate, ramped, blueGreen, canary, abTest, shadow)`}},
+		// The parser gives up at the end of the file, where the list
+		// should have been closed.
 		{name: "yaml syntax error", spec: "name: [web\n", want: []string{
-			`spec.yaml:1:1: did not find expected ',' or ']'`}},
+			`spec.yaml:2:1: did not find expected ',' or ']'`}},
+		{name: "yaml syntax error in a block mapping", spec: with("stable", "stable:\n  version: v1\n tag: x"), want: []string{
+			`spec.yaml:7:1: did not find expected key`}},
+		{name: "yaml syntax error in one document, the others checked", spec: "# web\n---\n" + with("replicas", "replicas: -1") + "---\nname: [web\n---\n" + with("replicas", "replicas: x"), want: []string{
+			`spec.yaml:6:1: [0].replicas: invalid value -1 (allowed: an integer from 0 to 10000)`,
+			`spec.yaml:12:1: did not find expected ',' or ']'`,
+			`spec.yaml:17:1: [2].replicas: invalid value "x" (allowed: an integer from 0 to 10000)`}},
 		{name: "json stream", file: "spec.json", spec: jsonRelease + "\n" + strings.Replace(jsonRelease, `"x"`, `"y"`, 1) + "\n"},
 		{name: "json stream element", file: "spec.json", spec: jsonRelease + "\n" + strings.Replace(jsonRelease, `"x"`, `"Y"`, 1), want: []string{
 			`spec.json:2:3: [1].name: invalid value "Y" (allowed: a DNS-1123 label of at most 30 characters: lowercase letters, digits and '-', starting with a letter)`}},
