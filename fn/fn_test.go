@@ -253,17 +253,25 @@ func checkReferences(t *testing.T, objs map[string]map[string]any) {
 					refer("Service", h)
 				}
 			}
-			for _, g := range at(o, "spec", "gateways").([]any) {
+			gateways, _ := at(o, "spec", "gateways").([]any)
+			for _, g := range gateways {
 				if g != "mesh" {
 					refer("Gateway", g)
 				}
 			}
-			for _, h := range at(o, "spec", "http").([]any) {
+			http, _ := at(o, "spec", "http").([]any)
+			for _, h := range http {
 				for _, r := range at(h, "route").([]any) {
 					refer("Service", at(r, "destination", "host"))
 				}
 				if m := at(h, "mirror"); m != nil {
 					refer("Service", at(m, "host"))
+				}
+			}
+			tcp, _ := at(o, "spec", "tcp").([]any)
+			for _, h := range tcp {
+				for _, r := range at(h, "route").([]any) {
+					refer("Service", at(r, "destination", "host"))
 				}
 			}
 		}
