@@ -33,6 +33,10 @@ type Processor struct {
 	Loader *load.Loader
 	// Dir resolves ReleaseSet paths; "" means the working directory.
 	Dir string
+	// Warnings, when set, also gets each warning as a line "warning: …":
+	// kustomize drops a function's warning results, but passes its
+	// standard error on to the user.
+	Warnings io.Writer
 }
 
 // Process compiles rl's function config and appends the compiled objects
@@ -85,7 +89,13 @@ func (p *Processor) Process(rl *ResourceList) error {
 		return p.fail(rl, results(err, Error, inline)...)
 	}
 	for _, r := range rs {
-		rl.Results = append(rl.Results, results(r.Warnings, Warning, inline)...)
+		ws := results(r.Warnings, Warning, inline)
+		rl.Results = append(rl.Results, ws...)
+		if p.Warnings != nil {
+			for _, w := range ws {
+				fmt.Fprintln(p.Warnings, "warning: "+w.text())
+			}
+		}
 	}
 	nodes, err := kio.FromBytes(compile.Stream(rs))
 	if err != nil {
@@ -144,8 +154,8 @@ func (in *inlineSpec) result(e *load.Error, sev Severity) *Result {
 }
 
 // results converts rollspec problems into KRM results. A problem in a spec
-// file keeps rollspec's one-line `file:line:col: message` form, its field
-// in Field (runners print "[error] field: message"); one in an inline spec
+// file keeps rollspec's one-line `file:line:col: field: message` form and
+// names the file in File; one in an inline spec
 // points at the config by ResourceRef and at the field by its path from
 // the config's root ("[error] rollspec.dev/v1alpha1/Release/web
 // spec.replicas: message").
@@ -160,14 +170,10 @@ func results(err error, sev Severity, inline *inlineSpec) []*Result {
 			out = append(out, inline.result(e, sev))
 			continue
 		}
-		r := &Result{Severity: sev}
-		switch {
-		case e.Field != "":
-			r.Field = &Field{Path: e.Field}
-			r.Message = load.FormatPos(e.Pos, "") + e.Message("")
-		default:
-			r.Message = load.FormatPos(e.Pos, "") + e.Error()
-		}
+		// The message is rollspec's own line, field included: runners
+		// print a result's field before its message, which would put the
+		// field before the file's position.
+		r := &Result{Severity: sev, Message: load.FormatPos(e.Pos, "") + e.Error()}
 		if f := e.Pos.Filename(); f != "" {
 			r.File = &File{Path: f}
 		}

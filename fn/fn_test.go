@@ -160,7 +160,7 @@ func TestKrustyInvalidSpec(t *testing.T) {
 	if stdout.Len() != 0 {
 		t.Errorf("kustomize printed objects for an invalid spec:\n%s", stdout.String())
 	}
-	if want := `[error] strategy.ramped.maxSurg: release.yaml:20:5: unknown field (did you mean "maxSurge"?)`; !strings.Contains(stderr.String(), want) {
+	if want := `[error] release.yaml:20:5: strategy.ramped.maxSurg: unknown field (did you mean "maxSurge"?)`; !strings.Contains(stderr.String(), want) {
 		t.Errorf("stderr does not carry rollspec's message %q:\n%s", want, stderr.String())
 	}
 }

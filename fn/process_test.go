@@ -82,6 +82,7 @@ func TestProcess(t *testing.T) {
 		severity string   // of every result; "" = no results
 		contains []string // in the results, each as "message field=F file=P ref=R"
 		lacks    []string // in none of the results
+		stderr   string   // in the Warnings writer's output; "" = nothing written
 	}{
 		{
 			name:  "inline Release",
@@ -99,6 +100,7 @@ func TestProcess(t *testing.T) {
 			items:    "other",
 			severity: "warning",
 			contains: []string{`"latest" is a mutable tag`, "field=spec.stable.tag ref=rollspec.dev/v1alpha1/Release/web"},
+			stderr:   `warning: rollspec.dev/v1alpha1/Release/web spec.stable.tag: "latest" is a mutable tag`,
 		},
 		{
 			name:     "invalid inline spec",
@@ -123,7 +125,10 @@ func TestProcess(t *testing.T) {
 			in:       head + "  kind: ReleaseSet\n  metadata: {name: web}\n  spec:\n    paths: [web.yaml, bad.yaml]\n",
 			fail:     true,
 			severity: "error",
-			contains: []string{"bad.yaml:7:12: unknown field", "field=strategy.rampd", "file=" + filepath.Join(dir, "bad.yaml")},
+			// rollspec's own line: runners print a result's field before
+			// its message, so the field stays in the message.
+			contains: []string{"bad.yaml:7:12: strategy.rampd: unknown field", "file=" + filepath.Join(dir, "bad.yaml")},
+			lacks:    []string{"field="},
 		},
 		{
 			name:     "missing spec file",
@@ -162,8 +167,11 @@ func TestProcess(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var out bytes.Buffer
-			err := fn.Run(&fn.Processor{Loader: &load.Loader{}, Dir: dir}, strings.NewReader(tc.in), &out)
+			var out, stderr bytes.Buffer
+			err := fn.Run(&fn.Processor{Loader: &load.Loader{}, Dir: dir, Warnings: &stderr}, strings.NewReader(tc.in), &out)
+			if tc.stderr == "" && stderr.Len() > 0 || !strings.Contains(stderr.String(), tc.stderr) {
+				t.Errorf("warnings written:\n%s\nwant %q", stderr.Bytes(), tc.stderr)
+			}
 			if (err != nil) != tc.fail {
 				t.Fatalf("Run error = %v, want failure %v", err, tc.fail)
 			}
@@ -326,7 +334,7 @@ func TestKustomizeBinaryInvalidSpec(t *testing.T) {
 	if stdout.Len() != 0 {
 		t.Errorf("stdout not empty on failure:\n%s", stdout.String())
 	}
-	if want := `strategy.ramped.maxSurg: release.yaml:20:5: unknown field (did you mean "maxSurge"?)`; !strings.Contains(stderr.String(), want) {
+	if want := `release.yaml:20:5: strategy.ramped.maxSurg: unknown field (did you mean "maxSurge"?)`; !strings.Contains(stderr.String(), want) {
 		t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
 	}
 }

@@ -64,8 +64,13 @@ type File struct {
 // String is the result as runners print it: "[error]
 // rollspec.dev/v1alpha1/Release/web spec.replicas: message".
 func (r *Result) String() string {
+	return "[" + string(r.Severity) + "] " + r.text()
+}
+
+// text is the result without its severity: the resource, the field and
+// the message.
+func (r *Result) text() string {
 	var b strings.Builder
-	b.WriteString("[" + string(r.Severity) + "]")
 	if ref := r.ResourceRef; ref != nil {
 		var id []string
 		for _, s := range []string{ref.APIVersion, ref.Kind, ref.Namespace, ref.Name} {
@@ -74,13 +79,13 @@ func (r *Result) String() string {
 			}
 		}
 		if len(id) > 0 {
-			b.WriteString(" " + strings.Join(id, "/"))
+			b.WriteString(strings.Join(id, "/") + " ")
 		}
 	}
 	if r.Field != nil {
-		b.WriteString(" " + r.Field.Path)
+		b.WriteString(r.Field.Path + ": ")
 	}
-	b.WriteString(": " + r.Message)
+	b.WriteString(r.Message)
 	return b.String()
 }
 

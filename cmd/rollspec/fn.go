@@ -14,7 +14,9 @@ func init() {
 		help: `Read a ResourceList on stdin whose functionConfig is a rollspec Release
 (spec inline) or ReleaseSet (spec.paths), append the compiled objects to
 items and write the ResourceList to stdout. Invalid specs are reported as
-results with severity error, on stderr, and exit 1.
+results with severity error, on stderr, and exit 1. Warnings are results
+with severity warning, and lines "warning: …" on stderr (kustomize shows
+stderr but drops warning results).
 
 Example kustomization.yaml:
   generators:
@@ -38,7 +40,7 @@ Run with: kustomize build --enable-alpha-plugins --enable-exec DIR`,
 			if len(args) > 0 {
 				return usageError(c, "fn reads stdin and takes no arguments")
 			}
-			if err := fn.Run(&fn.Processor{Loader: &load.Loader{}}, os.Stdin, c.stdout); err != nil {
+			if err := fn.Run(&fn.Processor{Loader: &load.Loader{}, Warnings: c.stderr}, os.Stdin, c.stdout); err != nil {
 				fmt.Fprintln(c.stderr, err)
 				return exitInvalid
 			}
