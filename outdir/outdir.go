@@ -55,6 +55,7 @@ func WithSource(content []byte, source string) []byte {
 
 // Source returns the source a generated file names, "" when none.
 func Source(content []byte) string {
+	content = lf(content)
 	if !Generated(content) {
 		return ""
 	}
@@ -92,7 +93,7 @@ func Plan(dir string, want map[string][]byte, owns func(source string) bool) ([]
 			return nil, err
 		}
 		_, wanted := want[e.Name()]
-		if !Generated(b) {
+		if !Generated(lf(b)) {
 			if wanted {
 				foreign = append(foreign, filepath.Join(dir, e.Name()))
 			}
@@ -125,7 +126,7 @@ func Plan(dir string, want map[string][]byte, owns func(source string) bool) ([]
 		switch {
 		case !ok:
 			changes = append(changes, Change{Name: name, Kind: Missing, New: b})
-		case !bytes.Equal(old, b):
+		case !bytes.Equal(lf(old), b):
 			changes = append(changes, Change{Name: name, Kind: Changed, Old: old, New: b})
 		}
 	}
@@ -136,6 +137,17 @@ func Plan(dir string, want map[string][]byte, owns func(source string) bool) ([]
 	}
 	slices.SortFunc(changes, func(a, b Change) int { return strings.Compare(a.Name, b.Name) })
 	return changes, nil
+}
+
+// lf returns b with CRLF line ends as LF: a checkout with
+// core.autocrlf=true (or an editor on Windows) turns a generated file's
+// line ends into CRLF, and git turns them back on commit, so the file is
+// still rollspec's and unchanged.
+func lf(b []byte) []byte {
+	if !bytes.Contains(b, []byte("\r\n")) {
+		return b
+	}
+	return bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n"))
 }
 
 // sourceExists reports whether the spec src (relative to dir) is still

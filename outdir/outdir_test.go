@@ -102,6 +102,20 @@ func TestPlanApply(t *testing.T) {
 			changes: map[string]outdir.Kind{},
 		},
 		{
+			name:    "CRLF checkout (core.autocrlf): still rollspec's and up to date",
+			have:    map[string]string{"default.web.yaml": strings.ReplaceAll(web1, "\n", "\r\n"), "shop.api.yaml": strings.ReplaceAll(api, "\n", "\r\n")},
+			want:    map[string]string{"default.web.yaml": web1},
+			changes: map[string]outdir.Kind{"shop.api.yaml": outdir.Stale},
+			after:   map[string]string{"default.web.yaml": strings.ReplaceAll(web1, "\n", "\r\n")},
+		},
+		{
+			name:    "CRLF checkout of another content: rewritten",
+			have:    map[string]string{"default.web.yaml": strings.ReplaceAll(web1, "\n", "\r\n")},
+			want:    map[string]string{"default.web.yaml": web2},
+			changes: map[string]outdir.Kind{"default.web.yaml": outdir.Changed},
+			after:   map[string]string{"default.web.yaml": web2},
+		},
+		{
 			name:    "changed generated file is rewritten",
 			have:    map[string]string{"default.web.yaml": web1},
 			want:    map[string]string{"default.web.yaml": web2},
