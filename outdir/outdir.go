@@ -156,7 +156,10 @@ func sourceExists(dir, src string) bool {
 	if src == "-" {
 		return false
 	}
-	_, err := os.Stat(filepath.Join(dir, filepath.FromSlash(src)))
+	// Not filepath.Join, which would take "dir/.." away by name: a
+	// source is recorded from the directory's real place, and the
+	// system resolves ".." from there when dir is a link.
+	_, err := os.Stat(dir + string(filepath.Separator) + filepath.FromSlash(src))
 	return err == nil
 }
 

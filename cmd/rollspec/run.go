@@ -366,13 +366,13 @@ type sources struct {
 }
 
 func newSources(outDir string, args []string, rs []*compile.Release) *sources {
-	s := &sources{dir: absPath(outDir), files: map[string]bool{}}
+	s := &sources{dir: resolvePath(outDir), files: map[string]bool{}}
 	for _, a := range args {
 		if a == stdinPath {
 			s.stdin = true
 			continue
 		}
-		p := absPath(a)
+		p := resolvePath(a)
 		if fi, err := os.Stat(a); err == nil && fi.IsDir() {
 			s.dirs = append(s.dirs, strings.TrimSuffix(p, string(filepath.Separator))+string(filepath.Separator))
 			continue
@@ -381,7 +381,7 @@ func newSources(outDir string, args []string, rs []*compile.Release) *sources {
 	}
 	for _, r := range rs {
 		if !s.stdin {
-			s.files[absPath(r.Spec.File)] = true
+			s.files[resolvePath(r.Spec.File)] = true
 		}
 	}
 	return s
@@ -392,9 +392,10 @@ func (s *sources) of(r *compile.Release) string {
 	if s.stdin {
 		return "-"
 	}
-	rel, err := filepath.Rel(s.dir, absPath(r.Spec.File))
+	spec := resolvePath(r.Spec.File)
+	rel, err := filepath.Rel(s.dir, spec)
 	if err != nil {
-		return filepath.ToSlash(absPath(r.Spec.File))
+		return filepath.ToSlash(spec)
 	}
 	return filepath.ToSlash(rel)
 }
@@ -404,10 +405,11 @@ func (s *sources) owns(src string) bool {
 	if src == "-" {
 		return s.stdin
 	}
-	p := filepath.Clean(filepath.Join(s.dir, filepath.FromSlash(src)))
+	p := filepath.Join(s.dir, filepath.FromSlash(src))
 	if filepath.IsAbs(filepath.FromSlash(src)) {
-		p = filepath.Clean(filepath.FromSlash(src))
+		p = filepath.FromSlash(src)
 	}
+	p = resolvePath(p) // a file recorded by its name through a link
 	if s.files[p] {
 		return true
 	}
@@ -417,6 +419,22 @@ func (s *sources) owns(src string) bool {
 		}
 	}
 	return false
+}
+
+// resolvePath is path made absolute with symbolic links resolved, so
+// that a spec or output directory reached through a link is recorded and
+// recognised by one name. Where path does not exist (yet), its existing
+// part is resolved and the rest kept.
+func resolvePath(path string) string {
+	path = absPath(path)
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		return real
+	}
+	parent := filepath.Dir(path)
+	if parent == path {
+		return path
+	}
+	return filepath.Join(resolvePath(parent), filepath.Base(path))
 }
 
 // absPath is path made absolute, or path itself if that fails.
