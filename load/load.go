@@ -163,7 +163,7 @@ func (l *Loader) Load(paths []string) ([]*Spec, error) {
 // filter that matched nothing, never a reason to empty an output directory.
 func finish(specs []*Spec, errs List, source string) ([]*Spec, error) {
 	if len(specs) == 0 && len(errs) == 0 && source != "" {
-		errs = List{{Text: fmt.Sprintf("no release found in %s (allowed: .cue, .yaml, .yml or .json files holding releases)", source)}}
+		errs = List{{Text: fmt.Sprintf("no release found in %s (allowed: .cue, .yaml, .yml or .json files holding releases)", source), noRelease: true}}
 	}
 	specs, more := dedupe(specs)
 	errs = append(errs, more...)

@@ -238,7 +238,7 @@ func runVet(c *config, args []string) int {
 	if slices.Contains(args, stdinPath) && len(args) > 1 {
 		return usageError(c, "- (standard input) must be the only PATH")
 	}
-	if _, ok := compileArgs(c, args); !ok {
+	if _, ok := compileArgs(c, args, nil); !ok {
 		return exitInvalid
 	}
 	return exitOK
@@ -247,11 +247,15 @@ func runVet(c *config, args []string) int {
 // compileArgs validates and compiles the releases under args (or on
 // standard input), printing every problem, or the warnings; ok is false
 // when any release is invalid. vet runs it too: a spec that passes vet
-// builds, with the same warnings.
-func compileArgs(c *config, args []string) (rs []*compile.Release, ok bool) {
+// builds, with the same warnings. Finding no release at all is a problem
+// too, unless retired (when set) says that is what the user meant.
+func compileArgs(c *config, args []string, retired func() bool) (rs []*compile.Release, ok bool) {
 	specs, err := loadSpecs(args)
 	if err == nil {
 		rs, err = compile.Specs(specs)
+	}
+	if load.NoRelease(err) && retired != nil && retired() {
+		return nil, true
 	}
 	if err != nil {
 		load.Print(c.stderr, err, c.cwd)
@@ -317,7 +321,18 @@ func runBuild(c *config, args []string) int {
 	if slices.Contains(args, stdinPath) && len(args) > 1 {
 		return usageError(c, "- (standard input) must be the only PATH")
 	}
-	rs, ok := compileArgs(c, args)
+	// With -o, specs that hold no release are fine when their releases
+	// have generated files to remove: the last spec was deleted (or
+	// emptied) on purpose. Otherwise the path is likely wrong, and a run
+	// that finds nothing must not look like success.
+	var retired func() bool
+	if c.outDir != "" {
+		retired = func() bool {
+			changes, err := outdir.Plan(c.outDir, nil, newSources(c.outDir, args, nil).owns)
+			return err == nil && slices.ContainsFunc(changes, func(ch outdir.Change) bool { return ch.Kind == outdir.Stale })
+		}
+	}
+	rs, ok := compileArgs(c, args, retired)
 	if !ok {
 		return exitInvalid
 	}
