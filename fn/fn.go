@@ -49,35 +49,38 @@ func (p *Processor) Process(rl *ResourceList) error {
 			Message: fmt.Sprintf("no functionConfig (allowed: kind %s or %s, apiVersion %s)", KindRelease, KindReleaseSet, APIVersion)})
 	}
 	origin := configPath(cfg)
+	if v := cfg.GetApiVersion(); v != APIVersion {
+		return p.fail(rl, &Result{Severity: Error, File: file(origin), Field: &Field{Path: "apiVersion"},
+			Message: fmt.Sprintf("unknown apiVersion %q (allowed: %s)", v, APIVersion)})
+	}
 	var rs []*compile.Release
 	var err error
 	var inline *inlineSpec // where the problems of an inline spec are
+	ref := &yaml.ResourceIdentifier{
+		TypeMeta: yaml.TypeMeta{APIVersion: cfg.GetApiVersion(), Kind: cfg.GetKind()},
+		NameMeta: yaml.NameMeta{Name: cfg.GetName(), Namespace: cfg.GetNamespace()},
+	}
 	switch kind := cfg.GetKind(); kind {
 	case KindRelease:
 		spec := cfg.Field("spec")
 		if spec == nil {
 			return p.fail(rl, &Result{Severity: Error, Message: "Release has no spec (allowed: spec: one release, as in a spec file)", File: file(origin)})
 		}
-		inline = &inlineSpec{ref: &yaml.ResourceIdentifier{
-			TypeMeta: yaml.TypeMeta{APIVersion: cfg.GetApiVersion(), Kind: kind},
-			NameMeta: yaml.NameMeta{Name: cfg.GetName(), Namespace: cfg.GetNamespace()},
-		}, file: origin}
+		inline = &inlineSpec{ref: ref, file: origin}
 		var src string
 		if src, err = spec.Value.String(); err == nil {
 			rs, err = compile.Bytes(p.Loader, "functionConfig.spec.yaml", []byte(src))
 		}
 	case KindReleaseSet:
-		var set struct {
-			Spec struct {
-				Paths []string `yaml:"paths"`
-			} `yaml:"spec"`
+		set, problems := releaseSetPaths(cfg)
+		if len(problems) > 0 {
+			for _, r := range problems {
+				r.Severity, r.File, r.ResourceRef = Error, file(origin), ref
+			}
+			return p.fail(rl, problems...)
 		}
-		if err := yaml.Unmarshal([]byte(cfg.MustString()), &set); err != nil || len(set.Spec.Paths) == 0 {
-			return p.fail(rl, &Result{Severity: Error, File: file(origin),
-				Message: "ReleaseSet has no spec.paths (allowed: spec.paths: a list of spec files or directories, relative to the kustomization)"})
-		}
-		paths := make([]string, len(set.Spec.Paths))
-		for i, s := range set.Spec.Paths {
+		paths := make([]string, len(set))
+		for i, s := range set {
 			paths[i] = filepath.Join(p.Dir, s)
 		}
 		rs, err = compile.Paths(p.Loader, paths)
@@ -103,6 +106,48 @@ func (p *Processor) Process(rl *ResourceList) error {
 	}
 	rl.Items = append(rl.Items, nodes...)
 	return nil
+}
+
+// pathsAllowed is what a ReleaseSet's spec.paths allows.
+const pathsAllowed = "allowed: a list of spec files or directories, relative to the kustomization, such as [specs/]"
+
+// releaseSetPaths reads a ReleaseSet's spec.paths, or returns its problems
+// (each with its field and message): as strict as a spec, a misspelt or
+// unknown field is a problem, not ignored.
+func releaseSetPaths(cfg *yaml.RNode) ([]string, []*Result) {
+	problem := func(field, format string, args ...any) []*Result {
+		return []*Result{{Field: &Field{Path: field}, Message: fmt.Sprintf(format, args...)}}
+	}
+	spec := cfg.Field("spec")
+	if spec == nil || spec.Value.YNode().Kind != yaml.MappingNode {
+		return nil, problem("spec", "ReleaseSet has no spec (allowed: spec.paths: a list of spec files or directories, relative to the kustomization)")
+	}
+	var out []*Result
+	fields, _ := spec.Value.Fields() // a mapping: no error
+	for _, f := range fields {
+		if f != "paths" {
+			out = append(out, problem("spec."+f, "unknown field (allowed: paths)")...)
+		}
+	}
+	paths := spec.Value.Field("paths")
+	switch {
+	case paths == nil:
+		return nil, append(out, problem("spec.paths", "missing required field (%s)", pathsAllowed)...)
+	case paths.Value.YNode().Kind != yaml.SequenceNode:
+		return nil, append(out, problem("spec.paths", "is not a list (%s)", pathsAllowed)...)
+	}
+	var set []string
+	for i, n := range paths.Value.YNode().Content {
+		if n.Kind != yaml.ScalarNode || n.Value == "" || n.Tag == yaml.NodeTagNull {
+			out = append(out, problem(fmt.Sprintf("spec.paths[%d]", i), "is not a path (%s)", pathsAllowed)...)
+			continue
+		}
+		set = append(set, n.Value)
+	}
+	if len(paths.Value.YNode().Content) == 0 {
+		out = append(out, problem("spec.paths", "is empty (%s)", pathsAllowed)...)
+	}
+	return set, out
 }
 
 // configPath is where the runner says the function config came from, ""
