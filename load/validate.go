@@ -152,10 +152,20 @@ func (v *validator) pos(path cue.Path) token.Pos {
 // unknownFields reports fields of data the schema does not allow, with the
 // fields it does allow; CUE itself hides these behind other errors.
 func (v *validator) unknownFields(data, sch cue.Value, path cue.Path) {
-	if data.Kind()&sch.IncompleteKind() == 0 {
+	kind := data.Kind()
+	if kind == cue.BottomKind {
+		// A struct or list with a conflict below is an error as a whole;
+		// its other fields are still to be checked.
+		if _, err := data.Fields(cue.Optional(true)); err == nil {
+			kind = cue.StructKind
+		} else if _, err := data.List(); err == nil {
+			kind = cue.ListKind
+		}
+	}
+	if kind&sch.IncompleteKind() == 0 {
 		return // a mapping where a list belongs (or so): one type error says it
 	}
-	switch data.Kind() {
+	switch kind {
 	case cue.StructKind:
 		it, err := data.Fields(cue.Optional(true))
 		if err != nil {
