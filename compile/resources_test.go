@@ -100,9 +100,10 @@ func TestVersionSettings(t *testing.T) {
 	}
 }
 
-// TestUnservedTraffic: traffic routed to a version that runs no pods is
-// a warning at that version's replicas; a version without traffic, or one
-// version scaled to zero, is not.
+// TestUnservedTraffic: traffic routed to a version that runs no pods, or
+// all of it to a version with fewer pods than the idle one, is a warning
+// at that version's replicas; a version without traffic, or one version
+// scaled to zero, is not.
 func TestUnservedTraffic(t *testing.T) {
 	const base = "name: web\nimage: example/web\nports: [{name: http, containerPort: 8080}]\nreplicas: 2\n"
 	for _, tc := range []struct {
@@ -121,12 +122,20 @@ func TestUnservedTraffic(t *testing.T) {
 			want: "candidate.replicas: the candidate version runs 0 pods, so the requests mirrored to it reach nothing"},
 		{name: "shadow to a running candidate", spec: "traffic: istio\nstable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\", replicas: 1}\nstrategy: {shadow: {percent: 5}}\n"},
 		{name: "one version scaled to zero", spec: "stable: {version: v1, tag: \"1\", replicas: 0}\nstrategy: {ramped: {}}\n"},
+		{name: "istio canary's last step onto a smaller candidate", spec: "traffic: istio\nstable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\", replicas: 1}\nstrategy: {canary: {steps: [10, 100], step: 2}}\n",
+			want: "candidate.replicas: the candidate version takes every request with 1 pod(s) while stable keeps 2 that get none"},
+		{name: "istio canary's first step onto a smaller candidate", spec: "traffic: istio\nstable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\", replicas: 1}\nstrategy: {canary: {steps: [10, 100]}}\n"},
+		{name: "istio canary's last step, candidate full size", spec: "traffic: istio\nstable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\"}\nstrategy: {canary: {steps: [10, 100], step: 2}}\n"},
+		{name: "native canary's last step", spec: "stable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\"}\nstrategy: {canary: {steps: [10, 100], step: 2}}\n"},
+		{name: "blue-green flip onto a smaller candidate", spec: "stable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\", replicas: 1}\nstrategy: {blueGreen: {active: candidate}}\n",
+			want: "candidate.replicas: the candidate version takes every request with 1 pod(s) while stable keeps 2 that get none"},
+		{name: "blue-green, smaller candidate idle", spec: "stable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\", replicas: 1}\nstrategy: {blueGreen: {}}\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := compileYAML(t, base+tc.spec)
 			var got []string
 			for _, w := range r.Warnings {
-				if strings.Contains(w.Text, "0 pods") {
+				if strings.Contains(w.Text, "0 pods") || strings.Contains(w.Text, "takes every request") {
 					got = append(got, w.Error())
 				}
 			}

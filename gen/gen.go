@@ -69,6 +69,7 @@ func Compile(r *release.Release) (*Result, error) {
 		return nil, err
 	}
 	warns = append(warns, unserved(r, p)...)
+	warns = append(warns, undersized(r, p)...)
 	return &Result{Objects: objs, Plan: p, Warnings: append(warns, unrouted(r, p)...)}, nil
 }
 
@@ -107,14 +108,7 @@ func unserved(r *release.Release, p *Plan) []Warning {
 			empty[w.Role] = true
 		}
 	}
-	field := func(role string) string {
-		for _, m := range r.Versions() {
-			if m.Role == role && m.Version.Replicas != nil {
-				return role + ".replicas"
-			}
-		}
-		return "replicas"
-	}
+	field := func(role string) string { return replicasField(r, role) }
 	var warns []Warning
 	if rt := p.Routes; rt != nil && rt.Subsets {
 		for _, d := range rt.Default {
@@ -142,4 +136,53 @@ func unserved(r *release.Release, p *Plan) []Warning {
 		}
 	}
 	return warns
+}
+
+// replicasField is the spec field setting role's replicas: its own, or the
+// release's.
+func replicasField(r *release.Release, role string) string {
+	for _, m := range r.Versions() {
+		if m.Role == role && m.Version.Replicas != nil {
+			return role + ".replicas"
+		}
+	}
+	return "replicas"
+}
+
+// undersized warns when one version takes all traffic with fewer pods
+// than the other keeps idle: a canary's last step, or blue-green's flip,
+// onto a candidate still at the size of a trial. It is likely overloaded
+// while the capacity sits in pods that get nothing.
+func undersized(r *release.Release, p *Plan) []Warning {
+	if len(p.Workloads) != 2 {
+		return nil
+	}
+	pods := map[string]int32{}
+	for _, w := range p.Workloads {
+		pods[w.Role] = w.Replicas
+	}
+	all := "" // the role taking every request
+	if rt := p.Routes; rt != nil && rt.Subsets {
+		if len(rt.Match) == 0 && rt.Mirror == nil {
+			for _, d := range rt.Default {
+				if d.Weight == 100 {
+					all = d.Role
+				}
+			}
+		}
+	} else {
+		for _, s := range p.Services {
+			if s.Role != "" && !s.Preview {
+				all = s.Role
+			}
+		}
+	}
+	idle := release.RoleStable
+	if all == release.RoleStable {
+		idle = release.RoleCandidate
+	}
+	if all == "" || pods[all] == 0 || pods[all] >= pods[idle] {
+		return nil // no version takes it all, or 0 pods (unserved says so)
+	}
+	return []Warning{{Field: replicasField(r, all), Text: fmt.Sprintf("the %s version takes every request with %d pod(s) while %s keeps %d that get none (allowed: at least as many pods as %s before it takes all traffic)", all, pods[all], idle, pods[idle], idle)}}
 }
