@@ -718,6 +718,10 @@ func yamlDocuments(filename string, src []byte) (*ast.File, List) {
 		if i+1 < len(starts) {
 			end = starts[i+1]
 		}
+		if onlyComments(src[start:end]) {
+			elems = append(elems, ast.NewNull()) // as the whole stream's parse gives it
+			continue
+		}
 		doc := make([]byte, end)
 		for j, c := range src[:start] {
 			doc[j] = ' '

@@ -288,6 +288,8 @@ func TestValidation(t *testing.T) {
 		{name: "json with a byte order mark", file: "spec.json", spec: "\uFEFF" + jsonRelease},
 		{name: "json number tag", file: "spec.json", spec: strings.Replace(jsonRelease, `"tag": "1"`, `"tag": 1.10`, 1), want: []string{
 			`spec.json:1:116: stable.tag: 1.10 is a number, not a string (allowed: a string: quote it as "1.10")`}},
+		{name: "yaml syntax error beside a comment-only document", spec: valid + "---\n# retired: old-web\n---\nname: [web\n", want: []string{
+			`spec.yaml:12:1: did not find expected ',' or ']'`}},
 		{name: "cue conflict beside other problems", file: "spec.cue", spec: "name: \"web\"\nimage: \"example/web\"\nports: [{name: \"http\", containerPort: 8080}]\nreplicas: 2\nreplicas: 3\nstable: {version: \"v1\", tag: \"1\"}\nstrategy: rampd: {}\n", want: []string{
 			`spec.cue:4:11: replicas: conflicting values 3 and 2, written at spec.cue:4:11 and spec.cue:5:11 (allowed: one value, or a default marked *value that the other overrides)`,
 			`spec.cue:7:11: strategy.rampd: unknown field (did you mean "ramped"?) (allowed: recreate, ramped, blueGreen, canary, abTest, shadow)`}},
