@@ -418,10 +418,12 @@ func (c *checker) traffic() {
 		c.fail("host", "an external host is compiled to an Istio Gateway (allowed: with traffic: \"istio\")")
 	}
 	// Istio routes HTTP for a host, and between two versions. A host with
-	// a bad value is still a host the user wants routed.
+	// a bad value is still a host the user wants routed, and a candidate
+	// beside a bad strategy still means two versions.
 	_, wroteHost := c.s.pos["host"]
 	routed := (c.ok("host") && r.Host != "") || (!c.ok("host") && wroteHost) ||
-		(c.ok("strategy") && release.TwoVersion(r.Strategy.Kind()))
+		(c.ok("strategy") && release.TwoVersion(r.Strategy.Kind())) ||
+		(!c.ok("strategy") && c.ok("candidate") && r.Candidate != nil)
 	if !routed || r.Traffic != release.TrafficIstio || !c.ok("ports") {
 		return
 	}

@@ -290,6 +290,9 @@ func TestValidation(t *testing.T) {
 			`spec.json:1:116: stable.tag: 1.10 is a number, not a string (allowed: a string: quote it as "1.10")`}},
 		{name: "yaml syntax error beside a comment-only document", spec: valid + "---\n# retired: old-web\n---\nname: [web\n", want: []string{
 			`spec.yaml:12:1: did not find expected ',' or ']'`}},
+		{name: "a port Istio cannot route beside a bad strategy, with a candidate", spec: "name: web\nimage: example/web\nports: [{name: web, containerPort: 8080}]\nreplicas: 3\ntraffic: istio\nstable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\"}\nstrategy: {canary: {steps: [50, 100], stepp: 2}}\n", want: []string{
+			`spec.yaml:3:10: ports[0].name: Istio routes HTTP on the first port, named "web" (allowed: http, http2, grpc or grpc-web, alone or before a '-' suffix, as in http-api)`,
+			`spec.yaml:8:39: strategy.canary.stepp: unknown field (did you mean "steps"?) (allowed: steps, step)`}},
 		{name: "cue conflict beside other problems", file: "spec.cue", spec: "name: \"web\"\nimage: \"example/web\"\nports: [{name: \"http\", containerPort: 8080}]\nreplicas: 2\nreplicas: 3\nstable: {version: \"v1\", tag: \"1\"}\nstrategy: rampd: {}\n", want: []string{
 			`spec.cue:4:11: replicas: conflicting values 3 and 2, written at spec.cue:4:11 and spec.cue:5:11 (allowed: one value, or a default marked *value that the other overrides)`,
 			`spec.cue:7:11: strategy.rampd: unknown field (did you mean "ramped"?) (allowed: recreate, ramped, blueGreen, canary, abTest, shadow)`}},
