@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -229,4 +230,52 @@ func routedSubsets(vs *istio.VirtualService) []string {
 		}
 	}
 	return slices.DeleteFunc(out, func(s string) bool { return s == "" })
+}
+
+// TestIstioCanaryStepZero: an Istio canary at step 0 runs the candidate
+// at its full replicas while every route sends all traffic to stable, and
+// going on to step 1 (or to an A/B test) changes only the routes, so the
+// candidate's pods are ready before the first request reaches them.
+func TestIstioCanaryStepZero(t *testing.T) {
+	const spec = "name: web\nimage: example/web\nports: [{name: http, containerPort: 8080}, {name: tcp-events, containerPort: 7000}]\nreplicas: 3\ntraffic: istio\n" +
+		"stable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\"}\nstrategy: {canary: {steps: [10, 100], step: %d}}\n"
+	zero, one := split(t, compileYAML(t, strings.ReplaceAll(spec, "%d", "0")).Result.Objects), split(t, compileYAML(t, strings.ReplaceAll(spec, "%d", "1")).Result.Objects)
+
+	replicas := map[string]int32{}
+	for _, d := range zero.deployments {
+		replicas[d.Name] = *d.Spec.Replicas
+	}
+	if want := map[string]int32{"web-v1": 3, "web-v2": 3}; !reflect.DeepEqual(replicas, want) {
+		t.Errorf("step 0 runs %v, want %v", replicas, want)
+	}
+	for _, vs := range zero.virtuals {
+		if got := slices.Compact(slices.Sorted(slices.Values(routedSubsets(vs)))); !slices.Equal(got, []string{"stable"}) {
+			t.Errorf("step 0: VirtualService %s routes to %v, want only stable", vs.Name, got)
+		}
+	}
+	var subsets []string
+	for _, dr := range zero.rules {
+		for _, s := range dr.Spec.Subsets {
+			subsets = append(subsets, s.Name)
+		}
+	}
+	if !slices.Contains(subsets, "candidate") {
+		t.Errorf("step 0: DestinationRule subsets %v lack candidate, so step 1's route would precede its subset", subsets)
+	}
+	if !reflect.DeepEqual(zero.deployments, one.deployments) || !reflect.DeepEqual(zero.services, one.services) || !reflect.DeepEqual(zero.rules, one.rules) {
+		t.Error("step 0 → 1 changed more than the VirtualService")
+	}
+	// An A/B test starts the same way: from a canary at step 0, switching
+	// the strategy changes only the routes.
+	ab := split(t, compileYAML(t, strings.ReplaceAll(spec, "canary: {steps: [10, 100], step: %d}", `abTest: {match: [{headers: {x-beta: {exact: "1"}}}]}`)).Result.Objects)
+	if !reflect.DeepEqual(zero.deployments, ab.deployments) || !reflect.DeepEqual(zero.services, ab.services) || !reflect.DeepEqual(zero.rules, ab.rules) {
+		t.Error("canary step 0 → abTest changed more than the VirtualService")
+	}
+	var cand []string
+	for _, vs := range one.virtuals {
+		cand = append(cand, routedSubsets(vs)...)
+	}
+	if !slices.Contains(cand, "candidate") {
+		t.Errorf("step 1 routes to %v, no candidate", cand)
+	}
 }

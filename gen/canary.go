@@ -25,7 +25,10 @@ func (canary) Plan(r *release.Release) (*Plan, []Warning, error) {
 		return p, nil, nil
 	}
 	w := r.Strategy.Canary.Weight()
-	field := fmt.Sprintf("strategy.canary.steps[%d]", r.Strategy.Canary.Step-1)
+	field := "strategy.canary.step" // step 0: the candidate without traffic
+	if step := r.Strategy.Canary.Step; step > 0 {
+		field = fmt.Sprintf("strategy.canary.steps[%d]", step-1)
+	}
 	if r.Traffic == release.TrafficIstio {
 		p.Routes = &Routes{Subsets: true, Default: weights(100-w, w)}
 		return p, nil, nil

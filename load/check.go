@@ -113,6 +113,9 @@ func (c *checker) kindRules(kind string) {
 			c.fail("strategy.blueGreen.active", "is \"candidate\" but no candidate is set (allowed: \"stable\" without a candidate)")
 		}
 	case release.KindCanary:
+		if c.ok("traffic", "candidate", "strategy") && r.Traffic == release.TrafficNative && r.Candidate != nil && s.Canary.Step == 0 {
+			c.fail("strategy.canary.step", "step 0 runs the candidate without traffic, which needs traffic: \"istio\": a native Service sends requests to every ready pod (allowed: 1 to %d; a native canary can start at step 1, as the Service waits for the candidate's pods to be ready)", len(s.Canary.Steps))
+		}
 		if c.ok("traffic", "candidate", "stable", "replicas") && r.Traffic == release.TrafficNative && r.Candidate != nil {
 			if r.Replicas < 2 {
 				c.fail("replicas", "a native canary splits traffic by pod count and needs at least 2 replicas, has %d (allowed: 2 or more, or traffic: \"istio\")", r.Replicas)
@@ -150,7 +153,7 @@ func (c *checker) settingRules(kind string) {
 			c.fail(fmt.Sprintf("strategy.canary.steps[%d]", len(cn.Steps)-1), "the last step is %d (allowed: the last step sends 100%% of traffic to the candidate)", last)
 		}
 		if cn.Step > len(cn.Steps) {
-			c.fail("strategy.canary.step", "step %d is past the last step (allowed: 1 to %d)", cn.Step, len(cn.Steps))
+			c.fail("strategy.canary.step", "step %d is past the last step (allowed: 0, the candidate without traffic, to %d)", cn.Step, len(cn.Steps))
 		}
 	case release.KindABTest:
 		for i, m := range s.ABTest.Match {

@@ -128,7 +128,13 @@ func TestValidation(t *testing.T) {
 		{name: "canary does not end at 100", spec: with("strategy", "strategy: {canary: {steps: [10, 50]}}"), want: []string{
 			`spec.yaml:7:33: strategy.canary.steps[1]: the last step is 50 (allowed: the last step sends 100% of traffic to the candidate)`}},
 		{name: "canary step past end", spec: with("strategy", "strategy: {canary: {steps: [10, 100], step: 3}}"), want: []string{
-			`spec.yaml:7:39: strategy.canary.step: step 3 is past the last step (allowed: 1 to 2)`}},
+			`spec.yaml:7:39: strategy.canary.step: step 3 is past the last step (allowed: 0, the candidate without traffic, to 2)`}},
+		{name: "canary step below 0", spec: with("strategy", "strategy: {canary: {steps: [10, 100], step: -1}}"), want: []string{
+			`spec.yaml:7:39: strategy.canary.step: invalid value -1 (allowed: an integer from 0 to the number of steps; 0 runs the candidate without traffic)`}},
+		{name: "istio canary at step 0", spec: withIn(with("traffic", "traffic: istio"), "strategy", "strategy: {canary: {steps: [10, 100], step: 0}}") + "candidate: {version: v2, tag: \"2\"}\n"},
+		{name: "native canary step 0 without candidate", spec: with("strategy", "strategy: {canary: {steps: [10, 100], step: 0}}")},
+		{name: "native canary at step 0", spec: with("strategy", "strategy: {canary: {steps: [10, 100], step: 0}}") + "candidate: {version: v2, tag: \"2\"}\n", want: []string{
+			`spec.yaml:7:39: strategy.canary.step: step 0 runs the candidate without traffic, which needs traffic: "istio": a native Service sends requests to every ready pod (allowed: 1 to 2; a native canary can start at step 1, as the Service waits for the candidate's pods to be ready)`}},
 		{name: "canary weight above 100", spec: with("strategy", "strategy: {canary: {steps: [10, 120]}}"), want: []string{
 			`spec.yaml:7:33: strategy.canary.steps[1]: invalid value 120 (allowed: an integer weight from 1 to 100)`}},
 		{name: "minReadySeconds not below deadline", spec: with("replicas", "replicas: 4\nminReadySeconds: 900"), want: []string{
@@ -226,7 +232,7 @@ func TestValidation(t *testing.T) {
 			`spec.yaml:7:12: strategy.ramped: maxSurge and maxUnavailable are both zero, so no pod could ever be replaced (allowed: at least one above zero; maxSurge: 1, maxUnavailable: 0 never drops capacity)`,
 			`spec.yaml:7:75: strategy.canary.steps[1]: weight 20 does not increase on the previous step's 50 (allowed: increasing weights ending at 100)`,
 			`spec.yaml:7:79: strategy.canary.steps[2]: the last step is 90 (allowed: the last step sends 100% of traffic to the candidate)`,
-			`spec.yaml:7:84: strategy.canary.step: step 5 is past the last step (allowed: 1 to 3)`}},
+			`spec.yaml:7:84: strategy.canary.step: step 5 is past the last step (allowed: 0, the candidate without traffic, to 3)`}},
 		{name: "schema and cross-field errors together", spec: withIn(with("strategy", "strategy: {canary: {steps: [50, 20, 100]}}"), "stable", "stable: {version: \"v1\", tag: \"1.0 bad\"}"), want: []string{
 			`spec.yaml:5:25: stable.tag: invalid value "1.0 bad" (allowed: an image tag: at most 128 letters, digits, '_', '.' or '-', quoted if it looks like a number)`,
 			`spec.yaml:7:33: strategy.canary.steps[1]: weight 20 does not increase on the previous step's 50 (allowed: increasing weights ending at 100)`}},

@@ -196,8 +196,14 @@ type Canary struct {
 	Step  int     `json:"step"`
 }
 
-// Weight is the candidate's weight at the current step, in percent.
-func (c Canary) Weight() int32 { return c.Steps[c.Step-1] }
+// Weight is the candidate's weight at the current step, in percent; 0 at
+// step 0, where the candidate runs without traffic.
+func (c Canary) Weight() int32 {
+	if c.Step == 0 {
+		return 0
+	}
+	return c.Steps[c.Step-1]
+}
 
 // ABTest routes matching requests to the candidate.
 type ABTest struct {

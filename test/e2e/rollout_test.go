@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/rollspec/rollspec/compile"
 	"github.com/rollspec/rollspec/gen"
+	"github.com/rollspec/rollspec/istio"
 	"github.com/rollspec/rollspec/release"
 )
 
@@ -290,6 +292,61 @@ strategy: {canary: {steps: [10, 50, 100], step: %d}}
 		if share := float64(got["v2"]) * 100 / float64(got["v1"]+got["v2"]); share != eff {
 			t.Errorf("step %d: v2 serves %.1f%% of endpoints, the compiler reported %.1f%%", step+1, share, eff)
 		}
+	}
+}
+
+// TestCanaryIstioStepZero starts an Istio canary at step 0: the
+// candidate's Deployment rolls out to full size while the applied
+// VirtualService still sends every request to stable, and step 1 then
+// changes the routes only: no pod of either version is replaced.
+func TestCanaryIstioStepZero(t *testing.T) {
+	needCluster(t)
+	t.Parallel()
+	const ns = "canary-istio"
+	namespace(t, ns, release.PodSecurityRestricted)
+	at := func(step int) *compile.Release {
+		return compileSpec(t, specHead(ns, 2)+fmt.Sprintf(`traffic: istio
+stable: {version: "v1", tag: "v1"}
+candidate: {version: "v2", tag: "v2"}
+strategy: {canary: {steps: [10, 100], step: %d}}
+`, step))
+	}
+	routes := func() map[string]int32 {
+		var vs istio.VirtualService
+		getJSON(t, &vs, "virtualservice.networking.istio.io", "-n", ns, "web")
+		got := map[string]int32{}
+		for _, h := range vs.Spec.HTTP {
+			for _, d := range h.Route {
+				w := d.Weight
+				if len(h.Route) == 1 && w == 0 {
+					w = 100 // Istio: a lone destination without a weight takes all
+				}
+				got[d.Destination.Subset] += w
+			}
+		}
+		return got
+	}
+
+	zero := at(0)
+	apply(t, zero.YAML, pruneArgs...)
+	waitRollout(t, zero)
+	if got := routes(); !reflect.DeepEqual(got, map[string]int32{"stable": 100}) {
+		t.Errorf("step 0: the applied VirtualService routes %v, want all to stable", got)
+	}
+	before := slices.Sorted(slices.Values(append(podUIDs(t, ns, "web-v1"), podUIDs(t, ns, "web-v2")...)))
+	if len(before) != 4 {
+		t.Fatalf("step 0: %d ready pods of web-v1 and web-v2, want 2 each", len(before))
+	}
+
+	one := at(1)
+	apply(t, one.YAML, pruneArgs...)
+	waitRollout(t, one)
+	if got := routes(); !reflect.DeepEqual(got, map[string]int32{"stable": 90, "candidate": 10}) {
+		t.Errorf("step 1: the applied VirtualService routes %v, want stable 90, candidate 10", got)
+	}
+	after := slices.Sorted(slices.Values(append(podUIDs(t, ns, "web-v1"), podUIDs(t, ns, "web-v2")...)))
+	if !reflect.DeepEqual(before, after) {
+		t.Errorf("step 0 → 1 replaced pods: before %v, after %v", before, after)
 	}
 }
 
