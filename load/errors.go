@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -167,5 +168,5 @@ func FormatPos(pos token.Pos, cwd string) string {
 // release: no spec has a problem, there is just nothing to compile.
 func NoRelease(err error) bool {
 	l, ok := err.(List)
-	return ok && len(l) == 1 && l[0].noRelease
+	return ok && len(l) > 0 && !slices.ContainsFunc(l, func(e *Error) bool { return !e.noRelease })
 }

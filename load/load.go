@@ -150,20 +150,19 @@ func (l *Loader) Load(paths []string) ([]*Spec, error) {
 		l.Prepare(len(units))
 	}
 	specs, more := l.run(units)
-	source := strings.Join(paths, ", ")
 	if skipped {
-		source = "" // a hook named files that are never specs: nothing to find
+		paths = nil // a hook named files that are never specs: nothing to find
 	}
-	return finish(specs, append(errs, more...), source)
+	return finish(specs, append(errs, more...), paths)
 }
 
 // finish sorts specs and checks them against each other: every problem, or
 // the specs with warnings that concern several of them. Finding no release
-// in source ("" when none was expected) is a problem: a wrong path or a
+// in sources (nil when none was expected) is a problem: a wrong path or a
 // filter that matched nothing, never a reason to empty an output directory.
-func finish(specs []*Spec, errs List, source string) ([]*Spec, error) {
-	if len(specs) == 0 && len(errs) == 0 && source != "" {
-		errs = List{{Text: fmt.Sprintf("no release found in %s (allowed: .cue, .yaml, .yml or .json files holding releases)", source), noRelease: true}}
+func finish(specs []*Spec, errs List, sources []string) ([]*Spec, error) {
+	if len(specs) == 0 && len(errs) == 0 {
+		errs = noRelease(sources)
 	}
 	specs, more := dedupe(specs)
 	errs = append(errs, more...)
@@ -240,7 +239,21 @@ func (l *Loader) LoadBytes(filename string, src []byte) ([]*Spec, error) {
 	}
 	defer l.release(w)
 	specs, errs := w.loadFile(filename, src)
-	return finish(specs, errs, filename)
+	return finish(specs, errs, []string{filename})
+}
+
+// noRelease reports each source holding no release: a file at its start,
+// a directory by its name.
+func noRelease(sources []string) List {
+	var errs List
+	for _, src := range sources {
+		if fi, err := os.Stat(src); err == nil && fi.IsDir() {
+			errs = append(errs, &Error{Text: fmt.Sprintf("no release found in %s (allowed: .cue, .yaml, .yml or .json files holding releases)", src), noRelease: true})
+			continue
+		}
+		errs = append(errs, &Error{Pos: linePos(src, 1), Text: "holds no release (allowed: a release, or a list or stream of releases)", noRelease: true})
+	}
+	return errs
 }
 
 func (l *Loader) run(units []unit) ([]*Spec, List) {
