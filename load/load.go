@@ -807,7 +807,7 @@ func repairNumbers(f *ast.File, src []byte) bool {
 	written := func(n ast.Node) ast.Expr {
 		found = true
 		text := ".nan"
-		if off := n.Pos().Offset(); n.Pos().IsValid() && off < len(src) {
+		if off := yamlOffset(src, n.Pos()); n.Pos().IsValid() && off < len(src) {
 			text = scalarAt(src, off)
 		}
 		return ast.NewString(text)
@@ -892,6 +892,29 @@ func offsetPos(filename string, src []byte, offset int) token.Pos {
 	f := token.NewFile(filename, -1, len(src))
 	f.SetLinesForContent(src)
 	return f.Pos(min(max(offset, 0), len(src)), token.NoRelPos)
+}
+
+// yamlOffset is the byte offset in src of p, a position CUE's YAML
+// decoder gave: it adds the column, which the YAML parser counts in
+// characters, to the line's byte offset, so p.Offset() falls short after
+// a multi-byte character on the line. The line and column are right.
+func yamlOffset(src []byte, p token.Pos) int {
+	off := 0
+	for line := 1; line < p.Line() && off < len(src); line++ {
+		i := bytes.IndexByte(src[off:], '\n')
+		if i < 0 {
+			return len(src)
+		}
+		off += i + 1
+	}
+	for range p.Column() - 1 {
+		if off >= len(src) || src[off] == '\n' {
+			break
+		}
+		_, n := utf8.DecodeRune(src[off:])
+		off += n
+	}
+	return off
 }
 
 // linePos is column 1 of line in filename, for a problem known only by

@@ -129,6 +129,11 @@ func TestValidation(t *testing.T) {
 			`spec.yaml:7:33: strategy.canary.steps[1]: the last step is 50 (allowed: the last step sends 100% of traffic to the candidate)`}},
 		{name: "canary step past end", spec: with("strategy", "strategy: {canary: {steps: [10, 100], step: 3}}"), want: []string{
 			`spec.yaml:7:39: strategy.canary.step: step 3 is past the last step (allowed: 0, the candidate without traffic, to 2)`}},
+		{name: "number after a multi-byte character", spec: with("annotations", `annotations: {"a": "ééé", "b": 1.50}`), want: []string{
+			`spec.yaml:9:27: annotations.b: 1.50 is a number, not a string (allowed: a string: quote it as "1.50"; unquoted, YAML drops leading and trailing zeros)`}},
+		{name: "infinity after a multi-byte character", spec: with("labels", `labels: {"a": "é", b: .inf}`), want: []string{
+			`spec.yaml:9:10: labels.a: invalid value "é" (allowed: label values: at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric)`,
+			`spec.yaml:9:20: labels.b: invalid value ".inf" (allowed: label values: at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric)`}},
 		{name: "canary step below 0", spec: with("strategy", "strategy: {canary: {steps: [10, 100], step: -1}}"), want: []string{
 			`spec.yaml:7:39: strategy.canary.step: invalid value -1 (allowed: an integer from 0 to the number of steps; 0 runs the candidate without traffic)`}},
 		{name: "istio canary at step 0", spec: withIn(with("traffic", "traffic: istio"), "strategy", "strategy: {canary: {steps: [10, 100], step: 0}}") + "candidate: {version: v2, tag: \"2\"}\n"},

@@ -587,10 +587,17 @@ func (v *validator) raw(d cue.Value) string {
 		src = f.Value
 	}
 	lit, ok := src.(*ast.BasicLit)
-	if !ok || v.src == nil || !lit.Pos().IsValid() || lit.Pos().Offset() >= len(v.src) {
+	if !ok || v.src == nil || !lit.Pos().IsValid() {
 		return literal(d)
 	}
-	if t := scalarAt(v.src, lit.Pos().Offset()); t != "" {
+	off := lit.Pos().Offset()
+	if v.yaml {
+		off = yamlOffset(v.src, lit.Pos())
+	}
+	if off >= len(v.src) {
+		return literal(d)
+	}
+	if t := scalarAt(v.src, off); t != "" {
 		return t
 	}
 	return literal(d)
