@@ -153,7 +153,11 @@ func (c *checker) settingRules(kind string) {
 			c.fail(fmt.Sprintf("strategy.canary.steps[%d]", len(cn.Steps)-1), "the last step is %d (allowed: the last step sends 100%% of traffic to the candidate)", last)
 		}
 		if cn.Step > len(cn.Steps) {
-			c.fail("strategy.canary.step", "step %d is past the last step (allowed: 0, the candidate without traffic, to %d)", cn.Step, len(cn.Steps))
+			first := "0, the candidate without traffic,"
+			if c.ok("traffic") && c.r.Traffic == release.TrafficNative {
+				first = "1"
+			}
+			c.fail("strategy.canary.step", "step %d is past the last step (allowed: %s to %d)", cn.Step, first, len(cn.Steps))
 		}
 	case release.KindABTest:
 		for i, m := range s.ABTest.Match {

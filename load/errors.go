@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 
@@ -22,8 +21,6 @@ type Error struct {
 	// conflict); Print writes them into Text as file:line:col, relative to
 	// the working directory like Pos.
 	Refs []token.Pos
-
-	noRelease bool // the paths hold no release at all
 }
 
 var _ errors.Error = (*Error)(nil)
@@ -162,11 +159,4 @@ func FormatPos(pos token.Pos, cwd string) string {
 		return name + ": "
 	}
 	return fmt.Sprintf("%s:%d:%d: ", name, pos.Line(), pos.Column())
-}
-
-// NoRelease reports whether err says only that the paths read hold no
-// release: no spec has a problem, there is just nothing to compile.
-func NoRelease(err error) bool {
-	l, ok := err.(List)
-	return ok && len(l) > 0 && !slices.ContainsFunc(l, func(e *Error) bool { return !e.noRelease })
 }

@@ -90,6 +90,10 @@ type Loader struct {
 	// CUE packages) it is about to load, before loading them, so that a
 	// caller can ready the process for a large run.
 	Prepare func(units int)
+	// Retired, when set, is asked by Load about each named path that holds
+	// no release; true means its releases were removed on purpose (their
+	// generated files are to go), so holding none is no problem.
+	Retired func(path string) bool
 
 	mu   sync.Mutex
 	idle []*worker // workers not in use, each with its compiled schema
@@ -102,6 +106,10 @@ type worker struct {
 	src    []byte               // the YAML or JSON file being loaded, for its raw text
 	yaml   bool                 // src is YAML, not JSON
 	labels map[string]token.Pos // where each of a CUE package's releases is named
+	// notSpec records that the unit loaded is a file of rollspec's own
+	// that holds no release by design: a ReleaseSet (a kustomize
+	// generator config), or CUE definitions only (the schema written out).
+	notSpec bool
 }
 
 // worker takes an idle worker, or compiles the schema for a new one when
@@ -139,31 +147,47 @@ func (l *Loader) release(w *worker) {
 type unit struct {
 	files []string
 	cue   bool
+	args  []int // the named paths that lead to it, by index
 }
 
 // Load reads the spec files named by paths (files, or directories walked
 // recursively), validates every release and returns them sorted by
 // namespace and name. The error, if any, is a List holding every problem.
 func (l *Loader) Load(paths []string) ([]*Spec, error) {
-	units, skipped, errs := collect(paths)
+	units, exempt, errs := collect(paths)
 	if l.Prepare != nil {
 		l.Prepare(len(units))
 	}
-	specs, more := l.run(units)
-	if skipped {
-		paths = nil // a hook named files that are never specs: nothing to find
+	var specs []*Spec
+	holds := make([]bool, len(paths)) // a named path leads to a release or a problem
+	for i, r := range l.run(units) {
+		specs = append(specs, r.specs...)
+		errs = append(errs, r.errs...)
+		if len(r.specs)+len(r.errs) > 0 || r.notSpec {
+			for _, a := range units[i].args {
+				holds[a] = true
+			}
+		}
 	}
-	return finish(specs, append(errs, more...), paths)
+	var empty []string
+	reported := map[string]bool{} // by real path: one report for two names
+	for i, p := range paths {
+		if holds[i] || exempt[i] || reported[realPath(p)] || (l.Retired != nil && l.Retired(p)) {
+			continue
+		}
+		reported[realPath(p)] = true
+		empty = append(empty, p)
+	}
+	return finish(specs, errs, empty)
 }
 
 // finish sorts specs and checks them against each other: every problem, or
-// the specs with warnings that concern several of them. Finding no release
-// in sources (nil when none was expected) is a problem: a wrong path or a
-// filter that matched nothing, never a reason to empty an output directory.
-func finish(specs []*Spec, errs List, sources []string) ([]*Spec, error) {
-	if len(specs) == 0 && len(errs) == 0 {
-		errs = noRelease(sources)
-	}
+// the specs with warnings that concern several of them. Each of the paths
+// in empty holds no release, which is a problem: a wrong path, a filter
+// that matched nothing or a spec emptied by accident, never a reason to
+// drop a release's objects.
+func finish(specs []*Spec, errs List, empty []string) ([]*Spec, error) {
+	errs = append(errs, noRelease(empty)...)
 	specs, more := dedupe(specs)
 	errs = append(errs, more...)
 	errs = append(errs, duplicateHosts(specs)...)
@@ -239,33 +263,45 @@ func (l *Loader) LoadBytes(filename string, src []byte) ([]*Spec, error) {
 	}
 	defer l.release(w)
 	specs, errs := w.loadFile(filename, src)
-	return finish(specs, errs, []string{filename})
+	var empty []string
+	if len(specs)+len(errs) == 0 {
+		empty = []string{filename}
+	}
+	return finish(specs, errs, empty)
 }
 
-// noRelease reports each source holding no release: a file at its start,
+// noRelease reports each path holding no release: a file at its start,
 // a directory by its name.
-func noRelease(sources []string) List {
+func noRelease(paths []string) List {
 	var errs List
-	for _, src := range sources {
-		if fi, err := os.Stat(src); err == nil && fi.IsDir() {
-			errs = append(errs, &Error{Text: fmt.Sprintf("no release found in %s (allowed: .cue, .yaml, .yml or .json files holding releases)", src), noRelease: true})
+	for _, p := range paths {
+		allowed := "a release, or a list or stream of releases"
+		switch fi, err := os.Stat(p); {
+		case err == nil && fi.IsDir():
+			errs = append(errs, &Error{Text: fmt.Sprintf("no release found in %s (allowed: .cue, .yaml, .yml or .json files holding releases)", p)})
 			continue
+		case filepath.Ext(p) == ".cue":
+			allowed = "a release, or a package's releases: <name>: {…}"
 		}
-		errs = append(errs, &Error{Pos: linePos(src, 1), Text: "holds no release (allowed: a release, or a list or stream of releases)", noRelease: true})
+		errs = append(errs, &Error{Pos: linePos(p, 1), Text: "holds no release (allowed: " + allowed + ")"})
 	}
 	return errs
 }
 
-func (l *Loader) run(units []unit) ([]*Spec, List) {
+// result is what loading one unit found.
+type result struct {
+	specs   []*Spec
+	errs    List
+	notSpec bool // a file of rollspec's own that holds no release by design
+}
+
+// run loads units in parallel and returns their results in order.
+func (l *Loader) run(units []unit) []result {
 	n := l.Workers
 	if n <= 0 {
 		n = runtime.GOMAXPROCS(0)
 	}
 	n = min(n, len(units))
-	type result struct {
-		specs []*Spec
-		errs  List
-	}
 	results := make([]result, len(units))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -280,6 +316,7 @@ func (l *Loader) run(units []unit) ([]*Spec, List) {
 					continue
 				}
 				results[i].specs, results[i].errs = w.loadUnit(units[i])
+				results[i].notSpec, w.notSpec = w.notSpec, false
 				l.release(w)
 			}
 		}()
@@ -289,13 +326,7 @@ func (l *Loader) run(units []unit) ([]*Spec, List) {
 	}
 	close(next)
 	wg.Wait()
-	var specs []*Spec
-	var errs List
-	for _, r := range results {
-		specs = append(specs, r.specs...)
-		errs = append(errs, r.errs...)
-	}
-	return specs, errs
+	return results
 }
 
 // dedupe sorts specs by namespace and name and reports releases compiled
@@ -324,76 +355,90 @@ func dedupe(specs []*Spec) ([]*Spec, List) {
 // generated and kustomization files are skipped there. A file reached
 // twice (named and inside a named directory, through a link, by a
 // relative and an absolute path) is read once, under its first name.
-func collect(paths []string) (units []unit, skipped bool, errs List) {
+// exempt tells, for each path, whether it need not hold a release: a file
+// a hook named that is never a spec, or a path already reported.
+func collect(paths []string) (units []unit, exempt []bool, errs List) {
 	var files []specFile
 	kust := kustomizeInputs{}
-	seen := map[string]bool{} // directories walked, by real path
-	for _, p := range paths {
+	exempt = make([]bool, len(paths))
+	for i, p := range paths {
 		fi, err := os.Stat(p)
 		if err != nil {
 			errs = append(errs, &Error{Pos: token.NoPos, Text: pathError(err)})
+			exempt[i] = true
 			continue
 		}
 		p = filepath.Clean(p)
 		if !fi.IsDir() {
 			if kust.skippedFile(p) {
-				skipped = true
+				exempt[i] = true
 				continue // named by a hook's file list: not a spec, nothing to check
 			}
 			if !isSpecFile(p) {
 				errs = append(errs, &Error{Text: fmt.Sprintf("%s: not a spec file (allowed: .cue, .yaml, .yml, .json)", p)})
+				exempt[i] = true
 				continue
 			}
-			files = append(files, specFile{p, realPath(p)})
+			files = append(files, specFile{p, realPath(p), i})
 			if filepath.Ext(p) == ".cue" {
 				// A file of a CUE package means its package: its
 				// releases may take their defaults from the other files.
 				for _, f := range packageSiblings(p) {
-					files = append(files, specFile{f, realPath(f)})
+					files = append(files, specFile{f, realPath(f), i})
 				}
 			}
 			continue
 		}
-		found, err := walkSpecs(p, kust, seen)
+		// Each path is walked whole, so that it is known which files it
+		// leads to; a file two paths lead to is still read once.
+		found, err := walkSpecs(p, kust, map[string]bool{})
+		for j := range found {
+			found[j].arg = i
+		}
 		files = append(files, found...)
 		if err != nil {
 			errs = append(errs, &Error{Text: pathError(err)})
+			exempt[i] = true
 		}
 	}
 	sort.SliceStable(files, func(i, j int) bool { return files[i].path < files[j].path })
-	read := map[string]bool{} // by real path
-	pkgs := map[string]int{}  // dir + package -> index in units
+	read := map[string]int{} // real path -> index in units
+	pkgs := map[string]int{} // dir + package -> index in units
 	for _, sf := range files {
-		if read[sf.real] {
-			continue
-		}
-		read[sf.real] = true
-		f := sf.path
-		if filepath.Ext(f) != ".cue" {
-			units = append(units, unit{files: []string{f}})
-			continue
-		}
-		pkg := cuePackage(f)
-		if pkg == "" {
+		u, ok := read[sf.real]
+		switch {
+		case ok:
+		case filepath.Ext(sf.path) != ".cue":
+			u = len(units)
+			units = append(units, unit{files: []string{sf.path}})
+		default:
 			// Without a package clause a file is a release of its own.
-			units = append(units, unit{files: []string{f}, cue: true})
-			continue
+			pkg := cuePackage(sf.path)
+			key := filepath.Dir(sf.path) + "\x00" + pkg
+			if i, ok := pkgs[key]; ok && pkg != "" {
+				u = i
+				units[u].files = append(units[u].files, sf.path)
+				break
+			}
+			u = len(units)
+			pkgs[key] = u
+			units = append(units, unit{files: []string{sf.path}, cue: true})
 		}
-		key := filepath.Dir(f) + "\x00" + pkg
-		if i, ok := pkgs[key]; ok {
-			units[i].files = append(units[i].files, f)
-			continue
+		read[sf.real] = u
+		if !slices.Contains(units[u].args, sf.arg) {
+			units[u].args = append(units[u].args, sf.arg)
 		}
-		pkgs[key] = len(units)
-		units = append(units, unit{files: []string{f}, cue: true})
 	}
-	return units, skipped, errs
+	return units, exempt, errs
 }
 
 // specFile is a spec file found by collect: the path it is read and
-// reported by, and its real path, which tells two names of one file apart
-// from two files.
-type specFile struct{ path, real string }
+// reported by, its real path, which tells two names of one file apart
+// from two files, and the index of the named path that led to it.
+type specFile struct {
+	path, real string
+	arg        int
+}
 
 // realPath is path made absolute with every link resolved; path itself
 // when that fails (the read will then report why).
@@ -453,7 +498,7 @@ func walkSpecs(dir string, kust kustomizeInputs, seen map[string]bool) ([]specFi
 		if link {
 			real = realPath(path)
 		}
-		files = append(files, specFile{path, real})
+		files = append(files, specFile{path: path, real: real})
 		return nil
 	})
 	return files, err
@@ -773,6 +818,12 @@ func onlyComments(src []byte) bool {
 	return true
 }
 
+// defines reports whether a CUE file declares any field, definitions and
+// hidden fields included.
+func defines(f *ast.File) bool {
+	return slices.ContainsFunc(f.Decls, func(d ast.Decl) bool { _, ok := d.(*ast.Field); return ok })
+}
+
 // declares reports whether a CUE file declares a regular field, which a
 // release (or `releases`) is: not only its package, imports, comments,
 // definitions and hidden fields.
@@ -1031,7 +1082,10 @@ func (w *worker) loadCUE(files []string) ([]*Spec, List) {
 			continue
 		}
 		if !slices.ContainsFunc(inst.Files, declares) {
-			continue // placeholders or commented-out specs hold no release
+			// Placeholders or commented-out specs hold no release;
+			// definitions only are shared values (rollspec's own schema).
+			w.notSpec = w.notSpec || slices.ContainsFunc(inst.Files, defines)
+			continue
 		}
 		v := w.s.Context.BuildInstance(inst)
 		if err := v.Err(); err != nil && !onlyBelow(err, v) {
@@ -1192,6 +1246,7 @@ func (w *worker) notRelease(data cue.Value, prefix cue.Path, filename string, ro
 		spec := data.LookupPath(cue.MakePath(cue.Str("spec")))
 		switch {
 		case kind == "ReleaseSet":
+			w.notSpec = true
 			return nil, nil, true
 		case kind == "Release" && spec.Exists():
 			specs, errs := w.validate(spec, appendPath(prefix, cue.Str("spec")), filename, token.NoPos)

@@ -128,7 +128,7 @@ func TestValidation(t *testing.T) {
 		{name: "canary does not end at 100", spec: with("strategy", "strategy: {canary: {steps: [10, 50]}}"), want: []string{
 			`spec.yaml:7:33: strategy.canary.steps[1]: the last step is 50 (allowed: the last step sends 100% of traffic to the candidate)`}},
 		{name: "canary step past end", spec: with("strategy", "strategy: {canary: {steps: [10, 100], step: 3}}"), want: []string{
-			`spec.yaml:7:39: strategy.canary.step: step 3 is past the last step (allowed: 0, the candidate without traffic, to 2)`}},
+			`spec.yaml:7:39: strategy.canary.step: step 3 is past the last step (allowed: 1 to 2)`}},
 		{name: "number after a multi-byte character", spec: with("annotations", `annotations: {"a": "ééé", "b": 1.50}`), want: []string{
 			`spec.yaml:9:27: annotations.b: 1.50 is a number, not a string (allowed: a string: quote it as "1.50"; unquoted, YAML drops leading and trailing zeros)`}},
 		{name: "infinity after a multi-byte character", spec: with("labels", `labels: {"a": "é", b: .inf}`), want: []string{
@@ -237,7 +237,9 @@ func TestValidation(t *testing.T) {
 			`spec.yaml:7:12: strategy.ramped: maxSurge and maxUnavailable are both zero, so no pod could ever be replaced (allowed: at least one above zero; maxSurge: 1, maxUnavailable: 0 never drops capacity)`,
 			`spec.yaml:7:75: strategy.canary.steps[1]: weight 20 does not increase on the previous step's 50 (allowed: increasing weights ending at 100)`,
 			`spec.yaml:7:79: strategy.canary.steps[2]: the last step is 90 (allowed: the last step sends 100% of traffic to the candidate)`,
-			`spec.yaml:7:84: strategy.canary.step: step 5 is past the last step (allowed: 0, the candidate without traffic, to 3)`}},
+			`spec.yaml:7:84: strategy.canary.step: step 5 is past the last step (allowed: 1 to 3)`}},
+		{name: "istio canary step past end", spec: withIn(with("traffic", "traffic: istio"), "strategy", "strategy: {canary: {steps: [10, 100], step: 3}}"), want: []string{
+			`spec.yaml:7:39: strategy.canary.step: step 3 is past the last step (allowed: 0, the candidate without traffic, to 2)`}},
 		{name: "schema and cross-field errors together", spec: withIn(with("strategy", "strategy: {canary: {steps: [50, 20, 100]}}"), "stable", "stable: {version: \"v1\", tag: \"1.0 bad\"}"), want: []string{
 			`spec.yaml:5:25: stable.tag: invalid value "1.0 bad" (allowed: an image tag: at most 128 letters, digits, '_', '.' or '-', quoted if it looks like a number)`,
 			`spec.yaml:7:33: strategy.canary.steps[1]: weight 20 does not increase on the previous step's 50 (allowed: increasing weights ending at 100)`}},

@@ -247,15 +247,12 @@ func runVet(c *config, args []string) int {
 // compileArgs validates and compiles the releases under args (or on
 // standard input), printing every problem, or the warnings; ok is false
 // when any release is invalid. vet runs it too: a spec that passes vet
-// builds, with the same warnings. Finding no release at all is a problem
+// builds, with the same warnings. A path holding no release is a problem
 // too, unless retired (when set) says that is what the user meant.
-func compileArgs(c *config, args []string, retired func() bool) (rs []*compile.Release, ok bool) {
-	specs, err := loadSpecs(args)
+func compileArgs(c *config, args []string, retired func(path string) bool) (rs []*compile.Release, ok bool) {
+	specs, err := loadSpecs(args, retired)
 	if err == nil {
 		rs, err = compile.Specs(specs)
-	}
-	if load.NoRelease(err) && retired != nil && retired() {
-		return nil, true
 	}
 	if err != nil {
 		load.Print(c.stderr, err, c.cwd)
@@ -289,8 +286,8 @@ func prepare(units int) {
 }
 
 // loadSpecs validates the releases under args, or on standard input.
-func loadSpecs(args []string) ([]*load.Spec, error) {
-	l := &load.Loader{Prepare: prepare}
+func loadSpecs(args []string, retired func(path string) bool) ([]*load.Spec, error) {
+	l := &load.Loader{Prepare: prepare, Retired: retired}
 	if len(args) != 1 || args[0] != stdinPath {
 		return l.Load(args)
 	}
@@ -321,14 +318,14 @@ func runBuild(c *config, args []string) int {
 	if slices.Contains(args, stdinPath) && len(args) > 1 {
 		return usageError(c, "- (standard input) must be the only PATH")
 	}
-	// With -o, specs that hold no release are fine when their releases
-	// have generated files to remove: the last spec was deleted (or
+	// With -o, a path that holds no release is fine when its releases
+	// have generated files to remove: its last spec was deleted (or
 	// emptied) on purpose. Otherwise the path is likely wrong, and a run
-	// that finds nothing must not look like success.
-	var retired func() bool
+	// that finds nothing there must not look like success.
+	var retired func(path string) bool
 	if c.outDir != "" {
-		retired = func() bool {
-			changes, err := outdir.Plan(c.outDir, nil, newSources(c.outDir, args, nil).owns)
+		retired = func(path string) bool {
+			changes, err := outdir.Plan(c.outDir, nil, newSources(c.outDir, []string{path}, nil).owns)
 			return err == nil && slices.ContainsFunc(changes, func(ch outdir.Change) bool { return ch.Kind == outdir.Stale })
 		}
 	}
