@@ -129,8 +129,8 @@ func TestUnservedTraffic(t *testing.T) {
 		{name: "native canary's last step", spec: "stable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\"}\nstrategy: {canary: {steps: [10, 100], step: 2}}\n"},
 		{name: "blue-green flip onto a smaller candidate", spec: "stable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\", replicas: 1}\nstrategy: {blueGreen: {active: candidate}}\n",
 			want: "candidate.replicas: the candidate version takes every request with 1 pod(s) while stable keeps 2 that get none"},
-		{name: "istio canary at step 0, larger candidate idle", spec: "traffic: istio\nstable: {version: v1, tag: \"1\", replicas: 1}\ncandidate: {version: v2, tag: \"2\", replicas: 3}\nstrategy: {canary: {steps: [10, 100], step: 0}}\n"},
-		{name: "blue-green, larger candidate idle", spec: "stable: {version: v1, tag: \"1\", replicas: 1}\ncandidate: {version: v2, tag: \"2\", replicas: 3}\nstrategy: {blueGreen: {}}\n"},
+		{name: "blue-green rollback onto a smaller stable", spec: "stable: {version: v1, tag: \"1\", replicas: 1}\ncandidate: {version: v2, tag: \"2\", replicas: 3}\nstrategy: {blueGreen: {active: stable}}\n",
+			want: "stable.replicas: the stable version takes every request with 1 pod(s) while candidate keeps 3 that get none"},
 		{name: "blue-green, smaller candidate idle", spec: "stable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\", replicas: 1}\nstrategy: {blueGreen: {}}\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	"github.com/rollspec/rollspec/compile"
 	"github.com/rollspec/rollspec/fn"
 	"github.com/rollspec/rollspec/load"
+	"github.com/rollspec/rollspec/schema"
 )
 
 // spec is a valid ramped release.
@@ -64,6 +65,17 @@ func TestProcess(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte(bad), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// Files that are no spec, which a hook may name but a ReleaseSet may
+	// not: a ReleaseSet, and a directory of rollspec's schema only.
+	if err := os.WriteFile(filepath.Join(dir, "set.yaml"), []byte("apiVersion: rollspec.dev/v1alpha1\nkind: ReleaseSet\nmetadata: {name: s}\nspec: {paths: [web.yaml]}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "more"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "more", "schema.cue"), schema.Source(), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	latest := strings.Replace(spec, `tag: "1"`, `tag: "latest"`, 1)
 	const existing = "  - apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: keep-me}\n"
 	head := "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n" + existing + "functionConfig:\n  apiVersion: rollspec.dev/v1alpha1\n"
@@ -93,6 +105,13 @@ func TestProcess(t *testing.T) {
 			name:  "ReleaseSet by path",
 			in:    head + "  kind: ReleaseSet\n  metadata: {name: web}\n  spec:\n    paths: [web.yaml]\n",
 			items: "build",
+		},
+		{
+			name:     "ReleaseSet path holding no release",
+			in:       head + "  kind: ReleaseSet\n  metadata: {name: web}\n  spec:\n    paths: [web.yaml, set.yaml, more]\n",
+			fail:     true,
+			severity: "error",
+			contains: []string{"set.yaml:1:1: holds no release (allowed: a release, or a list or stream of releases)", "no release found in " + filepath.Join(dir, "more")},
 		},
 		{
 			name:     "warnings are results, not failures",
@@ -207,7 +226,7 @@ func TestProcess(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, stderr bytes.Buffer
-			err := fn.Run(&fn.Processor{Loader: &load.Loader{}, Dir: dir, Warnings: &stderr}, strings.NewReader(tc.in), &out)
+			err := fn.Run(&fn.Processor{Loader: &load.Loader{Strict: true}, Dir: dir, Warnings: &stderr}, strings.NewReader(tc.in), &out)
 			if tc.stderr == "" && stderr.Len() > 0 || !strings.Contains(stderr.String(), tc.stderr) {
 				t.Errorf("warnings written:\n%s\nwant %q", stderr.Bytes(), tc.stderr)
 			}

@@ -149,11 +149,11 @@ func replicasField(r *release.Release, role string) string {
 	return "replicas"
 }
 
-// undersized warns when the candidate takes all traffic with fewer pods
-// than stable keeps idle: a canary's last step, or blue-green's flip,
-// onto a candidate still at the size of a trial. It is likely overloaded
-// while the capacity sits in pods that get nothing. Stable taking all
-// traffic is no news: it had it before the release began.
+// undersized warns when one version takes all traffic with fewer pods
+// than the other keeps idle: a canary's last step, or blue-green's flip,
+// onto a candidate still at the size of a trial, or a rollback onto a
+// stable scaled down meanwhile. It is likely overloaded while the
+// capacity sits in pods that get nothing.
 func undersized(r *release.Release, p *Plan) []Warning {
 	if len(p.Workloads) != 2 {
 		return nil
@@ -179,8 +179,11 @@ func undersized(r *release.Release, p *Plan) []Warning {
 		}
 	}
 	idle := release.RoleStable
-	if all != release.RoleCandidate || pods[all] == 0 || pods[all] >= pods[idle] {
-		return nil // the candidate does not take it all, or 0 pods (unserved says so)
+	if all == release.RoleStable {
+		idle = release.RoleCandidate
+	}
+	if all == "" || pods[all] == 0 || pods[all] >= pods[idle] {
+		return nil // no version takes it all, or 0 pods (unserved says so)
 	}
 	return []Warning{{Field: replicasField(r, all), Text: fmt.Sprintf("the %s version takes every request with %d pod(s) while %s keeps %d that get none (allowed: at least as many pods as %s before it takes all traffic)", all, pods[all], idle, pods[idle], idle)}}
 }

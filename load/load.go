@@ -94,6 +94,11 @@ type Loader struct {
 	// no release; true means its releases were removed on purpose (their
 	// generated files are to go), so holding none is no problem.
 	Retired func(path string) bool
+	// Strict means the paths list specs (a ReleaseSet's), not the files a
+	// hook saw change: a file named that is never a spec (a generated
+	// file, a kustomization's input, rollspec's own config) is a problem
+	// then, not something to pass over.
+	Strict bool
 
 	mu   sync.Mutex
 	idle []*worker // workers not in use, each with its compiled schema
@@ -106,9 +111,8 @@ type worker struct {
 	src    []byte               // the YAML or JSON file being loaded, for its raw text
 	yaml   bool                 // src is YAML, not JSON
 	labels map[string]token.Pos // where each of a CUE package's releases is named
-	// notSpec records that the unit loaded is a file of rollspec's own
-	// that holds no release by design: a ReleaseSet (a kustomize
-	// generator config), or CUE definitions only (the schema written out).
+	// notSpec records that the file loaded is a ReleaseSet, rollspec's
+	// own kustomize generator config, which holds no release by design.
 	notSpec bool
 }
 
@@ -154,7 +158,7 @@ type unit struct {
 // recursively), validates every release and returns them sorted by
 // namespace and name. The error, if any, is a List holding every problem.
 func (l *Loader) Load(paths []string) ([]*Spec, error) {
-	units, exempt, errs := collect(paths)
+	units, exempt, errs := collect(paths, l.Strict)
 	if l.Prepare != nil {
 		l.Prepare(len(units))
 	}
@@ -163,10 +167,11 @@ func (l *Loader) Load(paths []string) ([]*Spec, error) {
 	for i, r := range l.run(units) {
 		specs = append(specs, r.specs...)
 		errs = append(errs, r.errs...)
-		if len(r.specs)+len(r.errs) > 0 || r.notSpec {
-			for _, a := range units[i].args {
-				holds[a] = true
-			}
+		for _, a := range units[i].args {
+			// A file of rollspec's own that holds no release by design
+			// passes when named, not a directory or package holding it.
+			own := r.notSpec && !l.Strict && realPath(paths[a]) == realPath(units[i].files[0])
+			holds[a] = holds[a] || len(r.specs)+len(r.errs) > 0 || own
 		}
 	}
 	var empty []string
@@ -174,6 +179,9 @@ func (l *Loader) Load(paths []string) ([]*Spec, error) {
 	for i, p := range paths {
 		if holds[i] || exempt[i] || reported[realPath(p)] || (l.Retired != nil && l.Retired(p)) {
 			continue
+		}
+		if !l.Strict && filepath.Ext(p) == ".cue" && definitionsOnly(p) {
+			continue // shared definitions, such as rollspec's schema written out
 		}
 		reported[realPath(p)] = true
 		empty = append(empty, p)
@@ -292,7 +300,7 @@ func noRelease(paths []string) List {
 type result struct {
 	specs   []*Spec
 	errs    List
-	notSpec bool // a file of rollspec's own that holds no release by design
+	notSpec bool // a ReleaseSet: rollspec's own config, holding no release by design
 }
 
 // run loads units in parallel and returns their results in order.
@@ -356,8 +364,9 @@ func dedupe(specs []*Spec) ([]*Spec, List) {
 // twice (named and inside a named directory, through a link, by a
 // relative and an absolute path) is read once, under its first name.
 // exempt tells, for each path, whether it need not hold a release: a file
-// a hook named that is never a spec, or a path already reported.
-func collect(paths []string) (units []unit, exempt []bool, errs List) {
+// a hook named that is never a spec (unless strict), or a path already
+// reported.
+func collect(paths []string, strict bool) (units []unit, exempt []bool, errs List) {
 	var files []specFile
 	kust := kustomizeInputs{}
 	exempt = make([]bool, len(paths))
@@ -370,7 +379,7 @@ func collect(paths []string) (units []unit, exempt []bool, errs List) {
 		}
 		p = filepath.Clean(p)
 		if !fi.IsDir() {
-			if kust.skippedFile(p) {
+			if !strict && (kust.skippedFile(p) || inCUEModule(p)) {
 				exempt[i] = true
 				continue // named by a hook's file list: not a spec, nothing to check
 			}
@@ -818,10 +827,27 @@ func onlyComments(src []byte) bool {
 	return true
 }
 
-// defines reports whether a CUE file declares any field, definitions and
-// hidden fields included.
-func defines(f *ast.File) bool {
-	return slices.ContainsFunc(f.Decls, func(d ast.Decl) bool { _, ok := d.(*ast.Field); return ok })
+// definitionsOnly reports whether the CUE file at path declares
+// definitions and no other field: shared values, not releases.
+func definitionsOnly(path string) bool {
+	f, err := parser.ParseFile(path, nil)
+	if err != nil || declares(f) {
+		return false
+	}
+	return slices.ContainsFunc(f.Decls, func(d ast.Decl) bool {
+		fd, ok := d.(*ast.Field)
+		if !ok {
+			return false
+		}
+		name, _, _ := ast.LabelName(fd.Label)
+		return strings.HasPrefix(name, "#")
+	})
+}
+
+// inCUEModule reports whether path lies in a cue.mod directory, the
+// module's own files, which are never specs.
+func inCUEModule(path string) bool {
+	return slices.Contains(strings.Split(filepath.ToSlash(filepath.Clean(path)), "/"), "cue.mod")
 }
 
 // declares reports whether a CUE file declares a regular field, which a
@@ -1082,10 +1108,7 @@ func (w *worker) loadCUE(files []string) ([]*Spec, List) {
 			continue
 		}
 		if !slices.ContainsFunc(inst.Files, declares) {
-			// Placeholders or commented-out specs hold no release;
-			// definitions only are shared values (rollspec's own schema).
-			w.notSpec = w.notSpec || slices.ContainsFunc(inst.Files, defines)
-			continue
+			continue // placeholders or commented-out specs hold no release
 		}
 		v := w.s.Context.BuildInstance(inst)
 		if err := v.Err(); err != nil && !onlyBelow(err, v) {

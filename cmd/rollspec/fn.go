@@ -40,7 +40,7 @@ Run with: kustomize build --enable-alpha-plugins --enable-exec DIR`,
 			if len(args) > 0 {
 				return usageError(c, "fn reads stdin and takes no arguments")
 			}
-			if err := fn.Run(&fn.Processor{Loader: &load.Loader{}, Warnings: c.stderr}, os.Stdin, c.stdout); err != nil {
+			if err := fn.Run(&fn.Processor{Loader: &load.Loader{Strict: true}, Warnings: c.stderr}, os.Stdin, c.stdout); err != nil {
 				fmt.Fprintln(c.stderr, err)
 				return exitInvalid
 			}
