@@ -26,11 +26,11 @@ cluster: tools
 	bin/cluster --istio-crds
 
 golden:
-	$(GO) test ./compile -run TestGolden -update
+	$(GO) test ./internal/compile -run TestGolden -update
 
 # In-process (compile, schema) and whole-process (cmd/rollspec) benchmarks.
 bench:
-	$(GO) test ./compile ./schema ./cmd/rollspec -run '^$$' -bench . -benchmem -count 6
+	$(GO) test ./internal/compile ./schema ./cmd/rollspec -run '^$$' -bench . -benchmem -count 6
 
 vet:
 	$(GO) vet ./...

@@ -39,7 +39,7 @@ func BenchmarkValidateOpen(b *testing.B) {
 }
 
 func benchValidate(b *testing.B, ctx *cue.Context, def cue.Value) {
-	format, err := os.ReadFile("../compile/testdata/bench-release.yaml")
+	format, err := os.ReadFile("../internal/compile/testdata/bench-release.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -12,8 +12,8 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/yaml"
 
-	"github.com/rollspec/rollspec/compile"
-	"github.com/rollspec/rollspec/load"
+	"github.com/rollspec/rollspec/internal/compile"
+	"github.com/rollspec/rollspec/internal/load"
 )
 
 // TestArgoCDPlugin runs examples/argocd/plugin.yaml's generate command the

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/rollspec/rollspec/fn"
-	"github.com/rollspec/rollspec/load"
+	"github.com/rollspec/rollspec/internal/fn"
+	"github.com/rollspec/rollspec/internal/load"
 )
 
 func init() {

@@ -90,7 +90,7 @@ func BenchmarkProcessBuild1000(b *testing.B) {
 		b.Fatal(err)
 	}
 	// The same release as compile's in-process benchmarks.
-	format, err := os.ReadFile("../../compile/testdata/bench-release.yaml")
+	format, err := os.ReadFile("../../internal/compile/testdata/bench-release.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}

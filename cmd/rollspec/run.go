@@ -1,9 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
+	"github.com/rollspec/rollspec/internal/diag"
 	"io"
 	"os"
 	"path/filepath"
@@ -13,10 +13,10 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/rollspec/rollspec/compile"
-	"github.com/rollspec/rollspec/hugepage"
-	"github.com/rollspec/rollspec/load"
-	"github.com/rollspec/rollspec/outdir"
+	"github.com/rollspec/rollspec/internal/compile"
+	"github.com/rollspec/rollspec/internal/hugepage"
+	"github.com/rollspec/rollspec/internal/load"
+	"github.com/rollspec/rollspec/internal/outdir"
 	"github.com/rollspec/rollspec/schema"
 )
 
@@ -255,7 +255,7 @@ func compileArgs(c *config, args []string, retired func(path string) bool) (rs [
 		rs, err = compile.Specs(specs)
 	}
 	if err != nil {
-		load.Print(c.stderr, err, c.cwd)
+		diag.Print(c.stderr, err, c.cwd)
 		return nil, false
 	}
 	for _, r := range rs {
@@ -293,19 +293,13 @@ func loadSpecs(args []string, retired func(path string) bool) ([]*load.Spec, err
 	}
 	src, err := io.ReadAll(os.Stdin)
 	if err != nil {
-		return nil, load.List{{Text: "read standard input: " + err.Error()}}
+		return nil, diag.List{{Text: "read standard input: " + err.Error()}}
 	}
 	return l.LoadBytes("<stdin>", src)
 }
 
-func printWarnings(c *config, warns load.List) {
-	var b bytes.Buffer
-	load.Print(&b, warns, c.cwd)
-	for _, line := range strings.SplitAfter(b.String(), "\n") {
-		if line != "" {
-			fmt.Fprint(c.stderr, "warning: "+line)
-		}
-	}
+func printWarnings(c *config, warns diag.List) {
+	diag.Print(c.stderr, warns, c.cwd)
 }
 
 func runBuild(c *config, args []string) int {

@@ -13,8 +13,8 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	"k8s.io/apimachinery/pkg/labels"
 
-	"github.com/rollspec/rollspec/compile"
-	"github.com/rollspec/rollspec/istio"
+	"github.com/rollspec/rollspec/internal/compile"
+	"github.com/rollspec/rollspec/internal/istio"
 	"github.com/rollspec/rollspec/release"
 )
 

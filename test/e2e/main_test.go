@@ -17,9 +17,9 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 
-	"github.com/rollspec/rollspec/compile"
-	"github.com/rollspec/rollspec/gen"
-	"github.com/rollspec/rollspec/load"
+	"github.com/rollspec/rollspec/internal/compile"
+	"github.com/rollspec/rollspec/internal/gen"
+	"github.com/rollspec/rollspec/internal/load"
 	"github.com/rollspec/rollspec/test/e2e/cluster"
 )
 

@@ -14,9 +14,9 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
-	"github.com/rollspec/rollspec/compile"
-	"github.com/rollspec/rollspec/gen"
-	"github.com/rollspec/rollspec/istio"
+	"github.com/rollspec/rollspec/internal/compile"
+	"github.com/rollspec/rollspec/internal/gen"
+	"github.com/rollspec/rollspec/internal/istio"
 	"github.com/rollspec/rollspec/release"
 )
 

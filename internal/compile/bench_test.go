@@ -1,0 +1,69 @@
+package compile_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/rollspec/rollspec/internal/compile"
+	"github.com/rollspec/rollspec/internal/load"
+)
+
+// benchSpecFile is a typical release (Istio canary with probe, config and
+// host) as a fmt format: %[1]d is the release's number, %[2]d its team.
+// The whole-process benchmarks in cmd/rollspec use it too.
+const benchSpecFile = "testdata/bench-release.yaml"
+
+// benchSpecs returns n specs from benchSpecFile.
+func benchSpecs(b *testing.B, n int) []string {
+	b.Helper()
+	format, err := os.ReadFile(benchSpecFile)
+	if err != nil {
+		b.Fatal(err)
+	}
+	specs := make([]string, n)
+	for i := range specs {
+		specs[i] = fmt.Sprintf(string(format), i, i%10)
+	}
+	return specs
+}
+
+// BenchmarkOneRelease is one release in-process with the schema already
+// compiled: load, validate, compile and render. Target: ≤ 2 ms.
+func BenchmarkOneRelease(b *testing.B) {
+	l := &load.Loader{}
+	src := []byte(benchSpecs(b, 2)[1])
+	if _, err := compile.Bytes(l, "app.yaml", src); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := compile.Bytes(l, "app.yaml", src); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// Benchmark1000Releases compiles 1,000 spec files in one call, as
+// `rollspec build DIR` does, schema compiled once per worker.
+// Target: ≤ 0.3 s wall on 2 cores.
+func Benchmark1000Releases(b *testing.B) {
+	dir := b.TempDir()
+	for i, spec := range benchSpecs(b, 1000) {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("app-%04d.yaml", i)), []byte(spec), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		rs, err := compile.Paths(&load.Loader{}, []string{dir})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(rs) != 1000 {
+			b.Fatalf("compiled %d releases, want 1000", len(rs))
+		}
+		_ = compile.Stream(rs)
+	}
+}

@@ -1,0 +1,148 @@
+package compile
+
+import (
+	"fmt"
+	"github.com/rollspec/rollspec/internal/diag"
+	"runtime"
+	"sync"
+
+	"cuelang.org/go/cue/token"
+
+	"github.com/rollspec/rollspec/internal/gen"
+	"github.com/rollspec/rollspec/internal/load"
+)
+
+// Release is one compiled release.
+type Release struct {
+	// Spec is the validated spec it came from.
+	Spec *load.Spec
+	// Result holds the objects and the strategy's plan.
+	Result *gen.Result
+	// YAML is Result's objects rendered as a stream with the header.
+	YAML []byte
+	// Warnings are the spec's and the compiler's warnings, positioned.
+	Warnings diag.List
+}
+
+// FileName is the file a release is written to with `build -o DIR`:
+// `<namespace>.<name>.yaml`, unique per release.
+func (r *Release) FileName() string {
+	return r.Spec.Release.Namespace + "." + r.Spec.Release.Name + ".yaml"
+}
+
+// Paths loads, validates and compiles every release under paths. On any
+// invalid spec it returns no releases and a diag.List of every problem.
+func Paths(l *load.Loader, paths []string) ([]*Release, error) {
+	specs, err := l.Load(paths)
+	if err != nil {
+		return nil, err
+	}
+	return Specs(specs)
+}
+
+// Bytes compiles the releases of one in-memory file.
+func Bytes(l *load.Loader, filename string, src []byte) ([]*Release, error) {
+	specs, err := l.LoadBytes(filename, src)
+	if err != nil {
+		return nil, err
+	}
+	return Specs(specs)
+}
+
+// Specs compiles validated specs in parallel, keeping their order.
+func Specs(specs []*load.Spec) ([]*Release, error) {
+	out := make([]*Release, len(specs))
+	errs := make([]error, len(specs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), len(specs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i], errs[i] = one(specs[i])
+			}
+		}()
+	}
+	for i := range specs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var list diag.List
+	for i, err := range errs {
+		if err != nil {
+			list = append(list, &diag.Diagnostic{Pos: specs[i].Pos(""), Text: err.Error()})
+		}
+	}
+	if len(list) > 0 {
+		return nil, list.Sort()
+	}
+	if list := collisions(out); len(list) > 0 {
+		return nil, list.Sort()
+	}
+	return out, nil
+}
+
+// collisions reports objects two releases both compile: names derive
+// from release names (`web`'s version v1 is Deployment `web-v1`, which is
+// also all of a release named `web-v1`), and applying both would make one
+// release overwrite the other's object, or be refused as a change of an
+// immutable selector.
+func collisions(rs []*Release) diag.List {
+	owner := map[string]*Release{} // by kind, namespace and name
+	var list diag.List
+	for _, r := range rs {
+		for _, o := range r.Result.Objects {
+			kind := o.GetObjectKind().GroupVersionKind().Kind
+			key := kind + " " + o.GetNamespace() + "/" + o.GetName()
+			first, ok := owner[key]
+			if !ok {
+				owner[key] = r
+				continue
+			}
+			if first == r {
+				continue
+			}
+			list = append(list, &diag.Diagnostic{Pos: r.Spec.Pos("name"), Field: "name", Refs: []token.Pos{first.Spec.Pos("name")},
+				Text: fmt.Sprintf("compiles %s %s in namespace %s, as release %q at {0} does (allowed: release names whose objects differ, e.g. not one release's name plus another's version or -preview)",
+					kind, o.GetName(), o.GetNamespace(), first.Spec.Release.Name)})
+		}
+	}
+	return list
+}
+
+func one(s *load.Spec) (*Release, error) {
+	res, err := gen.Compile(s.Release)
+	if err != nil {
+		return nil, err
+	}
+	y, err := gen.Render(res.Objects)
+	if err != nil {
+		return nil, fmt.Errorf("render: %w", err)
+	}
+	warns := append(diag.List(nil), s.Warnings...)
+	for _, w := range res.Warnings {
+		w.Pos = s.Pos(w.Field) // the generators name the field, the spec knows where it is
+		warns = append(warns, w)
+	}
+	return &Release{Spec: s, Result: res, YAML: y, Warnings: warns}, nil
+}
+
+// Stream joins the releases' YAML into one stream with a single header.
+func Stream(rs []*Release) []byte {
+	n := len(gen.Header)
+	for _, r := range rs {
+		n += len(r.YAML) + len("---\n")
+	}
+	b := make([]byte, 0, n)
+	b = append(b, gen.Header...)
+	for i, r := range rs {
+		body := r.YAML[len(gen.Header):]
+		if i > 0 && len(body) > 0 {
+			b = append(b, "---\n"...)
+		}
+		b = append(b, body...)
+	}
+	return b
+}

@@ -1,0 +1,189 @@
+package diag
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"cuelang.org/go/cue/errors"
+	"cuelang.org/go/cue/token"
+)
+
+// Severity tells whether a diagnostic stops compilation.
+type Severity int
+
+// Severities, the zero value an error: a diagnostic built without one
+// stops compilation.
+const (
+	// Error stops compilation: nothing is written.
+	Error Severity = iota
+	// Warning is reported, and the compiled objects are used.
+	Warning
+)
+
+// String is the severity as printed before a warning's line.
+func (s Severity) String() string {
+	if s == Warning {
+		return "warning"
+	}
+	return "error"
+}
+
+// Diagnostic is one problem in a spec: where, which field, what is wrong
+// and whether it stops compilation. It implements cue/errors.Error so it
+// travels in CUE error lists.
+type Diagnostic struct {
+	Severity Severity
+	Pos      token.Pos
+	Field    string // field path inside the release, e.g. "ports[0].containerPort"
+	Text     string // what is wrong and what is allowed; {0}, {1}… stand for Refs
+	// Refs are other places the problem involves (the other side of a
+	// conflict); Print writes them into Text as file:line:col, relative to
+	// the working directory like Pos.
+	Refs []token.Pos
+}
+
+var _ errors.Error = (*Diagnostic)(nil)
+
+// Error formats the problem without its position.
+func (e *Diagnostic) Error() string { return e.format("") }
+
+// format is Error with Refs relative to cwd.
+func (e *Diagnostic) format(cwd string) string {
+	if e.Field == "" {
+		return e.Message(cwd)
+	}
+	return e.Field + ": " + e.Message(cwd)
+}
+
+// Message is Text with its Refs written in as file:line:col, relative to
+// cwd when cwd is not empty, on one line: a line break a message quotes
+// (a user's regex) is written as \n.
+func (e *Diagnostic) Message(cwd string) string {
+	text := strings.ReplaceAll(e.Text, "\n", `\n`)
+	for i, p := range e.Refs {
+		text = strings.ReplaceAll(text, fmt.Sprintf("{%d}", i), strings.TrimSuffix(FormatPos(p, cwd), ": "))
+	}
+	return text
+}
+
+// Position returns where the problem is.
+func (e *Diagnostic) Position() token.Pos { return e.Pos }
+
+// InputPositions returns the position as the only input position.
+func (e *Diagnostic) InputPositions() []token.Pos { return []token.Pos{e.Pos} }
+
+// Path returns the field path split into elements.
+func (e *Diagnostic) Path() []string {
+	if e.Field == "" {
+		return nil
+	}
+	return []string{e.Field}
+}
+
+// Msg returns the message for cue/errors printing.
+func (e *Diagnostic) Msg() (string, []any) { return "%s", []any{e.Error()} }
+
+// List is a set of problems, sorted by position when printed.
+type List []*Diagnostic
+
+// Error joins the problems one per line.
+func (l List) Error() string {
+	var b strings.Builder
+	Print(&b, l, "")
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// Errors returns each problem as a cue/errors.Error.
+func (l List) Errors() []errors.Error {
+	out := make([]errors.Error, len(l))
+	for i, e := range l {
+		out[i] = e
+	}
+	return out
+}
+
+// Sort orders problems by file, line, column, then field, and drops exact
+// duplicates.
+func (l List) Sort() List {
+	sort.SliceStable(l, func(i, j int) bool {
+		a, b := l[i].Pos, l[j].Pos
+		if a.Filename() != b.Filename() {
+			return a.Filename() < b.Filename()
+		}
+		if a.Line() != b.Line() {
+			return a.Line() < b.Line()
+		}
+		if a.Column() != b.Column() {
+			return a.Column() < b.Column()
+		}
+		return l[i].Error() < l[j].Error()
+	})
+	out := l[:0]
+	for i, e := range l {
+		if i > 0 && SamePlace(e.Pos, l[i-1].Pos) && e.Error() == l[i-1].Error() {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// SamePlace reports whether a and b point at the same file, line and
+// column (CUE may report one problem twice, once per conjunct, with
+// positions that differ only in their internals).
+func SamePlace(a, b token.Pos) bool {
+	return a.Filename() == b.Filename() && a.Line() == b.Line() && a.Column() == b.Column()
+}
+
+// Print writes each problem of err on one line as
+// `file:line:col: field.path: message` (a warning's line starts with
+// "warning: "), file names relative to cwd when
+// cwd is not empty. Errors that are not positioned print their message.
+func Print(w io.Writer, err error, cwd string) {
+	if err == nil {
+		return
+	}
+	var list List
+	switch e := err.(type) {
+	case List:
+		list = e
+	case *Diagnostic:
+		list = List{e}
+	default:
+		for _, ce := range errors.Errors(err) {
+			list = append(list, &Diagnostic{Pos: ce.Position(), Text: ce.Error()})
+		}
+		if len(list) == 0 {
+			fmt.Fprintln(w, err.Error())
+			return
+		}
+	}
+	for _, e := range list.Sort() {
+		prefix := ""
+		if e.Severity == Warning {
+			prefix = "warning: "
+		}
+		fmt.Fprintln(w, prefix+FormatPos(e.Pos, cwd)+e.format(cwd))
+	}
+}
+
+// FormatPos renders pos as "file:line:col: " (or "file: " when only the
+// file is known), with file relative to cwd when that is shorter.
+func FormatPos(pos token.Pos, cwd string) string {
+	if !pos.IsValid() && pos.Filename() == "" {
+		return ""
+	}
+	name := pos.Filename()
+	if cwd != "" && filepath.IsAbs(name) {
+		if rel, err := filepath.Rel(cwd, name); err == nil && !strings.HasPrefix(rel, "..") {
+			name = rel
+		}
+	}
+	if pos.Line() == 0 {
+		return name + ": "
+	}
+	return fmt.Sprintf("%s:%d:%d: ", name, pos.Line(), pos.Column())
+}

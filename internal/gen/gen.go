@@ -1,0 +1,184 @@
+package gen
+
+import (
+	"fmt"
+	"github.com/rollspec/rollspec/internal/diag"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/rollspec/rollspec/internal/istio"
+	"github.com/rollspec/rollspec/release"
+)
+
+// Object is a compiled Kubernetes or Istio object.
+type Object interface {
+	metav1.Object
+	GetObjectKind() schema.ObjectKind
+}
+
+// Result is what compiling one release yields.
+type Result struct {
+	// Objects in a fixed order: ConfigMaps, Deployments, Services,
+	// DestinationRule, Gateway, VirtualService.
+	Objects []Object
+	// Plan is what the strategy decided, for tests and explanations.
+	Plan *Plan
+	// Warnings about the release, e.g. a native canary's effective weight.
+	Warnings diag.List
+}
+
+// Generator decides how one strategy runs a release.
+type Generator interface {
+	// Kind is the strategy's name in the spec, e.g. "canary".
+	Kind() string
+	// Plan decides workloads, Services and routes for r.
+	Plan(r *release.Release) (*Plan, diag.List, error)
+}
+
+// generators by strategy kind.
+var generators = map[string]Generator{}
+
+func register(g Generator) { generators[g.Kind()] = g }
+
+func init() {
+	for _, g := range []Generator{recreate{}, ramped{}, blueGreen{}, canary{}, abTest{}, shadow{}} {
+		register(g)
+	}
+}
+
+// Compile compiles r. r must have been validated (package load); an error
+// here means r was not.
+func Compile(r *release.Release) (*Result, error) {
+	kind := r.Strategy.Kind()
+	g, ok := generators[kind]
+	if !ok {
+		return nil, fmt.Errorf("strategy: unknown %q (allowed: %v)", kind, release.Kinds)
+	}
+	p, warns, err := g.Plan(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", kind, err)
+	}
+	objs, err := assemble(r, p)
+	if err != nil {
+		return nil, err
+	}
+	warns = append(warns, unserved(r, p)...)
+	warns = append(warns, undersized(r, p)...)
+	return &Result{Objects: objs, Plan: p, Warnings: append(warns, unrouted(r, p)...)}, nil
+}
+
+// unrouted warns about ports whose traffic Istio cannot split by version
+// as the routes do: rollspec routes HTTP ports with http routes and other
+// TCP ports with tcp routes, but a TLS port needs tls routes by SNI host,
+// and Istio does not proxy UDP or SCTP. Their traffic goes through the
+// Service to every version's pods.
+func unrouted(r *release.Release, p *Plan) diag.List {
+	if p.Routes == nil || !p.Routes.Subsets || len(p.Workloads) < 2 {
+		return nil // one version runs: every pod is the right one
+	}
+	var warns diag.List
+	for i, port := range r.Ports {
+		field := fmt.Sprintf("ports[%d]", i)
+		switch {
+		case port.Protocol != "TCP":
+			warns = append(warns, &diag.Diagnostic{Severity: diag.Warning, Field: field + ".protocol", Text: fmt.Sprintf("Istio does not route %s: traffic to port %s reaches every version's pods, whatever the strategy (allowed: TCP ports, or serve it from a release of its own)", port.Protocol, port.Name)})
+		case istio.TLSPort(port.Name):
+			warns = append(warns, &diag.Diagnostic{Severity: diag.Warning, Field: field + ".name", Text: fmt.Sprintf("Istio routes TLS port %s by SNI host, which rollspec does not compile: its connections reach every version's pods (allowed: an http, grpc or tcp port name; a tcp- port's connections are split like the requests)", port.Name)})
+		}
+	}
+	return warns
+}
+
+// unserved warns about traffic sent to a version that runs no pods: a
+// weight or a match routed to a subset with 0 replicas, or a version-only
+// Service (blue-green's active one) selecting none. Those requests fail.
+func unserved(r *release.Release, p *Plan) diag.List {
+	if len(p.Workloads) < 2 {
+		return nil // one version scaled to zero is a choice, not a mistake
+	}
+	empty := map[string]bool{}
+	for _, w := range p.Workloads {
+		if w.Replicas == 0 {
+			empty[w.Role] = true
+		}
+	}
+	field := func(role string) string { return replicasField(r, role) }
+	var warns diag.List
+	if rt := p.Routes; rt != nil && rt.Subsets {
+		for _, d := range rt.Default {
+			if d.Weight > 0 && empty[d.Role] {
+				share := fmt.Sprintf("%d%% of requests", d.Weight)
+				if len(rt.Match) > 0 {
+					share = fmt.Sprintf("%d%% of the requests no match selects", d.Weight)
+				}
+				warns = append(warns, &diag.Diagnostic{Severity: diag.Warning, Field: field(d.Role), Text: fmt.Sprintf("the %s version runs 0 pods but receives %s, which fail (allowed: replicas above 0 for a version that takes traffic)", d.Role, share)})
+			}
+		}
+		if len(rt.Match) > 0 && empty[release.RoleCandidate] {
+			warns = append(warns, &diag.Diagnostic{Severity: diag.Warning, Field: field(release.RoleCandidate), Text: "the candidate runs 0 pods but receives the requests its match selects, which fail (allowed: replicas above 0 for a version that takes traffic)"})
+		}
+		if m := rt.Mirror; m != nil && empty[m.Role] {
+			// Mirrored responses are discarded, so nothing fails for users,
+			// and nothing is tested either.
+			warns = append(warns, &diag.Diagnostic{Severity: diag.Warning, Field: field(m.Role), Text: fmt.Sprintf("the %s version runs 0 pods, so the requests mirrored to it reach nothing and the shadow test observes nothing (allowed: replicas above 0 for a version that receives mirrored traffic)", m.Role)})
+		}
+		return warns
+	}
+	for _, s := range p.Services {
+		if s.Role != "" && !s.Preview && empty[s.Role] {
+			warns = append(warns, &diag.Diagnostic{Severity: diag.Warning, Field: field(s.Role), Text: fmt.Sprintf("Service %s sends every request to the %s version, which runs 0 pods: they fail (allowed: replicas above 0 for a version that takes traffic)", s.Name, s.Role)})
+		}
+	}
+	return warns
+}
+
+// replicasField is the spec field setting role's replicas: its own, or the
+// release's.
+func replicasField(r *release.Release, role string) string {
+	for _, m := range r.Versions() {
+		if m.Role == role && m.Version.Replicas != nil {
+			return role + ".replicas"
+		}
+	}
+	return "replicas"
+}
+
+// undersized warns when one version takes all traffic with fewer pods
+// than the other keeps idle: a canary's last step, or blue-green's flip,
+// onto a candidate still at the size of a trial, or a rollback onto a
+// stable scaled down meanwhile. It is likely overloaded while the
+// capacity sits in pods that get nothing.
+func undersized(r *release.Release, p *Plan) diag.List {
+	if len(p.Workloads) != 2 {
+		return nil
+	}
+	pods := map[string]int32{}
+	for _, w := range p.Workloads {
+		pods[w.Role] = w.Replicas
+	}
+	all := "" // the role taking every request
+	if rt := p.Routes; rt != nil && rt.Subsets {
+		if len(rt.Match) == 0 && rt.Mirror == nil {
+			for _, d := range rt.Default {
+				if d.Weight == 100 {
+					all = d.Role
+				}
+			}
+		}
+	} else {
+		for _, s := range p.Services {
+			if s.Role != "" && !s.Preview {
+				all = s.Role
+			}
+		}
+	}
+	idle := release.RoleStable
+	if all == release.RoleStable {
+		idle = release.RoleCandidate
+	}
+	if all == "" || pods[all] == 0 || pods[all] >= pods[idle] {
+		return nil // no version takes it all, or 0 pods (unserved says so)
+	}
+	return diag.List{{Severity: diag.Warning, Field: replicasField(r, all), Text: fmt.Sprintf("the %s version takes every request with %d pod(s) while %s keeps %d that get none (allowed: at least as many pods as %s before it takes all traffic)", all, pods[all], idle, pods[idle], idle)}}
+}

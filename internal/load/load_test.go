@@ -1,0 +1,332 @@
+package load_test
+
+import (
+	"bytes"
+	"cmp"
+	"github.com/rollspec/rollspec/internal/diag"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rollspec/rollspec/internal/load"
+)
+
+// valid is a spec every case starts from; each case replaces one line.
+const valid = `name: web
+image: example/web
+ports: [{name: http, containerPort: 8080}]
+replicas: 4
+stable: {version: "v1", tag: "1.0"}
+traffic: native
+strategy: {ramped: {maxSurge: 1, maxUnavailable: 0}}
+readinessProbe: {http: {path: /healthz}}
+`
+
+// jsonRelease is a valid release on one line of JSON.
+const jsonRelease = `{"name": "x", "image": "example/x", "ports": [{"name": "http", "containerPort": 80}], "stable": {"version": "v1", "tag": "1"}, "strategy": {"recreate": {}}}`
+
+// with replaces the line of valid starting with key (or appends the line).
+func with(key, line string) string { return withIn(valid, key, line) }
+
+// withIn replaces the line of base starting with key (or appends the line).
+func withIn(base, key, line string) string {
+	var out []string
+	done := false
+	for _, l := range strings.Split(strings.TrimSuffix(base, "\n"), "\n") {
+		if strings.HasPrefix(l, key+":") {
+			if line != "" {
+				out = append(out, line)
+			}
+			done = true
+			continue
+		}
+		out = append(out, l)
+	}
+	if !done {
+		out = append(out, line)
+	}
+	return strings.Join(out, "\n") + "\n"
+}
+
+// TestValidation asserts, for each constraint, the exact positioned
+// message a user reads.
+func TestValidation(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		file string // spec.yaml unless set
+		spec string
+		want []string // lines of output, all of them
+	}{
+		{name: "valid", spec: valid},
+		{name: "name not a DNS label", spec: with("name", "name: Web_1"), want: []string{
+			`spec.yaml:1:1: name: invalid value "Web_1" (allowed: a DNS-1123 label of at most 30 characters: lowercase letters, digits and '-', starting with a letter)`}},
+		{name: "name too long", spec: with("name", "name: "+strings.Repeat("a", 31)), want: []string{
+			`spec.yaml:1:1: name: invalid value "` + strings.Repeat("a", 31) + `" (allowed: a DNS-1123 label of at most 30 characters: lowercase letters, digits and '-', starting with a letter)`}},
+		{name: "missing name", spec: with("name", ""), want: []string{
+			`spec.yaml:1:1: name: missing required field (allowed: a DNS-1123 label of at most 30 characters: lowercase letters, digits and '-', starting with a letter)`}},
+		{name: "unknown field", spec: with("replica", "replica: 3"), want: []string{
+			`spec.yaml:9:1: replica: unknown field (did you mean "replicas"?) (allowed: name, namespace, labels, annotations, image, ports, replicas, env, resources, readinessProbe, minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit, config, configPath, changeCause, podSecurity, runAsUser, imagePullPolicy, stable, candidate, service, host, gatewaySelector, gateway, tls, traffic, strategy)`}},
+		{name: "negative replicas", spec: with("replicas", "replicas: -1"), want: []string{
+			`spec.yaml:4:1: replicas: invalid value -1 (allowed: an integer from 0 to 10000)`}},
+		{name: "port out of range", spec: with("ports", "ports: [{name: http, containerPort: 70000}]"), want: []string{
+			`spec.yaml:3:22: ports[0].containerPort: invalid value 70000 (allowed: a port number from 1 to 65535)`}},
+		{name: "integer beyond 64 bits", spec: with("replicas", "replicas: 123456789012345678901234567890"), want: []string{
+			`spec.yaml:4:1: replicas: invalid value 123456789012345678901234567890 (allowed: an integer from 0 to 10000)`}},
+		{name: "tag beyond 64 bits", spec: with("stable", "stable: {version: \"v1\", tag: 20260101120000123456789}"), want: []string{
+			`spec.yaml:5:25: stable.tag: 20260101120000123456789 is a number, not a string (allowed: a string: quote it as "20260101120000123456789"; unquoted, YAML drops leading and trailing zeros)`}},
+		{name: "registry host of any case", spec: with("image", "image: Registry.Example.COM:5000/team/web")},
+		{name: "registry by IPv6", spec: with("image", "image: \"[fd00::1]:5000/team/web\"")},
+		{name: "uppercase repository path", spec: with("image", "image: registry.example.com/Team/web"), want: []string{
+			`spec.yaml:2:1: image: invalid value "registry.example.com/Team/web" (allowed: an image repository such as "nginx" or "registry.example.com:5000/team/app", without tag or digest: those go in the version's tag and digest)`}},
+		{name: "image with a tag", spec: with("image", "image: nginx:1.27"), want: []string{
+			`spec.yaml:2:1: image: invalid value "nginx:1.27" (allowed: an image repository such as "nginx" or "registry.example.com:5000/team/app", without tag or digest: those go in the version's tag and digest)`}},
+		{name: "config keys a volume owns", spec: with("replicas", "replicas: 4\nconfig: {\"..\": x, \"..data\": y, a..b: z}"), want: []string{
+			`spec.yaml:5:10: config."..": invalid key ".." (allowed: config keys: letters, digits, '-', '_' and '.'; not '.' or '..', not starting with '..' (a ConfigMap volume's own files))`,
+			`spec.yaml:5:19: config."..data": invalid key "..data" (allowed: config keys: letters, digits, '-', '_' and '.'; not '.' or '..', not starting with '..' (a ConfigMap volume's own files))`}},
+		{name: "short host", spec: with("traffic", "traffic: istio\nhost: intranet"), want: []string{
+			`spec.yaml:7:1: host: invalid value "intranet" (allowed: a fully qualified DNS name such as "app.example.com" or "*.example.com", not a Service's in-cluster name (Istio Gateways refuse short names))`}},
+		{name: "short host and a port Istio cannot route", spec: withIn(with("traffic", "traffic: istio\nhost: intranet"), "ports", "ports: [{name: web, containerPort: 8080}]"), want: []string{
+			`spec.yaml:3:10: ports[0].name: Istio routes HTTP on the first port, named "web" (allowed: http, http2, grpc or grpc-web, alone or before a '-' suffix, as in http-api)`,
+			`spec.yaml:7:1: host: invalid value "intranet" (allowed: a fully qualified DNS name such as "app.example.com" or "*.example.com", not a Service's in-cluster name (Istio Gateways refuse short names))`}},
+		{name: "in-cluster host", spec: with("traffic", "traffic: istio\nhost: web.shop.svc.cluster.local"), want: []string{
+			`spec.yaml:7:1: host: invalid value "web.shop.svc.cluster.local" (allowed: a fully qualified DNS name such as "app.example.com" or "*.example.com", not a Service's in-cluster name (Istio Gateways refuse short names))`}},
+		{name: "infinity and not a number", spec: withIn(with("replicas", "replicas: .nan"), "readinessProbe", "readinessProbe: {http: {path: /healthz}, periodSeconds: -.inf}"), want: []string{
+			`spec.yaml:4:1: replicas: invalid value ".nan" (allowed: an integer from 0 to 10000)`,
+			`spec.yaml:8:42: readinessProbe.periodSeconds: invalid value "-.inf" (allowed: an integer from 1 to 3600)`}},
+		{name: "surge beyond 32 bits", spec: with("strategy", "strategy: {ramped: {maxSurge: 3000000000}}"), want: []string{
+			`spec.yaml:7:21: strategy.ramped.maxSurge: invalid value 3000000000 (allowed: a pod count (0, 1, …) or a percentage such as "25%")`}},
+		{name: "no ports", spec: with("ports", "ports: []"), want: []string{
+			`spec.yaml:3:1: ports: is empty (allowed: a list of at least one port, such as [{name: http, containerPort: 8080}])`}},
+		{name: "ports as a mapping", spec: with("ports", "ports: {name: http, containerPort: 8080}"), want: []string{
+			`spec.yaml:3:1: ports: invalid value {…} (allowed: a list of at least one port, such as [{name: http, containerPort: 8080}])`}},
+		{name: "comment-only documents", spec: "# placeholder\n---\n" + valid + "---\n# retired: old-web\n"},
+		{name: "unquoted float tag", spec: with("stable", "stable: {version: \"v1\", tag: 1.10}"), want: []string{
+			`spec.yaml:5:25: stable.tag: 1.10 is a number, not a string (allowed: a string: quote it as "1.10"; unquoted, YAML drops leading and trailing zeros)`}},
+		{name: "unquoted octal tag", spec: with("stable", "stable: {version: \"v1\", tag: 0010}"), want: []string{
+			`spec.yaml:5:25: stable.tag: 0010 is a number, not a string (allowed: a string: quote it as "0010"; unquoted, YAML drops leading and trailing zeros)`}},
+		{name: "no tag or digest", spec: with("stable", "stable: {version: \"v1\"}"), want: []string{
+			`spec.yaml:5:1: stable: needs a tag or a digest to name the image (allowed: tag, digest or both)`}},
+		{name: "bad digest", spec: with("stable", "stable: {version: \"v1\", digest: \"sha256:abc\"}"), want: []string{
+			`spec.yaml:5:25: stable.digest: invalid value "sha256:abc" (allowed: "sha256:" and 64 lowercase hex digits)`}},
+		{name: "enum", spec: with("traffic", "traffic: linkerd"), want: []string{
+			`spec.yaml:6:1: traffic: invalid value "linkerd" (allowed: "native" or "istio")`}},
+		{name: "two strategies", spec: with("strategy", "strategy: {recreate: {}, ramped: {}}"), want: []string{
+			`spec.yaml:7:1: strategy: choose exactly one strategy, found recreate and ramped (allowed: recreate, ramped, blueGreen, canary, abTest, shadow)`}},
+		{name: "no strategy", spec: with("strategy", "strategy: {}"), want: []string{
+			`spec.yaml:7:1: strategy: choose exactly one strategy (allowed: recreate, ramped, blueGreen, canary, abTest, shadow)`}},
+		{name: "ramped both zero", spec: with("strategy", "strategy: {ramped: {maxSurge: 0, maxUnavailable: \"0%\"}}"), want: []string{
+			`spec.yaml:7:12: strategy.ramped: maxSurge and maxUnavailable are both zero, so no pod could ever be replaced (allowed: at least one above zero; maxSurge: 1, maxUnavailable: 0 never drops capacity)`}},
+		{name: "ramped bad percent", spec: with("strategy", "strategy: {ramped: {maxUnavailable: \"150%\"}}"), want: []string{
+			`spec.yaml:7:21: strategy.ramped.maxUnavailable: invalid value "150%" (allowed: a percentage from 0% to 100%)`}},
+		{name: "ramped percentage beyond 32 bits", spec: with("strategy", "strategy: {ramped: {maxSurge: \"99999999999999999999%\"}}"), want: []string{
+			`spec.yaml:7:21: strategy.ramped.maxSurge: invalid value "99999999999999999999%" (allowed: a percentage from 0% to 2147483647%)`}},
+		{name: "shadow percent below float64", spec: withIn(with("traffic", "traffic: istio"), "strategy", "strategy: {shadow: {percent: 1e-400}}") + "candidate: {version: v2, tag: \"2\"}\n"},
+		{name: "ramped surge above 100%", spec: with("strategy", "strategy: {ramped: {maxSurge: \"150%\"}}")},
+		{name: "candidate with ramped", spec: with("candidate", "candidate: {version: \"v2\", tag: \"2.0\"}"), want: []string{
+			`spec.yaml:9:1: candidate: ramped replaces the running version in place: put the new version in stable (allowed: a candidate with blueGreen, canary, abTest or shadow)`}},
+		{name: "canary weights decrease", spec: with("strategy", "strategy: {canary: {steps: [50, 20, 100]}}"), want: []string{
+			`spec.yaml:7:33: strategy.canary.steps[1]: weight 20 does not increase on the previous step's 50 (allowed: increasing weights ending at 100)`}},
+		{name: "canary does not end at 100", spec: with("strategy", "strategy: {canary: {steps: [10, 50]}}"), want: []string{
+			`spec.yaml:7:33: strategy.canary.steps[1]: the last step is 50 (allowed: the last step sends 100% of traffic to the candidate)`}},
+		{name: "canary step past end", spec: with("strategy", "strategy: {canary: {steps: [10, 100], step: 3}}"), want: []string{
+			`spec.yaml:7:39: strategy.canary.step: step 3 is past the last step (allowed: 1 to 2)`}},
+		{name: "number after a multi-byte character", spec: with("annotations", `annotations: {"a": "ééé", "b": 1.50}`), want: []string{
+			`spec.yaml:9:27: annotations.b: 1.50 is a number, not a string (allowed: a string: quote it as "1.50"; unquoted, YAML drops leading and trailing zeros)`}},
+		{name: "infinity after a multi-byte character", spec: with("labels", `labels: {"a": "é", b: .inf}`), want: []string{
+			`spec.yaml:9:10: labels.a: invalid value "é" (allowed: label values: at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric)`,
+			`spec.yaml:9:20: labels.b: invalid value ".inf" (allowed: label values: at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric)`}},
+		{name: "canary step below 0", spec: with("strategy", "strategy: {canary: {steps: [10, 100], step: -1}}"), want: []string{
+			`spec.yaml:7:39: strategy.canary.step: invalid value -1 (allowed: an integer from 0 to the number of steps; 0 runs the candidate without traffic)`}},
+		{name: "istio canary at step 0", spec: withIn(with("traffic", "traffic: istio"), "strategy", "strategy: {canary: {steps: [10, 100], step: 0}}") + "candidate: {version: v2, tag: \"2\"}\n"},
+		{name: "native canary step 0 without candidate", spec: with("strategy", "strategy: {canary: {steps: [10, 100], step: 0}}")},
+		{name: "native canary at step 0", spec: with("strategy", "strategy: {canary: {steps: [10, 100], step: 0}}") + "candidate: {version: v2, tag: \"2\"}\n", want: []string{
+			`spec.yaml:7:39: strategy.canary.step: step 0 runs the candidate without traffic, which needs traffic: "istio": a native Service sends requests to every ready pod (allowed: 1 to 2; a native canary can start at step 1, as the Service waits for the candidate's pods to be ready)`}},
+		{name: "canary weight above 100", spec: with("strategy", "strategy: {canary: {steps: [10, 120]}}"), want: []string{
+			`spec.yaml:7:33: strategy.canary.steps[1]: invalid value 120 (allowed: an integer weight from 1 to 100)`}},
+		{name: "minReadySeconds not below deadline", spec: with("replicas", "replicas: 4\nminReadySeconds: 900"), want: []string{
+			`spec.yaml:5:1: minReadySeconds: 900 is not below progressDeadlineSeconds (600): Kubernetes rejects the Deployment (allowed: less than progressDeadlineSeconds)`}},
+		{name: "same port, two protocols", spec: with("ports", "ports: [{name: dns, containerPort: 53}, {name: dns-udp, containerPort: 53, protocol: UDP}]")},
+		{name: "node port twice", spec: with("ports", "ports: [{name: http, containerPort: 80, nodePort: 30080}, {name: admin, containerPort: 90, nodePort: 30080}]\nservice: {type: NodePort}"), want: []string{
+			`spec.yaml:3:92: ports[1].nodePort: node port 30080/TCP is used twice (allowed: each number once per protocol)`}},
+		{name: "config over a ConfigMap", spec: with("replicas", "replicas: 4\nconfig: {BIG: \""+strings.Repeat("x", 1<<20)+"\"}"), want: []string{
+			`spec.yaml:5:1: config: the stable version's config is 1048579 bytes (allowed: at most 1048576, the size of one ConfigMap)`}},
+		{name: "abTest cookie twice", spec: withIn(with("traffic", "traffic: istio"), "strategy", "strategy: {abTest: {match: [{cookie: {name: grp, value: beta}, headers: {cookie: {exact: x}}}]}}"), want: []string{
+			`spec.yaml:7:74: strategy.abTest.match[0].headers.cookie: cookie already matches the Cookie header (allowed: cookie or a cookie header in one match, not both)`}},
+		{name: "abTest empty match values", spec: withIn(with("traffic", "traffic: istio"), "strategy", "strategy: {abTest: {match: [{headers: {x-beta: {exact: \"\"}}, queryParams: {q: {regex: \"\"}}}]}}"), want: []string{
+			`spec.yaml:7:49: strategy.abTest.match[0].headers."x-beta".exact: invalid value "" (allowed: a non-empty string)`,
+			`spec.yaml:7:80: strategy.abTest.match[0].queryParams.q.regex: invalid value "" (allowed: a non-empty RE2 regular expression of at most 1024 characters)`}},
+		{name: "abTest needs istio", spec: with("strategy", "strategy: {abTest: {match: [{headers: {x-beta: {exact: \"1\"}}}]}}"), want: []string{
+			`spec.yaml:6:1: traffic: abTest routes single requests, which needs a mesh (allowed: traffic: "istio")`}},
+		{name: "shadow needs istio", spec: with("strategy", "strategy: {shadow: {percent: 10}}"), want: []string{
+			`spec.yaml:6:1: traffic: shadow routes single requests, which needs a mesh (allowed: traffic: "istio")`}},
+		{name: "string match needs one operator", spec: withIn(with("strategy", "strategy: {abTest: {match: [{headers: {x-beta: {}}}]}}"), "traffic", "traffic: istio"), want: []string{
+			`spec.yaml:7:40: strategy.abTest.match[0].headers."x-beta": sets 0 of exact, prefix and regex (allowed: exactly one)`}},
+		{name: "blue-green active candidate without one", spec: with("strategy", "strategy: {blueGreen: {active: candidate}}"), want: []string{
+			`spec.yaml:7:24: strategy.blueGreen.active: is "candidate" but no candidate is set (allowed: "stable" without a candidate)`}},
+		{name: "same version twice", spec: with("strategy", "strategy: {canary: {steps: [100]}}") + "candidate: {version: \"v1\", tag: \"2\"}\n", want: []string{
+			`spec.yaml:9:13: candidate.version: "v1" is also the stable version (allowed: a different version label)`}},
+		{name: "host needs istio", spec: with("host", "host: web.example.com"), want: []string{
+			`spec.yaml:9:1: host: an external host is compiled to an Istio Gateway (allowed: with traffic: "istio")`}},
+		{name: "tls needs host", spec: with("tls", "tls: {credentialName: web-tls}"), want: []string{
+			`spec.yaml:9:1: tls: HTTPS is served for the external host (allowed: with host set)`}},
+		{name: "tls secret name", spec: with("traffic", "traffic: istio\nhost: web.example.com\ntls: {credentialName: Web_TLS, httpsRedirect: \"no\"}"), want: []string{
+			`spec.yaml:8:7: tls.credentialName: invalid value "Web_TLS" (allowed: a Secret name: a DNS-1123 subdomain of at most 253 characters)`,
+			`spec.yaml:8:32: tls.httpsRedirect: invalid value "no" (allowed: true or false)`}},
+		{name: "gateway needs host", spec: with("traffic", "traffic: istio\ngateway: istio-system/public"), want: []string{
+			`spec.yaml:7:1: gateway: binds the external host to a Gateway (allowed: with host set)`}},
+		{name: "gateway with own settings", spec: with("traffic", "traffic: istio\nhost: web.example.com\ngateway: public\ntls: {credentialName: web-tls}\ngatewaySelector: {istio: ingress}"), want: []string{
+			`spec.yaml:9:1: tls: HTTPS is a setting of the bound Gateway public (allowed: tls without gateway, when rollspec compiles the Gateway)`,
+			`spec.yaml:10:1: gatewaySelector: selects the pods of the Gateway rollspec compiles (allowed: gatewaySelector without gateway)`}},
+		{name: "empty gateway selector", spec: with("traffic", "traffic: istio\nhost: web.example.com\ngatewaySelector: {}"), want: []string{
+			`spec.yaml:8:1: gatewaySelector: is empty (allowed: the labels of the ingress gateway pods, such as {istio: ingressgateway})`}},
+		{name: "gateway name", spec: with("traffic", "traffic: istio\nhost: web.example.com\ngateway: Istio-System/public"), want: []string{
+			`spec.yaml:8:1: gateway: invalid value "Istio-System/public" (allowed: a Gateway's name, or namespace/name such as "istio-system/public")`}},
+		{name: "reserved label", spec: with("labels", "labels: {app: other}"), want: []string{
+			`spec.yaml:9:10: labels.app: "app" is set by rollspec (allowed: any other label key)`}},
+		{name: "bad label key", spec: with("labels", "labels: {\"a b\": x}"), want: []string{
+			`spec.yaml:9:10: labels."a b": invalid key "a b" (allowed: label keys: an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' or '.')`}},
+		{name: "probe port unknown", spec: with("readinessProbe", "readinessProbe: {tcp: {port: admin}}"), want: []string{
+			`spec.yaml:8:24: readinessProbe.tcp.port: no port is named "admin" (allowed: "http")`}},
+		{name: "tcp probe on a UDP port", spec: withIn(with("ports", "ports: [{name: http, containerPort: 8080}, {name: dns, containerPort: 5353, protocol: UDP}]"), "readinessProbe", "readinessProbe: {tcp: {port: dns}}"), want: []string{
+			`spec.yaml:8:24: readinessProbe.tcp.port: probes port dns (5353/UDP) over TCP, which never answers there (allowed: a TCP port, or an exec probe)`}},
+		{name: "probe of the first port, UDP", spec: with("ports", "ports: [{name: dns, containerPort: 53, protocol: UDP}, {name: dns-tcp, containerPort: 53}]"), want: []string{
+			`spec.yaml:8:18: readinessProbe.http: probes port dns (53/UDP) over TCP, which never answers there (allowed: a TCP port, or an exec probe)`}},
+		{name: "probe by number picks the TCP port", spec: withIn(with("ports", "ports: [{name: http, containerPort: 53, protocol: UDP}, {name: dns-tcp, containerPort: 53}]"), "readinessProbe", "readinessProbe: {tcp: {port: 53}}")},
+		{name: "istio first port UDP", spec: withIn(withIn(with("traffic", "traffic: istio\nhost: web.example.com"), "ports", "ports: [{name: http, containerPort: 8080, protocol: UDP}]"), "readinessProbe", "readinessProbe: {exec: {command: [\"true\"]}}"), want: []string{
+			`spec.yaml:3:43: ports[0].protocol: Istio routes HTTP over TCP on the first port, which is UDP (allowed: TCP; put other ports after it)`}},
+		{name: "probe two kinds", spec: with("readinessProbe", "readinessProbe: {tcp: {}, exec: {command: [\"true\"]}}"), want: []string{
+			`spec.yaml:8:1: readinessProbe: sets 2 of http, tcp and exec (allowed: exactly one)`}},
+		{name: "probe command not a string", spec: with("readinessProbe", "readinessProbe: {tcp: {}, exec: {command: [true]}}"), want: []string{
+			`spec.yaml:8:44: readinessProbe.exec.command[0]: invalid value true (allowed: a string)`}},
+		{name: "bad quantity", spec: with("resources", "resources: {requests: {cpu: \"lots\"}}"), want: []string{
+			`spec.yaml:9:24: resources.requests.cpu: invalid value "lots" (allowed: a Kubernetes quantity: a number such as 0.5 or 2, or a string such as "500m")`}},
+		{name: "negative quantity", spec: with("resources", "resources: {requests: {cpu: -0.5}, limits: {memory: \"-1Gi\"}}"), want: []string{
+			`spec.yaml:9:24: resources.requests.cpu: invalid value -0.5 (allowed: a Kubernetes quantity: a number such as 0.5 or 2, or a string such as "500m")`,
+			`spec.yaml:9:45: resources.limits.memory: invalid value "-1Gi" (allowed: a Kubernetes quantity: a number of bytes, or a string such as "128Mi" or "1Gi")`}},
+		{name: "numeric quantities", spec: with("resources", "resources: {requests: {cpu: 0.25, memory: 1e8}, limits: {cpu: 1}}")},
+		{name: "numeric request above limit", spec: with("resources", "resources: {requests: {cpu: 1.5}, limits: {cpu: \"1\"}}"), want: []string{
+			`spec.yaml:9:24: resources.requests.cpu: request 1500m is above the limit 1 (allowed: at most the limit)`}},
+		{name: "quantity beyond int64", spec: with("resources", "resources: {requests: {memory: 10Ei}, limits: {memory: 9Ei}}"), want: []string{
+			`spec.yaml:9:24: resources.requests.memory: is 8Ei (2^63) or more, beyond what Kubernetes stores: it would be cut to 2^63-1 (allowed: below 8Ei)`,
+			`spec.yaml:9:48: resources.limits.memory: is 8Ei (2^63) or more, beyond what Kubernetes stores: it would be cut to 2^63-1 (allowed: below 8Ei)`}},
+		{name: "fractional bytes", spec: with("resources", "resources: {requests: {memory: 0.5, cpu: 0.5}, limits: {ephemeral-storage: \"1.5\", memory: 1.5Gi}}"), want: []string{
+			`spec.yaml:9:24: resources.requests.memory: 500m is a fraction of a byte (allowed: a whole number of bytes, such as "512Mi" or 536870912)`,
+			`spec.yaml:9:57: resources.limits."ephemeral-storage": 1500m is a fraction of a byte (allowed: a whole number of bytes, such as "512Mi" or 536870912)`}},
+		{name: "request above limit", spec: with("resources", "resources: {requests: {memory: 1Gi}, limits: {memory: 512Mi}}"), want: []string{
+			`spec.yaml:9:24: resources.requests.memory: request 1Gi is above the limit 512Mi (allowed: at most the limit)`}},
+		{name: "duplicate port name", spec: with("ports", "ports: [{name: http, containerPort: 8080}, {name: http, containerPort: 9090}]"), want: []string{
+			`spec.yaml:3:45: ports[1].name: port name "http" is used twice (allowed: unique names)`}},
+		{name: "istio needs http port name", spec: with("ports", "ports: [{name: web, containerPort: 8080}]") + "host: web.example.com\n" + "gatewaySelector: {istio: ingress}\n", want: []string{
+			`spec.yaml:9:1: host: an external host is compiled to an Istio Gateway (allowed: with traffic: "istio")`}},
+		{name: "native canary needs 2 replicas", spec: withIn(with("strategy", "strategy: {canary: {steps: [50, 100]}}"), "replicas", "replicas: 1") + "candidate: {version: \"v2\", tag: \"2\"}\n", want: []string{
+			`spec.yaml:4:1: replicas: a native canary splits traffic by pod count and needs at least 2 replicas, has 1 (allowed: 2 or more, or traffic: "istio")`}},
+		{name: "many errors at once", spec: "name: Web\nreplicas: x\nbogus: 1\nstable: {version: v1, tag: \"1\"}\nstrategy: {recreate: {}}\nports: [{name: http, containerPort: 80}]\nimage: web\n", want: []string{
+			`spec.yaml:1:1: name: invalid value "Web" (allowed: a DNS-1123 label of at most 30 characters: lowercase letters, digits and '-', starting with a letter)`,
+			`spec.yaml:2:1: replicas: invalid value "x" (allowed: an integer from 0 to 10000)`,
+			`spec.yaml:3:1: bogus: unknown field (allowed: name, namespace, labels, annotations, image, ports, replicas, env, resources, readinessProbe, minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit, config, configPath, changeCause, podSecurity, runAsUser, imagePullPolicy, stable, candidate, service, host, gatewaySelector, gateway, tls, traffic, strategy)`}},
+		{name: "missing field beside an invalid value", spec: withIn(with("replicas", "replicas: x"), "stable", "stable: {tag: \"1.0\"}"), want: []string{
+			`spec.yaml:4:1: replicas: invalid value "x" (allowed: an integer from 0 to 10000)`,
+			`spec.yaml:5:1: stable.version: missing required field (allowed: a label value such as "v1.2.0": at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric)`}},
+		{name: "missing field beside an unknown one", spec: withIn(with("ports", "ports: [{name: http, containerPort: 8080, servcePort: 80}]"), "stable", "stable: {tag: \"1.0\"}"), want: []string{
+			`spec.yaml:3:43: ports[0].servcePort: unknown field (did you mean "servicePort"?) (allowed: name, containerPort, servicePort, nodePort, protocol)`,
+			`spec.yaml:5:1: stable.version: missing required field (allowed: a label value such as "v1.2.0": at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric)`}},
+		{name: "errors in two list elements", spec: with("ports", "ports: [{name: Http, containerPort: 8080}, {name: admin, containerPort: 0}]"), want: []string{
+			`spec.yaml:3:10: ports[0].name: invalid value "Http" (allowed: an IANA service name of at most 15 characters: lowercase letters, digits and '-', such as "http" or "grpc-api")`,
+			`spec.yaml:3:58: ports[1].containerPort: invalid value 0 (allowed: a port number from 1 to 65535)`}},
+		{name: "each of two strategies checked", spec: with("strategy", "strategy: {ramped: {maxSurge: 0, maxUnavailable: 0}, canary: {steps: [50, 20, 90], step: 5}}"), want: []string{
+			`spec.yaml:7:1: strategy: choose exactly one strategy, found ramped and canary (allowed: recreate, ramped, blueGreen, canary, abTest, shadow)`,
+			`spec.yaml:7:12: strategy.ramped: maxSurge and maxUnavailable are both zero, so no pod could ever be replaced (allowed: at least one above zero; maxSurge: 1, maxUnavailable: 0 never drops capacity)`,
+			`spec.yaml:7:75: strategy.canary.steps[1]: weight 20 does not increase on the previous step's 50 (allowed: increasing weights ending at 100)`,
+			`spec.yaml:7:79: strategy.canary.steps[2]: the last step is 90 (allowed: the last step sends 100% of traffic to the candidate)`,
+			`spec.yaml:7:84: strategy.canary.step: step 5 is past the last step (allowed: 1 to 3)`}},
+		{name: "istio canary step past end", spec: withIn(with("traffic", "traffic: istio"), "strategy", "strategy: {canary: {steps: [10, 100], step: 3}}"), want: []string{
+			`spec.yaml:7:39: strategy.canary.step: step 3 is past the last step (allowed: 0, the candidate without traffic, to 2)`}},
+		{name: "schema and cross-field errors together", spec: withIn(with("strategy", "strategy: {canary: {steps: [50, 20, 100]}}"), "stable", "stable: {version: \"v1\", tag: \"1.0 bad\"}"), want: []string{
+			`spec.yaml:5:25: stable.tag: invalid value "1.0 bad" (allowed: an image tag: at most 128 letters, digits, '_', '.' or '-', quoted if it looks like a number)`,
+			`spec.yaml:7:33: strategy.canary.steps[1]: weight 20 does not increase on the previous step's 50 (allowed: increasing weights ending at 100)`}},
+		{name: "no consequence of a schema error", spec: withIn(with("strategy", "strategy: {abTest: {match: [{headers: {x-beta: {exact: \"1\"}}}]}}"), "traffic", "traffic: mesh"), want: []string{
+			`spec.yaml:6:1: traffic: invalid value "mesh" (allowed: "native" or "istio")`}},
+		{name: "duplicate key", spec: valid + "traffic: istio\n", want: []string{
+			`spec.yaml:9:1: traffic: duplicate key, first at 6:1 (allowed: each key once)`}},
+		{name: "duplicate key beside other problems", spec: with("replicas", "replicas: x") + "traffic: istio\n", want: []string{
+			`spec.yaml:4:1: replicas: invalid value "x" (allowed: an integer from 0 to 10000)`,
+			`spec.yaml:9:1: traffic: duplicate key, first at 6:1 (allowed: each key once)`}},
+		{name: "json duplicate key beside other problems", file: "spec.json", spec: strings.Replace(jsonRelease, `"name": "x",`, `"name": "x", "name": "y", "replicas": -1,`, 1), want: []string{
+			`spec.json:1:16: name: duplicate key, first at 1:3 (allowed: each key once)`,
+			`spec.json:1:29: replicas: invalid value -1 (allowed: an integer from 0 to 10000)`}},
+		{name: "duplicate key, same value", spec: with("stable", "stable: {version: \"v1\", tag: \"1.0\", version: \"v1\"}"), want: []string{
+			`spec.yaml:5:37: stable.version: duplicate key, first at 5:10 (allowed: each key once)`}},
+		{name: "stream element", spec: valid + "---\n" + with("replicas", "replicas: x"), want: []string{
+			`spec.yaml:13:1: [1].replicas: invalid value "x" (allowed: an integer from 0 to 10000)`}},
+		{name: "empty documents", spec: "---\n" + valid + "---\n---\n"},
+		{name: "not a release", spec: "apiVersion: v1\nkind: ConfigMap\n---\nreplicaCount: 3\n", want: []string{
+			`spec.yaml:1:1: [0]: is a Kubernetes object (kind ConfigMap), not a release spec (allowed: a release: name, image, ports, stable, strategy, …)`,
+			`spec.yaml:4:1: [1]: holds no release field (found replicaCount), not a release spec (allowed: a release: name, image, ports, stable, strategy, …)`}},
+		{name: "only a misspelt field", spec: "nmae: web\n", want: []string{
+			`spec.yaml:1:1: name: missing required field (allowed: a DNS-1123 label of at most 30 characters: lowercase letters, digits and '-', starting with a letter)`,
+			`spec.yaml:1:1: nmae: unknown field (did you mean "name"?) (allowed: name, namespace, labels, annotations, image, ports, replicas, env, resources, readinessProbe, minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit, config, configPath, changeCause, podSecurity, runAsUser, imagePullPolicy, stable, candidate, service, host, gatewaySelector, gateway, tls, traffic, strategy)`,
+			`spec.yaml:1:1: ports: missing required field (allowed: a list of at least one port, such as [{name: http, containerPort: 8080}])`,
+			`spec.yaml:1:1: stable: missing required field (allowed: the version serving users: {version: "v1", tag: "1.0"}, a tag and/or a digest)`,
+			`spec.yaml:1:1: strategy: choose exactly one strategy (allowed: recreate, ramped, blueGreen, canary, abTest, shadow)`}},
+		// The parser gives up at the end of the file, where the list
+		// should have been closed.
+		{name: "yaml syntax error", spec: "name: [web\n", want: []string{
+			`spec.yaml:2:1: did not find expected ',' or ']'`}},
+		{name: "yaml syntax error in a block mapping", spec: with("stable", "stable:\n  version: v1\n tag: x"), want: []string{
+			`spec.yaml:7:1: did not find expected key`}},
+		{name: "yaml syntax error in one document, the others checked", spec: "# web\n---\n" + with("replicas", "replicas: -1") + "---\nname: [web\n---\n" + with("replicas", "replicas: x"), want: []string{
+			`spec.yaml:6:1: [0].replicas: invalid value -1 (allowed: an integer from 0 to 10000)`,
+			`spec.yaml:12:1: did not find expected ',' or ']'`,
+			`spec.yaml:17:1: [2].replicas: invalid value "x" (allowed: an integer from 0 to 10000)`}},
+		{name: "json stream", file: "spec.json", spec: jsonRelease + "\n" + strings.Replace(jsonRelease, `"x"`, `"y"`, 1) + "\n"},
+		{name: "json stream element", file: "spec.json", spec: jsonRelease + "\n" + strings.Replace(jsonRelease, `"x"`, `"Y"`, 1), want: []string{
+			`spec.json:2:3: [1].name: invalid value "Y" (allowed: a DNS-1123 label of at most 30 characters: lowercase letters, digits and '-', starting with a letter)`}},
+		{name: "json stream duplicate key", file: "spec.json", spec: jsonRelease + "\n" + strings.Replace(jsonRelease, `{"name": "x",`, `{"name": "y", "name": "y",`, 1), want: []string{
+			`spec.json:2:16: [1].name: duplicate key, first at 2:3 (allowed: each key once)`}},
+		{name: "json truncated", file: "spec.json", spec: jsonRelease + "\n{\"name\": ", want: []string{
+			`spec.json:2:10: invalid JSON: unexpected end of input (allowed: a JSON value, or a stream of them)`}},
+		{name: "json junk after value", file: "spec.json", spec: jsonRelease + " x", want: []string{
+			`spec.json:1:` + strconv.Itoa(len(jsonRelease)+2) + `: invalid JSON: invalid character 'x' looking for beginning of value (allowed: a JSON value, or a stream of them)`}},
+		{name: "ndjson on stdin", file: "<stdin>", spec: jsonRelease + "\n" + strings.Replace(jsonRelease, `"x"`, `"Y"`, 1), want: []string{
+			`<stdin>:2:3: [1].name: invalid value "Y" (allowed: a DNS-1123 label of at most 30 characters: lowercase letters, digits and '-', starting with a letter)`}},
+		{name: "configPath root", spec: valid + "configPath: /\n", want: []string{
+			`spec.yaml:9:1: configPath: invalid value "/" (allowed: an absolute directory path other than /, without ':' or '..')`}},
+		{name: "configPath climbing", spec: valid + "configPath: /app/../etc\n", want: []string{
+			`spec.yaml:9:1: configPath: invalid value "/app/../etc" (allowed: an absolute directory path other than /, without ':' or '..')`}},
+		{name: "configPath with dots in a name", spec: valid + "configPath: /etc/app..d/conf.d\n"},
+		{name: "probe on the service port", spec: withIn(with("readinessProbe", "readinessProbe: {http: {path: /healthz, port: 80}}"), "ports", "ports: [{name: http, containerPort: 8080, servicePort: 80}]"), want: []string{
+			`spec.yaml:8:41: readinessProbe.http.port: 80 is port http's servicePort; the kubelet probes the pod, which listens on containerPort 8080 (allowed: a container port number, or a port name such as "http")`}},
+		{name: "probe on an undeclared port", spec: with("readinessProbe", "readinessProbe: {tcp: {port: 9000}}")},
+		{name: "not UTF-8", spec: with("image", "image: example/w\xe9b"), want: []string{
+			`spec.yaml:2:17: is not UTF-8 text (allowed: a YAML, JSON or CUE file in UTF-8)`}},
+		{name: "json with a byte order mark", file: "spec.json", spec: "\uFEFF" + jsonRelease},
+		{name: "json number tag", file: "spec.json", spec: strings.Replace(jsonRelease, `"tag": "1"`, `"tag": 1.10`, 1), want: []string{
+			`spec.json:1:116: stable.tag: 1.10 is a number, not a string (allowed: a string: quote it as "1.10")`}},
+		{name: "yaml syntax error beside a comment-only document", spec: valid + "---\n# retired: old-web\n---\nname: [web\n", want: []string{
+			`spec.yaml:12:1: did not find expected ',' or ']'`}},
+		{name: "a port Istio cannot route beside a bad strategy, with a candidate", spec: "name: web\nimage: example/web\nports: [{name: web, containerPort: 8080}]\nreplicas: 3\ntraffic: istio\nstable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\"}\nstrategy: {canary: {steps: [50, 100], stepp: 2}}\n", want: []string{
+			`spec.yaml:3:10: ports[0].name: Istio routes HTTP on the first port, named "web" (allowed: http, http2, grpc or grpc-web, alone or before a '-' suffix, as in http-api)`,
+			`spec.yaml:8:39: strategy.canary.stepp: unknown field (did you mean "steps"?) (allowed: steps, step)`}},
+		{name: "cue conflict beside other problems", file: "spec.cue", spec: "name: \"web\"\nimage: \"example/web\"\nports: [{name: \"http\", containerPort: 8080}]\nreplicas: 2\nreplicas: 3\nstable: {version: \"v1\", tag: \"1\"}\nstrategy: rampd: {}\n", want: []string{
+			`spec.cue:4:11: replicas: conflicting values 3 and 2, written at spec.cue:4:11 and spec.cue:5:11 (allowed: one value, or a default marked *value that the other overrides)`,
+			`spec.cue:7:11: strategy.rampd: unknown field (did you mean "ramped"?) (allowed: recreate, ramped, blueGreen, canary, abTest, shadow)`}},
+		{name: "yaml flow mapping on stdin", file: "<stdin>", spec: "{name: x, image: example/x, ports: [{name: http, containerPort: 80}], stable: {version: v1, tag: \"1\"}, strategy: {recreate: {}}}\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			file := cmp.Or(tc.file, "spec.yaml")
+			_, err := (&load.Loader{}).LoadBytes(file, []byte(tc.spec))
+			var b bytes.Buffer
+			diag.Print(&b, err, "")
+			got := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+			if b.Len() == 0 {
+				got = nil
+			}
+			if tc.want == nil && got == nil {
+				return
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("spec:\n%s\ngot:\n%s\nwant:\n%s", tc.spec, strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
+	}
+}

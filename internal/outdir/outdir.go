@@ -1,0 +1,268 @@
+package outdir
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/rogpeppe/go-internal/diff"
+
+	"github.com/rollspec/rollspec/internal/gen"
+)
+
+// Kind is what a change does to a file.
+type Kind string
+
+// Kinds of change.
+const (
+	Missing Kind = "missing" // the file should exist and does not
+	Changed Kind = "changed" // the file exists with other content
+	Stale   Kind = "stale"   // a generated file no release produces any more
+)
+
+// Change is one file that differs from what rollspec would write.
+type Change struct {
+	Name string // file name inside the directory
+	Kind Kind
+	Old  []byte // current content, nil when missing
+	New  []byte // wanted content, nil when stale
+}
+
+// sourcePrefix starts the line after the header naming the spec a file
+// was compiled from, relative to the directory (or "-" for standard
+// input): it tells which run owns the file.
+const sourcePrefix = "# Source: "
+
+// WithSource returns a rendered release (header first) with the line
+// naming its source spec after the header.
+func WithSource(content []byte, source string) []byte {
+	h := len(gen.Header)
+	if !Generated(content) {
+		h = 0
+	}
+	out := make([]byte, 0, len(content)+len(sourcePrefix)+len(source)+1)
+	out = append(out, content[:h]...)
+	out = append(out, sourcePrefix...)
+	out = append(out, source...)
+	out = append(out, '\n')
+	return append(out, content[h:]...)
+}
+
+// Source returns the source a generated file names, "" when none.
+func Source(content []byte) string {
+	content = lf(content)
+	if !Generated(content) {
+		return ""
+	}
+	rest, ok := bytes.CutPrefix(content[len(gen.Header):], []byte(sourcePrefix))
+	if !ok {
+		return ""
+	}
+	line, _, _ := bytes.Cut(rest, []byte("\n"))
+	return string(line)
+}
+
+// Plan compares dir with want (file name -> content) and returns the
+// changes needed, sorted by name. owns tells which sources (as Source
+// returns them) this run compiles: a generated file of another source is
+// left alone, so runs over different specs can share a directory; nil
+// owns every file. Plan fails, listing every file, when a change would
+// overwrite a file rollspec did not generate, or one generated from a
+// spec that still exists and that this run does not read.
+func Plan(dir string, want map[string][]byte, owns func(source string) bool) ([]Change, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	if owns == nil {
+		owns = func(string) bool { return true }
+	}
+	have := map[string][]byte{}
+	var foreign, others []string
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !isManifest(e.Name()) {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		_, wanted := want[e.Name()]
+		if !Generated(lf(b)) {
+			if wanted {
+				foreign = append(foreign, filepath.Join(dir, e.Name()))
+			}
+			continue
+		}
+		src := Source(b)
+		if src != "" && !owns(src) {
+			// Another run's file: never pruned, and overwritten only when
+			// its spec is gone (the release moved to a spec read here).
+			if wanted && src != Source(want[e.Name()]) && sourceExists(dir, src) {
+				others = append(others, fmt.Sprintf("%s (from %s)", filepath.Join(dir, e.Name()), src))
+				continue
+			}
+			if !wanted {
+				continue
+			}
+		}
+		have[e.Name()] = b
+	}
+	if len(foreign) > 0 {
+		return nil, fmt.Errorf("refusing to overwrite files rollspec did not generate (they lack the %q header): %s; move them away or choose another output directory",
+			strings.TrimSuffix(gen.Header, "\n"), strings.Join(foreign, ", "))
+	}
+	if len(others) > 0 {
+		return nil, fmt.Errorf("refusing to overwrite files generated from specs this run does not read: %s; build those specs too, or remove the files", strings.Join(others, ", "))
+	}
+	var changes []Change
+	for name, b := range want {
+		old, ok := have[name]
+		switch {
+		case !ok:
+			changes = append(changes, Change{Name: name, Kind: Missing, New: b})
+		case !bytes.Equal(lf(old), b):
+			changes = append(changes, Change{Name: name, Kind: Changed, Old: old, New: b})
+		}
+	}
+	for name, b := range have {
+		if _, ok := want[name]; !ok {
+			changes = append(changes, Change{Name: name, Kind: Stale, Old: b})
+		}
+	}
+	slices.SortFunc(changes, func(a, b Change) int { return strings.Compare(a.Name, b.Name) })
+	return changes, nil
+}
+
+// lf returns b with CRLF line ends as LF: a checkout with
+// core.autocrlf=true (or an editor on Windows) turns a generated file's
+// line ends into CRLF, and git turns them back on commit, so the file is
+// still rollspec's and unchanged.
+func lf(b []byte) []byte {
+	if !bytes.Contains(b, []byte("\r\n")) {
+		return b
+	}
+	return bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n"))
+}
+
+// sourceExists reports whether the spec src (relative to dir) is still
+// there; standard input never is.
+func sourceExists(dir, src string) bool {
+	if src == "-" {
+		return false
+	}
+	// Not filepath.Join, which would take "dir/.." away by name: a
+	// source is recorded from the directory's real place, and the
+	// system resolves ".." from there when dir is a link.
+	_, err := os.Stat(dir + string(filepath.Separator) + filepath.FromSlash(src))
+	return err == nil
+}
+
+// Generated reports whether content was written by rollspec.
+func Generated(content []byte) bool { return bytes.HasPrefix(content, []byte(gen.Header)) }
+
+func isManifest(name string) bool {
+	return strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")
+}
+
+// Apply carries out changes in dir, creating dir if needed. It is all or
+// nothing as far as the file system allows: every new or changed file is
+// first written in full to a temporary file beside its place, and only
+// when all are written are they renamed into place and stale files
+// removed. A failed write (a full disk, a directory where a file goes)
+// leaves dir as it was.
+func Apply(dir string, changes []Change) (err error) {
+	if _, serr := os.Stat(dir); errors.Is(serr, fs.ErrNotExist) {
+		defer func() {
+			if err != nil {
+				os.Remove(dir) // only if still empty
+			}
+		}()
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	temps := make([]string, len(changes)) // "" for a stale file
+	defer func() {
+		if err != nil {
+			for _, t := range temps {
+				if t != "" {
+					os.Remove(t)
+				}
+			}
+		}
+	}()
+	for i, c := range changes {
+		if c.Kind == Stale {
+			continue
+		}
+		path := filepath.Join(dir, c.Name)
+		if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
+			return fmt.Errorf("write %s: is not a regular file", path)
+		}
+		if temps[i], err = writeTemp(path, c.New); err != nil {
+			return err
+		}
+	}
+	for i, c := range changes {
+		path := filepath.Join(dir, c.Name)
+		if c.Kind == Stale {
+			if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+			continue
+		}
+		if err := os.Rename(temps[i], path); err != nil {
+			return err
+		}
+		temps[i] = ""
+	}
+	return nil
+}
+
+// writeTemp writes b to a new temporary file beside path, synced and
+// world-readable, and returns its name.
+func writeTemp(path string, b []byte) (name string, err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return "", err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if _, err = f.Write(b); err != nil {
+		return "", err
+	}
+	if err = f.Sync(); err != nil {
+		return "", err
+	}
+	if err = f.Chmod(0o644); err != nil {
+		return "", err
+	}
+	return f.Name(), f.Close()
+}
+
+// Diff renders changes as a unified diff against dir.
+func Diff(dir string, changes []Change) []byte {
+	var b bytes.Buffer
+	for _, c := range changes {
+		path := filepath.ToSlash(filepath.Join(dir, c.Name))
+		oldName, newName := "a/"+path, "b/"+path
+		if c.Kind == Missing {
+			oldName = "/dev/null"
+		}
+		if c.Kind == Stale {
+			newName = "/dev/null"
+		}
+		b.Write(diff.Diff(oldName, c.Old, newName, c.New))
+	}
+	return b.Bytes()
+}
