@@ -8,10 +8,9 @@ import (
 	"github.com/rollspec/rollspec/internal/load"
 )
 
-func init() {
-	commands = append(commands, &command{
-		name: "fn", summary: "run as a KRM function (kustomize exec generator)", usage: "",
-		help: `Read a ResourceList on stdin whose functionConfig is a rollspec Release
+var fnCmd = &command{
+	name: "fn", summary: "run as a KRM function (kustomize exec generator)", usage: "",
+	help: `Read a ResourceList on stdin whose functionConfig is a rollspec Release
 (spec inline) or ReleaseSet (spec.paths), append the compiled objects to
 items and write the ResourceList to stdout. Invalid specs are reported as
 results with severity error, on stderr, and exit 1. Warnings are results
@@ -36,15 +35,14 @@ Example rollspec.yaml:
     paths: [release.yaml]
 
 Run with: kustomize build --enable-alpha-plugins --enable-exec DIR`,
-		run: func(c *config, args []string) int {
-			if len(args) > 0 {
-				return usageError(c, "fn reads stdin and takes no arguments")
-			}
-			if err := fn.Run(&fn.Processor{Loader: &load.Loader{Strict: true}, Warnings: c.stderr}, os.Stdin, c.stdout); err != nil {
-				fmt.Fprintln(c.stderr, err)
-				return exitInvalid
-			}
-			return exitOK
-		},
-	})
+	flags: noFlags(func(e *env, args []string) int {
+		if len(args) > 0 {
+			return usageError(e, "fn reads stdin and takes no arguments")
+		}
+		if err := fn.Run(&fn.Processor{Loader: &load.Loader{}, Warnings: e.stderr}, os.Stdin, e.stdout); err != nil {
+			fmt.Fprintln(e.stderr, err)
+			return exitInvalid
+		}
+		return exitOK
+	}),
 }

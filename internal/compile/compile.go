@@ -2,9 +2,11 @@ package compile
 
 import (
 	"fmt"
-	"github.com/rollspec/rollspec/internal/diag"
 	"runtime"
 	"sync"
+
+	"github.com/rollspec/rollspec/internal/diag"
+	"github.com/rollspec/rollspec/internal/specpath"
 
 	"cuelang.org/go/cue/token"
 
@@ -30,10 +32,11 @@ func (r *Release) FileName() string {
 	return r.Spec.Release.Namespace + "." + r.Spec.Release.Name + ".yaml"
 }
 
-// Paths loads, validates and compiles every release under paths. On any
-// invalid spec it returns no releases and a diag.List of every problem.
+// Paths loads, validates and compiles every release under paths, which
+// list specs (specpath.Listed). On any invalid spec it returns no releases
+// and a diag.List of every problem.
 func Paths(l *load.Loader, paths []string) ([]*Release, error) {
-	specs, err := l.Load(paths)
+	specs, err := l.Load(specpath.Collect(paths, specpath.Listed)).Releases(nil)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +45,7 @@ func Paths(l *load.Loader, paths []string) ([]*Release, error) {
 
 // Bytes compiles the releases of one in-memory file.
 func Bytes(l *load.Loader, filename string, src []byte) ([]*Release, error) {
-	specs, err := l.LoadBytes(filename, src)
+	specs, err := l.LoadBytes(filename, src).Releases(nil)
 	if err != nil {
 		return nil, err
 	}

@@ -30,8 +30,8 @@ const (
 
 // Processor compiles the function config's releases into items.
 type Processor struct {
-	// Loader validates specs; share one to reuse its compiled schema. Make
-	// it Strict: a ReleaseSet's paths list specs, so a file among them
+	// Loader validates specs; share one to reuse its compiled schema. A
+	// ReleaseSet's paths list specs (specpath.Listed): a file among them
 	// that is no spec is a problem, not a file to pass over.
 	Loader *load.Loader
 	// Dir resolves ReleaseSet paths; "" means the working directory.

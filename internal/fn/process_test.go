@@ -226,7 +226,7 @@ func TestProcess(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, stderr bytes.Buffer
-			err := fn.Run(&fn.Processor{Loader: &load.Loader{Strict: true}, Dir: dir, Warnings: &stderr}, strings.NewReader(tc.in), &out)
+			err := fn.Run(&fn.Processor{Loader: &load.Loader{}, Dir: dir, Warnings: &stderr}, strings.NewReader(tc.in), &out)
 			if tc.stderr == "" && stderr.Len() > 0 || !strings.Contains(stderr.String(), tc.stderr) {
 				t.Errorf("warnings written:\n%s\nwant %q", stderr.Bytes(), tc.stderr)
 			}

@@ -2,12 +2,13 @@ package load
 
 import (
 	"fmt"
-	"github.com/rollspec/rollspec/internal/diag"
 	"maps"
 	"math"
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/rollspec/rollspec/internal/diag"
 
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/intstr"

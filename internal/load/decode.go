@@ -4,10 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/rollspec/rollspec/internal/diag"
 	"reflect"
 	"strings"
 	"sync"
+
+	"github.com/rollspec/rollspec/internal/diag"
 
 	"cuelang.org/go/cue"
 

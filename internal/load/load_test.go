@@ -3,10 +3,11 @@ package load_test
 import (
 	"bytes"
 	"cmp"
-	"github.com/rollspec/rollspec/internal/diag"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/rollspec/rollspec/internal/diag"
 
 	"github.com/rollspec/rollspec/internal/load"
 )
@@ -314,7 +315,7 @@ func TestValidation(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			file := cmp.Or(tc.file, "spec.yaml")
-			_, err := (&load.Loader{}).LoadBytes(file, []byte(tc.spec))
+			_, err := (&load.Loader{}).LoadBytes(file, []byte(tc.spec)).Releases(nil)
 			var b bytes.Buffer
 			diag.Print(&b, err, "")
 			got := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")

@@ -2,12 +2,13 @@ package load
 
 import (
 	"fmt"
-	"github.com/rollspec/rollspec/internal/diag"
 	"iter"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/rollspec/rollspec/internal/diag"
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"

@@ -15,6 +15,7 @@ import (
 
 	"github.com/rollspec/rollspec/internal/compile"
 	"github.com/rollspec/rollspec/internal/istio"
+	"github.com/rollspec/rollspec/internal/specpath"
 	"github.com/rollspec/rollspec/release"
 )
 
@@ -49,7 +50,7 @@ func exampleDirs(t *testing.T) []string {
 // cannot collide in one cluster.
 func compileExample(t *testing.T, dir, nsPrefix string) []*compile.Release {
 	t.Helper()
-	specs, err := loader.Load([]string{filepath.Join(examplesDir, dir)})
+	specs, err := loader.Load(specpath.Collect([]string{filepath.Join(examplesDir, dir)}, specpath.Listed)).Releases(nil)
 	if err != nil {
 		t.Fatalf("loading example %s: %v", dir, err)
 	}

@@ -1,0 +1,140 @@
+package load
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+
+	"github.com/rollspec/rollspec/internal/diag"
+	"github.com/rollspec/rollspec/internal/specpath"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
+	cueload "cuelang.org/go/cue/load"
+	"cuelang.org/go/cue/token"
+)
+
+// ReleasesField is the field of a CUE package that holds several releases
+// by name: `releases: web: {…}`.
+const ReleasesField = "releases"
+
+// loadCUE builds the .cue files of one package together.
+func (j *job) loadCUE(files []string) ([]*Spec, diag.List) {
+	dir := filepath.Dir(files[0])
+	args := make([]string, len(files))
+	for i, f := range files {
+		args[i] = filepath.Base(f)
+	}
+	insts := cueload.Instances(args, &cueload.Config{Dir: dir})
+	var specs []*Spec
+	var errs diag.List
+	for _, inst := range insts {
+		if inst.Err != nil {
+			errs = append(errs, syntaxErrors(inst.Err)...)
+			continue
+		}
+		if !slices.ContainsFunc(inst.Files, specpath.Declares) {
+			continue // placeholders or commented-out specs hold no release
+		}
+		v := j.s.Context.BuildInstance(inst)
+		if err := v.Err(); err != nil && !onlyBelow(err, v) {
+			errs = append(errs, syntaxErrors(err)...)
+			continue
+		}
+		j.labels = releaseLabels(inst.Files)
+		s, e := j.fromCUE(v, files[0])
+		j.labels = nil
+		specs = append(specs, s...)
+		errs = append(errs, e...)
+	}
+	return specs, errs
+}
+
+// releaseLabels finds where each release of a CUE package is written,
+// `releases: web: {…}`: the first such label in file order, not the
+// shared template (`releases: [string]: {…}`), whose position CUE gives the
+// release's value and so its missing fields.
+func releaseLabels(files []*ast.File) map[string]token.Pos {
+	m := map[string]token.Pos{}
+	for _, f := range files {
+		for _, d := range f.Decls {
+			top, ok := d.(*ast.Field)
+			if !ok {
+				continue
+			}
+			if name, _, err := ast.LabelName(top.Label); err != nil || name != ReleasesField {
+				continue
+			}
+			lit, ok := top.Value.(*ast.StructLit)
+			if !ok {
+				continue
+			}
+			for _, e := range lit.Elts {
+				if f, ok := e.(*ast.Field); ok {
+					if name, _, err := ast.LabelName(f.Label); err == nil {
+						if _, seen := m[name]; !seen {
+							m[name] = f.Label.Pos()
+						}
+					}
+				}
+			}
+		}
+	}
+	return m
+}
+
+// fromCUE splits a CUE value into releases: `releases: name: {…}` holds
+// several (name defaults to the key), otherwise the value is one release.
+func (j *job) fromCUE(v cue.Value, filename string) ([]*Spec, diag.List) {
+	// A conflict inside a field (two files giving replicas two values) is
+	// the field's problem: validation reports it beside every other one.
+	if err := v.Err(); err != nil && !onlyBelow(err, v) {
+		return nil, syntaxErrors(err)
+	}
+	rs := v.LookupPath(cue.MakePath(cue.Str(ReleasesField)))
+	if !rs.Exists() {
+		if _, err := v.Fields(); err != nil { // not v.Kind(): v may hold a conflict below
+			return nil, diag.List{{Pos: firstPos(v, filename), Text: "is not a release (allowed: a release, or releases: <name>: {…})"}}
+		}
+		return j.validate(v, cue.Path{}, filename, token.NoPos)
+	}
+	it, err := rs.Fields()
+	if err != nil {
+		return nil, diag.List{{Pos: rs.Pos(), Field: ReleasesField, Text: "is not a struct (allowed: releases by name, releases: <name>: {…})"}}
+	}
+	var specs []*Spec
+	// Beside releases, a regular field is a mistake that would otherwise
+	// vanish: a misspelt `release: api:` (whose release would then be
+	// pruned from generated output) or a release written at the top.
+	var errs diag.List
+	if top, err := v.Fields(); err == nil {
+		for top.Next() {
+			if sel := top.Selector(); sel.String() != ReleasesField {
+				msg := "unknown field beside releases"
+				if s := suggest(sel.String(), []string{ReleasesField}); s != "" {
+					msg += fmt.Sprintf(" (did you mean %q?)", s)
+				}
+				errs = append(errs, &diag.Diagnostic{Pos: top.Value().Pos(), Field: sel.String(),
+					Text: msg + " (allowed: releases: <name>: {…}; shared values as hidden fields _x)"})
+			}
+		}
+	}
+	for it.Next() {
+		r := it.Value()
+		if !r.Allows(cue.Str("name")) {
+			// A definition is closed: neither name nor the schema's
+			// defaults could be added, and every field it lacks would be
+			// "not allowed".
+			errs = append(errs, &diag.Diagnostic{Pos: j.labels[it.Selector().Unquoted()], Field: ReleasesField + "." + it.Selector().String(),
+				Text: closed("fields and defaults")})
+			continue
+		}
+		if !r.LookupPath(cue.MakePath(cue.Str("name"))).Exists() {
+			r = r.FillPath(cue.MakePath(cue.Str("name")), it.Selector().Unquoted())
+		}
+		s, e := j.validate(r, cue.MakePath(cue.Str(ReleasesField), it.Selector()), filename, j.labels[it.Selector().Unquoted()])
+		specs = append(specs, s...)
+		errs = append(errs, e...)
+	}
+	return specs, errs
+}

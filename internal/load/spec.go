@@ -1,0 +1,197 @@
+package load
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/rollspec/rollspec/internal/diag"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/token"
+
+	"github.com/rollspec/rollspec/release"
+)
+
+// Spec is one validated release and where it was written.
+type Spec struct {
+	// Release is the decoded, checked release.
+	Release *release.Release
+	// File is the file the release was written in.
+	File string
+	// Warnings are problems that do not stop compilation.
+	Warnings diag.List
+	pos      map[string]token.Pos
+	root     token.Pos
+}
+
+// Pos returns where field (a path such as "strategy.canary.steps[0]") was
+// written, or the closest enclosing field that was.
+func (s *Spec) Pos(field string) token.Pos {
+	for f := field; f != ""; f = parent(f) {
+		if p, ok := s.pos[f]; ok {
+			return p
+		}
+	}
+	return s.root
+}
+
+// parent drops the last element of a field path.
+func parent(f string) string {
+	i := strings.LastIndexAny(f, ".[")
+	if i < 0 {
+		return ""
+	}
+	return f[:i]
+}
+
+// Warn records a warning at field.
+func (s *Spec) Warn(field, format string, args ...any) {
+	s.Warnings = append(s.Warnings, &diag.Diagnostic{Severity: diag.Warning, Pos: s.Pos(field), Field: field, Text: fmt.Sprintf(format, args...)})
+}
+
+// fromDocuments splits a YAML/JSON value into releases: one struct, a
+// list of them, or a stream of documents (which CUE presents as a list).
+func (j *job) fromDocuments(v cue.Value, filename string) ([]*Spec, diag.List) {
+	switch v.Kind() {
+	case cue.StructKind:
+		return j.validate(v, cue.Path{}, filename, token.NoPos)
+	case cue.ListKind:
+		var specs []*Spec
+		var errs diag.List
+		it, _ := v.List()
+		for i := 0; it.Next(); i++ {
+			if it.Value().Kind() == cue.NullKind {
+				continue // an empty document, as after a trailing "---"
+			}
+			s, e := j.validate(it.Value(), cue.MakePath(cue.Index(i)), filename, token.NoPos)
+			specs = append(specs, s...)
+			errs = append(errs, e...)
+		}
+		return specs, errs
+	case cue.NullKind, cue.BottomKind:
+		if v.Kind() == cue.NullKind || !v.Exists() {
+			return nil, nil // an empty file holds no release
+		}
+	}
+	return nil, diag.List{{Pos: firstPos(v, filename), Text: "is not a release (allowed: a release, a mapping with name, image, …; or a list or stream of them)"}}
+}
+
+func firstPos(v cue.Value, filename string) token.Pos {
+	if p := v.Pos(); p.IsValid() {
+		return p
+	}
+	return token.NewFile(filename, -1, 1).Pos(0, token.NoRelPos)
+}
+
+// validate unifies one release with the schema, checks it and decodes it.
+// prefix is where the release sits in its file, for messages.
+// root is where it starts, token.NoPos to take its value's first position.
+func (j *job) validate(data cue.Value, prefix cue.Path, filename string, root token.Pos) ([]*Spec, diag.List) {
+	j.used++
+	if !root.IsValid() {
+		root = firstPos(data, filename)
+	}
+	v := &validator{schema: j.s.Release, data: data, root: root, src: j.src, yaml: j.yaml}
+	u, errs := v.unify()
+	if len(errs) > 0 {
+		if specs, errs, ok := j.notRelease(data, prefix, filename, root); ok {
+			return specs, errs
+		}
+	}
+	spec := &Spec{File: root.Filename(), root: root, pos: positions(data)}
+	r := new(release.Release)
+	if len(errs) == 0 {
+		if err := decode(u, r); err != nil {
+			errs = append(errs, &diag.Diagnostic{Pos: root, Text: fmt.Sprintf("decode: %v", err)})
+		} else {
+			spec.Release = r
+			errs = append(errs, check(spec, nil)...)
+		}
+	} else if sound := decodeSound(u, r, errs); sound != nil {
+		// Report what the cross-field rules find in the parts the schema
+		// accepted too, so that one run shows every problem.
+		spec.Release = r
+		errs = append(errs, check(spec, sound)...)
+	}
+	if len(errs) > 0 {
+		return nil, prefixed(errs, prefix)
+	}
+	return []*Spec{spec}, nil
+}
+
+// notRelease handles a document that failed validation because it is no
+// release at all, ok false for a release with mistakes. Only then is it
+// worth telling apart: listing every release field such a document lacks
+// would bury the one thing to say.
+func (j *job) notRelease(data cue.Value, prefix cue.Path, filename string, root token.Pos) (specs []*Spec, errs diag.List, ok bool) {
+	api, _ := data.LookupPath(cue.MakePath(cue.Str("apiVersion"))).String()
+	kind, _ := data.LookupPath(cue.MakePath(cue.Str("kind"))).String()
+	fail := func(field, format string, args ...any) ([]*Spec, diag.List, bool) {
+		return nil, prefixed(diag.List{{Pos: root, Field: field, Text: fmt.Sprintf(format, args...)}}, prefix), true
+	}
+	switch {
+	case strings.HasPrefix(api, "rollspec.dev/"):
+		// rollspec's own kustomize function config, wherever the
+		// kustomization that reads it lives: a ReleaseSet names specs found
+		// elsewhere; a Release holds one under spec, checked here at the
+		// lines the user wrote (kustomize hands the function a
+		// re-serialized copy).
+		spec := data.LookupPath(cue.MakePath(cue.Str("spec")))
+		switch {
+		case kind == "ReleaseSet":
+			j.own = true
+			return nil, nil, true
+		case kind == "Release" && spec.Exists():
+			specs, errs := j.validate(spec, appendPath(prefix, cue.Str("spec")), filename, token.NoPos)
+			return specs, errs, true
+		case kind == "Release":
+			// A misspelt spec: skipping it would drop the release.
+			return fail("", "Release has no spec (allowed: spec: one release, as in a spec file)")
+		}
+		return fail("kind", "unknown rollspec kind %q (allowed: Release, ReleaseSet)", kind)
+	case api != "" && kind != "":
+		return fail("", "is a Kubernetes object (kind %s), not a release spec (allowed: a release: name, image, ports, stable, strategy, …)", kind)
+	}
+	if names := foreignFields(data, j.s.Release); names != nil {
+		return fail("", "holds no release field (found %s), not a release spec (allowed: a release: name, image, ports, stable, strategy, …)", strings.Join(names, ", "))
+	}
+	return nil, nil, false
+}
+
+// foreignFields returns data's fields when none of them is a release
+// field or close to one, nil otherwise.
+func foreignFields(data, release cue.Value) []string {
+	it, err := data.Fields()
+	if err != nil {
+		return nil
+	}
+	known := fieldNames(release)
+	var names []string
+	for it.Next() {
+		// A release field, or one misspelt: a release with mistakes.
+		if release.Allows(it.Selector()) || suggest(it.Selector().String(), known) != "" {
+			return nil
+		}
+		names = append(names, it.Selector().String())
+	}
+	return names
+}
+
+// prefixed adds the release's place in its file to each problem's field.
+func prefixed(errs diag.List, prefix cue.Path) diag.List {
+	p := prefix.String()
+	if p == "" {
+		return errs
+	}
+	for _, e := range errs {
+		switch {
+		case e.Field == "":
+			e.Field = p
+		case strings.HasPrefix(e.Field, "["):
+			e.Field = p + e.Field
+		default:
+			e.Field = p + "." + e.Field
+		}
+	}
+	return errs
+}

@@ -1,0 +1,351 @@
+package load
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/rollspec/rollspec/internal/diag"
+	"github.com/rollspec/rollspec/internal/specpath"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/ast/astutil"
+	"cuelang.org/go/cue/errors"
+	"cuelang.org/go/cue/token"
+	cuejson "cuelang.org/go/encoding/json"
+	cueyaml "cuelang.org/go/encoding/yaml"
+)
+
+func (j *job) loadUnit(u specpath.Unit) ([]*Spec, diag.List) {
+	if u.CUE {
+		return j.loadCUE(u.Files)
+	}
+	src, err := os.ReadFile(u.Files[0])
+	if err != nil {
+		return nil, diag.List{{Text: specpath.PathError(err)}}
+	}
+	return j.loadFile(u.Files[0], src)
+}
+
+// loadFile builds one YAML, JSON or single CUE file.
+func (j *job) loadFile(filename string, src []byte) ([]*Spec, diag.List) {
+	if len(bytes.TrimSpace(src)) == 0 {
+		return nil, nil // an empty file (say, a shell's `> out.yaml`) holds no release
+	}
+	if !utf8.Valid(src) {
+		return nil, diag.List{{Pos: offsetPos(filename, src, notUTF8(src)), Text: "is not UTF-8 text (allowed: a YAML, JSON or CUE file in UTF-8)"}}
+	}
+	// Editors on Windows may start a file with a byte order mark, which
+	// JSON parsers refuse and an editor's column count leaves out.
+	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
+	ctx := j.s.Context
+	var v cue.Value
+	var dups diag.List   // keys given twice: problems, but the rest is checked
+	var syntax diag.List // documents of a YAML stream that do not parse
+	switch filepath.Ext(filename) {
+	case ".cue":
+		v = ctx.CompileBytes(src, cue.Filename(filename))
+		return j.fromCUE(v, filename)
+	case ".json":
+		expr, errs := jsonDocuments(filename, src)
+		if expr == nil {
+			return nil, errs
+		}
+		dups = errs
+		v = ctx.BuildExpr(expr)
+	default:
+		// Standard input holds YAML or JSON; a JSON stream (one object
+		// per line, as `jq -c` writes) is not YAML.
+		if filepath.Ext(filename) == "" && startsJSON(src) {
+			if expr, errs := jsonDocuments(filename, src); expr != nil {
+				dups = errs
+				v = ctx.BuildExpr(expr)
+				break
+			}
+		}
+		if onlyComments(src) {
+			return nil, nil // a placeholder or commented-out spec holds no release
+		}
+		f, err := cueyaml.Extract(filename, src)
+		if err != nil {
+			// A syntax error fails the whole stream; parse its documents
+			// one by one so the others are still checked.
+			if f, syntax = yamlDocuments(filename, src); f == nil {
+				return nil, syntaxErrors(err)
+			}
+		}
+		j.yaml = true
+		// YAML and JSON forbid a key twice; CUE would unify the values.
+		top := &ast.StructLit{Elts: f.Decls}
+		dups = duplicateKeys(nil, "", top)
+		f.Decls = top.Elts
+		v = ctx.BuildFile(f)
+		if v.Err() != nil && repairNumbers(f, src) {
+			v = ctx.BuildFile(f)
+		}
+	}
+	dups = append(syntax, dups...)
+	if err := v.Err(); err != nil {
+		return nil, append(dups, syntaxErrors(err)...)
+	}
+	j.src = src
+	defer func() { j.src, j.yaml = nil, false }()
+	specs, errs := j.fromDocuments(v, filename)
+	if len(dups) > 0 {
+		return nil, append(dups, errs...)
+	}
+	return specs, errs
+}
+
+// yamlDocuments parses a YAML stream document by document, for a stream
+// that does not parse as a whole: it returns the stream as a list (a
+// document that does not parse is null, so the others keep their index)
+// and the documents' syntax errors; nil for a single document. A line
+// "---" at column 0 starts a document wherever it is, even inside a block
+// scalar, so splitting at such lines is how a YAML parser reads it. Each
+// document is parsed with the text before it blanked, so positions are
+// those of the file.
+func yamlDocuments(filename string, src []byte) (*ast.File, diag.List) {
+	var starts []int // offsets of the documents' "---" lines
+	seen := false    // content since the last start
+	for off := 0; off < len(src); {
+		line := src[off:]
+		if i := bytes.IndexByte(line, '\n'); i >= 0 {
+			line = line[:i+1]
+		}
+		rest, marker := bytes.CutPrefix(line, []byte("---"))
+		if marker && (len(rest) == 0 || rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\n' || rest[0] == '\r') {
+			if seen || len(starts) > 0 {
+				starts = append(starts, off)
+			}
+			seen = false
+		} else if t := bytes.TrimSpace(line); len(t) > 0 && t[0] != '#' {
+			seen = true
+		}
+		off += len(line)
+	}
+	if len(starts) == 0 {
+		return nil, nil
+	}
+	starts = append([]int{0}, starts...)
+	var elems []ast.Expr
+	var errs diag.List
+	for i, start := range starts {
+		end := len(src)
+		if i+1 < len(starts) {
+			end = starts[i+1]
+		}
+		if onlyComments(src[start:end]) {
+			elems = append(elems, ast.NewNull()) // as the whole stream's parse gives it
+			continue
+		}
+		doc := make([]byte, end)
+		for j, c := range src[:start] {
+			doc[j] = ' '
+			if c == '\n' {
+				doc[j] = '\n'
+			}
+		}
+		copy(doc[start:], src[start:end])
+		f, err := cueyaml.Extract(filename, doc)
+		switch {
+		case err != nil:
+			errs = append(errs, syntaxErrors(err)...)
+			elems = append(elems, ast.NewNull())
+		case len(f.Decls) == 1:
+			if e, ok := f.Decls[0].(*ast.EmbedDecl); ok {
+				elems = append(elems, e.Expr)
+				break
+			}
+			fallthrough
+		default:
+			elems = append(elems, &ast.StructLit{Elts: f.Decls})
+		}
+	}
+	return &ast.File{Filename: filename, Decls: []ast.Decl{&ast.EmbedDecl{Expr: ast.NewList(elems...)}}}, errs
+}
+
+// onlyComments reports whether a YAML file holds nothing but comments and
+// document markers.
+func onlyComments(src []byte) bool {
+	for line := range bytes.Lines(src) {
+		t := bytes.TrimSpace(line)
+		if len(t) > 0 && t[0] != '#' && !bytes.Equal(t, []byte("---")) && !bytes.Equal(t, []byte("...")) {
+			return false
+		}
+	}
+	return true
+}
+
+// repairNumbers rewrites the YAML numbers CUE's YAML decoder turns into
+// literals that do not compile, and reports whether it found any; the file
+// failed as a whole with "illegal number start", hiding every other
+// problem. Integers beyond 64 bits, which YAML reads as floats and the
+// decoder writes as "number & N", become plain numbers; .inf, -.inf and
+// .nan, which CUE has no number for, become the strings written, which
+// the schema then refuses where it wants a number.
+func repairNumbers(f *ast.File, src []byte) bool {
+	found := false
+	written := func(n ast.Node) ast.Expr {
+		found = true
+		text := ".nan"
+		if off := yamlOffset(src, n.Pos()); n.Pos().IsValid() && off < len(src) {
+			text = scalarAt(src, off)
+		}
+		return ast.NewString(text)
+	}
+	astutil.Apply(f, func(c astutil.Cursor) bool {
+		switch n := c.Node().(type) {
+		case *ast.UnaryExpr:
+			if lit, ok := n.X.(*ast.BasicLit); ok && lit.Kind == token.FLOAT && lit.Value == "Inf" {
+				c.Replace(written(n))
+				return false
+			}
+		case *ast.BasicLit:
+			if n.Kind != token.FLOAT {
+				break
+			}
+			if num, ok := strings.CutPrefix(n.Value, "number & "); ok {
+				n.Value, found = num, true
+			} else if n.Value == "+Inf" || n.Value == "NaN" {
+				c.Replace(written(n))
+			}
+		}
+		return true
+	}, nil)
+	return found
+}
+
+// jsonDocuments parses a JSON file: one value, or a stream of them (as
+// NDJSON), which is read as the list of its values, like a YAML stream.
+// With a value it returns the keys given twice (removed from it); without
+// one, why the file is not JSON.
+func jsonDocuments(filename string, src []byte) (ast.Expr, diag.List) {
+	d := cuejson.NewDecoder(nil, filename, bytes.NewReader(src))
+	var docs []ast.Expr
+	for {
+		expr, err := d.Extract()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var se *json.SyntaxError
+			const allowed = " (allowed: a JSON value, or a stream of them)"
+			if errors.Is(err, io.ErrUnexpectedEOF) {
+				return nil, diag.List{{Pos: offsetPos(filename, src, len(src)), Text: "invalid JSON: unexpected end of input" + allowed}}
+			}
+			if errors.As(err, &se) {
+				// encoding/json counts the bytes read, the bad one included.
+				return nil, diag.List{{Pos: offsetPos(filename, src, int(se.Offset)-1), Text: "invalid JSON: " + se.Error() + allowed}}
+			}
+			return nil, syntaxErrors(err)
+		}
+		docs = append(docs, expr)
+	}
+	var doc ast.Expr = &ast.ListLit{Elts: docs}
+	if len(docs) == 1 {
+		doc = docs[0]
+	}
+	// JSON forbids a key twice; CUE would unify the values.
+	return doc, duplicateKeys(nil, "", doc)
+}
+
+// startsJSON reports whether src opens as a JSON object or array does.
+func startsJSON(src []byte) bool {
+	src = bytes.TrimLeft(src, " \t\r\n")
+	return len(src) > 0 && (src[0] == '{' || src[0] == '[')
+}
+
+// notUTF8 is the offset of src's first byte that is not UTF-8.
+func notUTF8(src []byte) int {
+	i := 0
+	for i < len(src) {
+		r, n := utf8.DecodeRune(src[i:])
+		if r == utf8.RuneError && n == 1 {
+			break
+		}
+		i += n
+	}
+	return i
+}
+
+// offsetPos is the position of byte offset in src.
+func offsetPos(filename string, src []byte, offset int) token.Pos {
+	f := token.NewFile(filename, -1, len(src))
+	f.SetLinesForContent(src)
+	return f.Pos(min(max(offset, 0), len(src)), token.NoRelPos)
+}
+
+// yamlOffset is the byte offset in src of p, a position CUE's YAML
+// decoder gave: it adds the column, which the YAML parser counts in
+// characters, to the line's byte offset, so p.Offset() falls short after
+// a multi-byte character on the line. The line and column are right.
+func yamlOffset(src []byte, p token.Pos) int {
+	off := 0
+	for line := 1; line < p.Line() && off < len(src); line++ {
+		i := bytes.IndexByte(src[off:], '\n')
+		if i < 0 {
+			return len(src)
+		}
+		off += i + 1
+	}
+	for range p.Column() - 1 {
+		if off >= len(src) || src[off] == '\n' {
+			break
+		}
+		_, n := utf8.DecodeRune(src[off:])
+		off += n
+	}
+	return off
+}
+
+// linePos is column 1 of line in filename, for a problem known only by
+// its line.
+func linePos(filename string, line int) token.Pos {
+	f := token.NewFile(filename, -1, line)
+	starts := make([]int, line)
+	for i := range starts {
+		starts[i] = i
+	}
+	f.SetLines(starts)
+	return f.Pos(line-1, token.NoRelPos)
+}
+
+// syntaxErrors converts a parse error into a diag.List.
+func syntaxErrors(err error) diag.List {
+	var l diag.List
+	for _, e := range errors.Errors(err) {
+		pos := e.Position()
+		for _, p := range errors.Positions(e) {
+			if !pos.IsValid() && p.IsValid() {
+				pos = p
+			}
+		}
+		if !pos.IsValid() {
+			// Not positioned by CUE: the decoder's own "file:line:" becomes
+			// a position (column 1), so the problem sorts among the others.
+			text := e.Error()
+			if m := lineOnly.FindStringSubmatch(text); m != nil {
+				if line, err := strconv.Atoi(m[2]); err == nil && line > 0 {
+					if yamlParserProblems[m[3]] {
+						line++
+					}
+					l = append(l, &diag.Diagnostic{Pos: linePos(m[1], line), Text: m[3]})
+					continue
+				}
+			}
+			l = append(l, &diag.Diagnostic{Text: text})
+			continue
+		}
+		format, args := e.Msg()
+		l = append(l, &diag.Diagnostic{Pos: pos, Field: strings.Join(e.Path(), "."), Text: fmt.Sprintf(format, args...)})
+	}
+	return l
+}

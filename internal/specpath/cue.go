@@ -1,0 +1,75 @@
+package specpath
+
+import (
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/parser"
+)
+
+// packageSiblings returns the other .cue files in path's directory that
+// belong to its package, none when it has no package clause.
+func packageSiblings(path string) []string {
+	pkg := cuePackage(path)
+	if pkg == "" {
+		return nil
+	}
+	all, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "*.cue"))
+	var out []string
+	for _, f := range all {
+		if f != path && !strings.HasPrefix(filepath.Base(f), ".") && cuePackage(f) == pkg {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// cuePackage returns the package name of a .cue file, "" when it has none.
+func cuePackage(path string) string {
+	f, err := parser.ParseFile(path, nil, parser.PackageClauseOnly)
+	if err != nil {
+		return ""
+	}
+	return f.PackageName()
+}
+
+// definitionsOnly reports whether the CUE file at path declares
+// definitions and no other field: shared values, not releases.
+func definitionsOnly(path string) bool {
+	f, err := parser.ParseFile(path, nil)
+	if err != nil || Declares(f) {
+		return false
+	}
+	return slices.ContainsFunc(f.Decls, func(d ast.Decl) bool {
+		fd, ok := d.(*ast.Field)
+		if !ok {
+			return false
+		}
+		name, _, _ := ast.LabelName(fd.Label)
+		return strings.HasPrefix(name, "#")
+	})
+}
+
+// Declares reports whether a CUE file declares a regular field, which a
+// release (or `releases`) is: not only its package, imports, comments,
+// definitions and hidden fields.
+func Declares(f *ast.File) bool {
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.Package, *ast.ImportDecl, *ast.CommentGroup, *ast.Attribute, *ast.LetClause:
+		case *ast.Field:
+			// Definitions and hidden fields are shared values, not releases:
+			// a file of only those (rollspec's own schema, written out by
+			// `rollspec schema`) holds none.
+			name, _, _ := ast.LabelName(d.Label)
+			if !strings.HasPrefix(name, "#") && !strings.HasPrefix(name, "_") {
+				return true
+			}
+		default:
+			return true
+		}
+	}
+	return false
+}
