@@ -2,10 +2,12 @@ package fn
 
 import (
 	"fmt"
-	"github.com/rollspec/rollspec/internal/diag"
 	"io"
 	"path/filepath"
 	"strings"
+
+	"github.com/rollspec/rollspec/internal/diag"
+	"github.com/rollspec/rollspec/release"
 
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
@@ -13,19 +15,6 @@ import (
 
 	"github.com/rollspec/rollspec/internal/compile"
 	"github.com/rollspec/rollspec/internal/load"
-)
-
-// APIVersion of rollspec's function config kinds.
-const APIVersion = "rollspec.dev/v1alpha1"
-
-// Function config kinds.
-const (
-	// KindRelease holds one release spec inline under spec.
-	KindRelease = "Release"
-	// KindReleaseSet names spec files or directories under spec.paths,
-	// relative to the directory the function runs in (for kustomize exec
-	// functions, the kustomization's directory).
-	KindReleaseSet = "ReleaseSet"
 )
 
 // Processor compiles the function config's releases into items.
@@ -49,12 +38,12 @@ func (p *Processor) Process(rl *ResourceList) error {
 	cfg := rl.FunctionConfig
 	if cfg == nil {
 		return p.fail(rl, &Result{Severity: Error,
-			Message: fmt.Sprintf("no functionConfig (allowed: kind %s or %s, apiVersion %s)", KindRelease, KindReleaseSet, APIVersion)})
+			Message: fmt.Sprintf("no functionConfig (allowed: kind %s or %s, apiVersion %s)", release.ConfigRelease, release.ConfigReleaseSet, release.ConfigAPIVersion)})
 	}
 	origin := configPath(cfg)
-	if v := cfg.GetApiVersion(); v != APIVersion {
+	if v := cfg.GetApiVersion(); v != release.ConfigAPIVersion {
 		return p.fail(rl, &Result{Severity: Error, File: file(origin), Field: &Field{Path: "apiVersion"},
-			Message: fmt.Sprintf("unknown apiVersion %q (allowed: %s)", v, APIVersion)})
+			Message: fmt.Sprintf("unknown apiVersion %q (allowed: %s)", v, release.ConfigAPIVersion)})
 	}
 	var rs []*compile.Release
 	var err error
@@ -64,7 +53,7 @@ func (p *Processor) Process(rl *ResourceList) error {
 		NameMeta: yaml.NameMeta{Name: cfg.GetName(), Namespace: cfg.GetNamespace()},
 	}
 	switch kind := cfg.GetKind(); kind {
-	case KindRelease:
+	case release.ConfigRelease:
 		spec := cfg.Field("spec")
 		if spec == nil {
 			return p.fail(rl, &Result{Severity: Error, Message: "Release has no spec (allowed: spec: one release, as in a spec file)", File: file(origin)})
@@ -74,7 +63,7 @@ func (p *Processor) Process(rl *ResourceList) error {
 		if src, err = spec.Value.String(); err == nil {
 			rs, err = compile.Bytes(p.Loader, "functionConfig.spec.yaml", []byte(src))
 		}
-	case KindReleaseSet:
+	case release.ConfigReleaseSet:
 		set, problems := releaseSetPaths(cfg)
 		if len(problems) > 0 {
 			for _, r := range problems {
@@ -89,7 +78,7 @@ func (p *Processor) Process(rl *ResourceList) error {
 		rs, err = compile.Paths(p.Loader, paths)
 	default:
 		return p.fail(rl, &Result{Severity: Error, File: file(origin),
-			Message: fmt.Sprintf("unknown functionConfig kind %q (allowed: %s, %s)", kind, KindRelease, KindReleaseSet)})
+			Message: fmt.Sprintf("unknown functionConfig kind %q (allowed: %s, %s)", kind, release.ConfigRelease, release.ConfigReleaseSet)})
 	}
 	if err != nil {
 		return p.fail(rl, results(err, Error, inline)...)

@@ -1,5 +1,7 @@
 // Package load reads release specs (CUE, YAML, JSON), validates them
 // against the embedded schema and decodes them into release.Release values.
+// Which files to read is package specpath's decision; load reads the units
+// it gives and reports, per named path, what it found (Result).
 //
 // Validation happens in three passes so that a user sees every problem at
 // once, each positioned in their own file: CUE unification with the schema
@@ -7,4 +9,17 @@
 // allowed ones (CUE hides closedness errors behind other errors), and the
 // rules that span fields (exactly one strategy, increasing canary weights,
 // …). Messages name what is wrong and what is allowed.
+//
+// Files, one idea each:
+//
+//	load.go       the Loader, its workers (one CUE context each) and Result
+//	syntax.go     YAML and JSON text: streams, syntax errors, positions of bytes
+//	cue.go        CUE packages: `releases: name: {…}` and single-file releases
+//	spec.go       one release: Spec, unify, check, decode; what is not a release
+//	positions.go  where each field was written, and keys written twice
+//	validate.go   CUE's errors turned into one clear problem per field
+//	check.go      the rules that span fields
+//	decode.go     CUE values into Go values, fast
+//	set.go        rules across releases: names, hosts, certificates
+//	wording.go    every phrase of CUE's and go-yaml's messages rollspec reads
 package load

@@ -130,7 +130,7 @@ func (j *job) notRelease(data cue.Value, prefix cue.Path, filename string, root 
 		return nil, prefixed(diag.List{{Pos: root, Field: field, Text: fmt.Sprintf(format, args...)}}, prefix), true
 	}
 	switch {
-	case strings.HasPrefix(api, "rollspec.dev/"):
+	case strings.HasPrefix(api, release.ConfigGroup+"/"):
 		// rollspec's own kustomize function config, wherever the
 		// kustomization that reads it lives: a ReleaseSet names specs found
 		// elsewhere; a Release holds one under spec, checked here at the
@@ -138,13 +138,13 @@ func (j *job) notRelease(data cue.Value, prefix cue.Path, filename string, root 
 		// re-serialized copy).
 		spec := data.LookupPath(cue.MakePath(cue.Str("spec")))
 		switch {
-		case kind == "ReleaseSet":
+		case kind == release.ConfigReleaseSet:
 			j.own = true
 			return nil, nil, true
-		case kind == "Release" && spec.Exists():
+		case kind == release.ConfigRelease && spec.Exists():
 			specs, errs := j.validate(spec, appendPath(prefix, cue.Str("spec")), filename, token.NoPos)
 			return specs, errs, true
-		case kind == "Release":
+		case kind == release.ConfigRelease:
 			// A misspelt spec: skipping it would drop the release.
 			return fail("", "Release has no spec (allowed: spec: one release, as in a spec file)")
 		}

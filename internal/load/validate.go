@@ -411,8 +411,8 @@ func (v *validator) explain(path cue.Path, errs []errors.Error) {
 	for _, e := range errs {
 		format, args := e.Msg()
 		m := fmt.Sprintf(format, args...)
-		switch {
-		case strings.Contains(m, "field not allowed"):
+		switch classifyCUE(m) {
+		case cueNotAllowed:
 			if !d.Exists() && sch.Exists() {
 				// Not the user's unknown field but the schema's, refused
 				// by a closed struct: the user's value is a definition.
@@ -428,13 +428,13 @@ func (v *validator) explain(path cue.Path, errs []errors.Error) {
 			}
 			// Reported by unknownFields with the allowed names.
 			return
-		case strings.Contains(m, "incomplete value"), strings.Contains(m, "field is required"), strings.Contains(m, "non-concrete value"):
+		case cueIncomplete:
 			incomplete = true
-		case strings.Contains(m, "incompatible list lengths (0 and"):
+		case cueEmptyList:
 			// An empty list where the schema wants at least one element.
 			v.add(path, "is empty%s", paren("allowed: ", allowed))
 			return
-		case strings.Contains(m, "errors in empty disjunction"):
+		case cueDisjunction:
 		default:
 			msgs = append(msgs, m)
 		}
@@ -484,7 +484,8 @@ func userConflict(errs []errors.Error) (string, []token.Pos) {
 	for _, e := range errs {
 		format, args := e.Msg()
 		m := fmt.Sprintf(format, args...)
-		if !strings.HasPrefix(m, "conflicting values") && !strings.HasPrefix(m, "incompatible list lengths") {
+		says := classifyCUE(m)
+		if says != cueConflict && says != cueListLengths && says != cueEmptyList {
 			continue
 		}
 		var at []token.Pos
@@ -496,7 +497,7 @@ func userConflict(errs []errors.Error) (string, []token.Pos) {
 		if len(at) >= 2 {
 			return m + ", written at {0} and {1} (allowed: one value, or a default marked *value that the other overrides)", at[:2]
 		}
-		if strings.HasPrefix(m, "incompatible list lengths") && !strings.Contains(m, "(0 and") { // (0 and: an empty list, said by explain
+		if says == cueListLengths { // not an empty list, which explain reports
 			// CUE names one place only: the lists unify element by element.
 			return m + ": two lists for one field (allowed: one list, or lists of the same length that agree)", nil
 		}
@@ -523,7 +524,7 @@ func bestMessage(msgs []string) string {
 		return "invalid value"
 	}
 	for _, m := range msgs {
-		if strings.HasPrefix(m, "invalid value") {
+		if classifyCUE(m) == cueInvalidValue {
 			return m
 		}
 	}

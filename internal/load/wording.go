@@ -2,7 +2,57 @@ package load
 
 import (
 	"regexp"
+	"strings"
 )
+
+// This file holds every phrase of CUE's and go-yaml's error messages that
+// rollspec reads to decide what to tell the user; nothing else in the
+// package matches on their wording. wording_test.go triggers each phrase
+// with real input through the real libraries, so an upgrade that changes
+// one fails a test instead of silently changing rollspec's messages.
+
+// cueSays is what one of CUE's error messages says, as far as rollspec
+// tells them apart.
+type cueSays int
+
+const (
+	cueOther        cueSays = iota
+	cueNotAllowed           // a field a closed struct does not allow
+	cueIncomplete           // a required field missing, or a value not concrete
+	cueEmptyList            // an empty list where the schema wants elements
+	cueListLengths          // two lists of different lengths for one field
+	cueDisjunction          // the summary of a disjunction's failed alternatives
+	cueConflict             // two values for one field
+	cueInvalidValue         // a value a constraint refuses
+)
+
+// cuePhrases tell CUE's messages apart, first match wins: the empty list
+// is a case of list lengths, told by its "(0 and".
+var cuePhrases = []struct {
+	says   cueSays
+	phrase string
+	prefix bool // the message starts with phrase; otherwise contains it
+}{
+	{cueNotAllowed, "field not allowed", false},
+	{cueIncomplete, "incomplete value", false},
+	{cueIncomplete, "field is required", false},
+	{cueIncomplete, "non-concrete value", false},
+	{cueEmptyList, "incompatible list lengths (0 and", false},
+	{cueListLengths, "incompatible list lengths", true},
+	{cueDisjunction, "errors in empty disjunction", false},
+	{cueConflict, "conflicting values", true},
+	{cueInvalidValue, "invalid value", true},
+}
+
+// classifyCUE tells what the CUE error message m says.
+func classifyCUE(m string) cueSays {
+	for _, p := range cuePhrases {
+		if p.prefix && strings.HasPrefix(m, p.phrase) || !p.prefix && strings.Contains(m, p.phrase) {
+			return p.says
+		}
+	}
+	return cueOther
+}
 
 // yamlParserProblems are the problems go-yaml's parser (not its scanner)
 // reports. It gives their line counted from 0, one less than the line

@@ -10,6 +10,7 @@ import (
 	kusttypes "sigs.k8s.io/kustomize/api/types"
 
 	"github.com/rollspec/rollspec/internal/gen"
+	"github.com/rollspec/rollspec/release"
 )
 
 // skippedFile reports whether path names a file that is never a spec
@@ -59,7 +60,7 @@ func readKustomizeInputs(dir string) map[string]bool {
 	// checks the spec an inline Release holds.
 	ours := func(r string) bool {
 		b, err := os.ReadFile(filepath.Join(dir, r))
-		return err == nil && bytes.Contains(b, []byte("rollspec.dev/"))
+		return err == nil && bytes.Contains(b, []byte(release.ConfigGroup+"/"))
 	}
 	refs := slices.Concat(k.Resources, k.Crds, k.Configurations, slices.DeleteFunc(slices.Clone(k.Generators), ours), k.Transformers, k.Validators)
 	for _, p := range k.PatchesStrategicMerge {

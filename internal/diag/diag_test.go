@@ -1,0 +1,62 @@
+package diag_test
+
+import (
+	"strings"
+	"testing"
+
+	"cuelang.org/go/cue/token"
+
+	"github.com/rollspec/rollspec/internal/diag"
+)
+
+func pos(file string, line, col int) token.Pos {
+	src := strings.Repeat(strings.Repeat("x", 20)+"\n", line)
+	f := token.NewFile(file, -1, len(src))
+	f.SetLinesForContent([]byte(src))
+	return f.Pos((line-1)*21+col-1, token.NoRelPos)
+}
+
+func TestPrint(t *testing.T) {
+	tests := []struct {
+		name string
+		list diag.List
+		want string
+	}{
+		{
+			name: "sorted by position, duplicates dropped, warnings marked",
+			list: diag.List{
+				{Pos: pos("b.yaml", 2, 3), Field: "replicas", Text: "invalid"},
+				{Severity: diag.Warning, Pos: pos("a.yaml", 9, 1), Field: "tag", Text: "mutable"},
+				{Pos: pos("a.yaml", 3, 5), Field: "name", Text: "missing"},
+				{Pos: pos("b.yaml", 2, 3), Field: "replicas", Text: "invalid"},
+			},
+			want: "a.yaml:3:5: name: missing\nwarning: a.yaml:9:1: tag: mutable\nb.yaml:2:3: replicas: invalid\n",
+		},
+		{
+			name: "refs are written in, line breaks escaped",
+			list: diag.List{{Pos: pos("a.yaml", 4, 1), Field: "host", Refs: []token.Pos{pos("b.yaml", 1, 7)}, Text: "served at {0}\nagain"}},
+			want: "a.yaml:4:1: host: served at b.yaml:1:7\\nagain\n",
+		},
+		{
+			name: "no position",
+			list: diag.List{{Text: "specs: no such file or directory"}},
+			want: "specs: no such file or directory\n",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var b strings.Builder
+			diag.Print(&b, tc.list, "")
+			if b.String() != tc.want {
+				t.Errorf("got\n%s\nwant\n%s", b.String(), tc.want)
+			}
+		})
+	}
+}
+
+func TestSeverity(t *testing.T) {
+	var d diag.Diagnostic
+	if d.Severity != diag.Error || d.Severity.String() != "error" || diag.Warning.String() != "warning" {
+		t.Errorf("zero severity = %v; a diagnostic built without one must stop compilation", d.Severity)
+	}
+}
