@@ -14,9 +14,9 @@ import (
 	"cuelang.org/go/cue/token"
 )
 
-// ReleasesField is the field of a CUE package that holds several releases
+// releasesField is the field of a CUE package that holds several releases
 // by name: `releases: web: {…}`.
-const ReleasesField = "releases"
+const releasesField = "releases"
 
 // loadCUE builds the .cue files of one package together.
 func (j *job) loadCUE(files []string) ([]*Spec, diag.List) {
@@ -62,7 +62,7 @@ func releaseLabels(files []*ast.File) map[string]token.Pos {
 			if !ok {
 				continue
 			}
-			if name, _, err := ast.LabelName(top.Label); err != nil || name != ReleasesField {
+			if name, _, err := ast.LabelName(top.Label); err != nil || name != releasesField {
 				continue
 			}
 			lit, ok := top.Value.(*ast.StructLit)
@@ -91,7 +91,7 @@ func (j *job) fromCUE(v cue.Value, filename string) ([]*Spec, diag.List) {
 	if err := v.Err(); err != nil && !onlyBelow(err, v) {
 		return nil, syntaxErrors(err)
 	}
-	rs := v.LookupPath(cue.MakePath(cue.Str(ReleasesField)))
+	rs := v.LookupPath(cue.MakePath(cue.Str(releasesField)))
 	if !rs.Exists() {
 		if _, err := v.Fields(); err != nil { // not v.Kind(): v may hold a conflict below
 			return nil, diag.List{{Pos: firstPos(v, filename), Text: "is not a release (allowed: a release, or releases: <name>: {…})"}}
@@ -100,7 +100,7 @@ func (j *job) fromCUE(v cue.Value, filename string) ([]*Spec, diag.List) {
 	}
 	it, err := rs.Fields()
 	if err != nil {
-		return nil, diag.List{{Pos: rs.Pos(), Field: ReleasesField, Text: "is not a struct (allowed: releases by name, releases: <name>: {…})"}}
+		return nil, diag.List{{Pos: rs.Pos(), Field: releasesField, Text: "is not a struct (allowed: releases by name, releases: <name>: {…})"}}
 	}
 	var specs []*Spec
 	// Beside releases, a regular field is a mistake that would otherwise
@@ -109,9 +109,9 @@ func (j *job) fromCUE(v cue.Value, filename string) ([]*Spec, diag.List) {
 	var errs diag.List
 	if top, err := v.Fields(); err == nil {
 		for top.Next() {
-			if sel := top.Selector(); sel.String() != ReleasesField {
+			if sel := top.Selector(); sel.String() != releasesField {
 				msg := "unknown field beside releases"
-				if s := suggest(sel.String(), []string{ReleasesField}); s != "" {
+				if s := suggest(sel.String(), []string{releasesField}); s != "" {
 					msg += fmt.Sprintf(" (did you mean %q?)", s)
 				}
 				errs = append(errs, &diag.Diagnostic{Pos: top.Value().Pos(), Field: sel.String(),
@@ -125,14 +125,14 @@ func (j *job) fromCUE(v cue.Value, filename string) ([]*Spec, diag.List) {
 			// A definition is closed: neither name nor the schema's
 			// defaults could be added, and every field it lacks would be
 			// "not allowed".
-			errs = append(errs, &diag.Diagnostic{Pos: j.labels[it.Selector().Unquoted()], Field: ReleasesField + "." + it.Selector().String(),
+			errs = append(errs, &diag.Diagnostic{Pos: j.labels[it.Selector().Unquoted()], Field: releasesField + "." + it.Selector().String(),
 				Text: closed("fields and defaults")})
 			continue
 		}
 		if !r.LookupPath(cue.MakePath(cue.Str("name"))).Exists() {
 			r = r.FillPath(cue.MakePath(cue.Str("name")), it.Selector().Unquoted())
 		}
-		s, e := j.validate(r, cue.MakePath(cue.Str(ReleasesField), it.Selector()), filename, j.labels[it.Selector().Unquoted()])
+		s, e := j.validate(r, cue.MakePath(cue.Str(releasesField), it.Selector()), filename, j.labels[it.Selector().Unquoted()])
 		specs = append(specs, s...)
 		errs = append(errs, e...)
 	}

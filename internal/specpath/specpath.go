@@ -118,7 +118,7 @@ func Collect(names []string, mode Mode) *Set {
 				s.decided[i] = Skipped // named by a hook's file list: not a spec, nothing to check
 				continue
 			}
-			if !IsSpecFile(p) {
+			if !isSpecFile(p) {
 				s.refuse(i, &diag.Diagnostic{Text: fmt.Sprintf("%s: not a spec file (allowed: .cue, .yaml, .yml, .json)", p)})
 				continue
 			}
@@ -278,7 +278,7 @@ func walkSpecs(dir string, kust kustomizeInputs, seen map[string]bool) ([]specFi
 				return err
 			}
 		}
-		if !IsSpecFile(name) || kust.skippedFile(path) {
+		if !isSpecFile(name) || kust.skippedFile(path) {
 			return nil
 		}
 		// Only links need resolving: a plain file's real path is its
@@ -301,8 +301,8 @@ func PathError(err error) string {
 	return err.Error()
 }
 
-// IsSpecFile reports whether name has the extension of a spec file.
-func IsSpecFile(name string) bool {
+// isSpecFile reports whether name has the extension of a spec file.
+func isSpecFile(name string) bool {
 	switch filepath.Ext(name) {
 	case ".cue", ".yaml", ".yml", ".json":
 		return true
