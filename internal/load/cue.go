@@ -1,7 +1,9 @@
 package load
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 
@@ -12,6 +14,7 @@ import (
 	"cuelang.org/go/cue/ast"
 	cueload "cuelang.org/go/cue/load"
 	"cuelang.org/go/cue/token"
+	"cuelang.org/go/mod/modconfig"
 )
 
 // releasesField is the field of a CUE package that holds several releases
@@ -25,7 +28,7 @@ func (j *job) loadCUE(files []string) ([]*Spec, diag.List) {
 	for i, f := range files {
 		args[i] = filepath.Base(f)
 	}
-	insts := cueload.Instances(args, &cueload.Config{Dir: dir})
+	insts := cueload.Instances(args, j.cueConfig(dir))
 	var specs []*Spec
 	var errs diag.List
 	for _, inst := range insts {
@@ -138,3 +141,19 @@ func (j *job) fromCUE(v cue.Value, filename string) ([]*Spec, diag.List) {
 	}
 	return specs, errs
 }
+
+// cueConfig is how CUE's loader reads the package in dir: CUE modules
+// come from a registry only when the user set CUE_REGISTRY (otherwise a dependency would make rollspec reach the
+// network, and write a module cache, for any spec it is handed).
+func (j *job) cueConfig(dir string) *cueload.Config {
+	c := &cueload.Config{Dir: dir}
+	if os.Getenv("CUE_REGISTRY") == "" {
+		c.Registry = noRegistry
+	}
+	return c
+}
+
+// noRegistry refuses to fetch any CUE module.
+var noRegistry = &modconfig.LazyRegistry{New: func() (modconfig.CachedRegistry, error) {
+	return nil, errors.New("rollspec fetches no CUE module unless asked (allowed: a module without dependencies, or CUE_REGISTRY set to the registry to fetch them from)")
+}}

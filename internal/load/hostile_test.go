@@ -124,3 +124,39 @@ func TestNotRegularFiles(t *testing.T) {
 		})
 	}
 }
+
+// TestCUEModules: a CUE dependency is not fetched (no network, no module
+// cache) unless CUE_REGISTRY asks for it, and a .cue file that is not
+// UTF-8 is refused as YAML and JSON are.
+func TestCUEModules(t *testing.T) {
+	t.Setenv("CUE_REGISTRY", "")
+	t.Setenv("CUE_CACHE_DIR", t.TempDir())
+	dir := t.TempDir()
+	files := map[string]string{
+		"app/cue.mod/module.cue": "module: \"example.com/app@v0\"\nlanguage: version: \"v0.12.0\"\ndeps: \"example.com/lib@v0\": v: \"v0.1.0\"\n",
+		"app/web.cue":            "package app\n\nimport \"example.com/lib\"\n\nreleases: web: {image: lib.image}\n",
+		"bad/bad.cue":            "package bad\nname: \"a\xff\"\n",
+	}
+	for name, src := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct{ path, want string }{
+		{"app/web.cue", "app/web.cue:3:8: import failed: cannot find package \"example.com/lib\": cannot fetch example.com/lib@v0.1.0: rollspec fetches no CUE module unless asked"},
+		{"bad/bad.cue", "bad/bad.cue:2:9: is not UTF-8 text"},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			_, err := (&load.Loader{}).Load(specpath.Collect([]string{filepath.Join(dir, tc.path)}, specpath.Listed)).Releases(nil)
+			var b strings.Builder
+			diag.Print(&b, err, dir)
+			if !strings.Contains(b.String(), tc.want) {
+				t.Errorf("got %q, want %q in it", b.String(), tc.want)
+			}
+		})
+	}
+}

@@ -25,9 +25,16 @@ import (
 
 func (j *job) loadUnit(u specpath.Unit) ([]*Spec, diag.List) {
 	if u.CUE {
+		// CUE's loader reads the files again; reading them first refuses
+		// what it would accept quietly: a device, a huge file, bytes that
+		// are not UTF-8 (which it replaces).
 		var errs diag.List
 		for _, f := range u.Files {
-			if d := j.limits.checkFile(f); d != nil {
+			src, d := j.limits.readSpec(f)
+			if d == nil && !utf8.Valid(src) {
+				d = &diag.Diagnostic{Pos: offsetPos(f, src, notUTF8(src)), Text: notUTF8Text}
+			}
+			if d != nil {
 				errs = append(errs, d)
 			}
 		}
@@ -49,7 +56,7 @@ func (j *job) loadFile(filename string, src []byte) ([]*Spec, diag.List) {
 		return nil, nil // an empty file (say, a shell's `> out.yaml`) holds no release
 	}
 	if !utf8.Valid(src) {
-		return nil, diag.List{{Pos: offsetPos(filename, src, notUTF8(src)), Text: "is not UTF-8 text (allowed: a YAML, JSON or CUE file in UTF-8)"}}
+		return nil, diag.List{{Pos: offsetPos(filename, src, notUTF8(src)), Text: notUTF8Text}}
 	}
 	// Editors on Windows may start a file with a byte order mark, which
 	// JSON parsers refuse and an editor's column count leaves out.
@@ -276,6 +283,9 @@ func startsJSON(src []byte) bool {
 	return len(src) > 0 && (src[0] == '{' || src[0] == '[')
 }
 
+// notUTF8Text says a file is not UTF-8.
+const notUTF8Text = "is not UTF-8 text (allowed: a YAML, JSON or CUE file in UTF-8)"
+
 // notUTF8 is the offset of src's first byte that is not UTF-8.
 func notUTF8(src []byte) int {
 	i := 0
@@ -369,7 +379,12 @@ func syntaxErrors(err error) diag.List {
 			continue
 		}
 		format, args := e.Msg()
-		l = append(l, &diag.Diagnostic{Pos: pos, Field: strings.Join(e.Path(), "."), Text: fmt.Sprintf(format, args...)})
+		text := fmt.Sprintf(format, args...)
+		if full := e.Error(); strings.HasPrefix(full, text+": ") {
+			text = full // a wrapped cause, as CUE's loader gives why an import failed
+			text = strings.Replace(text, pos.String()+": ", "", 1)
+		}
+		l = append(l, &diag.Diagnostic{Pos: pos, Field: strings.Join(e.Path(), "."), Text: text})
 	}
 	return l
 }
