@@ -29,6 +29,7 @@ import (
 	cueyaml "cuelang.org/go/encoding/yaml"
 	kusttypes "sigs.k8s.io/kustomize/api/types"
 
+	"github.com/rollspec/rollspec/internal/fieldpath"
 	"github.com/rollspec/rollspec/release"
 	"github.com/rollspec/rollspec/schema"
 )
@@ -53,10 +54,10 @@ type Spec struct {
 	root     token.Pos
 }
 
-// Pos returns where field (a path such as "strategy.canary.steps[0]") was
+// Pos returns where the field at (such as strategy.canary.steps[0]) was
 // written, or the closest enclosing field that was.
-func (s *Spec) Pos(field string) token.Pos {
-	for f := field; f != ""; f = parent(f) {
+func (s *Spec) Pos(at fieldpath.Path) token.Pos {
+	for f := at.String(); f != ""; f = parent(f) {
 		if p, ok := s.pos[f]; ok {
 			return p
 		}
@@ -74,8 +75,8 @@ func parent(f string) string {
 }
 
 // Warn records a warning at field.
-func (s *Spec) Warn(field, format string, args ...any) {
-	s.Warnings = append(s.Warnings, &diag.Diagnostic{Severity: diag.Warning, Pos: s.Pos(field), Field: field, Text: fmt.Sprintf(format, args...)})
+func (s *Spec) Warn(at fieldpath.Path, format string, args ...any) {
+	s.Warnings = append(s.Warnings, &diag.Diagnostic{Severity: diag.Warning, Pos: s.Pos(at), Field: at.String(), Text: fmt.Sprintf(format, args...)})
 }
 
 // Loader validates specs against the schema. It compiles the schema once
@@ -219,8 +220,8 @@ func duplicateHosts(specs []*Spec) diag.List {
 			continue
 		}
 		if o, ok := first[h]; ok {
-			errs = append(errs, &diag.Diagnostic{Pos: s.Pos("host"), Field: "host",
-				Refs: []token.Pos{o.Pos("host")},
+			errs = append(errs, &diag.Diagnostic{Pos: s.Pos(fieldpath.Host), Field: fieldpath.Host.String(),
+				Refs: []token.Pos{o.Pos(fieldpath.Host)},
 				Text: fmt.Sprintf("%s is already served by release %s/%s at {0} (allowed: each host in one release)", h, o.Release.Namespace, o.Release.Name)})
 			continue
 		}
@@ -257,7 +258,7 @@ func sharedCertificates(specs []*Spec) {
 					others = append(others, o.Release.Namespace+"/"+o.Release.Name)
 				}
 			}
-			s.Warn("tls.credentialName", "certificate %s also serves %s through another Gateway on the same gateway pods: a client reusing an HTTP/2 connection across these hosts can get 404s (Istio IST0138); bind these releases to one shared Gateway with `gateway:`",
+			s.Warn(fieldpath.TLS.CredentialName, "certificate %s also serves %s through another Gateway on the same gateway pods: a client reusing an HTTP/2 connection across these hosts can get 404s (Istio IST0138); bind these releases to one shared Gateway with `gateway:`",
 				k.secret, strings.Join(others, ", "))
 		}
 	}
@@ -352,7 +353,7 @@ func dedupe(specs []*Spec) ([]*Spec, diag.List) {
 	for i := 1; i < len(specs); i++ {
 		a, b := specs[i-1], specs[i]
 		if a.Release.Namespace == b.Release.Namespace && a.Release.Name == b.Release.Name {
-			errs = append(errs, &diag.Diagnostic{Pos: b.Pos("name"), Field: "name", Refs: []token.Pos{a.Pos("name")},
+			errs = append(errs, &diag.Diagnostic{Pos: b.Pos(fieldpath.Name), Field: fieldpath.Name.String(), Refs: []token.Pos{a.Pos(fieldpath.Name)},
 				Text: fmt.Sprintf("release %s/%s is already defined at {0} (allowed: each namespace and name once)", b.Release.Namespace, b.Release.Name)})
 		}
 	}
