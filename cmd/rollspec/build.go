@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/rollspec/rollspec/internal/compile"
+	"github.com/rollspec/rollspec/internal/load"
 	"github.com/rollspec/rollspec/internal/outdir"
 	"github.com/rollspec/rollspec/internal/specpath"
 )
@@ -19,6 +20,7 @@ type buildConfig struct {
 	command string // the command run, as typed: build or check
 	outDir  string
 	check   bool
+	limits  load.Limits
 }
 
 var buildCmd = &command{
@@ -46,6 +48,7 @@ Examples:
 		c := &buildConfig{command: "build"}
 		fs.StringVarP(&c.outDir, "output", "o", "", "write one file per release into `DIR`")
 		fs.BoolVar(&c.check, "check", false, "write nothing; exit 1 with a diff when DIR is out of date")
+		limitFlags(fs, &c.limits)
 		return func(e *env, args []string) int { return c.run(e, fs, args) }
 	},
 }
@@ -61,6 +64,7 @@ Example:
 	flags: func(fs *pflag.FlagSet) func(*env, []string) int {
 		c := &buildConfig{command: "check", check: true}
 		fs.StringVarP(&c.outDir, "output", "o", "", "the `DIR` of generated files to compare")
+		limitFlags(fs, &c.limits)
 		return func(e *env, args []string) int { return c.run(e, fs, args) }
 	},
 }
@@ -91,7 +95,7 @@ func (c *buildConfig) run(e *env, fs *pflag.FlagSet, args []string) int {
 			return err == nil && slices.ContainsFunc(changes, func(ch outdir.Change) bool { return ch.Kind == outdir.Stale })
 		}
 	}
-	rs, ok := compileArgs(e, args, retired)
+	rs, ok := compileArgs(e, args, c.limits, retired)
 	if !ok {
 		return exitInvalid
 	}

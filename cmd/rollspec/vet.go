@@ -1,7 +1,6 @@
 package main
 
 import (
-	"io"
 	"os"
 	"slices"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/rollspec/rollspec/internal/hugepage"
 	"github.com/rollspec/rollspec/internal/load"
 	"github.com/rollspec/rollspec/internal/specpath"
+	"github.com/spf13/pflag"
 )
 
 var vetCmd = &command{
@@ -21,18 +21,22 @@ A spec vet accepts, build accepts.
 
 Example:
   rollspec vet specs/`,
-	flags: noFlags(runVet),
+	flags: func(fs *pflag.FlagSet) func(*env, []string) int {
+		var limits load.Limits
+		limitFlags(fs, &limits)
+		return func(e *env, args []string) int { return runVet(e, args, limits) }
+	},
 }
 
 // runVet validates and compiles the specs under args, writing nothing.
-func runVet(e *env, args []string) int {
+func runVet(e *env, args []string, limits load.Limits) int {
 	if len(args) == 0 {
 		return usageError(e, "vet needs at least one PATH")
 	}
 	if slices.Contains(args, stdinPath) && len(args) > 1 {
 		return usageError(e, "- (standard input) must be the only PATH")
 	}
-	if _, ok := compileArgs(e, args, nil); !ok {
+	if _, ok := compileArgs(e, args, limits, nil); !ok {
 		return exitInvalid
 	}
 	return exitOK
@@ -43,8 +47,8 @@ func runVet(e *env, args []string) int {
 // when any release is invalid. vet runs it too: a spec that passes vet
 // builds, with the same warnings. A path holding no release is a problem
 // too, unless retired (when set) says that is what the user meant.
-func compileArgs(e *env, args []string, retired func(path string) bool) (rs []*compile.Release, ok bool) {
-	specs, err := loadSpecs(args, retired)
+func compileArgs(e *env, args []string, limits load.Limits, retired func(path string) bool) (rs []*compile.Release, ok bool) {
+	specs, err := loadSpecs(args, limits, retired)
 	if err == nil {
 		rs, err = compile.Specs(specs)
 	}
@@ -76,8 +80,8 @@ const (
 // loadSpecs validates the releases under args, or on standard input. The
 // command line names the files a hook saw change as well as specs, so
 // files that are never specs are passed over (specpath.Changed).
-func loadSpecs(args []string, retired func(path string) bool) ([]*load.Spec, error) {
-	l := &load.Loader{}
+func loadSpecs(args []string, limits load.Limits, retired func(path string) bool) ([]*load.Spec, error) {
+	l := &load.Loader{Limits: limits}
 	if len(args) != 1 || args[0] != stdinPath {
 		set := specpath.Collect(args, specpath.Changed)
 		if len(set.Units) >= largeRun {
@@ -85,9 +89,9 @@ func loadSpecs(args []string, retired func(path string) bool) ([]*load.Spec, err
 		}
 		return l.Load(set).Releases(retired)
 	}
-	src, err := io.ReadAll(os.Stdin)
-	if err != nil {
-		return nil, diag.List{{Text: "read standard input: " + err.Error()}}
+	src, d := limits.ReadAll("<stdin>", os.Stdin)
+	if d != nil {
+		return nil, diag.List{d}
 	}
 	return l.LoadBytes("<stdin>", src).Releases(nil)
 }

@@ -1,8 +1,11 @@
 package load
 
 import (
+	"fmt"
 	"runtime"
+	"runtime/debug"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/rollspec/rollspec/internal/diag"
@@ -22,6 +25,8 @@ type Loader struct {
 	// Renew is after how many releases a worker starts a fresh CUE
 	// context, keeping memory flat on large inputs; 0 means 256.
 	Renew int
+	// Limits bound what one spec may cost to read.
+	Limits Limits
 
 	mu   sync.Mutex
 	idle []*worker // workers not in use, each with its compiled schema
@@ -37,6 +42,7 @@ type worker struct {
 // ends with it.
 type job struct {
 	*worker
+	limits Limits
 	src    []byte               // the YAML or JSON file being loaded, for its raw text
 	yaml   bool                 // src is YAML, not JSON
 	labels map[string]token.Pos // where each of a CUE package's releases is named
@@ -138,9 +144,12 @@ func (l *Loader) LoadBytes(filename string, src []byte) *Result {
 		res.problems = diag.List{{Text: err.Error()}}
 		return res
 	}
-	defer l.release(w)
-	j := &job{worker: w}
-	res.specs, res.problems = j.loadFile(filename, src)
+	j := &job{worker: w, limits: l.Limits}
+	var crashed bool
+	res.specs, res.problems, crashed = guard(filename, func() ([]*Spec, diag.List) { return j.loadFile(filename, src) })
+	if !crashed {
+		l.release(w)
+	}
 	if len(res.specs)+len(res.problems) == 0 {
 		res.Paths[0].Outcome = specpath.Empty
 	}
@@ -175,10 +184,13 @@ func (l *Loader) run(units []specpath.Unit) []unitResult {
 					results[i].errs = diag.List{{Text: err.Error()}}
 					continue
 				}
-				j := &job{worker: w}
-				results[i].specs, results[i].errs = j.loadUnit(units[i])
+				j := &job{worker: w, limits: l.Limits}
+				var crashed bool
+				results[i].specs, results[i].errs, crashed = guard(units[i].Files[0], func() ([]*Spec, diag.List) { return j.loadUnit(units[i]) })
 				results[i].own = j.own
-				l.release(w)
+				if !crashed { // a context a panic left halfway is not reused
+					l.release(w)
+				}
 			}
 		}()
 	}
@@ -188,4 +200,28 @@ func (l *Loader) run(units []specpath.Unit) []unitResult {
 	close(next)
 	wg.Wait()
 	return results
+}
+
+// guard runs load, turning a panic into a problem of file: a bug in
+// rollspec or a library it uses must cost one file, not the process (Argo
+// CD renders every team's specs in one), and the message carries what is
+// needed to fix it.
+func guard(file string, load func() ([]*Spec, diag.List)) (specs []*Spec, errs diag.List, crashed bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			stack := strings.Split(string(debug.Stack()), "\n")
+			where := ""
+			for i, line := range stack {
+				// The first frame below the runtime's panic handling.
+				if strings.HasPrefix(line, "panic(") && i+3 < len(stack) {
+					where = strings.TrimSpace(stack[i+3])
+					break
+				}
+			}
+			specs, crashed = nil, true
+			errs = diag.List{{Pos: fileOnly(file), Text: fmt.Sprintf("rollspec crashed reading this file: %v at %s (a bug: please report it with the file; allowed: any input, which must never crash)", r, where)}}
+		}
+	}()
+	specs, errs = load()
+	return specs, errs, false
 }

@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -25,11 +25,20 @@ import (
 
 func (j *job) loadUnit(u specpath.Unit) ([]*Spec, diag.List) {
 	if u.CUE {
+		var errs diag.List
+		for _, f := range u.Files {
+			if d := j.limits.checkFile(f); d != nil {
+				errs = append(errs, d)
+			}
+		}
+		if errs != nil {
+			return nil, errs
+		}
 		return j.loadCUE(u.Files)
 	}
-	src, err := os.ReadFile(u.Files[0])
-	if err != nil {
-		return nil, diag.List{{Text: specpath.PathError(err)}}
+	src, d := j.limits.readSpec(u.Files[0])
+	if d != nil {
+		return nil, diag.List{d}
 	}
 	return j.loadFile(u.Files[0], src)
 }
@@ -73,12 +82,16 @@ func (j *job) loadFile(filename string, src []byte) ([]*Spec, diag.List) {
 		if onlyComments(src) {
 			return nil, nil // a placeholder or commented-out spec holds no release
 		}
+		src = bareCR(src)
+		if errs := j.limits.checkAliases(filename, src); errs != nil {
+			return nil, errs
+		}
 		f, err := cueyaml.Extract(filename, src)
 		if err != nil {
 			// A syntax error fails the whole stream; parse its documents
 			// one by one so the others are still checked.
 			if f, syntax = yamlDocuments(filename, src); f == nil {
-				return nil, syntaxErrors(err)
+				return nil, yamlErrors(filename, src, err)
 			}
 		}
 		j.yaml = true
@@ -157,7 +170,7 @@ func yamlDocuments(filename string, src []byte) (*ast.File, diag.List) {
 		f, err := cueyaml.Extract(filename, doc)
 		switch {
 		case err != nil:
-			errs = append(errs, syntaxErrors(err)...)
+			errs = append(errs, yamlErrors(filename, src, err)...)
 			elems = append(elems, ast.NewNull())
 		case len(f.Decls) == 1:
 			if e, ok := f.Decls[0].(*ast.EmbedDecl); ok {
@@ -288,15 +301,21 @@ func offsetPos(filename string, src []byte, offset int) token.Pos {
 // characters, to the line's byte offset, so p.Offset() falls short after
 // a multi-byte character on the line. The line and column are right.
 func yamlOffset(src []byte, p token.Pos) int {
+	return lineColOffset(src, p.Line(), p.Column())
+}
+
+// lineColOffset is the byte offset in src of line and column, the column
+// counted in characters as the YAML parser counts it.
+func lineColOffset(src []byte, line, col int) int {
 	off := 0
-	for line := 1; line < p.Line() && off < len(src); line++ {
+	for l := 1; l < line && off < len(src); l++ {
 		i := bytes.IndexByte(src[off:], '\n')
 		if i < 0 {
 			return len(src)
 		}
 		off += i + 1
 	}
-	for range p.Column() - 1 {
+	for range col - 1 {
 		if off >= len(src) || src[off] == '\n' {
 			break
 		}
@@ -304,6 +323,11 @@ func yamlOffset(src []byte, p token.Pos) int {
 		off += n
 	}
 	return off
+}
+
+// lineColPos is the position of line and column (in characters) in src.
+func lineColPos(filename string, src []byte, line, col int) token.Pos {
+	return offsetPos(filename, src, lineColOffset(src, line, col))
 }
 
 // linePos is column 1 of line in filename, for a problem known only by
@@ -348,4 +372,76 @@ func syntaxErrors(err error) diag.List {
 		l = append(l, &diag.Diagnostic{Pos: pos, Field: strings.Join(e.Path(), "."), Text: fmt.Sprintf(format, args...)})
 	}
 	return l
+}
+
+// bareCR makes each carriage return that ends a line without a line feed
+// (old Mac line ends) a line feed: YAML reads both as a line break, but
+// the YAML parser indexes past its buffer on them. The length stays, so
+// offsets do too.
+func bareCR(src []byte) []byte {
+	i := bytes.IndexByte(src, '\r')
+	if i < 0 {
+		return src
+	}
+	out := slices.Clone(src)
+	for ; i < len(out); i++ {
+		if out[i] == '\r' && (i+1 == len(out) || out[i+1] != '\n') {
+			out[i] = '\n'
+		}
+	}
+	return out
+}
+
+// yamlErrors converts a YAML syntax error into problems, positioning
+// those go-yaml gives without a line: it leaves out line 1, and gives
+// none for control characters or an alias to no anchor, which are found
+// in src.
+func yamlErrors(filename string, src []byte, err error) diag.List {
+	l := syntaxErrors(err)
+	for _, d := range l {
+		msg, ok := strings.CutPrefix(d.Text, filename+": ")
+		if d.Pos.IsValid() || !ok {
+			continue
+		}
+		d.Text = msg
+		switch off := yamlProblemOffset(src, msg); {
+		case off >= 0:
+			d.Pos = offsetPos(filename, src, off)
+		default:
+			d.Pos = linePos(filename, 1)
+		}
+	}
+	return l
+}
+
+// controlChar is the offset of the first character YAML does not allow
+// in a file (C0 controls but tab, line feed and carriage return; DEL; C1
+// controls; U+FFFE and U+FFFF), -1 when there is none.
+func controlChar(src []byte) int {
+	for i := 0; i < len(src); {
+		r, n := utf8.DecodeRune(src[i:])
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+		case r < 0x20, r == 0x7f, r >= 0x80 && r <= 0x9f, r == 0xfffe, r == 0xffff:
+			return i
+		}
+		i += n
+	}
+	return -1
+}
+
+// aliasOffset is the offset of the first alias *name in src, -1 when
+// there is none.
+func aliasOffset(src []byte, name string) int {
+	for off := 0; ; {
+		i := bytes.Index(src[off:], []byte("*"+name))
+		if i < 0 {
+			return -1
+		}
+		end := off + i + 1 + len(name)
+		if end == len(src) || strings.IndexByte(" \t\r\n,]}", src[end]) >= 0 {
+			return off + i
+		}
+		off = end
+	}
 }

@@ -73,3 +73,23 @@ var yamlParserProblems = map[string]bool{
 
 // lineOnly matches the YAML decoder's "file:line: message" errors.
 var lineOnly = regexp.MustCompile(`^(.*):(\d+): (.*)$`)
+
+// YAML problems go-yaml reports without any line, which rollspec finds in
+// the source itself (yamlProblemOffset).
+const (
+	yamlControlChars = "control characters are not allowed"
+	yamlNoAnchor     = "unknown anchor '" // + name + "' referenced"
+)
+
+// yamlProblemOffset is the offset in src of the problem msg, a go-yaml
+// message without a line, or -1 when it is not one rollspec can find.
+func yamlProblemOffset(src []byte, msg string) int {
+	switch {
+	case msg == yamlControlChars:
+		return controlChar(src)
+	case strings.HasPrefix(msg, yamlNoAnchor):
+		name := strings.TrimSuffix(strings.TrimPrefix(msg, yamlNoAnchor), "' referenced")
+		return aliasOffset(src, name)
+	}
+	return -1
+}

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/pflag"
+	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/rollspec/rollspec/internal/load"
+)
+
+// limitFlags declares the flags that raise (or lower) what one spec may
+// cost to read, for the commands that read specs.
+func limitFlags(fs *pflag.FlagSet, l *load.Limits) {
+	fs.Var((*sizeValue)(&l.FileBytes), "max-file-size", fmt.Sprintf("largest spec file read, such as 64Mi (default %s)", sizeText(load.DefaultFileBytes)))
+	fs.Var((*sizeValue)(&l.AliasBytes), "max-alias-size", fmt.Sprintf("largest size of a YAML file once its aliases are expanded (default %s)", sizeText(load.DefaultAliasBytes)))
+}
+
+// sizeValue is a size flag in bytes, written as a Kubernetes quantity
+// (64Mi, 1G, 500000) or with a trailing B (64MiB).
+type sizeValue int64
+
+func (s *sizeValue) String() string {
+	if *s == 0 {
+		return ""
+	}
+	return sizeText(int64(*s))
+}
+
+func (s *sizeValue) Set(v string) error {
+	q, err := resource.ParseQuantity(strings.TrimSuffix(v, "B"))
+	if err != nil || q.Sign() <= 0 {
+		return fmt.Errorf("invalid size %q (allowed: a positive number of bytes, such as 64Mi or 100M)", v)
+	}
+	n, ok := q.AsInt64()
+	if !ok {
+		return fmt.Errorf("invalid size %q (allowed: a whole number of bytes)", v)
+	}
+	*s = sizeValue(n)
+	return nil
+}
+
+func (s *sizeValue) Type() string { return "size" }
+
+func sizeText(n int64) string {
+	return resource.NewQuantity(n, resource.BinarySI).String()
+}

@@ -1,0 +1,126 @@
+package load_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rollspec/rollspec/internal/diag"
+	"github.com/rollspec/rollspec/internal/load"
+	"github.com/rollspec/rollspec/internal/specpath"
+)
+
+// hostile are inputs that crashed, hung or exhausted rollspec, or were
+// reported without a place; each must now be one positioned problem.
+var hostile = []struct {
+	name, file, src string
+	want            []string
+	more            bool // other problems may be reported too
+}{
+	{name: "bare CR line ends", file: "cr.yaml", src: "a: 1\rb: 2\rc: 3",
+		// parsed as three lines: the document is no release, but no crash
+		want: []string{"cr.yaml:1:1: holds no release field (found a, b, c)"}},
+	{name: "bare CR in a valid spec", file: "crspec.yaml", src: strings.ReplaceAll(valid, "\n", "\r") + "replicas: x\r",
+		want: []string{"crspec.yaml:9:1: replicas: duplicate key, first at 4:1"}},
+	{name: "merge key including itself", file: "merge.yaml", src: "a: &a\n  <<: *a\n",
+		want: []string{"merge.yaml:2:7: alias *a is inside the value of its own anchor &a"}},
+	{name: "alias inside its own anchor", file: "self.yaml", src: "a: &a\n  - b\n  - *a\n",
+		want: []string{"self.yaml:3:5: alias *a is inside the value of its own anchor &a"}},
+	{name: "billion laughs", file: "laughs.yaml", src: laughs(),
+		want: []string{"laughs.yaml:", "expanding the aliases grows the file beyond 32 MiB at *"}},
+	{name: "one big scalar aliased many times", file: "wide.yaml", src: "a: &a \"" + strings.Repeat("x", 100<<10) + "\"\nb: [" + strings.TrimSuffix(strings.Repeat("*a, ", 40000), ", ") + "]\n",
+		want: []string{"wide.yaml:2:", "expanding the aliases grows the file beyond 32 MiB at *a"}},
+	{name: "control character", file: "nul.yaml", src: "x: 1\ny: 2\na: 1\x00\n",
+		want: []string{"nul.yaml:3:5: control characters are not allowed"}},
+	{name: "DEL", file: "del.yaml", src: "x: \"a\x7f\"\n",
+		want: []string{"del.yaml:1:6: control characters are not allowed"}},
+	{name: "UTF-16 without BOM", file: "utf16.yaml", src: "n\x00a\x00m\x00e\x00:\x00 \x00x\x00\n\x00",
+		want: []string{"utf16.yaml:1:2: control characters are not allowed"}},
+	{name: "alias to no anchor", file: "noanchor.yaml", src: "x: 1\ny: [*b]\n",
+		want: []string{"noanchor.yaml:2:5: unknown anchor 'b' referenced"}},
+	{name: "unknown escape on line 1", file: "esc.yaml", src: "a: \"\\q\"\n",
+		want: []string{"esc.yaml:1:1: found unknown escape character"}},
+	{name: "mapping value on line 1", file: "map.yaml", src: "a: b: c\n",
+		want: []string{"map.yaml:1:1: mapping values are not allowed in this context"}},
+	{name: "unknown directive", file: "dir.yaml", src: "%FOO bar\n---\na: 1\n",
+		want: []string{"dir.yaml:1:1: found unknown directive name"}, more: true},
+	{name: "tab starting a token", file: "tab.yaml", src: "\t- a\n",
+		want: []string{"tab.yaml:1:1: found character that cannot start any token"}},
+}
+
+// laughs is the billion laughs: ten levels of ten aliases each.
+func laughs() string {
+	var b strings.Builder
+	b.WriteString("l0: &l0 \"lol\"\n")
+	for i := 1; i <= 9; i++ {
+		b.WriteString("l" + string(rune('0'+i)) + ": &l" + string(rune('0'+i)) + " [")
+		for j := range 10 {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("*l" + string(rune('0'+i-1)))
+		}
+		b.WriteString("]\n")
+	}
+	return b.String()
+}
+
+func TestHostileInput(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range hostile {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(dir, tc.file)
+			if err := os.WriteFile(path, []byte(tc.src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := (&load.Loader{}).Load(specpath.Collect([]string{path}, specpath.Listed)).Releases(nil)
+			var b strings.Builder
+			diag.Print(&b, err, dir)
+			got := b.String()
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if strings.Count(got, "\n") != 1 && !tc.more {
+				t.Errorf("want one problem, got:\n%s", got)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("got %q, want it to contain %q", got, w)
+				}
+			}
+		})
+	}
+}
+
+// TestNotRegularFiles: a spec that is a link to a device is refused
+// unread, named or found in a directory, and so is a file over the limit.
+func TestNotRegularFiles(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Symlink("/dev/zero", filepath.Join(dir, "zero.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "big.yaml"), []byte(valid), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		paths []string
+		want  []string
+	}{
+		{"named", []string{filepath.Join(dir, "zero.yaml")}, []string{"zero.yaml:1:1: is not a regular file but a device (allowed: a regular file, or a link to one)"}},
+		{"walked", []string{dir}, []string{"zero.yaml:1:1: is not a regular file but a device", "big.yaml:1:1: is larger than 100 bytes (allowed: at most 100 bytes per spec file; raise with --max-file-size)"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := &load.Loader{Limits: load.Limits{FileBytes: 100}}
+			_, err := l.Load(specpath.Collect(tc.paths, specpath.Listed)).Releases(nil)
+			var b strings.Builder
+			diag.Print(&b, err, dir)
+			for _, w := range tc.want {
+				if !strings.Contains(b.String(), w) {
+					t.Errorf("got %q, want it to contain %q", b.String(), w)
+				}
+			}
+		})
+	}
+}

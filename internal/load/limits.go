@@ -1,0 +1,220 @@
+package load
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+
+	"go.yaml.in/yaml/v3"
+
+	"cuelang.org/go/cue/token"
+
+	"github.com/rollspec/rollspec/internal/diag"
+	"github.com/rollspec/rollspec/internal/specpath"
+)
+
+// Limits bound what one spec may cost to read, so that a hostile or
+// broken spec (a link to /dev/zero, a billion laughs of YAML aliases)
+// stops with a problem naming the limit instead of exhausting the
+// process that renders every team's specs. The zero value is the
+// defaults.
+type Limits struct {
+	// FileBytes is the size of the largest spec file read; 0 means
+	// DefaultFileBytes.
+	FileBytes int64
+	// AliasBytes is how large a YAML file may grow when its aliases are
+	// expanded (each *alias is a copy of its &anchor's value); 0 means
+	// DefaultAliasBytes.
+	AliasBytes int64
+}
+
+// Default limits: far above any release spec (the largest example is a
+// few KiB; a ConfigMap holds at most 1 MiB), far below what hurts.
+const (
+	DefaultFileBytes  = 16 << 20
+	DefaultAliasBytes = 32 << 20
+)
+
+func (l Limits) fileBytes() int64  { return orDefault(l.FileBytes, DefaultFileBytes) }
+func (l Limits) aliasBytes() int64 { return orDefault(l.AliasBytes, DefaultAliasBytes) }
+
+func orDefault(n, def int64) int64 {
+	if n > 0 {
+		return n
+	}
+	return def
+}
+
+// readSpec reads a spec file: a regular file of at most l's size. A
+// device, pipe or socket (a link to /dev/zero among specs) is never
+// opened: reading one may never end.
+func (l Limits) readSpec(path string) ([]byte, *diag.Diagnostic) {
+	if d := l.checkFile(path); d != nil {
+		return nil, d
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &diag.Diagnostic{Text: specpath.PathError(err)}
+	}
+	defer f.Close()
+	max := l.fileBytes()
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, &diag.Diagnostic{Text: specpath.PathError(err)}
+	}
+	if int64(len(b)) > max {
+		return nil, tooLarge(path, max)
+	}
+	return b, nil
+}
+
+// checkFile refuses a path that is no regular file, or is too large, so
+// that neither rollspec nor CUE's loader reads it.
+func (l Limits) checkFile(path string) *diag.Diagnostic {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return &diag.Diagnostic{Text: specpath.PathError(err)}
+	}
+	if !fi.Mode().IsRegular() {
+		return &diag.Diagnostic{Pos: fileOnly(path), Text: fmt.Sprintf("is not a regular file but %s (allowed: a regular file, or a link to one)", fileKind(fi.Mode()))}
+	}
+	if fi.Size() > l.fileBytes() {
+		return tooLarge(path, l.fileBytes())
+	}
+	return nil
+}
+
+// ReadAll reads r (standard input) up to l's file size; name names it in
+// the problem.
+func (l Limits) ReadAll(name string, r io.Reader) ([]byte, *diag.Diagnostic) {
+	max := l.fileBytes()
+	b, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, &diag.Diagnostic{Text: "read " + name + ": " + err.Error()}
+	}
+	if int64(len(b)) > max {
+		return nil, tooLarge(name, max)
+	}
+	return b, nil
+}
+
+func tooLarge(path string, max int64) *diag.Diagnostic {
+	return &diag.Diagnostic{Pos: fileOnly(path), Text: fmt.Sprintf("is larger than %s (allowed: at most %s per spec file; raise with --max-file-size)", bytesText(max), bytesText(max))}
+}
+
+// fileOnly is a position naming only the file.
+func fileOnly(path string) token.Pos {
+	return token.NewFile(path, -1, 0).Pos(0, token.NoRelPos)
+}
+
+func fileKind(m os.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&os.ModeDevice != 0:
+		return "a device"
+	case m&os.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	}
+	return "a special file"
+}
+
+// bytesText writes n bytes for people: 16 MiB, 512 KiB, 100 bytes.
+func bytesText(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// checkAliases measures what the YAML in src grows to when its aliases
+// are expanded, as CUE's decoder expands them, and refuses it beyond l's
+// limit, and an alias inside the value of its own anchor (through a merge
+// key `<<: *a`), which CUE's decoder would follow until the stack
+// overflows. A file without both an anchor and an alias character has no
+// alias and is not parsed here; one that does not parse is left to the
+// decoder, which reports the syntax error (it parses with the same
+// parser).
+func (l Limits) checkAliases(filename string, src []byte) diag.List {
+	if bytes.IndexByte(src, '&') < 0 || bytes.IndexByte(src, '*') < 0 {
+		return nil
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	a := &aliasWalk{max: l.aliasBytes(), size: map[*yaml.Node]int64{}, open: map[*yaml.Node]bool{}}
+	for {
+		var doc yaml.Node
+		if err := dec.Decode(&doc); err != nil {
+			break // io.EOF, or a syntax error the decoder reports
+		}
+		a.walk(&doc)
+		if a.problem != nil {
+			return diag.List{a.problem.at(filename, src)}
+		}
+	}
+	return nil
+}
+
+// aliasWalk adds up the expanded size of YAML nodes.
+type aliasWalk struct {
+	max     int64
+	total   int64
+	size    map[*yaml.Node]int64 // expanded size of anchored nodes already walked
+	open    map[*yaml.Node]bool  // nodes being walked: an alias to one is a cycle
+	problem *aliasProblem
+}
+
+// aliasProblem is where expansion went wrong and why.
+type aliasProblem struct {
+	line, col int
+	text      string
+}
+
+func (p *aliasProblem) at(filename string, src []byte) *diag.Diagnostic {
+	return &diag.Diagnostic{Pos: lineColPos(filename, src, p.line, p.col), Text: p.text}
+}
+
+// walk returns n's expanded size, stopping at the first problem.
+func (a *aliasWalk) walk(n *yaml.Node) int64 {
+	if a.problem != nil {
+		return 0
+	}
+	if n.Kind == yaml.AliasNode {
+		t := n.Alias
+		if t == nil {
+			return 0
+		}
+		if a.open[t] {
+			a.problem = &aliasProblem{n.Line, n.Column, fmt.Sprintf("alias *%s is inside the value of its own anchor &%s, so it never ends (allowed: an alias to an anchor whose value it is not part of)", n.Value, t.Anchor)}
+			return 0
+		}
+		s, ok := a.size[t]
+		if !ok {
+			return a.walk(t) // not walked yet: walking counts it
+		}
+		a.total += s
+		if a.total > a.max {
+			a.problem = &aliasProblem{n.Line, n.Column, fmt.Sprintf("expanding the aliases grows the file beyond %s at *%s (allowed: at most %s once aliases are expanded; raise with --max-alias-size)", bytesText(a.max), n.Value, bytesText(a.max))}
+		}
+		return s
+	}
+	a.open[n] = true
+	s := int64(len(n.Value)) + 1
+	a.total += s
+	for _, c := range n.Content {
+		s += a.walk(c)
+	}
+	delete(a.open, n)
+	if n.Anchor != "" {
+		a.size[n] = s
+	}
+	if a.total > a.max && a.problem == nil {
+		a.problem = &aliasProblem{n.Line, n.Column, fmt.Sprintf("is larger than %s once its aliases are expanded (allowed: at most %s; raise with --max-alias-size)", bytesText(a.max), bytesText(a.max))}
+	}
+	return s
+}
