@@ -10,6 +10,7 @@ import (
 
 	"cuelang.org/go/cue/token"
 
+	"github.com/rollspec/rollspec/internal/fieldpath"
 	"github.com/rollspec/rollspec/internal/gen"
 	"github.com/rollspec/rollspec/internal/load"
 )
@@ -75,7 +76,7 @@ func Specs(specs []*load.Spec) ([]*Release, error) {
 	var list diag.List
 	for i, err := range errs {
 		if err != nil {
-			list = append(list, &diag.Diagnostic{Pos: specs[i].Pos(""), Text: err.Error()})
+			list = append(list, &diag.Diagnostic{Pos: specs[i].Pos(fieldpath.Root), Text: err.Error()})
 		}
 	}
 	if len(list) > 0 {
@@ -107,7 +108,7 @@ func collisions(rs []*Release) diag.List {
 			if first == r {
 				continue
 			}
-			list = append(list, &diag.Diagnostic{Pos: r.Spec.Pos("name"), Field: "name", Refs: []token.Pos{first.Spec.Pos("name")},
+			list = append(list, &diag.Diagnostic{Pos: r.Spec.Pos(fieldpath.Name), Field: fieldpath.Name.String(), Refs: []token.Pos{first.Spec.Pos(fieldpath.Name)},
 				Text: fmt.Sprintf("compiles %s %s in namespace %s, as release %q at {0} does (allowed: release names whose objects differ, e.g. not one release's name plus another's version or -preview)",
 					kind, o.GetName(), o.GetNamespace(), first.Spec.Release.Name)})
 		}
@@ -126,7 +127,7 @@ func one(s *load.Spec) (*Release, error) {
 	}
 	warns := append(diag.List(nil), s.Warnings...)
 	for _, w := range res.Warnings {
-		w.Pos = s.Pos(w.Field) // the generators name the field, the spec knows where it is
+		w.Pos = s.Pos(fieldpath.Of(w)) // the generators name the field, the spec knows where it is
 		warns = append(warns, w)
 	}
 	return &Release{Spec: s, Result: res, YAML: y, Warnings: warns}, nil

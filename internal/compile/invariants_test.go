@@ -94,7 +94,7 @@ func checkInvariants(t *testing.T, rel *compile.Release) {
 		var got []string
 		for _, d := range o.deployments {
 			if sel.Matches(labels.Set(d.Spec.Template.Labels)) {
-				got = append(got, d.Spec.Template.Labels["version"])
+				got = append(got, d.Spec.Template.Labels[release.LabelVersion])
 			}
 		}
 		want := intendedPods(r, svc.Name)
@@ -120,7 +120,7 @@ func checkInvariants(t *testing.T, rel *compile.Release) {
 			}
 		}
 		if !release.TwoVersion(kind) {
-			if _, ok := d.Spec.Selector.MatchLabels["version"]; ok {
+			if _, ok := d.Spec.Selector.MatchLabels[release.LabelVersion]; ok {
 				t.Errorf("%s Deployment %s selects the version label; spec.selector is immutable", kind, d.Name)
 			}
 			if d.Name != r.Name {
@@ -315,8 +315,8 @@ func checkNames(t *testing.T, rel *compile.Release) {
 				t.Errorf("%s %s: label %s=%s: %s", kind, name, k, v, e)
 			}
 		}
-		if obj.GetLabels()[gen.LabelManagedBy] != gen.ManagedBy {
-			t.Errorf("%s %s: missing %s label", kind, name, gen.LabelManagedBy)
+		if obj.GetLabels()[release.LabelManagedBy] != release.ManagedBy {
+			t.Errorf("%s %s: missing %s label", kind, name, release.LabelManagedBy)
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/rollspec/rollspec/internal/compile"
+	"github.com/rollspec/rollspec/internal/fieldpath"
 	"github.com/rollspec/rollspec/internal/istio"
 	"github.com/rollspec/rollspec/internal/load"
 )
@@ -135,7 +136,7 @@ strategy: {canary: {steps: `+steps+`, step: 1}}
 			}
 			var got string
 			for _, w := range r.Warnings {
-				if w.Field == "strategy.canary.steps[0]" {
+				if w.Field == fieldpath.Strategy.Canary.Steps.At(0).String() {
 					got = w.Text
 				}
 			}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/rollspec/rollspec/internal/compile"
 	"github.com/rollspec/rollspec/internal/load"
+	"github.com/rollspec/rollspec/release"
 	"github.com/rollspec/rollspec/test/e2e/cluster"
 )
 
@@ -130,7 +131,7 @@ func TestKrustyOverlays(t *testing.T) {
 				t.Fatalf("no Deployment storefront in namespace %s: %v", tc.overlay, keys(objs))
 			}
 			labels := d["metadata"].(map[string]any)["labels"].(map[string]any)
-			if labels["env"] != tc.overlay || labels["app.kubernetes.io/managed-by"] != "rollspec" {
+			if labels["env"] != tc.overlay || labels[release.LabelManagedBy] != release.ManagedBy {
 				t.Errorf("labels = %v, want env=%s and rollspec's own", labels, tc.overlay)
 			}
 			if r := d["spec"].(map[string]any)["replicas"]; r != tc.wantReplicas {

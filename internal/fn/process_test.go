@@ -15,6 +15,7 @@ import (
 	"github.com/rollspec/rollspec/internal/compile"
 	"github.com/rollspec/rollspec/internal/fn"
 	"github.com/rollspec/rollspec/internal/load"
+	"github.com/rollspec/rollspec/release"
 	"github.com/rollspec/rollspec/schema"
 )
 
@@ -369,7 +370,7 @@ patches:
 		if !strings.HasPrefix(md["name"].(string), "team-") {
 			t.Errorf("%s: namePrefix not applied", k)
 		}
-		if l := md["labels"].(map[string]any); l["owner"] != "payments" || l["app.kubernetes.io/managed-by"] != "rollspec" {
+		if l := md["labels"].(map[string]any); l["owner"] != "payments" || l[release.LabelManagedBy] != release.ManagedBy {
 			t.Errorf("%s: labels = %v, want owner=payments and rollspec's own", k, l)
 		}
 	}

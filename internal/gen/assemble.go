@@ -20,18 +20,6 @@ import (
 	"github.com/rollspec/rollspec/release"
 )
 
-// Label keys rollspec sets.
-const (
-	LabelApp       = "app"     // Istio's application label, on pods
-	LabelVersion   = "version" // Istio's version label, on pods; subsets select it
-	LabelName      = "app.kubernetes.io/name"
-	LabelAppVer    = "app.kubernetes.io/version"
-	LabelManagedBy = "app.kubernetes.io/managed-by"
-	ManagedBy      = "rollspec"
-	// ChangeCause is the annotation `kubectl rollout history` shows.
-	ChangeCause = "kubernetes.io/change-cause"
-)
-
 // assembler turns a plan into objects.
 type assembler struct {
 	r       *release.Release
@@ -63,8 +51,8 @@ func (a *assembler) commonLabels() map[string]string {
 	if l == nil {
 		l = map[string]string{}
 	}
-	l[LabelName] = a.r.Name
-	l[LabelManagedBy] = ManagedBy
+	l[release.LabelName] = a.r.Name
+	l[release.LabelManagedBy] = release.ManagedBy
 	return l
 }
 
@@ -80,9 +68,9 @@ func (a *assembler) meta(name string) metav1.ObjectMeta {
 // podLabels identify a version's pods.
 func (a *assembler) podLabels(v *release.Version) map[string]string {
 	l := a.commonLabels()
-	l[LabelApp] = a.r.Name
-	l[LabelVersion] = v.Version
-	l[LabelAppVer] = v.Version
+	l[release.LabelApp] = a.r.Name
+	l[release.LabelVersion] = v.Version
+	l[release.LabelAppVersion] = v.Version
 	return l
 }
 
@@ -156,9 +144,9 @@ func configHash(data map[string]string) (string, error) {
 func (a *assembler) deployment(w Workload) *appsv1.Deployment {
 	r := a.r
 	pod := a.podLabels(w.Version)
-	sel := map[string]string{LabelApp: r.Name}
+	sel := map[string]string{release.LabelApp: r.Name}
 	if w.SelectVersion {
-		sel[LabelVersion] = w.Version.Version
+		sel[release.LabelVersion] = w.Version.Version
 	}
 	meta := a.meta(w.Name)
 	maps.Copy(meta.Labels, pod)
@@ -166,7 +154,7 @@ func (a *assembler) deployment(w Workload) *appsv1.Deployment {
 		if meta.Annotations == nil {
 			meta.Annotations = map[string]string{}
 		}
-		meta.Annotations[ChangeCause] = r.ChangeCause
+		meta.Annotations[release.AnnotationChangeCause] = r.ChangeCause
 	}
 	return &appsv1.Deployment{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
@@ -297,9 +285,9 @@ func (a *assembler) probe() *corev1.Probe {
 
 func (a *assembler) service(s ServicePlan) *corev1.Service {
 	r := a.r
-	sel := map[string]string{LabelApp: r.Name}
+	sel := map[string]string{release.LabelApp: r.Name}
 	if s.Role != "" {
-		sel[LabelVersion] = a.versionOf(s.Role).Version
+		sel[release.LabelVersion] = a.versionOf(s.Role).Version
 	}
 	svc := &corev1.Service{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
@@ -381,7 +369,7 @@ func (a *assembler) istio() {
 			Spec:       istio.DestinationRuleSpec{Host: host},
 		}
 		for _, m := range r.Versions() {
-			dr.Spec.Subsets = append(dr.Spec.Subsets, istio.Subset{Name: m.Role, Labels: map[string]string{LabelVersion: m.Version.Version}})
+			dr.Spec.Subsets = append(dr.Spec.Subsets, istio.Subset{Name: m.Role, Labels: map[string]string{release.LabelVersion: m.Version.Version}})
 		}
 		if r.Candidate == nil {
 			// Without a candidate, subset candidate is the stable version
@@ -389,7 +377,7 @@ func (a *assembler) istio() {
 			// lands before the VirtualService, and just after a promotion
 			// the previous VirtualService still sends traffic to
 			// candidate — now the stable version, which it was.
-			dr.Spec.Subsets = append(dr.Spec.Subsets, istio.Subset{Name: release.RoleCandidate, Labels: map[string]string{LabelVersion: r.Stable.Version}})
+			dr.Spec.Subsets = append(dr.Spec.Subsets, istio.Subset{Name: release.RoleCandidate, Labels: map[string]string{release.LabelVersion: r.Stable.Version}})
 		}
 		a.objs = append(a.objs, dr)
 	}

@@ -5,6 +5,7 @@ import (
 	"github.com/rollspec/rollspec/internal/diag"
 	"math"
 
+	"github.com/rollspec/rollspec/internal/fieldpath"
 	"github.com/rollspec/rollspec/release"
 )
 
@@ -26,9 +27,9 @@ func (canary) Plan(r *release.Release) (*Plan, diag.List, error) {
 		return p, nil, nil
 	}
 	w := r.Strategy.Canary.Weight()
-	field := "strategy.canary.step" // step 0: the candidate without traffic
+	at := fieldpath.Strategy.Canary.Step // step 0: the candidate without traffic
 	if step := r.Strategy.Canary.Step; step > 0 {
-		field = fmt.Sprintf("strategy.canary.steps[%d]", step-1)
+		at = fieldpath.Strategy.Canary.Steps.At(step - 1)
 	}
 	if r.Traffic == release.TrafficIstio {
 		p.Routes = &Routes{Subsets: true, Default: weights(100-w, w)}
@@ -38,9 +39,9 @@ func (canary) Plan(r *release.Release) (*Plan, diag.List, error) {
 	p.Workloads[0].Replicas, p.Workloads[1].Replicas = stable, cand
 	var warns diag.List
 	if eff := EffectiveWeight(r.Replicas, cand); eff != float64(w) {
-		warns = append(warns, &diag.Diagnostic{Severity: diag.Warning, Field: field, Text: fmt.Sprintf(
+		warns = append(warns, warning(at, fmt.Sprintf(
 			"requested %d%%, effective %s%% (%d of %d pods); use traffic: istio for exact weights",
-			w, formatPercent(eff), cand, r.Replicas)})
+			w, formatPercent(eff), cand, r.Replicas)))
 	}
 	return p, warns, nil
 }

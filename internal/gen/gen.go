@@ -7,6 +7,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"github.com/rollspec/rollspec/internal/fieldpath"
 	"github.com/rollspec/rollspec/internal/istio"
 	"github.com/rollspec/rollspec/release"
 )
@@ -79,12 +80,12 @@ func unrouted(r *release.Release, p *Plan) diag.List {
 	}
 	var warns diag.List
 	for i, port := range r.Ports {
-		field := fmt.Sprintf("ports[%d]", i)
+		at := fieldpath.Ports.At(i)
 		switch {
 		case port.Protocol != "TCP":
-			warns = append(warns, &diag.Diagnostic{Severity: diag.Warning, Field: field + ".protocol", Text: fmt.Sprintf("Istio does not route %s: traffic to port %s reaches every version's pods, whatever the strategy (allowed: TCP ports, or serve it from a release of its own)", port.Protocol, port.Name)})
+			warns = append(warns, warning(at.Protocol, fmt.Sprintf("Istio does not route %s: traffic to port %s reaches every version's pods, whatever the strategy (allowed: TCP ports, or serve it from a release of its own)", port.Protocol, port.Name)))
 		case istio.TLSPort(port.Name):
-			warns = append(warns, &diag.Diagnostic{Severity: diag.Warning, Field: field + ".name", Text: fmt.Sprintf("Istio routes TLS port %s by SNI host, which rollspec does not compile: its connections reach every version's pods (allowed: an http, grpc or tcp port name; a tcp- port's connections are split like the requests)", port.Name)})
+			warns = append(warns, warning(at.Name, fmt.Sprintf("Istio routes TLS port %s by SNI host, which rollspec does not compile: its connections reach every version's pods (allowed: an http, grpc or tcp port name; a tcp- port's connections are split like the requests)", port.Name)))
 		}
 	}
 	return warns
@@ -103,7 +104,6 @@ func unserved(r *release.Release, p *Plan) diag.List {
 			empty[w.Role] = true
 		}
 	}
-	field := func(role string) string { return replicasField(r, role) }
 	var warns diag.List
 	if rt := p.Routes; rt != nil && rt.Subsets {
 		for _, d := range rt.Default {
@@ -112,22 +112,22 @@ func unserved(r *release.Release, p *Plan) diag.List {
 				if len(rt.Match) > 0 {
 					share = fmt.Sprintf("%d%% of the requests no match selects", d.Weight)
 				}
-				warns = append(warns, &diag.Diagnostic{Severity: diag.Warning, Field: field(d.Role), Text: fmt.Sprintf("the %s version runs 0 pods but receives %s, which fail (allowed: replicas above 0 for a version that takes traffic)", d.Role, share)})
+				warns = append(warns, warning(replicasField(r, d.Role), fmt.Sprintf("the %s version runs 0 pods but receives %s, which fail (allowed: replicas above 0 for a version that takes traffic)", d.Role, share)))
 			}
 		}
 		if len(rt.Match) > 0 && empty[release.RoleCandidate] {
-			warns = append(warns, &diag.Diagnostic{Severity: diag.Warning, Field: field(release.RoleCandidate), Text: "the candidate runs 0 pods but receives the requests its match selects, which fail (allowed: replicas above 0 for a version that takes traffic)"})
+			warns = append(warns, warning(replicasField(r, release.RoleCandidate), "the candidate runs 0 pods but receives the requests its match selects, which fail (allowed: replicas above 0 for a version that takes traffic)"))
 		}
 		if m := rt.Mirror; m != nil && empty[m.Role] {
 			// Mirrored responses are discarded, so nothing fails for users,
 			// and nothing is tested either.
-			warns = append(warns, &diag.Diagnostic{Severity: diag.Warning, Field: field(m.Role), Text: fmt.Sprintf("the %s version runs 0 pods, so the requests mirrored to it reach nothing and the shadow test observes nothing (allowed: replicas above 0 for a version that receives mirrored traffic)", m.Role)})
+			warns = append(warns, warning(replicasField(r, m.Role), fmt.Sprintf("the %s version runs 0 pods, so the requests mirrored to it reach nothing and the shadow test observes nothing (allowed: replicas above 0 for a version that receives mirrored traffic)", m.Role)))
 		}
 		return warns
 	}
 	for _, s := range p.Services {
 		if s.Role != "" && !s.Preview && empty[s.Role] {
-			warns = append(warns, &diag.Diagnostic{Severity: diag.Warning, Field: field(s.Role), Text: fmt.Sprintf("Service %s sends every request to the %s version, which runs 0 pods: they fail (allowed: replicas above 0 for a version that takes traffic)", s.Name, s.Role)})
+			warns = append(warns, warning(replicasField(r, s.Role), fmt.Sprintf("Service %s sends every request to the %s version, which runs 0 pods: they fail (allowed: replicas above 0 for a version that takes traffic)", s.Name, s.Role)))
 		}
 	}
 	return warns
@@ -135,13 +135,19 @@ func unserved(r *release.Release, p *Plan) diag.List {
 
 // replicasField is the spec field setting role's replicas: its own, or the
 // release's.
-func replicasField(r *release.Release, role string) string {
+func replicasField(r *release.Release, role string) fieldpath.Path {
 	for _, m := range r.Versions() {
 		if m.Role == role && m.Version.Replicas != nil {
-			return role + ".replicas"
+			return fieldpath.Role(role).Replicas
 		}
 	}
-	return "replicas"
+	return fieldpath.Replicas
+}
+
+// warning is a warning about the spec field at; compile positions it
+// there.
+func warning(at fieldpath.Path, text string) *diag.Diagnostic {
+	return &diag.Diagnostic{Severity: diag.Warning, Field: at.String(), Text: text}
 }
 
 // undersized warns when one version takes all traffic with fewer pods
@@ -180,5 +186,5 @@ func undersized(r *release.Release, p *Plan) diag.List {
 	if all == "" || pods[all] == 0 || pods[all] >= pods[idle] {
 		return nil // no version takes it all, or 0 pods (unserved says so)
 	}
-	return diag.List{{Severity: diag.Warning, Field: replicasField(r, all), Text: fmt.Sprintf("the %s version takes every request with %d pod(s) while %s keeps %d that get none (allowed: at least as many pods as %s before it takes all traffic)", all, pods[all], idle, pods[idle], idle)}}
+	return diag.List{warning(replicasField(r, all), fmt.Sprintf("the %s version takes every request with %d pod(s) while %s keeps %d that get none (allowed: at least as many pods as %s before it takes all traffic)", all, pods[all], idle, pods[idle], idle))}
 }

@@ -13,12 +13,16 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
+	"github.com/rollspec/rollspec/internal/fieldpath"
 	"github.com/rollspec/rollspec/internal/istio"
 	"github.com/rollspec/rollspec/release"
 )
 
 // Label keys rollspec sets itself; user labels may not override them.
-var reservedLabels = []string{"app", "version", "app.kubernetes.io/name", "app.kubernetes.io/version", "app.kubernetes.io/managed-by"}
+var reservedLabels = release.ReservedLabels()
+
+// cookieHeader is the header a match's cookie condition matches.
+const cookieHeader = "cookie"
 
 // checker applies the rules that span fields to a decoded release.
 type checker struct {
@@ -50,25 +54,31 @@ func check(spec *Spec, sound map[string]bool) diag.List {
 }
 
 // ok reports whether every named top-level field may be checked.
-func (c *checker) ok(fields ...string) bool {
+func (c *checker) ok(tops ...fieldpath.Path) bool {
 	if c.sound == nil {
 		return true
 	}
-	for _, f := range fields {
-		if !c.sound[f] {
+	for _, f := range tops {
+		if !c.sound[f.String()] {
 			return false
 		}
 	}
 	return true
 }
 
-func (c *checker) fail(field, format string, args ...any) {
-	c.errs = append(c.errs, &diag.Diagnostic{Pos: c.s.Pos(field), Field: field, Text: fmt.Sprintf(format, args...)})
+func (c *checker) fail(at fieldpath.Path, format string, args ...any) {
+	c.errs = append(c.errs, &diag.Diagnostic{Pos: c.s.Pos(at), Field: at.String(), Text: fmt.Sprintf(format, args...)})
+}
+
+// wrote reports whether the spec wrote the field at.
+func (c *checker) wrote(at fieldpath.Path) bool {
+	_, ok := c.s.pos[at.String()]
+	return ok
 }
 
 // defaults fills values the schema leaves to Go.
 func (c *checker) defaults() {
-	if !c.ok("ports") {
+	if !c.ok(fieldpath.Ports.Path) {
 		return
 	}
 	for i := range c.r.Ports {
@@ -79,7 +89,7 @@ func (c *checker) defaults() {
 }
 
 func (c *checker) strategy() {
-	if !c.ok("strategy") {
+	if !c.ok(fieldpath.Strategy.Path) {
 		return
 	}
 	set := c.r.Strategy.Set()
@@ -87,9 +97,9 @@ func (c *checker) strategy() {
 	case 1:
 		c.kindRules(set[0])
 	case 0:
-		c.fail("strategy", "choose exactly one strategy (allowed: %s)", strings.Join(release.Kinds, ", "))
+		c.fail(fieldpath.Strategy.Path, "choose exactly one strategy (allowed: %s)", strings.Join(release.Kinds, ", "))
 	default:
-		c.fail("strategy", "choose exactly one strategy, found %s (allowed: %s)", strings.Join(set, " and "), strings.Join(release.Kinds, ", "))
+		c.fail(fieldpath.Strategy.Path, "choose exactly one strategy, found %s (allowed: %s)", strings.Join(set, " and "), strings.Join(release.Kinds, ", "))
 		// Which one is meant is unknown, so only the rules within each
 		// strategy's own settings apply.
 		for _, kind := range set {
@@ -102,29 +112,29 @@ func (c *checker) strategy() {
 func (c *checker) kindRules(kind string) {
 	r, s := c.r, c.r.Strategy
 	c.settingRules(kind)
-	if !release.TwoVersion(kind) && c.ok("candidate") && r.Candidate != nil {
-		c.fail("candidate", "%s replaces the running version in place: put the new version in stable (allowed: a candidate with blueGreen, canary, abTest or shadow)", kind)
+	if !release.TwoVersion(kind) && c.ok(fieldpath.Candidate.Path) && r.Candidate != nil {
+		c.fail(fieldpath.Candidate.Path, "%s replaces the running version in place: put the new version in stable (allowed: a candidate with blueGreen, canary, abTest or shadow)", kind)
 	}
 	switch kind {
 	case release.KindRamped:
-		if c.ok("readinessProbe") && r.ReadinessProbe == nil {
-			c.s.Warn("strategy.ramped", "no readinessProbe: Kubernetes will count a broken version as ready and roll it out everywhere")
+		if c.ok(fieldpath.ReadinessProbe.Path) && r.ReadinessProbe == nil {
+			c.s.Warn(fieldpath.Strategy.Ramped.Path, "no readinessProbe: Kubernetes will count a broken version as ready and roll it out everywhere")
 		}
 	case release.KindBlueGreen:
-		if c.ok("candidate") && s.BlueGreen.Active == release.RoleCandidate && r.Candidate == nil {
-			c.fail("strategy.blueGreen.active", "is \"candidate\" but no candidate is set (allowed: \"stable\" without a candidate)")
+		if c.ok(fieldpath.Candidate.Path) && s.BlueGreen.Active == release.RoleCandidate && r.Candidate == nil {
+			c.fail(fieldpath.Strategy.BlueGreen.Active, "is \"candidate\" but no candidate is set (allowed: \"stable\" without a candidate)")
 		}
 	case release.KindCanary:
-		if c.ok("traffic", "candidate", "strategy") && r.Traffic == release.TrafficNative && r.Candidate != nil && s.Canary.Step == 0 {
-			c.fail("strategy.canary.step", "step 0 runs the candidate without traffic, which needs traffic: \"istio\": a native Service sends requests to every ready pod (allowed: 1 to %d; a native canary can start at step 1, as the Service waits for the candidate's pods to be ready)", len(s.Canary.Steps))
+		if c.ok(fieldpath.Traffic, fieldpath.Candidate.Path, fieldpath.Strategy.Path) && r.Traffic == release.TrafficNative && r.Candidate != nil && s.Canary.Step == 0 {
+			c.fail(fieldpath.Strategy.Canary.Step, "step 0 runs the candidate without traffic, which needs traffic: \"istio\": a native Service sends requests to every ready pod (allowed: 1 to %d; a native canary can start at step 1, as the Service waits for the candidate's pods to be ready)", len(s.Canary.Steps))
 		}
-		if c.ok("traffic", "candidate", "stable", "replicas") && r.Traffic == release.TrafficNative && r.Candidate != nil {
+		if c.ok(fieldpath.Traffic, fieldpath.Candidate.Path, fieldpath.Stable.Path, fieldpath.Replicas) && r.Traffic == release.TrafficNative && r.Candidate != nil {
 			if r.Replicas < 2 {
-				c.fail("replicas", "a native canary splits traffic by pod count and needs at least 2 replicas, has %d (allowed: 2 or more, or traffic: \"istio\")", r.Replicas)
+				c.fail(fieldpath.Replicas, "a native canary splits traffic by pod count and needs at least 2 replicas, has %d (allowed: 2 or more, or traffic: \"istio\")", r.Replicas)
 			}
 			for _, m := range r.Versions() {
 				if m.Version.Replicas != nil {
-					c.fail(m.Role+".replicas", "a native canary computes each version's replicas from the step's weight (allowed: set replicas on the release, or use traffic: \"istio\")")
+					c.fail(fieldpath.Role(m.Role).Replicas, "a native canary computes each version's replicas from the step's weight (allowed: set replicas on the release, or use traffic: \"istio\")")
 				}
 			}
 		}
@@ -139,31 +149,31 @@ func (c *checker) settingRules(kind string) {
 	s := c.r.Strategy
 	switch kind {
 	case release.KindRamped:
-		surge := c.rampValue("strategy.ramped.maxSurge", s.Ramped.MaxSurge, 0)
-		unavail := c.rampValue("strategy.ramped.maxUnavailable", s.Ramped.MaxUnavailable, 100)
+		surge := c.rampValue(fieldpath.Strategy.Ramped.MaxSurge, s.Ramped.MaxSurge, 0)
+		unavail := c.rampValue(fieldpath.Strategy.Ramped.MaxUnavailable, s.Ramped.MaxUnavailable, 100)
 		if surge == 0 && unavail == 0 {
-			c.fail("strategy.ramped", "maxSurge and maxUnavailable are both zero, so no pod could ever be replaced (allowed: at least one above zero; maxSurge: 1, maxUnavailable: 0 never drops capacity)")
+			c.fail(fieldpath.Strategy.Ramped.Path, "maxSurge and maxUnavailable are both zero, so no pod could ever be replaced (allowed: at least one above zero; maxSurge: 1, maxUnavailable: 0 never drops capacity)")
 		}
 	case release.KindCanary:
 		cn := s.Canary
 		for i := 1; i < len(cn.Steps); i++ {
 			if cn.Steps[i] <= cn.Steps[i-1] {
-				c.fail(fmt.Sprintf("strategy.canary.steps[%d]", i), "weight %d does not increase on the previous step's %d (allowed: increasing weights ending at 100)", cn.Steps[i], cn.Steps[i-1])
+				c.fail(fieldpath.Strategy.Canary.Steps.At(i), "weight %d does not increase on the previous step's %d (allowed: increasing weights ending at 100)", cn.Steps[i], cn.Steps[i-1])
 			}
 		}
 		if last := cn.Steps[len(cn.Steps)-1]; last != 100 {
-			c.fail(fmt.Sprintf("strategy.canary.steps[%d]", len(cn.Steps)-1), "the last step is %d (allowed: the last step sends 100%% of traffic to the candidate)", last)
+			c.fail(fieldpath.Strategy.Canary.Steps.At(len(cn.Steps)-1), "the last step is %d (allowed: the last step sends 100%% of traffic to the candidate)", last)
 		}
 		if cn.Step > len(cn.Steps) {
 			first := "0, the candidate without traffic,"
-			if c.ok("traffic") && c.r.Traffic == release.TrafficNative {
+			if c.ok(fieldpath.Traffic) && c.r.Traffic == release.TrafficNative {
 				first = "1"
 			}
-			c.fail("strategy.canary.step", "step %d is past the last step (allowed: %s to %d)", cn.Step, first, len(cn.Steps))
+			c.fail(fieldpath.Strategy.Canary.Step, "step %d is past the last step (allowed: %s to %d)", cn.Step, first, len(cn.Steps))
 		}
 	case release.KindABTest:
 		for i, m := range s.ABTest.Match {
-			c.match(fmt.Sprintf("strategy.abTest.match[%d]", i), m)
+			c.match(fieldpath.Strategy.ABTest.Match.At(i), m)
 		}
 	}
 }
@@ -171,7 +181,7 @@ func (c *checker) settingRules(kind string) {
 // rampValue checks a count or percentage of pods, the percentage at most
 // maxPercent (0: any; Kubernetes allows a surge above 100 %), and returns
 // 0 when it is zero, else 1.
-func (c *checker) rampValue(field string, v intstr.IntOrString, maxPercent int) int {
+func (c *checker) rampValue(at fieldpath.Path, v intstr.IntOrString, maxPercent int) int {
 	if v.Type == intstr.String {
 		var n int
 		limit := maxPercent
@@ -179,7 +189,7 @@ func (c *checker) rampValue(field string, v intstr.IntOrString, maxPercent int) 
 			limit = math.MaxInt32
 		}
 		if _, err := fmt.Sscanf(v.StrVal, "%d%%", &n); err != nil || n > limit {
-			c.fail(field, "invalid value %q (allowed: a percentage from 0%% to %d%%)", v.StrVal, limit)
+			c.fail(at, "invalid value %q (allowed: a percentage from 0%% to %d%%)", v.StrVal, limit)
 			return 1
 		}
 		if n == 0 {
@@ -194,27 +204,27 @@ func (c *checker) rampValue(field string, v intstr.IntOrString, maxPercent int) 
 }
 
 func (c *checker) requireIstio(kind string) {
-	if c.ok("traffic") && c.r.Traffic != release.TrafficIstio {
-		c.fail("traffic", "%s routes single requests, which needs a mesh (allowed: traffic: \"istio\")", kind)
+	if c.ok(fieldpath.Traffic) && c.r.Traffic != release.TrafficIstio {
+		c.fail(fieldpath.Traffic, "%s routes single requests, which needs a mesh (allowed: traffic: \"istio\")", kind)
 	}
 }
 
-func (c *checker) match(field string, m release.Match) {
+func (c *checker) match(at fieldpath.MatchFields, m release.Match) {
 	if len(m.Headers) == 0 && m.Cookie == nil && len(m.QueryParams) == 0 {
-		c.fail(field, "empty match would send every request to the candidate (allowed: headers, cookie or queryParams)")
+		c.fail(at.Path, "empty match would send every request to the candidate (allowed: headers, cookie or queryParams)")
 	}
 	for name, sm := range m.Headers {
-		c.stringMatch(field+".headers."+quoteKey(name), sm)
+		c.stringMatch(at.Headers.Key(name), sm)
 	}
-	if _, ok := m.Headers["cookie"]; ok && m.Cookie != nil {
-		c.fail(field+".headers.cookie", "cookie already matches the Cookie header (allowed: cookie or a cookie header in one match, not both)")
+	if _, ok := m.Headers[cookieHeader]; ok && m.Cookie != nil {
+		c.fail(at.Headers.Key(cookieHeader).Path, "cookie already matches the Cookie header (allowed: cookie or a cookie header in one match, not both)")
 	}
 	for name, sm := range m.QueryParams {
-		c.stringMatch(field+".queryParams."+quoteKey(name), sm)
+		c.stringMatch(at.QueryParams.Key(name), sm)
 	}
 }
 
-func (c *checker) stringMatch(field string, sm release.StringMatch) {
+func (c *checker) stringMatch(at fieldpath.StringMatchFields, sm release.StringMatch) {
 	n := 0
 	for _, p := range []*string{sm.Exact, sm.Prefix, sm.Regex} {
 		if p != nil {
@@ -222,57 +232,49 @@ func (c *checker) stringMatch(field string, sm release.StringMatch) {
 		}
 	}
 	if n != 1 {
-		c.fail(field, "sets %d of exact, prefix and regex (allowed: exactly one)", n)
+		c.fail(at.Path, "sets %d of exact, prefix and regex (allowed: exactly one)", n)
 		return
 	}
 	if sm.Regex != nil {
 		if _, err := regexp.Compile(*sm.Regex); err != nil {
-			c.fail(field+".regex", "invalid regular expression: %v (allowed: RE2 syntax, as Envoy reads it)", err)
+			c.fail(at.Regex, "invalid regular expression: %v (allowed: RE2 syntax, as Envoy reads it)", err)
 		}
 	}
 }
 
-// quoteKey renders a map key as a CUE path element.
-func quoteKey(k string) string {
-	if regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]*$`).MatchString(k) {
-		return k
-	}
-	return fmt.Sprintf("%q", k)
-}
-
 func (c *checker) versions() {
-	if !c.ok("name", "image", "stable", "candidate", "strategy") {
+	if !c.ok(fieldpath.Name, fieldpath.Image, fieldpath.Stable.Path, fieldpath.Candidate.Path, fieldpath.Strategy.Path) {
 		return
 	}
 	r := c.r
 	for _, m := range r.Versions() {
-		v := m.Version
+		v, at := m.Version, fieldpath.Role(m.Role)
 		if v.Tag == "" && v.Digest == "" {
-			c.fail(m.Role, "needs a tag or a digest to name the image (allowed: tag, digest or both)")
+			c.fail(at.Path, "needs a tag or a digest to name the image (allowed: tag, digest or both)")
 		}
 		if r.Image == "" && v.Image == "" {
-			c.fail(m.Role+".image", "missing image (allowed: image on the release, or on each version)")
+			c.fail(at.Image, "missing image (allowed: image on the release, or on each version)")
 		}
 		slug := release.Slug(v.Version)
 		if release.TwoVersion(r.Strategy.Kind()) && len(slug) > release.MaxSlug {
-			c.fail(m.Role+".version", "%q makes the object name part %q, longer than %d characters (allowed: a shorter version label)", v.Version, slug, release.MaxSlug)
+			c.fail(at.Version, "%q makes the object name part %q, longer than %d characters (allowed: a shorter version label)", v.Version, slug, release.MaxSlug)
 		}
 		if v.Tag == "latest" {
-			c.s.Warn(m.Role+".tag", "\"latest\" is a mutable tag: nodes may run different code; pin a version or a digest")
+			c.s.Warn(at.Tag, "\"latest\" is a mutable tag: nodes may run different code; pin a version or a digest")
 		}
 	}
 	if cd := r.Candidate; cd != nil {
 		switch {
 		case cd.Version == r.Stable.Version:
-			c.fail("candidate.version", "%q is also the stable version (allowed: a different version label)", cd.Version)
+			c.fail(fieldpath.Candidate.Version, "%q is also the stable version (allowed: a different version label)", cd.Version)
 		case release.Slug(cd.Version) == release.Slug(r.Stable.Version):
-			c.fail("candidate.version", "%q and stable's %q both make the object name %s-%s (allowed: versions that differ in letters or digits)", cd.Version, r.Stable.Version, r.Name, release.Slug(cd.Version))
+			c.fail(fieldpath.Candidate.Version, "%q and stable's %q both make the object name %s-%s (allowed: versions that differ in letters or digits)", cd.Version, r.Stable.Version, r.Name, release.Slug(cd.Version))
 		}
 	}
 }
 
 func (c *checker) ports() {
-	if !c.ok("ports", "service") {
+	if !c.ok(fieldpath.Ports.Path, fieldpath.Service.Path) {
 		return
 	}
 	r := c.r
@@ -285,31 +287,31 @@ func (c *checker) ports() {
 	names := map[string]bool{}
 	cports, sports, nports := map[key]bool{}, map[key]bool{}, map[key]bool{}
 	for i, p := range r.Ports {
-		f := fmt.Sprintf("ports[%d]", i)
+		f := fieldpath.Ports.At(i)
 		if names[p.Name] {
-			c.fail(f+".name", "port name %q is used twice (allowed: unique names)", p.Name)
+			c.fail(f.Name, "port name %q is used twice (allowed: unique names)", p.Name)
 		}
 		if cports[key{p.ContainerPort, p.Protocol}] {
-			c.fail(f+".containerPort", "container port %d/%s is used twice (allowed: each number once per protocol)", p.ContainerPort, p.Protocol)
+			c.fail(f.ContainerPort, "container port %d/%s is used twice (allowed: each number once per protocol)", p.ContainerPort, p.Protocol)
 		}
 		if sports[key{p.ServicePort, p.Protocol}] {
-			c.fail(f+".servicePort", "service port %d/%s is used twice (allowed: each number once per protocol)", p.ServicePort, p.Protocol)
+			c.fail(f.ServicePort, "service port %d/%s is used twice (allowed: each number once per protocol)", p.ServicePort, p.Protocol)
 		}
 		if p.NodePort != 0 && nports[key{p.NodePort, p.Protocol}] {
-			c.fail(f+".nodePort", "node port %d/%s is used twice (allowed: each number once per protocol)", p.NodePort, p.Protocol)
+			c.fail(f.NodePort, "node port %d/%s is used twice (allowed: each number once per protocol)", p.NodePort, p.Protocol)
 		}
 		names[p.Name] = true
 		cports[key{p.ContainerPort, p.Protocol}] = true
 		sports[key{p.ServicePort, p.Protocol}] = true
 		nports[key{p.NodePort, p.Protocol}] = true
 		if p.NodePort != 0 && r.Service.Type == "ClusterIP" {
-			c.fail(f+".nodePort", "is set but service.type is \"ClusterIP\", which opens no node port (allowed: with service.type \"NodePort\" or \"LoadBalancer\")")
+			c.fail(f.NodePort, "is set but service.type is \"ClusterIP\", which opens no node port (allowed: with service.type \"NodePort\" or \"LoadBalancer\")")
 		}
 	}
 }
 
 func (c *checker) probe() {
-	if !c.ok("readinessProbe", "ports") {
+	if !c.ok(fieldpath.ReadinessProbe.Path, fieldpath.Ports.Path) {
 		return
 	}
 	p := c.r.ReadinessProbe
@@ -319,31 +321,31 @@ func (c *checker) probe() {
 	n := 0
 	if p.HTTP != nil {
 		n++
-		c.portRef("readinessProbe.http", p.HTTP.Port)
+		c.portRef(fieldpath.ReadinessProbe.HTTP, p.HTTP.Port)
 	}
 	if p.TCP != nil {
 		n++
-		c.portRef("readinessProbe.tcp", p.TCP.Port)
+		c.portRef(fieldpath.ReadinessProbe.TCP, p.TCP.Port)
 	}
 	if p.Exec != nil {
 		n++
 	}
 	if n != 1 {
-		c.fail("readinessProbe", "sets %d of http, tcp and exec (allowed: exactly one)", n)
+		c.fail(fieldpath.ReadinessProbe.Path, "sets %d of http, tcp and exec (allowed: exactly one)", n)
 	}
 }
 
-// portRef checks the port a TCP or HTTP probe (at field) connects to:
-// ref names a port, or is nil for the first one. Kubernetes probes over
-// TCP, so a UDP or SCTP port is never ready and the rollout stalls.
-func (c *checker) portRef(field string, ref *intstr.IntOrString) {
-	udp := func(p release.Port, at string) {
+// portRef checks the port a TCP or HTTP probe (the handler at) connects
+// to: ref names a port, or is nil for the first one. Kubernetes probes
+// over TCP, so a UDP or SCTP port is never ready and the rollout stalls.
+func (c *checker) portRef(at fieldpath.ProbeHandlerFields, ref *intstr.IntOrString) {
+	udp := func(p release.Port, f fieldpath.Path) {
 		if p.Protocol != "TCP" {
-			c.fail(at, "probes port %s (%d/%s) over TCP, which never answers there (allowed: a TCP port, or an exec probe)", p.Name, p.ContainerPort, p.Protocol)
+			c.fail(f, "probes port %s (%d/%s) over TCP, which never answers there (allowed: a TCP port, or an exec probe)", p.Name, p.ContainerPort, p.Protocol)
 		}
 	}
 	if ref == nil {
-		udp(c.r.Ports[0], field)
+		udp(c.r.Ports[0], at.Path)
 		return
 	}
 	var names []string
@@ -356,7 +358,7 @@ func (c *checker) portRef(field string, ref *intstr.IntOrString) {
 		names = append(names, fmt.Sprintf("%q", p.Name))
 	}
 	if match != nil {
-		udp(*match, field+".port")
+		udp(*match, at.Port)
 		return
 	}
 	if ref.Type == intstr.Int {
@@ -364,83 +366,85 @@ func (c *checker) portRef(field string, ref *intstr.IntOrString) {
 		// but not the Service's port: the kubelet probes the pod itself.
 		for _, p := range c.r.Ports {
 			if ref.IntVal == p.ServicePort {
-				c.fail(field+".port", "%d is port %s's servicePort; the kubelet probes the pod, which listens on containerPort %d (allowed: a container port number, or a port name such as %q)", ref.IntVal, p.Name, p.ContainerPort, p.Name)
+				c.fail(at.Port, "%d is port %s's servicePort; the kubelet probes the pod, which listens on containerPort %d (allowed: a container port number, or a port name such as %q)", ref.IntVal, p.Name, p.ContainerPort, p.Name)
 				return
 			}
 		}
 		return
 	}
-	c.fail(field+".port", "no port is named %q (allowed: %s)", ref.StrVal, strings.Join(names, ", "))
+	c.fail(at.Port, "no port is named %q (allowed: %s)", ref.StrVal, strings.Join(names, ", "))
 }
 
 func (c *checker) resources() {
-	if !c.ok("resources") {
+	if !c.ok(fieldpath.Resources.Path) {
 		return
 	}
 	res := c.r.Resources
 	if res == nil {
 		return
 	}
-	parsed := map[string]map[string]resource.Quantity{"requests": res.Requests, "limits": res.Limits}
-	for _, kind := range []string{"requests", "limits"} {
-		for _, name := range slices.Sorted(maps.Keys(parsed[kind])) {
+	lists := []struct {
+		at fieldpath.Map[fieldpath.Path]
+		q  map[string]resource.Quantity
+	}{{fieldpath.Resources.Requests, res.Requests}, {fieldpath.Resources.Limits, res.Limits}}
+	for _, l := range lists {
+		for _, name := range slices.Sorted(maps.Keys(l.q)) {
 			// Kubernetes cuts larger values to 2^63-1, silently: "10Ei" is
 			// stored as 9223372036854775807, and comparisons lie.
-			q := parsed[kind][name]
-			field := "resources." + kind + "." + quoteKey(name)
+			q := l.q[name]
+			at := l.at.Key(name)
 			switch {
 			case q.CmpInt64(math.MaxInt64) >= 0:
-				c.fail(field, "is 8Ei (2^63) or more, beyond what Kubernetes stores: it would be cut to 2^63-1 (allowed: below 8Ei)")
+				c.fail(at, "is 8Ei (2^63) or more, beyond what Kubernetes stores: it would be cut to 2^63-1 (allowed: below 8Ei)")
 			case name != "cpu" && q.CmpInt64(math.MaxInt64/1000) < 0 && q.MilliValue()%1000 != 0:
 				// The API server warns of fractional bytes ("500m").
-				c.fail(field, "%s is a fraction of a byte (allowed: a whole number of bytes, such as \"512Mi\" or 536870912)", q.String())
+				c.fail(at, "%s is a fraction of a byte (allowed: a whole number of bytes, such as \"512Mi\" or 536870912)", q.String())
 			}
 		}
 	}
-	for name, req := range parsed["requests"] {
-		if lim, ok := parsed["limits"][name]; ok && req.Cmp(lim) > 0 {
-			c.fail("resources.requests."+quoteKey(name), "request %s is above the limit %s (allowed: at most the limit)", req.String(), lim.String())
+	for name, req := range res.Requests {
+		if lim, ok := res.Limits[name]; ok && req.Cmp(lim) > 0 {
+			c.fail(fieldpath.Resources.Requests.Key(name), "request %s is above the limit %s (allowed: at most the limit)", req.String(), lim.String())
 		}
 	}
 }
 
 func (c *checker) labels() {
-	if !c.ok("labels") {
+	if !c.ok(fieldpath.Labels.Path) {
 		return
 	}
 	for _, k := range reservedLabels {
 		if _, ok := c.r.Labels[k]; ok {
-			c.fail("labels."+quoteKey(k), "%q is set by rollspec (allowed: any other label key)", k)
+			c.fail(fieldpath.Labels.Key(k), "%q is set by rollspec (allowed: any other label key)", k)
 		}
 	}
 }
 
 func (c *checker) traffic() {
-	if !c.ok("traffic") {
+	if !c.ok(fieldpath.Traffic) {
 		return
 	}
 	r := c.r
-	if c.ok("service", "candidate") && r.Traffic == release.TrafficIstio && r.Candidate != nil && r.Service.Type != "ClusterIP" {
-		c.s.Warn("service.type", "%s: clients outside the mesh reach both versions' pods directly, past Istio's routing; expose the release through host and its Gateway instead", r.Service.Type)
+	if c.ok(fieldpath.Service.Path, fieldpath.Candidate.Path) && r.Traffic == release.TrafficIstio && r.Candidate != nil && r.Service.Type != "ClusterIP" {
+		c.s.Warn(fieldpath.Service.Type, "%s: clients outside the mesh reach both versions' pods directly, past Istio's routing; expose the release through host and its Gateway instead", r.Service.Type)
 	}
-	if c.ok("host") && r.Host != "" && r.Traffic != release.TrafficIstio {
-		c.fail("host", "an external host is compiled to an Istio Gateway (allowed: with traffic: \"istio\")")
+	if c.ok(fieldpath.Host) && r.Host != "" && r.Traffic != release.TrafficIstio {
+		c.fail(fieldpath.Host, "an external host is compiled to an Istio Gateway (allowed: with traffic: \"istio\")")
 	}
 	// Istio routes HTTP for a host, and between two versions. A host with
 	// a bad value is still a host the user wants routed, and a candidate
 	// beside a bad strategy still means two versions.
-	_, wroteHost := c.s.pos["host"]
-	routed := (c.ok("host") && r.Host != "") || (!c.ok("host") && wroteHost) ||
-		(c.ok("strategy") && release.TwoVersion(r.Strategy.Kind())) ||
-		(!c.ok("strategy") && c.ok("candidate") && r.Candidate != nil)
-	if !routed || r.Traffic != release.TrafficIstio || !c.ok("ports") {
+	routed := (c.ok(fieldpath.Host) && r.Host != "") || (!c.ok(fieldpath.Host) && c.wrote(fieldpath.Host)) ||
+		(c.ok(fieldpath.Strategy.Path) && release.TwoVersion(r.Strategy.Kind())) ||
+		(!c.ok(fieldpath.Strategy.Path) && c.ok(fieldpath.Candidate.Path) && r.Candidate != nil)
+	if !routed || r.Traffic != release.TrafficIstio || !c.ok(fieldpath.Ports.Path) {
 		return
 	}
 	if !istio.HTTPPort(r.Ports[0].Name) {
-		c.fail("ports[0].name", "Istio routes HTTP on the first port, named %q (allowed: http, http2, grpc or grpc-web, alone or before a '-' suffix, as in http-api)", r.Ports[0].Name)
+		c.fail(fieldpath.Ports.At(0).Name, "Istio routes HTTP on the first port, named %q (allowed: http, http2, grpc or grpc-web, alone or before a '-' suffix, as in http-api)", r.Ports[0].Name)
 	}
 	if r.Ports[0].Protocol != "TCP" {
-		c.fail("ports[0].protocol", "Istio routes HTTP over TCP on the first port, which is %s (allowed: TCP; put other ports after it)", r.Ports[0].Protocol)
+		c.fail(fieldpath.Ports.At(0).Protocol, "Istio routes HTTP over TCP on the first port, which is %s (allowed: TCP; put other ports after it)", r.Ports[0].Protocol)
 	}
 }
 
@@ -448,23 +452,23 @@ func (c *checker) traffic() {
 // host: TLS on the Gateway rollspec compiles, or a Gateway to bind instead.
 func (c *checker) exposure() {
 	r := c.r
-	if c.ok("tls", "host") && r.TLS != nil && r.Host == "" {
-		c.fail("tls", "HTTPS is served for the external host (allowed: with host set)")
+	if c.ok(fieldpath.TLS.Path, fieldpath.Host) && r.TLS != nil && r.Host == "" {
+		c.fail(fieldpath.TLS.Path, "HTTPS is served for the external host (allowed: with host set)")
 	}
-	if _, wrote := c.s.pos["gatewaySelector"]; wrote && c.ok("gatewaySelector") && !c.wroteBelow("gatewaySelector") {
-		c.fail("gatewaySelector", "is empty (allowed: the labels of the ingress gateway pods, such as {istio: ingressgateway})")
+	if c.wrote(fieldpath.GatewaySelector) && c.ok(fieldpath.GatewaySelector) && !c.wroteBelow(fieldpath.GatewaySelector) {
+		c.fail(fieldpath.GatewaySelector, "is empty (allowed: the labels of the ingress gateway pods, such as {istio: ingressgateway})")
 	}
-	if !c.ok("gateway", "host") || r.Gateway == "" {
+	if !c.ok(fieldpath.Gateway, fieldpath.Host) || r.Gateway == "" {
 		return
 	}
 	if r.Host == "" {
-		c.fail("gateway", "binds the external host to a Gateway (allowed: with host set)")
+		c.fail(fieldpath.Gateway, "binds the external host to a Gateway (allowed: with host set)")
 	}
-	if c.ok("tls") && r.TLS != nil {
-		c.fail("tls", "HTTPS is a setting of the bound Gateway %s (allowed: tls without gateway, when rollspec compiles the Gateway)", r.Gateway)
+	if c.ok(fieldpath.TLS.Path) && r.TLS != nil {
+		c.fail(fieldpath.TLS.Path, "HTTPS is a setting of the bound Gateway %s (allowed: tls without gateway, when rollspec compiles the Gateway)", r.Gateway)
 	}
-	if _, wrote := c.s.pos["gatewaySelector"]; wrote {
-		c.fail("gatewaySelector", "selects the pods of the Gateway rollspec compiles (allowed: gatewaySelector without gateway)")
+	if c.wrote(fieldpath.GatewaySelector) {
+		c.fail(fieldpath.GatewaySelector, "selects the pods of the Gateway rollspec compiles (allowed: gatewaySelector without gateway)")
 	}
 }
 
@@ -478,19 +482,19 @@ const (
 // although each field alone is valid.
 func (c *checker) limits() {
 	r := c.r
-	if c.ok("minReadySeconds", "progressDeadlineSeconds") && r.MinReadySeconds >= r.ProgressDeadlineSeconds {
-		c.fail("minReadySeconds", "%d is not below progressDeadlineSeconds (%d): Kubernetes rejects the Deployment (allowed: less than progressDeadlineSeconds)", r.MinReadySeconds, r.ProgressDeadlineSeconds)
+	if c.ok(fieldpath.MinReadySeconds, fieldpath.ProgressDeadlineSeconds) && r.MinReadySeconds >= r.ProgressDeadlineSeconds {
+		c.fail(fieldpath.MinReadySeconds, "%d is not below progressDeadlineSeconds (%d): Kubernetes rejects the Deployment (allowed: less than progressDeadlineSeconds)", r.MinReadySeconds, r.ProgressDeadlineSeconds)
 	}
-	if c.ok("config", "stable", "candidate") {
+	if c.ok(fieldpath.Config, fieldpath.Stable.Path, fieldpath.Candidate.Path) {
 		for _, m := range r.Versions() {
 			if n := dataSize(release.Merged(r.Config, m.Version.Config)); n > maxConfigMapBytes {
-				c.fail("config", "the %s version's config is %d bytes (allowed: at most %d, the size of one ConfigMap)", m.Role, n, maxConfigMapBytes)
+				c.fail(fieldpath.Config, "the %s version's config is %d bytes (allowed: at most %d, the size of one ConfigMap)", m.Role, n, maxConfigMapBytes)
 			}
 		}
 	}
-	if c.ok("annotations", "changeCause") {
-		if n := dataSize(r.Annotations) + len("kubernetes.io/change-cause") + len(r.ChangeCause); n > maxAnnotationsBytes {
-			c.fail("annotations", "annotations total %d bytes (allowed: at most %d per object, with changeCause)", n, maxAnnotationsBytes)
+	if c.ok(fieldpath.Annotations, fieldpath.ChangeCause) {
+		if n := dataSize(r.Annotations) + len(release.AnnotationChangeCause) + len(r.ChangeCause); n > maxAnnotationsBytes {
+			c.fail(fieldpath.Annotations, "annotations total %d bytes (allowed: at most %d per object, with changeCause)", n, maxAnnotationsBytes)
 		}
 	}
 }
@@ -504,10 +508,10 @@ func dataSize(m map[string]string) int {
 	return n
 }
 
-// wroteBelow reports whether the spec wrote any field under field.
-func (c *checker) wroteBelow(field string) bool {
+// wroteBelow reports whether the spec wrote any field under at.
+func (c *checker) wroteBelow(at fieldpath.Path) bool {
 	for k := range c.s.pos {
-		if strings.HasPrefix(k, field+".") {
+		if strings.HasPrefix(k, at.String()+".") {
 			return true
 		}
 	}
@@ -518,7 +522,7 @@ func (c *checker) wroteBelow(field string) bool {
 // to the container's environment: Kubernetes lets env win, silently.
 func (c *checker) envOverConfig() {
 	r := c.r
-	if r.ConfigPath != "" || !c.ok("env", "config", "stable", "candidate") {
+	if r.ConfigPath != "" || !c.ok(fieldpath.Env.Path, fieldpath.Config, fieldpath.Stable.Path, fieldpath.Candidate.Path) {
 		return
 	}
 	seen := map[string]bool{}
@@ -529,11 +533,11 @@ func (c *checker) envOverConfig() {
 				continue
 			}
 			seen[k] = true
-			field := "env." + quoteKey(k)
+			at := fieldpath.Env.Key(k)
 			if _, ok := m.Version.Env[k]; ok {
-				field = m.Role + "." + field
+				at = fieldpath.Role(m.Role).Env.Key(k)
 			}
-			c.s.Warn(field, "%s is also a config key: env replaces config's value in the environment (set it in one place)", k)
+			c.s.Warn(at, "%s is also a config key: env replaces config's value in the environment (set it in one place)", k)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/rollspec/rollspec/internal/diag"
+	"github.com/rollspec/rollspec/internal/fieldpath"
 
 	"cuelang.org/go/cue/token"
 )
@@ -38,8 +39,8 @@ func duplicateHosts(specs []*Spec) diag.List {
 			continue
 		}
 		if o, ok := first[h]; ok {
-			errs = append(errs, &diag.Diagnostic{Pos: s.Pos("host"), Field: "host",
-				Refs: []token.Pos{o.Pos("host")},
+			errs = append(errs, &diag.Diagnostic{Pos: s.Pos(fieldpath.Host), Field: fieldpath.Host.String(),
+				Refs: []token.Pos{o.Pos(fieldpath.Host)},
 				Text: fmt.Sprintf("%s is already served by release %s/%s at {0} (allowed: each host in one release)", h, o.Release.Namespace, o.Release.Name)})
 			continue
 		}
@@ -76,7 +77,7 @@ func sharedCertificates(specs []*Spec) {
 					others = append(others, o.Release.Namespace+"/"+o.Release.Name)
 				}
 			}
-			s.Warn("tls.credentialName", "certificate %s also serves %s through another Gateway on the same gateway pods: a client reusing an HTTP/2 connection across these hosts can get 404s (Istio IST0138); bind these releases to one shared Gateway with `gateway:`",
+			s.Warn(fieldpath.TLS.CredentialName, "certificate %s also serves %s through another Gateway on the same gateway pods: a client reusing an HTTP/2 connection across these hosts can get 404s (Istio IST0138); bind these releases to one shared Gateway with `gateway:`",
 				k.secret, strings.Join(others, ", "))
 		}
 	}
@@ -114,7 +115,7 @@ func dedupe(specs []*Spec) ([]*Spec, diag.List) {
 	for i := 1; i < len(specs); i++ {
 		a, b := specs[i-1], specs[i]
 		if a.Release.Namespace == b.Release.Namespace && a.Release.Name == b.Release.Name {
-			errs = append(errs, &diag.Diagnostic{Pos: b.Pos("name"), Field: "name", Refs: []token.Pos{a.Pos("name")},
+			errs = append(errs, &diag.Diagnostic{Pos: b.Pos(fieldpath.Name), Field: fieldpath.Name.String(), Refs: []token.Pos{a.Pos(fieldpath.Name)},
 				Text: fmt.Sprintf("release %s/%s is already defined at {0} (allowed: each namespace and name once)", b.Release.Namespace, b.Release.Name)})
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/rollspec/rollspec/internal/diag"
+	"github.com/rollspec/rollspec/internal/fieldpath"
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/token"
@@ -24,10 +25,10 @@ type Spec struct {
 	root     token.Pos
 }
 
-// Pos returns where field (a path such as "strategy.canary.steps[0]") was
+// Pos returns where the field at (such as strategy.canary.steps[0]) was
 // written, or the closest enclosing field that was.
-func (s *Spec) Pos(field string) token.Pos {
-	for f := field; f != ""; f = parent(f) {
+func (s *Spec) Pos(at fieldpath.Path) token.Pos {
+	for f := at.String(); f != ""; f = parent(f) {
 		if p, ok := s.pos[f]; ok {
 			return p
 		}
@@ -45,8 +46,8 @@ func parent(f string) string {
 }
 
 // Warn records a warning at field.
-func (s *Spec) Warn(field, format string, args ...any) {
-	s.Warnings = append(s.Warnings, &diag.Diagnostic{Severity: diag.Warning, Pos: s.Pos(field), Field: field, Text: fmt.Sprintf(format, args...)})
+func (s *Spec) Warn(at fieldpath.Path, format string, args ...any) {
+	s.Warnings = append(s.Warnings, &diag.Diagnostic{Severity: diag.Warning, Pos: s.Pos(at), Field: at.String(), Text: fmt.Sprintf(format, args...)})
 }
 
 // fromDocuments splits a YAML/JSON value into releases: one struct, a

@@ -112,7 +112,7 @@ func checkPods(t *testing.T, r *compile.Release) {
 		if got, want := len(ps), int(*d.Spec.Replicas); got != want {
 			t.Errorf("deployment %s/%s: %d pods, want %d", d.Namespace, d.Name, got, want)
 		}
-		want := d.Spec.Template.Labels["version"]
+		want := d.Spec.Template.Labels[release.LabelVersion]
 		for _, p := range ps {
 			if p.Status.Phase != "Running" || !p.ready() || !strings.HasPrefix(p.Spec.NodeName, "kwok-node-") {
 				t.Errorf("pod %s: phase %s, ready %v, node %q; want Running and Ready on a kwok node",

@@ -20,6 +20,7 @@ import (
 	"github.com/rollspec/rollspec/internal/compile"
 	"github.com/rollspec/rollspec/internal/gen"
 	"github.com/rollspec/rollspec/internal/load"
+	"github.com/rollspec/rollspec/release"
 	"github.com/rollspec/rollspec/test/e2e/cluster"
 )
 
@@ -241,7 +242,7 @@ func (p *pod) ready() bool {
 func (p *pod) terminating() bool { return p.Metadata.DeletionTimestamp != nil }
 
 // version is the pod's Istio version label, which rollspec sets.
-func (p *pod) version() string { return p.Metadata.Labels["version"] }
+func (p *pod) version() string { return p.Metadata.Labels[release.LabelVersion] }
 
 // configMaps lists the ConfigMaps the pod references, sorted.
 func (p *pod) configMaps() []string {

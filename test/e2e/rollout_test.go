@@ -34,7 +34,7 @@ runAsUser: 1000
 }
 
 // appSelector selects every pod of the release web.
-const appSelector = "app.kubernetes.io/name=web"
+const appSelector = release.LabelName + "=web"
 
 // TestRamped rolls a Deployment from v1 to v2 and back with `kubectl
 // rollout undo`, watching every pod state in between: live pods never
@@ -428,7 +428,7 @@ strategy: {ramped: {maxSurge: 1, maxUnavailable: 0}}
 }
 
 // pruneArgs are the flags the README gives for a pruning apply.
-var pruneArgs = []string{"--prune", "-l", "app.kubernetes.io/managed-by=rollspec",
+var pruneArgs = []string{"--prune", "-l", release.LabelManagedBy + "=" + release.ManagedBy,
 	"--prune-allowlist=core/v1/ConfigMap", "--prune-allowlist=core/v1/Service",
 	"--prune-allowlist=apps/v1/Deployment",
 	"--prune-allowlist=networking.istio.io/v1/DestinationRule",
@@ -492,7 +492,7 @@ strategy: {`+tc.after+"}\n")
 				for _, d := range list.Items {
 					names = append(names, d.Name)
 				}
-				if v1 := pods(t, ns, labels.SelectorFromSet(map[string]string{"version": "v1"}).String()); len(names) == 1 && names[0] == "web-v2" && len(v1) == 0 {
+				if v1 := pods(t, ns, labels.SelectorFromSet(map[string]string{release.LabelVersion: "v1"}).String()); len(names) == 1 && names[0] == "web-v2" && len(v1) == 0 {
 					return ""
 				}
 				return fmt.Sprintf("deployments %v (want only web-v2) and v1 pods remain", names)
