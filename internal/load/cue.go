@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/rollspec/rollspec/internal/diag"
+	"github.com/rollspec/rollspec/internal/fieldpath"
 	"github.com/rollspec/rollspec/internal/specpath"
 
 	"cuelang.org/go/cue"
@@ -124,7 +125,8 @@ func (j *job) fromCUE(v cue.Value, filename string) ([]*Spec, diag.List) {
 	}
 	for it.Next() {
 		r := it.Value()
-		if !r.Allows(cue.Str("name")) {
+		name := cue.MakePath(cue.Str(fieldpath.Name.String()))
+		if !r.Allows(name.Selectors()[0]) {
 			// A definition is closed: neither name nor the schema's
 			// defaults could be added, and every field it lacks would be
 			// "not allowed".
@@ -132,8 +134,8 @@ func (j *job) fromCUE(v cue.Value, filename string) ([]*Spec, diag.List) {
 				Text: closed("fields and defaults")})
 			continue
 		}
-		if !r.LookupPath(cue.MakePath(cue.Str("name"))).Exists() {
-			r = r.FillPath(cue.MakePath(cue.Str("name")), it.Selector().Unquoted())
+		if !r.LookupPath(name).Exists() {
+			r = r.FillPath(name, it.Selector().Unquoted())
 		}
 		s, e := j.validate(r, cue.MakePath(cue.Str(releasesField), it.Selector()), filename, j.labels[it.Selector().Unquoted()])
 		specs = append(specs, s...)
