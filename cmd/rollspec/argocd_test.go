@@ -14,6 +14,7 @@ import (
 
 	"github.com/rollspec/rollspec/internal/compile"
 	"github.com/rollspec/rollspec/internal/load"
+	"github.com/rollspec/rollspec/internal/specpath"
 )
 
 // TestArgoCDPlugin runs examples/argocd/plugin.yaml's generate command the
@@ -77,7 +78,7 @@ func TestArgoCDPlugin(t *testing.T) {
 			t.Errorf("objects = %v, want %v", got, want)
 		}
 		// Object for object what the library compiles from the app's specs.
-		rs, err := compile.Paths(&load.Loader{}, []string{appDir})
+		rs, err := compile.Paths(&load.Loader{}, specpath.Contained, []string{appDir})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/rollspec/rollspec/internal/compile"
-	"github.com/rollspec/rollspec/internal/load"
 	"github.com/rollspec/rollspec/internal/outdir"
 	"github.com/rollspec/rollspec/internal/specpath"
 )
@@ -20,7 +19,7 @@ type buildConfig struct {
 	command string // the command run, as typed: build or check
 	outDir  string
 	check   bool
-	limits  load.Limits
+	read    reading
 }
 
 var buildCmd = &command{
@@ -48,7 +47,7 @@ Examples:
 		c := &buildConfig{command: "build"}
 		fs.StringVarP(&c.outDir, "output", "o", "", "write one file per release into `DIR`")
 		fs.BoolVar(&c.check, "check", false, "write nothing; exit 1 with a diff when DIR is out of date")
-		limitFlags(fs, &c.limits)
+		readFlags(fs, &c.read)
 		return func(e *env, args []string) int { return c.run(e, fs, args) }
 	},
 }
@@ -64,7 +63,7 @@ Example:
 	flags: func(fs *pflag.FlagSet) func(*env, []string) int {
 		c := &buildConfig{command: "check", check: true}
 		fs.StringVarP(&c.outDir, "output", "o", "", "the `DIR` of generated files to compare")
-		limitFlags(fs, &c.limits)
+		readFlags(fs, &c.read)
 		return func(e *env, args []string) int { return c.run(e, fs, args) }
 	},
 }
@@ -95,7 +94,7 @@ func (c *buildConfig) run(e *env, fs *pflag.FlagSet, args []string) int {
 			return err == nil && slices.ContainsFunc(changes, func(ch outdir.Change) bool { return ch.Kind == outdir.Stale })
 		}
 	}
-	rs, ok := compileArgs(e, args, c.limits, retired)
+	rs, ok := compileArgs(e, args, c.read, retired)
 	if !ok {
 		return exitInvalid
 	}

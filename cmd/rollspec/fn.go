@@ -39,7 +39,7 @@ Run with: kustomize build --enable-alpha-plugins --enable-exec DIR`,
 		if len(args) > 0 {
 			return usageError(e, "fn reads stdin and takes no arguments")
 		}
-		if err := fn.Run(&fn.Processor{Loader: &load.Loader{}, Warnings: e.stderr}, os.Stdin, e.stdout); err != nil {
+		if err := fn.Run(&fn.Processor{Loader: &load.Loader{}, Warnings: e.stderr, Unrestricted: os.Getenv(fn.RestrictorEnv) == "none"}, os.Stdin, e.stdout); err != nil {
 			fmt.Fprintln(e.stderr, err)
 			return exitInvalid
 		}

@@ -8,11 +8,21 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/rollspec/rollspec/internal/load"
+	"github.com/rollspec/rollspec/internal/specpath"
 )
 
-// limitFlags declares the flags that raise (or lower) what one spec may
-// cost to read, for the commands that read specs.
-func limitFlags(fs *pflag.FlagSet, l *load.Limits) {
+// reading is how the commands that read specs read them.
+type reading struct {
+	limits load.Limits
+	links  specpath.Links
+}
+
+// readFlags declares the flags of reading: what one spec may cost to
+// read, and whether links out of the named paths are followed.
+func readFlags(fs *pflag.FlagSet, r *reading) {
+	fs.Var((*linksValue)(&r.links), "follow-links", "follow symbolic links that lead out of the named paths (by default they are reported and not read)")
+	fs.Lookup("follow-links").NoOptDefVal = "true"
+	l := &r.limits
 	fs.Var((*sizeValue)(&l.FileBytes), "max-file-size", fmt.Sprintf("largest spec file read, such as 64Mi (default %s)", sizeText(load.DefaultFileBytes)))
 	fs.Var((*sizeValue)(&l.AliasBytes), "max-alias-size", fmt.Sprintf("largest size of a YAML file once its aliases are expanded (default %s)", sizeText(load.DefaultAliasBytes)))
 }
@@ -46,3 +56,22 @@ func (s *sizeValue) Type() string { return "size" }
 func sizeText(n int64) string {
 	return resource.NewQuantity(n, resource.BinarySI).String()
 }
+
+// linksValue is --follow-links, a boolean flag.
+type linksValue specpath.Links
+
+func (v *linksValue) String() string { return fmt.Sprint(*v == linksValue(specpath.Followed)) }
+
+func (v *linksValue) Set(s string) error {
+	switch s {
+	case "true":
+		*v = linksValue(specpath.Followed)
+	case "false":
+		*v = linksValue(specpath.Contained)
+	default:
+		return fmt.Errorf("invalid value %q (allowed: true, false)", s)
+	}
+	return nil
+}
+
+func (v *linksValue) Type() string { return "bool" }

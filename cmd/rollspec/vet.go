@@ -22,21 +22,21 @@ A spec vet accepts, build accepts.
 Example:
   rollspec vet specs/`,
 	flags: func(fs *pflag.FlagSet) func(*env, []string) int {
-		var limits load.Limits
-		limitFlags(fs, &limits)
-		return func(e *env, args []string) int { return runVet(e, args, limits) }
+		var r reading
+		readFlags(fs, &r)
+		return func(e *env, args []string) int { return runVet(e, args, r) }
 	},
 }
 
 // runVet validates and compiles the specs under args, writing nothing.
-func runVet(e *env, args []string, limits load.Limits) int {
+func runVet(e *env, args []string, r reading) int {
 	if len(args) == 0 {
 		return usageError(e, "vet needs at least one PATH")
 	}
 	if slices.Contains(args, stdinPath) && len(args) > 1 {
 		return usageError(e, "- (standard input) must be the only PATH")
 	}
-	if _, ok := compileArgs(e, args, limits, nil); !ok {
+	if _, ok := compileArgs(e, args, r, nil); !ok {
 		return exitInvalid
 	}
 	return exitOK
@@ -47,8 +47,8 @@ func runVet(e *env, args []string, limits load.Limits) int {
 // when any release is invalid. vet runs it too: a spec that passes vet
 // builds, with the same warnings. A path holding no release is a problem
 // too, unless retired (when set) says that is what the user meant.
-func compileArgs(e *env, args []string, limits load.Limits, retired func(path string) bool) (rs []*compile.Release, ok bool) {
-	specs, err := loadSpecs(args, limits, retired)
+func compileArgs(e *env, args []string, r reading, retired func(path string) bool) (rs []*compile.Release, ok bool) {
+	specs, err := loadSpecs(args, r, retired)
 	if err == nil {
 		rs, err = compile.Specs(specs)
 	}
@@ -80,16 +80,16 @@ const (
 // loadSpecs validates the releases under args, or on standard input. The
 // command line names the files a hook saw change as well as specs, so
 // files that are never specs are passed over (specpath.Changed).
-func loadSpecs(args []string, limits load.Limits, retired func(path string) bool) ([]*load.Spec, error) {
-	l := &load.Loader{Limits: limits}
+func loadSpecs(args []string, r reading, retired func(path string) bool) ([]*load.Spec, error) {
+	l := &load.Loader{Limits: r.limits}
 	if len(args) != 1 || args[0] != stdinPath {
-		set := specpath.Collect(args, specpath.Changed)
+		set := specpath.Collect(args, specpath.Changed, r.links)
 		if len(set.Units) >= largeRun {
 			hugepage.Grow(min(len(set.Units)*heapPerRelease, heapMaxGrowth))
 		}
 		return l.Load(set).Releases(retired)
 	}
-	src, d := limits.ReadAll("<stdin>", os.Stdin)
+	src, d := r.limits.ReadAll("<stdin>", os.Stdin)
 	if d != nil {
 		return nil, diag.List{d}
 	}

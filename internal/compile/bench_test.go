@@ -8,6 +8,7 @@ import (
 
 	"github.com/rollspec/rollspec/internal/compile"
 	"github.com/rollspec/rollspec/internal/load"
+	"github.com/rollspec/rollspec/internal/specpath"
 )
 
 // benchSpecFile is a typical release (Istio canary with probe, config and
@@ -57,7 +58,7 @@ func Benchmark1000Releases(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		rs, err := compile.Paths(&load.Loader{}, []string{dir})
+		rs, err := compile.Paths(&load.Loader{}, specpath.Contained, []string{dir})
 		if err != nil {
 			b.Fatal(err)
 		}

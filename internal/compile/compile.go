@@ -34,10 +34,11 @@ func (r *Release) FileName() string {
 }
 
 // Paths loads, validates and compiles every release under paths, which
-// list specs (specpath.Listed). On any invalid spec it returns no releases
-// and a diag.List of every problem.
-func Paths(l *load.Loader, paths []string) ([]*Release, error) {
-	specs, err := l.Load(specpath.Collect(paths, specpath.Listed)).Releases(nil)
+// list specs (specpath.Listed), following links out of them as links says.
+// On any invalid spec it returns no releases and a diag.List of every
+// problem.
+func Paths(l *load.Loader, links specpath.Links, paths []string) ([]*Release, error) {
+	specs, err := l.Load(specpath.Collect(paths, specpath.Listed, links)).Releases(nil)
 	if err != nil {
 		return nil, err
 	}

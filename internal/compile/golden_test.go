@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
-	"github.com/rollspec/rollspec/internal/diag"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/rollspec/rollspec/internal/diag"
+	"github.com/rollspec/rollspec/internal/specpath"
 
 	"github.com/rollspec/rollspec/internal/compile"
 	"github.com/rollspec/rollspec/internal/load"
@@ -45,7 +47,7 @@ func TestGolden(t *testing.T) {
 	l := &load.Loader{}
 	for _, name := range examples(t) {
 		t.Run(name, func(t *testing.T) {
-			rs, err := compile.Paths(l, []string{filepath.Join("../../examples", name)})
+			rs, err := compile.Paths(l, specpath.Contained, []string{filepath.Join("../../examples", name)})
 			if err != nil {
 				var b bytes.Buffer
 				diag.Print(&b, err, "")
@@ -79,7 +81,7 @@ func TestDeterministic(t *testing.T) {
 	for _, name := range examples(t) {
 		var prev []byte
 		for i := range 3 {
-			rs, err := compile.Paths(&load.Loader{Workers: i + 1, Renew: 1}, []string{filepath.Join("../../examples", name)})
+			rs, err := compile.Paths(&load.Loader{Workers: i + 1, Renew: 1}, specpath.Contained, []string{filepath.Join("../../examples", name)})
 			if err != nil {
 				t.Fatal(err)
 			}

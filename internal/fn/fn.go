@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/rollspec/rollspec/internal/diag"
+	"github.com/rollspec/rollspec/internal/specpath"
 	"github.com/rollspec/rollspec/release"
 
 	"sigs.k8s.io/kustomize/kyaml/kio"
@@ -25,6 +26,12 @@ type Processor struct {
 	Loader *load.Loader
 	// Dir resolves ReleaseSet paths; "" means the working directory.
 	Dir string
+	// Unrestricted lets a ReleaseSet's paths, and links under them, lead
+	// out of Dir. By default they may not, as kustomize's load restrictor
+	// keeps a kustomization inside its root: the function config is
+	// written by whoever writes the kustomization, and must not make
+	// rollspec read (and echo) files elsewhere on the machine.
+	Unrestricted bool
 	// Warnings, when set, also gets each warning as a line "warning: …":
 	// kustomize drops a function's warning results, but passes its
 	// standard error on to the user.
@@ -72,10 +79,22 @@ func (p *Processor) Process(rl *ResourceList) error {
 			return p.fail(rl, problems...)
 		}
 		paths := make([]string, len(set))
+		var outside []*Result
 		for i, s := range set {
 			paths[i] = filepath.Join(p.Dir, s)
+			if !p.Unrestricted && !within(p.Dir, paths[i]) {
+				outside = append(outside, &Result{Severity: Error, File: file(origin), ResourceRef: ref, Field: &Field{Path: fmt.Sprintf("spec.paths[%d]", i)},
+					Message: fmt.Sprintf("%s leads out of the kustomization's directory, which is not read (allowed: paths inside it, as kustomize's load restrictor requires; %s=none lifts it)", s, RestrictorEnv)})
+			}
 		}
-		rs, err = compile.Paths(p.Loader, paths)
+		if len(outside) > 0 {
+			return p.fail(rl, outside...)
+		}
+		links := specpath.Contained
+		if p.Unrestricted {
+			links = specpath.Followed
+		}
+		rs, err = compile.Paths(p.Loader, links, paths)
 	default:
 		return p.fail(rl, &Result{Severity: Error, File: file(origin),
 			Message: fmt.Sprintf("unknown functionConfig kind %q (allowed: %s, %s)", kind, release.ConfigRelease, release.ConfigReleaseSet)})
@@ -252,4 +271,17 @@ func Run(p *Processor, in io.Reader, out io.Writer) error {
 		return fmt.Errorf("write ResourceList: %w", err)
 	}
 	return perr
+}
+
+// RestrictorEnv names the environment variable that, set to "none", lets
+// a ReleaseSet read outside its kustomization (Processor.Unrestricted),
+// as kustomize's --load-restrictor LoadRestrictionsNone does for
+// kustomize. It is the operator's choice, not the config author's.
+const RestrictorEnv = "ROLLSPEC_LOAD_RESTRICTOR"
+
+// within reports whether path, links resolved, lies inside dir.
+func within(dir, path string) bool {
+	root := specpath.Real(dir)
+	p := specpath.Real(path)
+	return p == root || strings.HasPrefix(p, strings.TrimSuffix(root, string(filepath.Separator))+string(filepath.Separator))
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/rollspec/rollspec/internal/compile"
 	"github.com/rollspec/rollspec/internal/load"
+	"github.com/rollspec/rollspec/internal/specpath"
 	"github.com/rollspec/rollspec/release"
 	"github.com/rollspec/rollspec/test/e2e/cluster"
 )
@@ -66,7 +67,7 @@ func objects(t *testing.T, stream []byte) map[string]map[string]any {
 // want is what `rollspec build` compiles for the base's specs.
 func want(t *testing.T) map[string]map[string]any {
 	t.Helper()
-	rs, err := compile.Paths(&load.Loader{}, []string{"../../examples/kustomize/base/release.yaml", "../../examples/kustomize/base/checkout.yaml"})
+	rs, err := compile.Paths(&load.Loader{}, specpath.Contained, []string{"../../examples/kustomize/base/release.yaml", "../../examples/kustomize/base/checkout.yaml"})
 	if err != nil {
 		t.Fatal(err)
 	}

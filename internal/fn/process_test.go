@@ -218,6 +218,13 @@ func TestProcess(t *testing.T) {
 			contains: []string{`unknown functionConfig kind "Rollout" (allowed: Release, ReleaseSet)`},
 		},
 		{
+			name:     "ReleaseSet paths out of the kustomization",
+			in:       head + "  kind: ReleaseSet\n  metadata: {name: web}\n  spec:\n    paths: [web.yaml, ../other/secret.yaml]\n",
+			fail:     true,
+			severity: "error",
+			contains: []string{"../other/secret.yaml leads out of the kustomization's directory, which is not read (allowed: paths inside it, as kustomize's load restrictor requires; ROLLSPEC_LOAD_RESTRICTOR=none lifts it) field=spec.paths[1]"},
+		},
+		{
 			name:     "no functionConfig",
 			in:       "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n" + existing,
 			fail:     true,

@@ -74,7 +74,7 @@ func TestHostileInput(t *testing.T) {
 			if err := os.WriteFile(path, []byte(tc.src), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			_, err := (&load.Loader{}).Load(specpath.Collect([]string{path}, specpath.Listed)).Releases(nil)
+			_, err := (&load.Loader{}).Load(specpath.Collect([]string{path}, specpath.Listed, specpath.Contained)).Releases(nil)
 			var b strings.Builder
 			diag.Print(&b, err, dir)
 			got := b.String()
@@ -109,11 +109,16 @@ func TestNotRegularFiles(t *testing.T) {
 		want  []string
 	}{
 		{"named", []string{filepath.Join(dir, "zero.yaml")}, []string{"zero.yaml:1:1: is not a regular file but a device (allowed: a regular file, or a link to one)"}},
-		{"walked", []string{dir}, []string{"zero.yaml:1:1: is not a regular file but a device", "big.yaml:1:1: is larger than 100 bytes (allowed: at most 100 bytes per spec file; raise with --max-file-size)"}},
+		{"walked", []string{dir}, []string{"zero.yaml: links to /dev/zero, outside the paths named, which is not read (allowed: links within the named paths; name the target too, or pass --follow-links)", "big.yaml:1:1: is larger than 100 bytes (allowed: at most 100 bytes per spec file; raise with --max-file-size)"}},
+		{"walked, following links", []string{dir}, []string{"zero.yaml:1:1: is not a regular file but a device", "big.yaml:1:1: is larger than 100 bytes"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			l := &load.Loader{Limits: load.Limits{FileBytes: 100}}
-			_, err := l.Load(specpath.Collect(tc.paths, specpath.Listed)).Releases(nil)
+			links := specpath.Contained
+			if strings.Contains(tc.name, "following") {
+				links = specpath.Followed
+			}
+			_, err := l.Load(specpath.Collect(tc.paths, specpath.Listed, links)).Releases(nil)
 			var b strings.Builder
 			diag.Print(&b, err, dir)
 			for _, w := range tc.want {
@@ -151,7 +156,7 @@ func TestCUEModules(t *testing.T) {
 		{"bad/bad.cue", "bad/bad.cue:2:9: is not UTF-8 text"},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
-			_, err := (&load.Loader{}).Load(specpath.Collect([]string{filepath.Join(dir, tc.path)}, specpath.Listed)).Releases(nil)
+			_, err := (&load.Loader{}).Load(specpath.Collect([]string{filepath.Join(dir, tc.path)}, specpath.Listed, specpath.Contained)).Releases(nil)
 			var b strings.Builder
 			diag.Print(&b, err, dir)
 			if !strings.Contains(b.String(), tc.want) {

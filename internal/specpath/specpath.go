@@ -27,6 +27,21 @@ const (
 	Listed
 )
 
+// Links is what a directory walk does with a symbolic link whose target
+// lies outside every named path.
+type Links int
+
+const (
+	// Contained links are reported, not followed: a spec is untrusted
+	// input, and a link in it must not make rollspec read (and echo in
+	// messages) files its user did not name, such as a link to / or to
+	// another team's secrets.
+	Contained Links = iota
+	// Followed links are followed wherever they lead (--follow-links): a
+	// shared specs directory linked in from elsewhere.
+	Followed
+)
+
 // Unit is what one loader worker reads: one YAML or JSON file, or the
 // .cue files of one CUE package (one directory, one package clause; a
 // .cue file without a package clause is a unit of its own).
@@ -102,10 +117,17 @@ type Found struct {
 // an absolute path) is read once, under its first name. A named .cue file
 // of a package brings its package's other files: its releases may take
 // their defaults from them.
-func Collect(names []string, mode Mode) *Set {
+//
+// A link met in a walk is followed when its target lies inside a named
+// path, and otherwise only when links is Followed; a link not followed is
+// a problem naming it and its target.
+func Collect(names []string, mode Mode, links Links) *Set {
 	s := &Set{Mode: mode, Names: names, decided: make([]Outcome, len(names))}
 	var files []specFile
-	kust := kustomizeInputs{}
+	w := &walker{kust: kustomizeInputs{}, follow: links == Followed}
+	for _, p := range names {
+		w.roots = append(w.roots, Real(p))
+	}
 	for i, p := range names {
 		fi, err := os.Stat(p)
 		if err != nil {
@@ -114,7 +136,7 @@ func Collect(names []string, mode Mode) *Set {
 		}
 		p = filepath.Clean(p)
 		if !fi.IsDir() {
-			if mode == Changed && (kust.skippedFile(p) || inCUEModule(p)) {
+			if mode == Changed && (w.kust.skippedFile(p) || inCUEModule(p)) {
 				s.decided[i] = Skipped // named by a hook's file list: not a spec, nothing to check
 				continue
 			}
@@ -132,7 +154,8 @@ func Collect(names []string, mode Mode) *Set {
 		}
 		// Each path is walked whole, so that it is known which files it
 		// leads to; a file two paths lead to is still read once.
-		found, err := walkSpecs(p, kust, map[string]bool{})
+		w.seen = map[string]bool{}
+		found, err := w.walk(p)
 		for j := range found {
 			found[j].arg = i
 		}
@@ -141,6 +164,7 @@ func Collect(names []string, mode Mode) *Set {
 			s.refuse(i, &diag.Diagnostic{Text: PathError(err)})
 		}
 	}
+	s.Problems = append(s.Problems, w.problems...)
 	s.Units = units(files)
 	return s
 }
@@ -242,10 +266,20 @@ func Real(path string) string {
 	return filepath.Join(Real(parent), filepath.Base(path))
 }
 
-// walkSpecs returns the spec files under dir, following symbolic links to
-// directories (a shared specs directory linked in); each directory is read
-// once however many links or names lead to it, so links cannot loop.
-func walkSpecs(dir string, kust kustomizeInputs, seen map[string]bool) ([]specFile, error) {
+// walker walks named directories.
+type walker struct {
+	kust     kustomizeInputs
+	roots    []string        // the named paths, real: links into them are followed
+	follow   bool            // links out of them are followed too
+	seen     map[string]bool // real directories walked for this name
+	problems diag.List       // links not followed
+}
+
+// walk returns the spec files under dir, following symbolic links to
+// directories (a shared specs directory linked in) that stay inside the
+// named paths, or all with follow; each directory is read once however
+// many links or names lead to it, so links cannot loop.
+func (w *walker) walk(dir string) ([]specFile, error) {
 	var files []specFile
 	realDir := map[string]string{} // directories of this walk by path
 	// The separator makes WalkDir enter dir when it is itself a link.
@@ -260,10 +294,10 @@ func walkSpecs(dir string, kust kustomizeInputs, seen map[string]bool) ([]specFi
 				return filepath.SkipDir
 			}
 			real := Real(path)
-			if seen[real] {
+			if w.seen[real] {
 				return filepath.SkipDir
 			}
-			seen[real] = true
+			w.seen[real] = true
 			realDir[path] = real
 			return nil
 		}
@@ -272,13 +306,18 @@ func walkSpecs(dir string, kust kustomizeInputs, seen map[string]bool) ([]specFi
 		}
 		link := d.Type()&fs.ModeSymlink != 0
 		if link {
-			if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-				more, err := walkSpecs(path, kust, seen)
+			fi, err := os.Stat(path)
+			isDir := err == nil && fi.IsDir()
+			if (isDir || isSpecFile(name)) && !w.inside(path) {
+				return nil
+			}
+			if isDir {
+				more, err := w.walk(path)
 				files = append(files, more...)
 				return err
 			}
 		}
-		if !isSpecFile(name) || kust.skippedFile(path) {
+		if !isSpecFile(name) || w.kust.skippedFile(path) {
 			return nil
 		}
 		// Only links need resolving: a plain file's real path is its
@@ -291,6 +330,23 @@ func walkSpecs(dir string, kust kustomizeInputs, seen map[string]bool) ([]specFi
 		return nil
 	})
 	return files, err
+}
+
+// inside reports whether the link at path may be followed: its target
+// lies inside a named path, or every link is followed. A link that may
+// not is reported.
+func (w *walker) inside(path string) bool {
+	target := Real(path)
+	if w.follow {
+		return true
+	}
+	for _, r := range w.roots {
+		if target == r || strings.HasPrefix(target, strings.TrimSuffix(r, string(filepath.Separator))+string(filepath.Separator)) {
+			return true
+		}
+	}
+	w.problems = append(w.problems, &diag.Diagnostic{Text: fmt.Sprintf("%s: links to %s, outside the paths named, which is not read (allowed: links within the named paths; name the target too, or pass --follow-links)", path, target)})
+	return false
 }
 
 // PathError is err's text with the path first, as every problem is.

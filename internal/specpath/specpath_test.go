@@ -41,7 +41,7 @@ func TestCollectWalk(t *testing.T) {
 		"specs/pkg/single.cue":       "name: single\n",
 		"specs/nested/deeper/db.yml": "name: db\n",
 	})
-	set := specpath.Collect([]string{filepath.Join(root, "specs")}, specpath.Changed)
+	set := specpath.Collect([]string{filepath.Join(root, "specs")}, specpath.Changed, specpath.Contained)
 	if len(set.Problems) > 0 {
 		t.Fatalf("problems: %v", set.Problems)
 	}
@@ -115,7 +115,7 @@ func TestOutcomes(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			set := specpath.Collect(tc.paths, tc.mode)
+			set := specpath.Collect(tc.paths, tc.mode, specpath.Contained)
 			found := make([]specpath.Found, len(set.Units))
 			for i, u := range set.Units {
 				base := filepath.Base(u.Files[0])

@@ -50,7 +50,7 @@ func exampleDirs(t *testing.T) []string {
 // cannot collide in one cluster.
 func compileExample(t *testing.T, dir, nsPrefix string) []*compile.Release {
 	t.Helper()
-	specs, err := loader.Load(specpath.Collect([]string{filepath.Join(examplesDir, dir)}, specpath.Listed)).Releases(nil)
+	specs, err := loader.Load(specpath.Collect([]string{filepath.Join(examplesDir, dir)}, specpath.Listed, specpath.Contained)).Releases(nil)
 	if err != nil {
 		t.Fatalf("loading example %s: %v", dir, err)
 	}
