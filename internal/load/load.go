@@ -42,10 +42,11 @@ type worker struct {
 // ends with it.
 type job struct {
 	*worker
-	limits Limits
-	src    []byte               // the YAML or JSON file being loaded, for its raw text
-	yaml   bool                 // src is YAML, not JSON
-	labels map[string]token.Pos // where each of a CUE package's releases is named
+	limits  Limits
+	renewAt int                  // after how many releases the worker's context is renewed
+	src     []byte               // the YAML or JSON file being loaded, for its raw text
+	yaml    bool                 // src is YAML, not JSON
+	labels  map[string]token.Pos // where each of a CUE package's releases is named
 	// own records that the file loaded is a ReleaseSet, rollspec's own
 	// kustomize generator config, which holds no release by design.
 	own bool
@@ -60,18 +61,46 @@ func (l *Loader) worker() (*worker, error) {
 		w, l.idle = l.idle[n-1], l.idle[:n-1]
 	}
 	l.mu.Unlock()
-	renew := l.Renew
-	if renew == 0 {
-		renew = 256
-	}
-	if w != nil && w.used < renew {
+	if w != nil && w.used < l.renewAt() {
 		return w, nil
 	}
+	return newWorker()
+}
+
+// renewAt is after how many releases a worker's context is renewed.
+func (l *Loader) renewAt() int {
+	if l.Renew == 0 {
+		return 256
+	}
+	return l.Renew
+}
+
+// newWorker compiles the schema in a fresh context.
+func newWorker() (*worker, error) {
 	s, err := schema.Compile()
 	if err != nil {
 		return nil, err
 	}
 	return &worker{s: s}, nil
+}
+
+// job starts loading a unit with w.
+func (l *Loader) job(w *worker) *job {
+	return &job{worker: w, limits: l.Limits, renewAt: l.renewAt()}
+}
+
+// renew gives the job a fresh context when its own has validated enough
+// releases: a CUE context only grows, and one file may hold thousands.
+func (j *job) renew() error {
+	if j.used < j.renewAt {
+		return nil
+	}
+	w, err := newWorker()
+	if err != nil {
+		return err
+	}
+	j.worker = w
+	return nil
 }
 
 // release returns w to the idle workers.
@@ -144,11 +173,11 @@ func (l *Loader) LoadBytes(filename string, src []byte) *Result {
 		res.problems = diag.List{{Text: err.Error()}}
 		return res
 	}
-	j := &job{worker: w, limits: l.Limits}
+	j := l.job(w)
 	var crashed bool
 	res.specs, res.problems, crashed = guard(filename, func() ([]*Spec, diag.List) { return j.loadFile(filename, src) })
 	if !crashed {
-		l.release(w)
+		l.release(j.worker)
 	}
 	if len(res.specs)+len(res.problems) == 0 {
 		res.Paths[0].Outcome = specpath.Empty
@@ -184,12 +213,12 @@ func (l *Loader) run(units []specpath.Unit) []unitResult {
 					results[i].errs = diag.List{{Text: err.Error()}}
 					continue
 				}
-				j := &job{worker: w, limits: l.Limits}
+				j := l.job(w)
 				var crashed bool
 				results[i].specs, results[i].errs, crashed = guard(units[i].Files[0], func() ([]*Spec, diag.List) { return j.loadUnit(units[i]) })
 				results[i].own = j.own
 				if !crashed { // a context a panic left halfway is not reused
-					l.release(w)
+					l.release(j.worker) // perhaps renewed on the way
 				}
 			}
 		}()

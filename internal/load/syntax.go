@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/rollspec/rollspec/internal/diag"
@@ -61,30 +63,25 @@ func (j *job) loadFile(filename string, src []byte) ([]*Spec, diag.List) {
 	// Editors on Windows may start a file with a byte order mark, which
 	// JSON parsers refuse and an editor's column count leaves out.
 	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
-	ctx := j.s.Context
-	var v cue.Value
-	var dups diag.List   // keys given twice: problems, but the rest is checked
-	var syntax diag.List // documents of a YAML stream that do not parse
+	var doc ast.Expr       // the file's value: a release, or a list or stream of them
+	var yamlFile *ast.File // the file's YAML syntax, whose numbers may need repair
+	var dups diag.List     // keys given twice: problems, but the rest is checked
+	var syntax diag.List   // documents of a YAML stream that do not parse
 	switch filepath.Ext(filename) {
 	case ".cue":
-		v = ctx.CompileBytes(src, cue.Filename(filename))
-		return j.fromCUE(v, filename)
+		return j.fromCUE(j.s.Context.CompileBytes(src, cue.Filename(filename)), filename)
 	case ".json":
-		expr, errs := jsonDocuments(filename, src)
-		if expr == nil {
-			return nil, errs
+		if doc, dups = jsonDocuments(filename, src); doc == nil {
+			return nil, dups
 		}
-		dups = errs
-		v = ctx.BuildExpr(expr)
 	default:
 		// Standard input holds YAML or JSON; a JSON stream (one object
 		// per line, as `jq -c` writes) is not YAML.
 		if filepath.Ext(filename) == "" && startsJSON(src) {
-			if expr, errs := jsonDocuments(filename, src); expr != nil {
-				dups = errs
-				v = ctx.BuildExpr(expr)
-				break
-			}
+			doc, dups = jsonDocuments(filename, src)
+		}
+		if doc != nil {
+			break
 		}
 		if onlyComments(src) {
 			return nil, nil // a placeholder or commented-out spec holds no release
@@ -106,20 +103,98 @@ func (j *job) loadFile(filename string, src []byte) ([]*Spec, diag.List) {
 		top := &ast.StructLit{Elts: f.Decls}
 		dups = duplicateKeys(nil, "", top)
 		f.Decls = top.Elts
-		v = ctx.BuildFile(f)
-		if v.Err() != nil && repairNumbers(f, src) {
-			v = ctx.BuildFile(f)
+		yamlFile, doc = f, top
+		if len(f.Decls) == 1 {
+			if e, ok := f.Decls[0].(*ast.EmbedDecl); ok {
+				doc = e.Expr // a stream, or a list at the top
+			}
 		}
 	}
 	dups = append(syntax, dups...)
-	if err := v.Err(); err != nil {
-		return nil, append(dups, syntaxErrors(err)...)
-	}
 	j.src = src
 	defer func() { j.src, j.yaml = nil, false }()
-	specs, errs := j.fromDocuments(v, filename)
+	specs, errs := j.fromSyntax(doc, yamlFile, filename)
 	if len(dups) > 0 {
 		return nil, append(dups, errs...)
+	}
+	return specs, errs
+}
+
+// streamMin is from how many documents on a stream is built document by
+// document, each in a worker's context that is renewed as it grows, so
+// that memory stays flat however long the stream (10,000 releases in one
+// file); a short stream is built at once.
+const streamMin = 64
+
+// fromSyntax builds doc, a YAML or JSON file's value, and splits it into
+// releases. yamlFile is doc's file when it is YAML, whose numbers CUE's
+// YAML decoder may have written as literals that do not compile.
+func (j *job) fromSyntax(doc ast.Expr, yamlFile *ast.File, filename string) ([]*Spec, diag.List) {
+	// Numbers the YAML decoder wrote as literals that do not compile are
+	// repaired before anything is built (building finds no other use for
+	// them: a file holding one failed as a whole).
+	if yamlFile != nil {
+		repairNumbers(yamlFile, j.src)
+	}
+	build := func(j *job, e ast.Expr) cue.Value { return j.s.Context.BuildExpr(e) }
+	list, ok := doc.(*ast.ListLit)
+	if !ok || len(list.Elts) < streamMin {
+		v := build(j, doc)
+		if err := v.Err(); err != nil {
+			return nil, syntaxErrors(err)
+		}
+		return j.fromDocuments(v, filename)
+	}
+	// Chunks of the stream go to goroutines of their own, each with a
+	// fresh context, in order.
+	chunks := (len(list.Elts) + streamChunk - 1) / streamChunk
+	specs := make([][]*Spec, chunks)
+	errs := make([]diag.List, chunks)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), chunks) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range next {
+				w, err := newWorker()
+				if err != nil {
+					errs[c] = diag.List{{Text: err.Error()}}
+					continue
+				}
+				cj := &job{worker: w, limits: j.limits, renewAt: j.renewAt, src: j.src, yaml: j.yaml}
+				specs[c], errs[c] = cj.fromList(list.Elts, c*streamChunk, min((c+1)*streamChunk, len(list.Elts)), build, filename)
+			}
+		}()
+	}
+	for c := range chunks {
+		next <- c
+	}
+	close(next)
+	wg.Wait()
+	return slices.Concat(specs...), slices.Concat(errs...)
+}
+
+// streamChunk is how many documents of a long stream one goroutine
+// validates in one context.
+const streamChunk = 128
+
+// fromList validates the elements from to end of a stream or list.
+func (j *job) fromList(elems []ast.Expr, from, end int, build func(*job, ast.Expr) cue.Value, filename string) ([]*Spec, diag.List) {
+	var specs []*Spec
+	var errs diag.List
+	for i := from; i < end; i++ {
+		v := build(j, elems[i])
+		switch {
+		case v.Err() != nil:
+			errs = append(errs, syntaxErrors(v.Err())...)
+		case v.Kind() == cue.NullKind:
+			// an empty document, as after a trailing "---"
+		default:
+			s, e := j.validate(v, cue.MakePath(cue.Index(i)), filename, token.NoPos)
+			specs = append(specs, s...)
+			errs = append(errs, e...)
+		}
 	}
 	return specs, errs
 }
