@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/token"
@@ -62,7 +63,7 @@ func (e *Diagnostic) format(cwd string) string {
 // cwd when cwd is not empty, on one line: a line break a message quotes
 // (a user's regex) is written as \n.
 func (e *Diagnostic) Message(cwd string) string {
-	text := strings.ReplaceAll(e.Text, "\n", `\n`)
+	text := shorten(strings.ReplaceAll(e.Text, "\n", `\n`))
 	for i, p := range e.Refs {
 		text = strings.ReplaceAll(text, fmt.Sprintf("{%d}", i), strings.TrimSuffix(FormatPos(p, cwd), ": "))
 	}
@@ -187,3 +188,59 @@ func FormatPos(pos token.Pos, cwd string) string {
 	}
 	return fmt.Sprintf("%s:%d:%d: ", name, pos.Line(), pos.Column())
 }
+
+// maxQuote is the longest quoted value a message repeats whole; a longer
+// one (a 10 MB string a spec got wrong) is shortened to its start and end.
+const maxQuote = 120
+
+// shorten cuts each long quoted value in text to its start and end,
+// saying how long it was, and the whole text to maxLine.
+func shorten(text string) string {
+	if len(text) <= maxQuote {
+		return text
+	}
+	var b strings.Builder
+	for {
+		start := strings.IndexByte(text, '"')
+		if start < 0 {
+			break
+		}
+		end := start + 1
+		for end < len(text) && text[end] != '"' {
+			if text[end] == '\\' {
+				end++
+			}
+			end++
+		}
+		if end >= len(text) {
+			break // no closing quote: not a quoted value
+		}
+		b.WriteString(text[:start])
+		if q := text[start : end+1]; len(q) > maxQuote {
+			head, tail := q[:maxQuote/2], q[len(q)-maxQuote/4:]
+			for !utf8.ValidString(head) {
+				head = head[:len(head)-1]
+			}
+			for !utf8.ValidString(tail) {
+				tail = tail[1:]
+			}
+			fmt.Fprintf(&b, "%s…%s (%d bytes)", head, tail, len(q)-2)
+		} else {
+			b.WriteString(q)
+		}
+		text = text[end+1:]
+	}
+	b.WriteString(text)
+	text = b.String()
+	if len(text) > maxLine {
+		cut := text[:maxLine]
+		for !utf8.ValidString(cut) {
+			cut = cut[:len(cut)-1]
+		}
+		text = fmt.Sprintf("%s… (%d bytes)", cut, len(text))
+	}
+	return text
+}
+
+// maxLine is the longest message printed whole.
+const maxLine = 4096

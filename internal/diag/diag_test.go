@@ -60,3 +60,25 @@ func TestSeverity(t *testing.T) {
 		t.Errorf("zero severity = %v; a diagnostic built without one must stop compilation", d.Severity)
 	}
 }
+
+func TestLongValuesShortened(t *testing.T) {
+	long := strings.Repeat("ab", 5<<20)
+	d := &diag.Diagnostic{Field: "name", Text: `invalid value "` + long + `" (allowed: a DNS-1123 label)`}
+	got := d.Error()
+	if len(got) > 400 {
+		t.Errorf("message is %d bytes", len(got))
+	}
+	for _, want := range []string{`name: invalid value "abab`, `abab" (10485760 bytes) (allowed: a DNS-1123 label)`, "…"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("%q lacks %q", got, want)
+		}
+	}
+	short := &diag.Diagnostic{Text: `invalid value "web" (allowed: x)`}
+	if short.Error() != short.Text {
+		t.Errorf("a short message changed: %q", short.Error())
+	}
+	huge := &diag.Diagnostic{Text: strings.Repeat("x ", 1<<20)}
+	if n := len(huge.Error()); n > 4200 {
+		t.Errorf("an unquoted long message is %d bytes", n)
+	}
+}
