@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/fieldpath"
@@ -34,7 +35,7 @@ func (j *job) loadCUE(files []string) ([]*Spec, diag.List) {
 	var errs diag.List
 	for _, inst := range insts {
 		if inst.Err != nil {
-			errs = append(errs, syntaxErrors(inst.Err)...)
+			errs = append(errs, placed(syntaxErrors(inst.Err), files[0])...)
 			continue
 		}
 		if !slices.ContainsFunc(inst.Files, specpath.Declares) {
@@ -159,3 +160,37 @@ func (j *job) cueConfig(dir string) *cueload.Config {
 var noRegistry = &modconfig.LazyRegistry{New: func() (modconfig.CachedRegistry, error) {
 	return nil, errors.New("rollspec fetches no CUE module unless asked (allowed: a module without dependencies, or CUE_REGISTRY set to the registry to fetch them from)")
 }}
+
+// placed gives a place to each of CUE's loader errors that has none
+// ("no language version declared in module.cue"): the module file it
+// names, found above file, or file itself.
+func placed(errs diag.List, file string) diag.List {
+	for _, d := range errs {
+		if d.Pos.IsValid() || d.Pos.Filename() != "" {
+			continue
+		}
+		d.Pos = fileOnly(file)
+		if strings.Contains(d.Text, "module.cue") {
+			if m := moduleFile(filepath.Dir(file)); m != "" {
+				d.Pos = fileOnly(m)
+			}
+		}
+	}
+	return errs
+}
+
+// moduleFile is the cue.mod/module.cue of the CUE module dir is in, ""
+// when there is none.
+func moduleFile(dir string) string {
+	for {
+		m := filepath.Join(dir, "cue.mod", "module.cue")
+		if _, err := os.Stat(m); err == nil {
+			return m
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}

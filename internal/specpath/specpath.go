@@ -141,7 +141,11 @@ func Collect(names []string, mode Mode, links Links) *Set {
 				continue
 			}
 			if !isSpecFile(p) {
-				s.refuse(i, &diag.Diagnostic{Text: fmt.Sprintf("%s: not a spec file (allowed: .cue, .yaml, .yml, .json)", p)})
+				what := "not a spec file"
+				if isCUETool(p) {
+					what = "is a CUE tool file (for cue cmd), which CUE leaves out of its package"
+				}
+				s.refuse(i, &diag.Diagnostic{Text: fmt.Sprintf("%s: %s (allowed: .cue, .yaml, .yml, .json)", p, what)})
 				continue
 			}
 			files = append(files, specFile{p, Real(p), i})
@@ -359,12 +363,19 @@ func PathError(err error) string {
 
 // isSpecFile reports whether name has the extension of a spec file.
 func isSpecFile(name string) bool {
+	if isCUETool(name) {
+		return false
+	}
 	switch filepath.Ext(name) {
 	case ".cue", ".yaml", ".yml", ".json":
 		return true
 	}
 	return false
 }
+
+// isCUETool reports whether name is a CUE tool file (x_tool.cue), which
+// CUE's loader leaves out of a package: never a spec.
+func isCUETool(name string) bool { return strings.HasSuffix(name, "_tool.cue") }
 
 // inCUEModule reports whether path lies in a cue.mod directory, the
 // module's own files, which are never specs.
