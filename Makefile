@@ -1,7 +1,7 @@
 # rollspec developer targets. The README's test command is `make test`.
 GO ?= go
 
-.PHONY: build test short tools cluster golden bench vet
+.PHONY: build test short tools cluster golden bench vet fuzz
 
 # Static (no cgo): no dynamic loader at start, each run about 4 ms faster.
 build:
@@ -34,3 +34,13 @@ bench:
 
 vet:
 	$(GO) vet ./...
+
+# Fuzz every fuzz target for FUZZTIME each (their seed corpora run with
+# the normal tests).
+FUZZTIME ?= 60s
+fuzz:
+	@for t in $$($(GO) test -list '^Fuzz' ./... | grep '^Fuzz'); do \
+		pkg=$$($(GO) list -f '{{.Dir}}' ./... | while read d; do grep -l "func $$t(" $$d/*_test.go >/dev/null 2>&1 && echo $$d; done | head -1); \
+		echo "fuzzing $$t in $$pkg for $(FUZZTIME)"; \
+		(cd $$pkg && $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -parallel 1 .) || exit 1; \
+	done

@@ -1,0 +1,71 @@
+package load_test
+
+import (
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"os"
+
+	"github.com/rollspec/rollspec/internal/diag"
+	"github.com/rollspec/rollspec/internal/load"
+)
+
+// FuzzLoadBytes feeds the loader any bytes as a YAML, JSON, CUE or
+// standard-input file. Whatever the input, loading ends with releases or
+// positioned problems: never a crash (which the loader would turn into a
+// "rollspec crashed" problem), never a problem without a place. The seed
+// corpus (every example spec and every hostile input) runs with the
+// normal tests; `make fuzz` fuzzes for a while.
+func FuzzLoadBytes(f *testing.F) {
+	filepath.WalkDir("../../examples", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.Contains(".yaml.yml.json.cue", filepath.Ext(path)) {
+			if b, err := os.ReadFile(path); err == nil {
+				f.Add(filepath.Ext(path), b)
+			}
+		}
+		return nil
+	})
+	for _, h := range hostile {
+		f.Add(filepath.Ext(h.file), []byte(h.src))
+	}
+	f.Add("", []byte(jsonRelease+"\n"+jsonRelease+"\n"))
+	f.Add(".yaml", []byte(valid))
+	l := &load.Loader{Limits: load.Limits{AliasBytes: 1 << 20}}
+	f.Fuzz(func(t *testing.T, ext string, src []byte) {
+		switch ext {
+		case ".yaml", ".yml", ".json", ".cue", "":
+		default:
+			t.Skip()
+		}
+		if ext == ".cue" && (strings.Contains(string(src), "import") || len(src) > 4096) {
+			t.Skip() // CUE's own evaluation is not bounded here: a builtin may run for long
+		}
+		name := "fuzz" + ext
+		if ext == "" {
+			name = "<stdin>"
+		}
+		done := make(chan error, 1)
+		go func() {
+			_, err := l.LoadBytes(name, src).Releases(nil)
+			done <- err
+		}()
+		var err error
+		select {
+		case err = <-done:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s %q: still loading after 5 s", name, src)
+		}
+		list, _ := err.(diag.List)
+		for _, d := range list {
+			if strings.Contains(d.Text, "rollspec crashed") {
+				t.Fatalf("%q: %s", src, d.Text)
+			}
+			if d.Pos.Filename() == "" {
+				t.Errorf("%q: a problem without a place: %s", src, d.Error())
+			}
+		}
+	})
+}
