@@ -13,6 +13,7 @@ import (
 	"github.com/rollspec/rollspec/internal/fieldpath"
 	"github.com/rollspec/rollspec/internal/gen"
 	"github.com/rollspec/rollspec/internal/load"
+	"github.com/rollspec/rollspec/internal/manifest"
 )
 
 // Release is one compiled release.
@@ -122,7 +123,7 @@ func one(s *load.Spec) (*Release, error) {
 	if err != nil {
 		return nil, err
 	}
-	y, err := gen.Render(res.Objects)
+	y, err := manifest.Render(res.Objects)
 	if err != nil {
 		return nil, fmt.Errorf("render: %w", err)
 	}
@@ -136,14 +137,14 @@ func one(s *load.Spec) (*Release, error) {
 
 // Stream joins the releases' YAML into one stream with a single header.
 func Stream(rs []*Release) []byte {
-	n := len(gen.Header)
+	n := len(manifest.Header)
 	for _, r := range rs {
 		n += len(r.YAML) + len("---\n")
 	}
 	b := make([]byte, 0, n)
-	b = append(b, gen.Header...)
+	b = append(b, manifest.Header...)
 	for i, r := range rs {
-		body := r.YAML[len(gen.Header):]
+		body := r.YAML[len(manifest.Header):]
 		if i > 0 && len(body) > 0 {
 			b = append(b, "---\n"...)
 		}

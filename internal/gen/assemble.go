@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -519,7 +520,7 @@ func httpMatch(name string, m release.Match) istio.HTTPMatchRequest {
 		if hm.Headers == nil {
 			hm.Headers = map[string]istio.StringMatch{}
 		}
-		hm.Headers["cookie"] = istio.StringMatch{Regex: fmt.Sprintf("^(.*?;\\s*)?(%s=%s)(;.*)?$", regexpQuote(c.Name), regexpQuote(c.Value))}
+		hm.Headers["cookie"] = istio.StringMatch{Regex: fmt.Sprintf("^(.*?;\\s*)?(%s=%s)(;.*)?$", regexp.QuoteMeta(c.Name), regexp.QuoteMeta(c.Value))}
 	}
 	return hm
 }

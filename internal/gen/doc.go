@@ -5,6 +5,6 @@
 // Deployments run with how many replicas, which pods each Service selects
 // and how Istio routes between the stable and candidate subsets. One
 // assembler turns every plan into objects, so labels, pod security, config
-// hashing and naming are the same for all strategies. Render writes the
-// objects as a deterministic YAML stream.
+// hashing and naming are the same for all strategies. Writing the objects
+// out is not generation: package manifest encodes them as YAML.
 package gen

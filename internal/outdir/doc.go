@@ -2,7 +2,7 @@
 // rollspec's output, the way generated code is kept in a repository.
 //
 // rollspec owns only the files it wrote, recognised by their first line
-// (gen.Header). Writing is all or nothing: every file is written in full
+// (manifest.Header). Writing is all or nothing: every file is written in full
 // to a temporary file beside its place before any is renamed into place,
 // so a failed write changes nothing and an interrupted run never leaves a
 // half-written manifest; generated files of releases that no longer exist are removed,

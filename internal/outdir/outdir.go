@@ -12,7 +12,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/diff"
 
-	"github.com/rollspec/rollspec/internal/gen"
+	"github.com/rollspec/rollspec/internal/manifest"
 )
 
 // Kind is what a change does to a file.
@@ -41,7 +41,7 @@ const sourcePrefix = "# Source: "
 // WithSource returns a rendered release (header first) with the line
 // naming its source spec after the header.
 func WithSource(content []byte, source string) []byte {
-	h := len(gen.Header)
+	h := len(manifest.Header)
 	if !Generated(content) {
 		h = 0
 	}
@@ -59,7 +59,7 @@ func Source(content []byte) string {
 	if !Generated(content) {
 		return ""
 	}
-	rest, ok := bytes.CutPrefix(content[len(gen.Header):], []byte(sourcePrefix))
+	rest, ok := bytes.CutPrefix(content[len(manifest.Header):], []byte(sourcePrefix))
 	if !ok {
 		return ""
 	}
@@ -115,7 +115,7 @@ func Plan(dir string, want map[string][]byte, owns func(source string) bool) ([]
 	}
 	if len(foreign) > 0 {
 		return nil, fmt.Errorf("refusing to overwrite files rollspec did not generate (they lack the %q header): %s; move them away or choose another output directory",
-			strings.TrimSuffix(gen.Header, "\n"), strings.Join(foreign, ", "))
+			strings.TrimSuffix(manifest.Header, "\n"), strings.Join(foreign, ", "))
 	}
 	if len(others) > 0 {
 		return nil, fmt.Errorf("refusing to overwrite files generated from specs this run does not read: %s; build those specs too, or remove the files", strings.Join(others, ", "))
@@ -164,7 +164,7 @@ func sourceExists(dir, src string) bool {
 }
 
 // Generated reports whether content was written by rollspec.
-func Generated(content []byte) bool { return bytes.HasPrefix(content, []byte(gen.Header)) }
+func Generated(content []byte) bool { return bytes.HasPrefix(content, []byte(manifest.Header)) }
 
 func isManifest(name string) bool {
 	return strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")

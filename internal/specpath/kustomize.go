@@ -9,7 +9,7 @@ import (
 
 	kusttypes "sigs.k8s.io/kustomize/api/types"
 
-	"github.com/rollspec/rollspec/internal/gen"
+	"github.com/rollspec/rollspec/internal/manifest"
 	"github.com/rollspec/rollspec/release"
 )
 
@@ -127,4 +127,4 @@ func isGenerated(path string) bool {
 
 // generated is the first line of every file rollspec writes; files that
 // start with it are output, never input.
-var generated = strings.TrimSuffix(gen.Header, "\n")
+var generated = strings.TrimSuffix(manifest.Header, "\n")

@@ -1,4 +1,4 @@
-package gen
+package manifest
 
 import (
 	"bytes"
@@ -14,9 +14,10 @@ import (
 // bool) as block-style YAML with sorted keys. It exists for speed: it is
 // several times faster than a reflective encoder on rollspec's hot path.
 // Strings are written plain only when they cannot be read back as anything
-// else; otherwise they are double-quoted with JSON escapes, which YAML
-// reads identically. TestYAMLRoundTrip checks every example survives a
-// round trip through a real YAML parser.
+// else; strings of several lines as literal block scalars (see literal);
+// otherwise they are double-quoted with JSON escapes, which YAML reads
+// identically. TestYAMLRoundTrip, TestStrings, FuzzString and
+// TestExamplesRoundTrip check what real YAML parsers read back.
 func encodeYAML(b *bytes.Buffer, v any) {
 	switch x := v.(type) {
 	case map[string]any:
@@ -24,15 +25,24 @@ func encodeYAML(b *bytes.Buffer, v any) {
 	case []any:
 		writeList(b, x, 0)
 	default:
-		writeScalar(b, x)
-		b.WriteByte('\n')
+		writeScalar(b, x, 0)
 	}
 }
 
-func indent(b *bytes.Buffer, n int) {
-	for range n {
-		b.WriteString("  ")
+// indentStep is how many spaces each level of nesting indents.
+const indentStep = 2
+
+// spaces is written in slices by indent.
+const spaces = "                                                                "
+
+// indent writes the indentation of depth.
+func indent(b *bytes.Buffer, depth int) {
+	n := depth * indentStep
+	for n > len(spaces) {
+		b.WriteString(spaces)
+		n -= len(spaces)
 	}
+	b.WriteString(spaces[:n])
 }
 
 // writeMap writes m's entries at depth; with inline, the first entry
@@ -47,13 +57,14 @@ func writeMap(b *bytes.Buffer, m map[string]any, depth int, inline bool) {
 		if i > 0 || !inline {
 			indent(b, depth)
 		}
-		writeString(b, k)
+		writeKey(b, k)
 		b.WriteByte(':')
 		writeValue(b, m[k], depth+1)
 	}
 }
 
-// writeValue writes the value of a mapping entry, after "key:".
+// writeValue writes the value of a mapping entry, after "key:"; depth is
+// one deeper than the key's.
 func writeValue(b *bytes.Buffer, v any, depth int) {
 	switch x := v.(type) {
 	case map[string]any:
@@ -74,8 +85,7 @@ func writeValue(b *bytes.Buffer, v any, depth int) {
 		writeList(b, x, depth-1)
 	default:
 		b.WriteByte(' ')
-		writeScalar(b, x)
-		b.WriteByte('\n')
+		writeScalar(b, x, depth)
 	}
 }
 
@@ -99,13 +109,17 @@ func writeList(b *bytes.Buffer, l []any, depth int) {
 			b.WriteByte('\n')
 			writeList(b, x, depth+1)
 		default:
-			writeScalar(b, x)
-			b.WriteByte('\n')
+			writeScalar(b, x, depth+1)
 		}
 	}
 }
 
-func writeScalar(b *bytes.Buffer, v any) {
+// writeScalar writes v and ends the line. A string of several lines
+// becomes a literal block scalar whose lines are indented to depth, one
+// step deeper than its key or list item; depth 0, a scalar document, is
+// always written on one line (libyaml and YAML 1.2 disagree on what an
+// indentation indicator means there).
+func writeScalar(b *bytes.Buffer, v any, depth int) {
 	switch x := v.(type) {
 	case nil:
 		b.WriteString("null")
@@ -118,11 +132,20 @@ func writeScalar(b *bytes.Buffer, v any) {
 			b.WriteString(strconv.FormatFloat(x, 'g', -1, 64))
 		}
 	case string:
-		writeString(b, x)
+		switch {
+		case plain(x) && !reserved[x]:
+			b.WriteString(x)
+		case depth > 0 && literal(x):
+			writeLiteral(b, x, depth)
+			return // the literal ended its last line
+		default:
+			writeQuoted(b, x)
+		}
 	default:
 		j, _ := json.Marshal(x)
 		b.Write(j)
 	}
+	b.WriteByte('\n')
 }
 
 // plain reports whether YAML reads s back as the same string when written
@@ -153,11 +176,19 @@ var reserved = map[string]bool{
 	"null": true, "Null": true, "NULL": true,
 }
 
-func writeString(b *bytes.Buffer, s string) {
+// writeKey writes a mapping key: plain when it can be, else quoted, never
+// as a block scalar. YAML reads a key written this way only up to 1024
+// characters; Kubernetes' longest keys (qualified names) have 317.
+func writeKey(b *bytes.Buffer, s string) {
 	if plain(s) && !reserved[s] {
 		b.WriteString(s)
 		return
 	}
+	writeQuoted(b, s)
+}
+
+// writeQuoted writes s double-quoted, with JSON's escapes.
+func writeQuoted(b *bytes.Buffer, s string) {
 	q, _ := json.Marshal(s)
 	for _, r := range string(q) {
 		// JSON leaves DEL and the C1 controls raw; YAML forbids them

@@ -1,4 +1,4 @@
-package gen_test
+package manifest_test
 
 import (
 	"encoding/json"
@@ -19,13 +19,13 @@ import (
 	"sigs.k8s.io/randfill"
 
 	"github.com/rollspec/rollspec/internal/compile"
-	"github.com/rollspec/rollspec/internal/gen"
 	"github.com/rollspec/rollspec/internal/istio"
 	"github.com/rollspec/rollspec/internal/load"
+	"github.com/rollspec/rollspec/internal/manifest"
 	"github.com/rollspec/rollspec/internal/specpath"
 )
 
-// viaJSON is what gen.JSONValue replaces: json.Marshal, then
+// viaJSON is what manifest.JSONValue replaces: json.Marshal, then
 // json.Unmarshal into an any.
 func viaJSON(v any) (any, error) {
 	b, err := json.Marshal(v)
@@ -42,7 +42,7 @@ func viaJSON(v any) (any, error) {
 func sameAsJSON(t *testing.T, v any) {
 	t.Helper()
 	want, werr := viaJSON(v)
-	got, gerr := gen.JSONValue(v)
+	got, gerr := manifest.JSONValue(v)
 	switch {
 	case werr != nil && gerr != nil:
 	case werr != nil || gerr != nil:

@@ -1,4 +1,0 @@
-package gen
-
-// JSONValue exposes jsonValue to the external tests.
-var JSONValue = jsonValue
