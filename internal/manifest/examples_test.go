@@ -77,7 +77,7 @@ strategy: {recreate: {}}
 		t.Fatal(err)
 	}
 	stream := compile.Stream(rs)
-	for _, want := range []string{"  nginx.conf: |\n    server {\n        listen 8080;", "  motd: |2+\n      welcome\n\n", `  crlf: "a\r\nb"`} {
+	for _, want := range []string{"  nginx.conf: |\n    server {\n        listen 8080;", `  motd: "  welcome\n\n"`, `  crlf: "a\r\nb"`} {
 		if !strings.Contains(string(stream), want) {
 			t.Errorf("stream lacks %q:\n%s", want, stream)
 		}

@@ -22,20 +22,22 @@ var stringCases = []struct {
 	{name: "two lines", s: "a\nb", form: "|-"},
 	{name: "one line and its line break", s: "a\n", form: "|"},
 	{name: "two lines and a line break", s: "a\nb\n", form: "|"},
-	{name: "two trailing line breaks", s: "a\nb\n\n", form: "|+"},
-	{name: "three trailing line breaks", s: "a\n\n\n", form: "|+"},
+	{name: "two trailing line breaks", s: "a\nb\n\n", form: `"`},
+	{name: "three trailing line breaks", s: "a\n\n\n", form: `"`},
 	{name: "leading space", s: " a\nb", form: "|2-"},
 	{name: "leading spaces and a line break", s: "  indented\nnext\n", form: "|2"},
-	{name: "leading space and trailing line breaks", s: " a\n\n", form: "|2+"},
+	{name: "leading space and trailing line breaks", s: " a\n\n", form: `"`},
 	{name: "leading tab", s: "\ta\nb\n", form: "|2"},
 	{name: "leading empty lines", s: "\n\na\n", form: "|"},
 	{name: "leading empty line then an indented one", s: "\n  a\n", form: "|2"},
-	{name: "leading line of spaces", s: "   \na", form: "|2-"},
-	{name: "line of spaces only", s: "  \n", form: "|2"},
+	{name: "leading line of spaces", s: "   \na", form: `"`},
+	{name: "line of spaces only", s: "  \n", form: `"`},
 	{name: "empty lines inside", s: "a\n\n\nb\n", form: "|"},
-	{name: "last line of spaces", s: "a\n  \n", form: "|"},
-	{name: "last line of spaces without line break", s: "a\n ", form: "|-"},
-	{name: "trailing blanks on lines", s: "a  \nb\t\n", form: "|"},
+	{name: "last line of spaces", s: "a\n  \n", form: `"`},
+	{name: "last line of spaces without line break", s: "a\n ", form: `"`},
+	// Blanks that end a line, and empty lines at the end, are what
+	// whitespace fixers strip: such strings stay quoted.
+	{name: "trailing blanks on lines", s: "a  \nb\t\n", form: `"`},
 	{name: "comment and mapping syntax", s: "# not a comment\nkey: value\n- item\n", form: "|"},
 	{name: "document markers", s: "---\n...\n%YAML 1.2\n", form: "|"},
 	{name: "block scalar headers", s: "|\n>-\n|2+\n", form: "|"},
@@ -132,7 +134,7 @@ func TestStrings(t *testing.T) {
 // deeper than their key or list item, empty lines empty.
 func TestLiteralLayout(t *testing.T) {
 	in := map[string]any{
-		"args": []any{"x\ny", map[string]any{"k": " z\n", "l": "w\n\n"}},
+		"args": []any{"x\ny", map[string]any{"k": " z\n", "l": "w\n\nv\n"}},
 		"data": map[string]any{"app.conf": "a: 1\n\n  b\n"},
 	}
 	want := `args:
@@ -141,9 +143,10 @@ func TestLiteralLayout(t *testing.T) {
   y
 - k: |2
      z
-  l: |+
+  l: |
     w
 
+    v
 data:
   app.conf: |
     a: 1
