@@ -31,6 +31,7 @@ func readFlags(fs *pflag.FlagSet, r *reading) {
 // (64Mi, 1G, 500000) or with a trailing B (64MiB).
 type sizeValue int64
 
+// String is the size as a flag shows it, "" when unset.
 func (s *sizeValue) String() string {
 	if *s == 0 {
 		return ""
@@ -38,6 +39,7 @@ func (s *sizeValue) String() string {
 	return sizeText(int64(*s))
 }
 
+// Set parses a size.
 func (s *sizeValue) Set(v string) error {
 	q, err := resource.ParseQuantity(strings.TrimSuffix(v, "B"))
 	if err != nil || q.Sign() <= 0 {
@@ -51,6 +53,7 @@ func (s *sizeValue) Set(v string) error {
 	return nil
 }
 
+// Type names the flag's kind in usage.
 func (s *sizeValue) Type() string { return "size" }
 
 func sizeText(n int64) string {
@@ -60,8 +63,10 @@ func sizeText(n int64) string {
 // linksValue is --follow-links, a boolean flag.
 type linksValue specpath.Links
 
+// String is true when links are followed.
 func (v *linksValue) String() string { return fmt.Sprint(*v == linksValue(specpath.Followed)) }
 
+// Set parses true or false.
 func (v *linksValue) Set(s string) error {
 	switch s {
 	case "true":
@@ -74,4 +79,5 @@ func (v *linksValue) Set(s string) error {
 	return nil
 }
 
+// Type names the flag's kind in usage.
 func (v *linksValue) Type() string { return "bool" }
