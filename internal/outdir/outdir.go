@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/rogpeppe/go-internal/diff"
@@ -173,27 +175,35 @@ func isManifest(name string) bool {
 // Apply carries out changes in dir, creating dir if needed. It is all or
 // nothing as far as the file system allows: every new or changed file is
 // first written in full to a temporary file beside its place, and only
-// when all are written are they renamed into place and stale files
-// removed. A failed write (a full disk, a directory where a file goes)
-// leaves dir as it was.
+// when all are written are they moved into place and stale files removed.
+// A failed write (a full disk, a directory where a file goes) leaves dir
+// as it was, and a run killed halfway leaves only temporary files, which
+// the next run removes.
+//
+// A file that is to be new is never moved over a file that appeared
+// meanwhile (it is linked into place, which fails if the name is taken),
+// and a file that is to change is replaced only if it still holds what
+// Plan read. New files get the mode the umask gives (0666 less it); a
+// changed file keeps its mode.
 func Apply(dir string, changes []Change) (err error) {
-	if _, serr := os.Stat(dir); errors.Is(serr, fs.ErrNotExist) {
+	if _, serr := os.Lstat(dir); errors.Is(serr, fs.ErrNotExist) {
+		// Created here, so removed here on failure (if still empty); a
+		// link given as dir, dangling or not, is never this run's.
 		defer func() {
 			if err != nil {
-				os.Remove(dir) // only if still empty
+				os.Remove(dir)
 			}
 		}()
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o777); err != nil {
 		return err
 	}
+	removeLeftovers(dir)
 	temps := make([]string, len(changes)) // "" for a stale file
 	defer func() {
-		if err != nil {
-			for _, t := range temps {
-				if t != "" {
-					os.Remove(t)
-				}
+		for _, t := range temps {
+			if t != "" {
+				os.Remove(t)
 			}
 		}
 	}()
@@ -202,20 +212,50 @@ func Apply(dir string, changes []Change) (err error) {
 			continue
 		}
 		path := filepath.Join(dir, c.Name)
-		if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
-			return fmt.Errorf("write %s: is not a regular file", path)
+		mode := fs.FileMode(0) // the umask's
+		if fi, err := os.Lstat(path); err == nil {
+			if !fi.Mode().IsRegular() {
+				return fmt.Errorf("write %s: is not a regular file", path)
+			}
+			if c.Kind == Changed {
+				mode = fi.Mode().Perm()
+			}
 		}
-		if temps[i], err = writeTemp(path, c.New); err != nil {
+		if temps[i], err = writeTemp(path, c.New, mode); err != nil {
 			return err
 		}
 	}
 	for i, c := range changes {
 		path := filepath.Join(dir, c.Name)
-		if c.Kind == Stale {
+		switch c.Kind {
+		case Stale:
 			if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}
 			continue
+		case Missing:
+			// Link, not rename: a file that appeared since Plan is kept.
+			err := os.Link(temps[i], path)
+			if err != nil && !errors.Is(err, fs.ErrExist) {
+				// A file system without hard links: rename, if the name is
+				// still free.
+				if _, lerr := os.Lstat(path); errors.Is(lerr, fs.ErrNotExist) {
+					if err = os.Rename(temps[i], path); err == nil {
+						temps[i] = ""
+					}
+				}
+			}
+			if err != nil {
+				if errors.Is(err, fs.ErrExist) {
+					return fmt.Errorf("write %s: the file appeared while rollspec was writing; not replaced (run again to check it)", path)
+				}
+				return err
+			}
+			continue // the deferred cleanup removes the temporary name
+		case Changed:
+			if now, err := os.ReadFile(path); err != nil || !bytes.Equal(now, c.Old) {
+				return fmt.Errorf("write %s: the file changed while rollspec was writing; not replaced (run again to check it)", path)
+			}
 		}
 		if err := os.Rename(temps[i], path); err != nil {
 			return err
@@ -225,17 +265,29 @@ func Apply(dir string, changes []Change) (err error) {
 	return nil
 }
 
-// writeTemp writes b to a new temporary file beside path, synced and
-// world-readable, and returns its name.
-func writeTemp(path string, b []byte) (name string, err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+// tempMarker is in the name of every temporary file, followed by the
+// writing process's id: `.<name>.tmp-<pid>-<random>`.
+const tempMarker = ".tmp-"
+
+// writeTemp writes b to a new temporary file beside path, synced, with
+// mode (0 for what the umask gives a new file), and returns its name.
+func writeTemp(path string, b []byte, mode fs.FileMode) (name string, err error) {
+	var f *os.File
+	for range 100 {
+		name = filepath.Join(filepath.Dir(path), fmt.Sprintf(".%s%s%d-%d", filepath.Base(path), tempMarker, os.Getpid(), rand.Uint32()))
+		// 0666 less the umask, as any new file; O_EXCL: never another's.
+		f, err = os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+		if !errors.Is(err, fs.ErrExist) {
+			break
+		}
+	}
 	if err != nil {
 		return "", err
 	}
 	defer func() {
 		if err != nil {
 			f.Close()
-			os.Remove(f.Name())
+			os.Remove(name)
 		}
 	}()
 	if _, err = f.Write(b); err != nil {
@@ -244,10 +296,33 @@ func writeTemp(path string, b []byte) (name string, err error) {
 	if err = f.Sync(); err != nil {
 		return "", err
 	}
-	if err = f.Chmod(0o644); err != nil {
-		return "", err
+	if mode != 0 {
+		if err = f.Chmod(mode); err != nil {
+			return "", err
+		}
 	}
-	return f.Name(), f.Close()
+	return name, f.Close()
+}
+
+// removeLeftovers removes the temporary files a run that was killed left
+// in dir: those of a process that no longer runs. Another run writing in
+// dir now keeps its own.
+func removeLeftovers(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		i := strings.LastIndex(name, tempMarker)
+		if !strings.HasPrefix(name, ".") || i < 0 || !e.Type().IsRegular() {
+			continue
+		}
+		pid, _, ok := strings.Cut(name[i+len(tempMarker):], "-")
+		if n, err := strconv.Atoi(pid); ok && err == nil && n != os.Getpid() && !running(n) {
+			os.Remove(filepath.Join(dir, name))
+		}
+	}
 }
 
 // Diff renders changes as a unified diff against dir.

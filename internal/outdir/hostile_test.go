@@ -1,0 +1,112 @@
+//go:build unix
+
+package outdir_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/rollspec/rollspec/internal/outdir"
+)
+
+// TestApplyLeavesDanglingLinkDir: a dangling link given as the output
+// directory is not rollspec's, and stays when the run fails.
+func TestApplyLeavesDanglingLinkDir(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "deploy")
+	if err := os.Symlink(filepath.Join(root, "nowhere"), dir); err != nil {
+		t.Fatal(err)
+	}
+	err := outdir.Apply(dir, []outdir.Change{{Name: "a.yaml", Kind: outdir.Missing, New: []byte(generated("a: 1\n"))}})
+	if err == nil {
+		t.Fatal("writing through a dangling link succeeded")
+	}
+	if _, err := os.Lstat(dir); err != nil {
+		t.Errorf("the link was removed: %v", err)
+	}
+}
+
+// TestApplyRemovesLeftovers: the temporary files of a killed run (a
+// process that no longer exists) are removed; a running one's are kept.
+func TestApplyRemovesLeftovers(t *testing.T) {
+	dir := t.TempDir()
+	dead := fmt.Sprintf(".a.yaml.tmp-%d-1", deadPID(t))
+	alive := fmt.Sprintf(".a.yaml.tmp-%d-2", os.Getppid())
+	writeDir(t, dir, map[string]string{dead: "half", alive: "writing", ".notes.tmp-x": "mine"})
+	if err := outdir.Apply(dir, nil); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]bool{dead: false, alive: true, ".notes.tmp-x": true} {
+		if _, err := os.Stat(filepath.Join(dir, name)); (err == nil) != want {
+			t.Errorf("%s exists = %v, want %v", name, err == nil, want)
+		}
+	}
+}
+
+// deadPID is the id of a process that has ended.
+func deadPID(t *testing.T) int {
+	p, err := os.StartProcess("/bin/true", []string{"true"}, &os.ProcAttr{})
+	if err != nil {
+		t.Skip("cannot start a process:", err)
+	}
+	p.Wait()
+	return p.Pid
+}
+
+// TestApplyNeverReplacesNewFiles: a file that appears after Plan (a user
+// writing it while rollspec writes) is not overwritten, nor one changed.
+func TestApplyNeverReplacesNewFiles(t *testing.T) {
+	dir := t.TempDir()
+	want := map[string][]byte{"a.yaml": []byte(generated("a: 1\n")), "b.yaml": []byte(generated("b: 2\n"))}
+	writeDir(t, dir, map[string]string{"b.yaml": generated("b: 1\n")})
+	changes, err := outdir.Plan(dir, want, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeDir(t, dir, map[string]string{"a.yaml": "user's\n", "b.yaml": "user's too\n"})
+	err = outdir.Apply(dir, changes)
+	if err == nil || !strings.Contains(err.Error(), "while rollspec was writing; not replaced") {
+		t.Fatalf("Apply = %v, want a refusal", err)
+	}
+	for _, name := range []string{"a.yaml", "b.yaml"} {
+		if b, _ := os.ReadFile(filepath.Join(dir, name)); !strings.HasPrefix(string(b), "user's") {
+			t.Errorf("%s was overwritten: %q", name, b)
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".*tmp-*")); len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}
+
+// TestApplyModes: new files get the umask's mode, changed files keep
+// theirs.
+func TestApplyModes(t *testing.T) {
+	old := syscall.Umask(0o027)
+	defer syscall.Umask(old)
+	dir := t.TempDir()
+	writeDir(t, dir, map[string]string{"b.yaml": generated("b: 1\n")})
+	if err := os.Chmod(filepath.Join(dir, "b.yaml"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]byte{"a.yaml": []byte(generated("a: 1\n")), "b.yaml": []byte(generated("b: 2\n"))}
+	changes, err := outdir.Plan(dir, want, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := outdir.Apply(dir, changes); err != nil {
+		t.Fatal(err)
+	}
+	for name, mode := range map[string]os.FileMode{"a.yaml": 0o640, "b.yaml": 0o600} {
+		fi, err := os.Stat(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != mode {
+			t.Errorf("%s mode = %v, want %v", name, fi.Mode().Perm(), mode)
+		}
+	}
+}
