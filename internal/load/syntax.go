@@ -133,7 +133,7 @@ func (j *job) fromSyntax(doc ast.Expr, yamlFile *ast.File, filename string) ([]*
 	// Numbers the YAML decoder wrote as literals that do not compile are
 	// repaired before anything is built (building finds no other use for
 	// them: a file holding one failed as a whole).
-	if yamlFile != nil {
+	if yamlFile != nil && mayNeedRepair(j.src) {
 		repairNumbers(yamlFile, j.src)
 	}
 	build := func(j *job, e ast.Expr) cue.Value { return j.s.Context.BuildExpr(e) }
@@ -534,4 +534,26 @@ func aliasOffset(src []byte, name string) int {
 		}
 		off = end
 	}
+}
+
+// mayNeedRepair reports whether YAML src may hold a number repairNumbers
+// rewrites: .inf or .nan in any spelling, or an integer of 20 digits or
+// more (beyond 64 bits). Most files hold none, and are not walked.
+func mayNeedRepair(src []byte) bool {
+	for _, w := range []string{".inf", ".Inf", ".INF", ".nan", ".NaN", ".NAN"} {
+		if bytes.Contains(src, []byte(w)) {
+			return true
+		}
+	}
+	run := 0
+	for _, c := range src {
+		if c >= '0' && c <= '9' {
+			if run++; run >= 20 {
+				return true
+			}
+			continue
+		}
+		run = 0
+	}
+	return false
 }
