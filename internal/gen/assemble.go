@@ -355,10 +355,10 @@ func gatewayServers(r *release.Release) []istio.Server {
 	return servers
 }
 
-// ExternalName is the name of the VirtualService that routes the external
+// externalName is the name of the VirtualService that routes the external
 // host when the mesh's routes cannot serve it too: a Service of several
 // ports, or a wildcard host.
-func ExternalName(r *release.Release) string { return r.Name + "-external" }
+func externalName(r *release.Release) string { return r.Name + "-external" }
 
 func (a *assembler) istio() {
 	r := a.r
@@ -418,7 +418,7 @@ func (a *assembler) istio() {
 		a.objs = append(a.objs, vs)
 		return
 	}
-	ext := a.virtualService(ExternalName(r), a.httpRoutes(primary), r.Host)
+	ext := a.virtualService(externalName(r), a.httpRoutes(primary), r.Host)
 	ext.Spec.Gateways = []string{gateway}
 	a.objs = append(a.objs, vs, ext)
 }

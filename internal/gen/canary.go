@@ -35,7 +35,7 @@ func (canary) Plan(r *release.Release) (*Plan, diag.List, error) {
 		p.Routes = &Routes{Subsets: true, Default: weights(100-w, w)}
 		return p, nil, nil
 	}
-	stable, cand := SplitReplicas(r.Replicas, w)
+	stable, cand := splitReplicas(r.Replicas, w)
 	p.Workloads[0].Replicas, p.Workloads[1].Replicas = stable, cand
 	var warns diag.List
 	if eff := EffectiveWeight(r.Replicas, cand); eff != float64(w) {
@@ -58,10 +58,10 @@ func weights(stable, cand int32) []Weighted {
 	return ws
 }
 
-// SplitReplicas divides total pods between stable and candidate so that
+// splitReplicas divides total pods between stable and candidate so that
 // the candidate's share is as close as possible to weight percent, while a
 // weight between 0 and 100 keeps at least one pod of each version.
-func SplitReplicas(total, weight int32) (stable, cand int32) {
+func splitReplicas(total, weight int32) (stable, cand int32) {
 	cand = int32(math.Round(float64(total) * float64(weight) / 100))
 	if weight > 0 && weight < 100 {
 		cand = max(1, min(cand, total-1))
