@@ -82,7 +82,7 @@ func (p *Processor) Process(rl *ResourceList) error {
 		var outside []*Result
 		for i, s := range set {
 			paths[i] = filepath.Join(p.Dir, s)
-			if !p.Unrestricted && !within(p.Dir, paths[i]) {
+			if !p.Unrestricted && !specpath.Within(p.Dir, paths[i]) {
 				outside = append(outside, &Result{Severity: Error, File: file(origin), ResourceRef: ref, Field: &Field{Path: fmt.Sprintf("spec.paths[%d]", i)},
 					Message: fmt.Sprintf("%s leads out of the kustomization's directory, which is not read (allowed: paths inside it, as kustomize's load restrictor requires; %s=none lifts it)", s, RestrictorEnv)})
 			}
@@ -278,10 +278,3 @@ func Run(p *Processor, in io.Reader, out io.Writer) error {
 // as kustomize's --load-restrictor LoadRestrictionsNone does for
 // kustomize. It is the operator's choice, not the config author's.
 const RestrictorEnv = "ROLLSPEC_LOAD_RESTRICTOR"
-
-// within reports whether path, links resolved, lies inside dir.
-func within(dir, path string) bool {
-	root := specpath.Real(dir)
-	p := specpath.Real(path)
-	return p == root || strings.HasPrefix(p, strings.TrimSuffix(root, string(filepath.Separator))+string(filepath.Separator))
-}

@@ -2,6 +2,7 @@ package load
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -47,42 +48,23 @@ func orDefault(n, def int64) int64 {
 }
 
 // readSpec reads a spec file: a regular file of at most l's size. A
-// device, pipe or socket (a link to /dev/zero among specs) is never
-// opened: reading one may never end.
+// device, pipe or socket (a link to /dev/zero among specs) is never read:
+// reading one may never end.
 func (l Limits) readSpec(path string) ([]byte, *diag.Diagnostic) {
-	if d := l.checkFile(path); d != nil {
-		return nil, d
-	}
-	f, err := os.Open(path)
-	if err != nil {
+	b, err := specpath.ReadFile(path, l.fileBytes())
+	switch {
+	case errors.Is(err, specpath.ErrTooLarge):
+		return nil, tooLarge(path, l.fileBytes())
+	case errors.Is(err, specpath.ErrNotRegular):
+		kind := "a special file"
+		if fi, serr := os.Stat(path); serr == nil {
+			kind = specpath.FileKind(fi.Mode())
+		}
+		return nil, &diag.Diagnostic{Pos: fileOnly(path), Text: fmt.Sprintf("is not a regular file but %s (allowed: a regular file, or a link to one)", kind)}
+	case err != nil:
 		return nil, &diag.Diagnostic{Text: specpath.PathError(err)}
-	}
-	defer f.Close()
-	max := l.fileBytes()
-	b, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, &diag.Diagnostic{Text: specpath.PathError(err)}
-	}
-	if int64(len(b)) > max {
-		return nil, tooLarge(path, max)
 	}
 	return b, nil
-}
-
-// checkFile refuses a path that is no regular file, or is too large, so
-// that neither rollspec nor CUE's loader reads it.
-func (l Limits) checkFile(path string) *diag.Diagnostic {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return &diag.Diagnostic{Text: specpath.PathError(err)}
-	}
-	if !fi.Mode().IsRegular() {
-		return &diag.Diagnostic{Pos: fileOnly(path), Text: fmt.Sprintf("is not a regular file but %s (allowed: a regular file, or a link to one)", fileKind(fi.Mode()))}
-	}
-	if fi.Size() > l.fileBytes() {
-		return tooLarge(path, l.fileBytes())
-	}
-	return nil
 }
 
 // ReadAll reads r (standard input) up to l's file size; name names it in
@@ -106,20 +88,6 @@ func tooLarge(path string, max int64) *diag.Diagnostic {
 // fileOnly is a position naming only the file.
 func fileOnly(path string) token.Pos {
 	return token.NewFile(path, -1, 0).Pos(0, token.NoRelPos)
-}
-
-func fileKind(m os.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a directory"
-	case m&os.ModeDevice != 0:
-		return "a device"
-	case m&os.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&os.ModeSocket != 0:
-		return "a socket"
-	}
-	return "a special file"
 }
 
 // bytesText writes n bytes for people: 16 MiB, 512 KiB, 100 bytes.

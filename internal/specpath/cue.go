@@ -28,7 +28,11 @@ func packageSiblings(path string) []string {
 
 // cuePackage returns the package name of a .cue file, "" when it has none.
 func cuePackage(path string) string {
-	f, err := parser.ParseFile(path, nil, parser.PackageClauseOnly)
+	src, err := ReadFile(path, MaxConfigBytes)
+	if err != nil {
+		return ""
+	}
+	f, err := parser.ParseFile(path, src, parser.PackageClauseOnly)
 	if err != nil {
 		return ""
 	}
@@ -38,7 +42,11 @@ func cuePackage(path string) string {
 // definitionsOnly reports whether the CUE file at path declares
 // definitions and no other field: shared values, not releases.
 func definitionsOnly(path string) bool {
-	f, err := parser.ParseFile(path, nil)
+	src, err := ReadFile(path, MaxConfigBytes)
+	if err != nil {
+		return false
+	}
+	f, err := parser.ParseFile(path, src)
 	if err != nil || Declares(f) {
 		return false
 	}

@@ -2,7 +2,7 @@ package specpath
 
 import (
 	"bytes"
-	"os"
+	"io"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -43,7 +43,7 @@ func (k kustomizeInputs) has(path string) bool {
 func readKustomizeInputs(dir string) map[string]bool {
 	var src []byte
 	for _, name := range []string{"kustomization.yaml", "kustomization.yml", "Kustomization"} {
-		if b, err := os.ReadFile(filepath.Join(dir, name)); err == nil {
+		if b, err := ReadFile(filepath.Join(dir, name), MaxConfigBytes); err == nil {
 			src = b
 			break
 		}
@@ -59,7 +59,7 @@ func readKustomizeInputs(dir string) map[string]bool {
 	// rollspec's own generator configs are left to the loader, which
 	// checks the spec an inline Release holds.
 	ours := func(r string) bool {
-		b, err := os.ReadFile(filepath.Join(dir, r))
+		b, err := ReadFile(filepath.Join(dir, r), MaxConfigBytes)
 		return err == nil && bytes.Contains(b, []byte(release.ConfigGroup+"/"))
 	}
 	refs := slices.Concat(k.Resources, k.Crds, k.Configurations, slices.DeleteFunc(slices.Clone(k.Generators), ours), k.Transformers, k.Validators)
@@ -115,13 +115,13 @@ func isKustomization(name string) bool {
 
 // isGenerated reports whether the file starts with rollspec's header.
 func isGenerated(path string) bool {
-	f, err := os.Open(path)
+	f, err := Open(path)
 	if err != nil {
 		return false
 	}
 	defer f.Close()
 	buf := make([]byte, len(generated))
-	n, _ := f.Read(buf)
+	n, _ := io.ReadFull(f, buf)
 	return bytes.Equal(buf[:n], []byte(generated))
 }
 

@@ -151,6 +151,9 @@ func Collect(names []string, mode Mode, links Links) *Set {
 			files = append(files, specFile{p, Real(p), i})
 			if filepath.Ext(p) == ".cue" {
 				for _, f := range packageSiblings(p) {
+					if fi, err := os.Lstat(f); err == nil && fi.Mode()&fs.ModeSymlink != 0 && !w.inside(f, filepath.Dir(p)) {
+						continue // a link out of the package's directory
+					}
 					files = append(files, specFile{f, Real(f), i})
 				}
 			}
@@ -339,16 +342,16 @@ func (w *walker) walk(dir string) ([]specFile, error) {
 // inside reports whether the link at path may be followed: its target
 // lies inside a named path, or every link is followed. A link that may
 // not is reported.
-func (w *walker) inside(path string) bool {
-	target := Real(path)
+func (w *walker) inside(path string, more ...string) bool {
 	if w.follow {
 		return true
 	}
-	for _, r := range w.roots {
-		if target == r || strings.HasPrefix(target, strings.TrimSuffix(r, string(filepath.Separator))+string(filepath.Separator)) {
+	for _, r := range append(slices.Clone(w.roots), more...) {
+		if Within(r, path) {
 			return true
 		}
 	}
+	target := Real(path)
 	w.problems = append(w.problems, &diag.Diagnostic{Text: fmt.Sprintf("%s: links to %s, outside the paths named, which is not read (allowed: links within the named paths; name the target too, or pass --follow-links)", path, target)})
 	return false
 }
@@ -381,4 +384,10 @@ func isCUETool(name string) bool { return strings.HasSuffix(name, "_tool.cue") }
 // module's own files, which are never specs.
 func inCUEModule(path string) bool {
 	return slices.Contains(strings.Split(filepath.ToSlash(filepath.Clean(path)), "/"), "cue.mod")
+}
+
+// Within reports whether path, links resolved, is root or lies inside it.
+func Within(root, path string) bool {
+	r, p := Real(root), Real(path)
+	return p == r || strings.HasPrefix(p, strings.TrimSuffix(r, string(filepath.Separator))+string(filepath.Separator))
 }
