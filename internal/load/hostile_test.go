@@ -31,6 +31,8 @@ var hostile = []struct {
 		want: []string{"laughs.yaml:", "expanding the aliases grows the file beyond 32 MiB at *"}},
 	{name: "one big scalar aliased many times", file: "wide.yaml", src: "a: &a \"" + strings.Repeat("x", 100<<10) + "\"\nb: [" + strings.TrimSuffix(strings.Repeat("*a, ", 40000), ", ") + "]\n",
 		want: []string{"wide.yaml:2:", "expanding the aliases grows the file beyond 32 MiB at *a"}},
+	{name: "aliases after a document that does not parse", file: "after.yaml", src: "a: [\n---\n" + laughs(),
+		want: []string{"after.yaml:2:1: did not find expected node content", "expanding the aliases grows the file beyond 32 MiB at *"}, more: true},
 	{name: "control character", file: "nul.yaml", src: "x: 1\ny: 2\na: 1\x00\n",
 		want: []string{"nul.yaml:3:5: control characters are not allowed"}},
 	{name: "DEL", file: "del.yaml", src: "x: \"a\x7f\"\n",

@@ -42,11 +42,11 @@ type worker struct {
 // ends with it.
 type job struct {
 	*worker
-	limits  Limits
-	renewAt int                  // after how many releases the worker's context is renewed
-	src     []byte               // the YAML or JSON file being loaded, for its raw text
-	yaml    bool                 // src is YAML, not JSON
-	labels  map[string]token.Pos // where each of a CUE package's releases is named
+	limits   Limits
+	parallel int                  // how many goroutines may validate a long stream's chunks
+	src      []byte               // the YAML or JSON file being loaded, for its raw text
+	yaml     bool                 // src is YAML, not JSON
+	labels   map[string]token.Pos // where each of a CUE package's releases is named
 	// own records that the file loaded is a ReleaseSet, rollspec's own
 	// kustomize generator config, which holds no release by design.
 	own bool
@@ -86,21 +86,11 @@ func newWorker() (*worker, error) {
 
 // job starts loading a unit with w.
 func (l *Loader) job(w *worker) *job {
-	return &job{worker: w, limits: l.Limits, renewAt: l.renewAt()}
-}
-
-// renew gives the job a fresh context when its own has validated enough
-// releases: a CUE context only grows, and one file may hold thousands.
-func (j *job) renew() error {
-	if j.used < j.renewAt {
-		return nil
+	n := l.Workers
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
 	}
-	w, err := newWorker()
-	if err != nil {
-		return err
-	}
-	j.worker = w
-	return nil
+	return &job{worker: w, limits: l.Limits, parallel: n}
 }
 
 // release returns w to the idle workers.
@@ -177,7 +167,7 @@ func (l *Loader) LoadBytes(filename string, src []byte) *Result {
 	var crashed bool
 	res.specs, res.problems, crashed = guard(filename, func() ([]*Spec, diag.List) { return j.loadFile(filename, src) })
 	if !crashed {
-		l.release(j.worker)
+		l.release(w)
 	}
 	if len(res.specs)+len(res.problems) == 0 {
 		res.Paths[0].Outcome = specpath.Empty
@@ -218,7 +208,7 @@ func (l *Loader) run(units []specpath.Unit) []unitResult {
 				results[i].specs, results[i].errs, crashed = guard(units[i].Files[0], func() ([]*Spec, diag.List) { return j.loadUnit(units[i]) })
 				results[i].own = j.own
 				if !crashed { // a context a panic left halfway is not reused
-					l.release(j.worker) // perhaps renewed on the way
+					l.release(w)
 				}
 			}
 		}()
@@ -248,7 +238,7 @@ func guard(file string, load func() ([]*Spec, diag.List)) (specs []*Spec, errs d
 				}
 			}
 			specs, crashed = nil, true
-			errs = diag.List{{Pos: fileOnly(file), Text: fmt.Sprintf("rollspec crashed reading this file: %v at %s (a bug: please report it with the file; allowed: any input, which must never crash)", r, where)}}
+			errs = diag.List{{Pos: fileOnly(file), Text: fmt.Sprintf("rollspec crashed reading this file: %v at %s (a bug in rollspec: please report it with this file)", r, where)}}
 		}
 	}()
 	specs, errs = load()

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -94,7 +93,7 @@ func (j *job) loadFile(filename string, src []byte) ([]*Spec, diag.List) {
 		if err != nil {
 			// A syntax error fails the whole stream; parse its documents
 			// one by one so the others are still checked.
-			if f, syntax = yamlDocuments(filename, src); f == nil {
+			if f, syntax = yamlDocuments(filename, src, j.limits); f == nil {
 				return nil, yamlErrors(filename, src, err)
 			}
 		}
@@ -121,7 +120,7 @@ func (j *job) loadFile(filename string, src []byte) ([]*Spec, diag.List) {
 }
 
 // streamMin is from how many documents on a stream is built document by
-// document, each in a worker's context that is renewed as it grows, so
+// document, in chunks of streamChunk, each chunk in a fresh context, so
 // that memory stays flat however long the stream (10,000 releases in one
 // file); a short stream is built at once.
 const streamMin = 64
@@ -152,7 +151,8 @@ func (j *job) fromSyntax(doc ast.Expr, yamlFile *ast.File, filename string) ([]*
 	errs := make([]diag.List, chunks)
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), chunks) {
+	own := make([]bool, chunks)
+	for range min(j.parallel, chunks) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -162,8 +162,13 @@ func (j *job) fromSyntax(doc ast.Expr, yamlFile *ast.File, filename string) ([]*
 					errs[c] = diag.List{{Text: err.Error()}}
 					continue
 				}
-				cj := &job{worker: w, limits: j.limits, renewAt: j.renewAt, src: j.src, yaml: j.yaml}
-				specs[c], errs[c] = cj.fromList(list.Elts, c*streamChunk, min((c+1)*streamChunk, len(list.Elts)), build, filename)
+				cj := &job{worker: w, limits: j.limits, parallel: 1, src: j.src, yaml: j.yaml}
+				// A panic here is this goroutine's: guard it too, or it
+				// would end the process.
+				specs[c], errs[c], _ = guard(filename, func() ([]*Spec, diag.List) {
+					return cj.fromList(list.Elts, c*streamChunk, min((c+1)*streamChunk, len(list.Elts)), build, filename)
+				})
+				own[c] = cj.own
 			}
 		}()
 	}
@@ -172,6 +177,7 @@ func (j *job) fromSyntax(doc ast.Expr, yamlFile *ast.File, filename string) ([]*
 	}
 	close(next)
 	wg.Wait()
+	j.own = slices.Contains(own, true)
 	return slices.Concat(specs...), slices.Concat(errs...)
 }
 
@@ -207,7 +213,7 @@ func (j *job) fromList(elems []ast.Expr, from, end int, build func(*job, ast.Exp
 // scalar, so splitting at such lines is how a YAML parser reads it. Each
 // document is parsed with the text before it blanked, so positions are
 // those of the file.
-func yamlDocuments(filename string, src []byte) (*ast.File, diag.List) {
+func yamlDocuments(filename string, src []byte, limits Limits) (*ast.File, diag.List) {
 	var starts []int // offsets of the documents' "---" lines
 	seen := false    // content since the last start
 	for off := 0; off < len(src); {
@@ -249,6 +255,13 @@ func yamlDocuments(filename string, src []byte) (*ast.File, diag.List) {
 			}
 		}
 		copy(doc[start:], src[start:end])
+		// The whole stream's alias check stopped at the document that
+		// does not parse: each document is checked on its own.
+		if bad := limits.checkAliases(filename, doc); bad != nil {
+			elems = append(elems, ast.NewNull())
+			errs = append(errs, bad...)
+			continue
+		}
 		f, err := cueyaml.Extract(filename, doc)
 		switch {
 		case err != nil:
