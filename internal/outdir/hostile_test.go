@@ -110,3 +110,24 @@ func TestApplyModes(t *testing.T) {
 		}
 	}
 }
+
+// TestApplyKeepsEditedStaleFiles: a stale generated file edited after Plan
+// is not removed, and nothing else is changed either.
+func TestApplyKeepsEditedStaleFiles(t *testing.T) {
+	dir := t.TempDir()
+	writeDir(t, dir, map[string]string{"old.yaml": generated("old: 1\n")})
+	changes, err := outdir.Plan(dir, map[string][]byte{"a.yaml": []byte(generated("a: 1\n"))}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeDir(t, dir, map[string]string{"old.yaml": "now the user's\n"})
+	if err := outdir.Apply(dir, changes); err == nil {
+		t.Fatal("an edited stale file was removed")
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "old.yaml")); string(b) != "now the user's\n" {
+		t.Errorf("old.yaml = %q", b)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "a.yaml")); err == nil {
+		t.Error("a.yaml was written although the run failed")
+	}
+}

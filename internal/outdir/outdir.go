@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -225,6 +226,18 @@ func Apply(dir string, changes []Change) (err error) {
 			return err
 		}
 	}
+	// Nothing is moved or removed until every file to change or remove is
+	// known to still hold what Plan read: a file the user edited meanwhile
+	// is never replaced or deleted.
+	for _, c := range changes {
+		if c.Kind == Missing {
+			continue
+		}
+		path := filepath.Join(dir, c.Name)
+		if now, err := os.ReadFile(path); (err != nil && !(c.Kind == Stale && errors.Is(err, fs.ErrNotExist))) || (err == nil && !bytes.Equal(now, c.Old)) {
+			return fmt.Errorf("write %s: the file changed while rollspec was writing; not replaced (run again to check it)", path)
+		}
+	}
 	for i, c := range changes {
 		path := filepath.Join(dir, c.Name)
 		switch c.Kind {
@@ -252,10 +265,6 @@ func Apply(dir string, changes []Change) (err error) {
 				return err
 			}
 			continue // the deferred cleanup removes the temporary name
-		case Changed:
-			if now, err := os.ReadFile(path); err != nil || !bytes.Equal(now, c.Old) {
-				return fmt.Errorf("write %s: the file changed while rollspec was writing; not replaced (run again to check it)", path)
-			}
 		}
 		if err := os.Rename(temps[i], path); err != nil {
 			return err
@@ -304,6 +313,10 @@ func writeTemp(path string, b []byte, mode fs.FileMode) (name string, err error)
 	return name, f.Close()
 }
 
+// leftover matches the name of a temporary file writeTemp made, and
+// gives the writer's pid.
+var leftover = regexp.MustCompile(`^\..+\.ya?ml` + regexp.QuoteMeta(tempMarker) + `(\d+)-\d+$`)
+
 // removeLeftovers removes the temporary files a run that was killed left
 // in dir: those of a process that no longer runs. Another run writing in
 // dir now keeps its own.
@@ -314,12 +327,11 @@ func removeLeftovers(dir string) {
 	}
 	for _, e := range entries {
 		name := e.Name()
-		i := strings.LastIndex(name, tempMarker)
-		if !strings.HasPrefix(name, ".") || i < 0 || !e.Type().IsRegular() {
+		m := leftover.FindStringSubmatch(name)
+		if m == nil || !e.Type().IsRegular() {
 			continue
 		}
-		pid, _, ok := strings.Cut(name[i+len(tempMarker):], "-")
-		if n, err := strconv.Atoi(pid); ok && err == nil && n != os.Getpid() && !running(n) {
+		if n, err := strconv.Atoi(m[1]); err == nil && n != os.Getpid() && !running(n) {
 			os.Remove(filepath.Join(dir, name))
 		}
 	}
