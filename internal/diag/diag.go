@@ -56,7 +56,7 @@ func (e *Diagnostic) format(cwd string) string {
 	if e.Field == "" {
 		return e.Message(cwd)
 	}
-	return e.Field + ": " + e.Message(cwd)
+	return shorten(e.Field) + ": " + e.Message(cwd) // a field may quote a key of any length
 }
 
 // Message is Text with its Refs written in as file:line:col, relative to

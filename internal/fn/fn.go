@@ -1,6 +1,7 @@
 package fn
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -242,7 +243,14 @@ func results(err error, sev Severity, inline *inlineSpec) []*Result {
 // out; the error is non-nil when any release is invalid (the ResourceList
 // is written then too, its results saying why).
 func Run(p *Processor, in io.Reader, out io.Writer) error {
-	rw := &kio.ByteReadWriter{Reader: in, Writer: out, KeepReaderAnnotations: true}
+	src, err := io.ReadAll(io.LimitReader(in, MaxResourceListBytes+1))
+	if err != nil {
+		return fmt.Errorf("read ResourceList: %w", err)
+	}
+	if len(src) > MaxResourceListBytes {
+		return fmt.Errorf("read ResourceList: larger than %d MiB (allowed: at most that much on standard input)", MaxResourceListBytes>>20)
+	}
+	rw := &kio.ByteReadWriter{Reader: bytes.NewReader(src), Writer: out, KeepReaderAnnotations: true}
 	items, err := rw.Read()
 	if err != nil {
 		return fmt.Errorf("read ResourceList: %w", err)
@@ -272,6 +280,11 @@ func Run(p *Processor, in io.Reader, out io.Writer) error {
 	}
 	return perr
 }
+
+// MaxResourceListBytes bounds the ResourceList read on standard input:
+// the kustomization's items ride along, so it is far above a spec's
+// limit, but an endless input still ends.
+const MaxResourceListBytes = 256 << 20
 
 // RestrictorEnv names the environment variable that, set to "none", lets
 // a ReleaseSet read outside its kustomization (Processor.Unrestricted),
