@@ -24,6 +24,8 @@ func readFlags(fs *pflag.FlagSet, r *reading) {
 	fs.Lookup("follow-links").NoOptDefVal = "true"
 	l := &r.limits
 	fs.Var((*sizeValue)(&l.FileBytes), "max-file-size", fmt.Sprintf("largest spec file read, such as 64Mi (default %s)", sizeText(load.DefaultFileBytes)))
+	fs.DurationVar(&l.EvalTime, "max-eval-time", load.DefaultEvalTime, "longest time loading a spec file (or CUE package) may go on without finishing a release")
+	fs.Var((*sizeValue)(&l.MemoryBytes), "max-memory", fmt.Sprintf("most heap memory loading may use before the files being evaluated are stopped (default %s)", sizeText(load.DefaultMemoryBytes)))
 	fs.Var((*sizeValue)(&l.AliasBytes), "max-alias-size", fmt.Sprintf("largest size of a YAML file once its aliases are expanded (default %s)", sizeText(load.DefaultAliasBytes)))
 }
 

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/load"
@@ -170,5 +171,26 @@ func TestCUEModules(t *testing.T) {
 				t.Errorf("got %q, want %q in it", b.String(), tc.want)
 			}
 		})
+	}
+}
+
+// TestEvalTime: CUE evaluation that goes on without finishing a release is
+// stopped at the time limit, with a positioned problem. (The evaluation
+// here ends by itself soon after; an endless one runs on until the
+// process ends, which the command does once it has printed.)
+func TestEvalTime(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "slow.cue")
+	src := "import \"list\"\nname: \"x\"\nx: [for i in list.Range(0, 2000000, 1) {i}]\n"
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l := &load.Loader{Limits: load.Limits{EvalTime: 50 * time.Millisecond}}
+	_, err := l.Load(specpath.Collect([]string{path}, specpath.Listed, specpath.Contained)).Releases(nil)
+	var b strings.Builder
+	diag.Print(&b, err, dir)
+	want := "slow.cue:1:1: evaluated for 50ms without finishing a release and was stopped (allowed: at most 50ms per release; raise with --max-eval-time)"
+	if !strings.Contains(b.String(), want) {
+		t.Errorf("got %q, want %q", b.String(), want)
 	}
 }

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/metrics"
+	"sync"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -28,17 +31,61 @@ type Limits struct {
 	// expanded (each *alias is a copy of its &anchor's value); 0 means
 	// DefaultAliasBytes.
 	AliasBytes int64
+	// EvalTime is how long loading one file (or CUE package) may go on
+	// without finishing a release; 0 means DefaultEvalTime.
+	EvalTime time.Duration
+	// MemoryBytes is how much heap the process may hold while loading;
+	// passing it stops the files being evaluated; 0 means
+	// DefaultMemoryBytes.
+	MemoryBytes int64
 }
 
 // Default limits: far above any release spec (the largest example is a
 // few KiB; a ConfigMap holds at most 1 MiB), far below what hurts.
 const (
-	DefaultFileBytes  = 16 << 20
-	DefaultAliasBytes = 32 << 20
+	DefaultFileBytes   = 16 << 20
+	DefaultAliasBytes  = 32 << 20
+	DefaultEvalTime    = 5 * time.Second
+	DefaultMemoryBytes = 768 << 20 // the process then stays under 1 GiB
 )
 
 func (l Limits) fileBytes() int64  { return orDefault(l.FileBytes, DefaultFileBytes) }
 func (l Limits) aliasBytes() int64 { return orDefault(l.AliasBytes, DefaultAliasBytes) }
+func (l Limits) evalTime() time.Duration {
+	return time.Duration(orDefault(int64(l.EvalTime), int64(DefaultEvalTime)))
+}
+func (l Limits) memoryBytes() int64 { return orDefault(l.MemoryBytes, DefaultMemoryBytes) }
+
+// memoryProblem says file was stopped (or not read) at the memory limit.
+func (l Limits) memoryProblem(file, what string) *diag.Diagnostic {
+	m := bytesText(l.memoryBytes())
+	return &diag.Diagnostic{Pos: fileOnly(file), Text: fmt.Sprintf("%s: loading passed %s of memory (allowed: at most %s; raise with --max-memory)", what, m, m)}
+}
+
+// watchMemory closes tripped when the heap passes l's memory limit, which
+// it checks every few milliseconds until stop is called.
+func (l Limits) watchMemory() (tripped <-chan struct{}, stop func()) {
+	trip, quit := make(chan struct{}), make(chan struct{})
+	max := uint64(l.memoryBytes())
+	go func() {
+		sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-quit:
+				return
+			case <-tick.C:
+				metrics.Read(sample)
+				if sample[0].Value.Kind() == metrics.KindUint64 && sample[0].Value.Uint64() > max {
+					close(trip)
+					return
+				}
+			}
+		}
+	}()
+	return trip, sync.OnceFunc(func() { close(quit) })
+}
 
 func orDefault(n, def int64) int64 {
 	if n > 0 {

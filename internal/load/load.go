@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/specpath"
@@ -43,7 +45,10 @@ type worker struct {
 type job struct {
 	*worker
 	limits   Limits
-	parallel int                  // how many goroutines may validate a long stream's chunks
+	parallel int // how many goroutines may validate a long stream's chunks
+	// progress counts the releases validated, shared with a stream's
+	// chunks: the time limit is on evaluating without progress.
+	progress *atomic.Int64
 	src      []byte               // the YAML or JSON file being loaded, for its raw text
 	yaml     bool                 // src is YAML, not JSON
 	labels   map[string]token.Pos // where each of a CUE package's releases is named
@@ -90,7 +95,7 @@ func (l *Loader) job(w *worker) *job {
 	if n <= 0 {
 		n = runtime.GOMAXPROCS(0)
 	}
-	return &job{worker: w, limits: l.Limits, parallel: n}
+	return &job{worker: w, limits: l.Limits, parallel: n, progress: new(atomic.Int64)}
 }
 
 // release returns w to the idle workers.
@@ -164,9 +169,11 @@ func (l *Loader) LoadBytes(filename string, src []byte) *Result {
 		return res
 	}
 	j := l.job(w)
-	var crashed bool
-	res.specs, res.problems, crashed = guard(filename, func() ([]*Spec, diag.List) { return j.loadFile(filename, src) })
-	if !crashed {
+	tripped, stop := l.Limits.watchMemory()
+	defer stop()
+	var done bool
+	res.specs, res.problems, done = l.bounded(filename, tripped, j.progress, func() ([]*Spec, diag.List) { return j.loadFile(filename, src) })
+	if done {
 		l.release(w)
 	}
 	if len(res.specs)+len(res.problems) == 0 {
@@ -191,6 +198,8 @@ func (l *Loader) run(units []specpath.Unit) []unitResult {
 	}
 	n = min(n, len(units))
 	results := make([]unitResult, len(units))
+	tripped, stop := l.Limits.watchMemory()
+	defer stop()
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range n {
@@ -204,10 +213,10 @@ func (l *Loader) run(units []specpath.Unit) []unitResult {
 					continue
 				}
 				j := l.job(w)
-				var crashed bool
-				results[i].specs, results[i].errs, crashed = guard(units[i].Files[0], func() ([]*Spec, diag.List) { return j.loadUnit(units[i]) })
-				results[i].own = j.own
-				if !crashed { // a context a panic left halfway is not reused
+				var done bool
+				results[i].specs, results[i].errs, done = l.bounded(units[i].Files[0], tripped, j.progress, func() ([]*Spec, diag.List) { return j.loadUnit(units[i]) })
+				if done { // a context a panic or a limit left halfway is not reused
+					results[i].own = j.own
 					l.release(w)
 				}
 			}
@@ -243,4 +252,47 @@ func guard(file string, load func() ([]*Spec, diag.List)) (specs []*Spec, errs d
 	}()
 	specs, errs = load()
 	return specs, errs, false
+}
+
+// bounded runs load (guarded against panics) while it makes progress
+// (progress grows by each release validated) within l's time limit, and
+// until tripped closes (the memory limit was passed). done is false when
+// load crashed or was abandoned: CUE's evaluation cannot be interrupted,
+// so an abandoned load runs on in its goroutine until the process ends,
+// which a command does once it has printed the problems.
+func (l *Loader) bounded(file string, tripped <-chan struct{}, progress *atomic.Int64, load func() ([]*Spec, diag.List)) (specs []*Spec, errs diag.List, done bool) {
+	select {
+	case <-tripped:
+		return nil, diag.List{l.Limits.memoryProblem(file, "was not read")}, false
+	default:
+	}
+	type result struct {
+		specs   []*Spec
+		errs    diag.List
+		crashed bool
+	}
+	ch := make(chan result, 1)
+	go func() {
+		specs, errs, crashed := guard(file, load)
+		ch <- result{specs, errs, crashed}
+	}()
+	t := l.Limits.evalTime()
+	timer := time.NewTimer(t)
+	defer timer.Stop()
+	last := progress.Load()
+	for {
+		select {
+		case r := <-ch:
+			return r.specs, r.errs, !r.crashed
+		case <-timer.C:
+			if now := progress.Load(); now != last {
+				last = now // a long stream, still validating releases
+				timer.Reset(t)
+				continue
+			}
+			return nil, diag.List{{Pos: fileOnly(file), Text: fmt.Sprintf("evaluated for %s without finishing a release and was stopped (allowed: at most %s per release; raise with --max-eval-time)", t, t)}}, false
+		case <-tripped:
+			return nil, diag.List{l.Limits.memoryProblem(file, "was stopped")}, false
+		}
+	}
 }

@@ -89,6 +89,9 @@ func firstPos(v cue.Value, filename string) token.Pos {
 // root is where it starts, token.NoPos to take its value's first position.
 func (j *job) validate(data cue.Value, prefix cue.Path, filename string, root token.Pos) ([]*Spec, diag.List) {
 	j.used++
+	if j.progress != nil {
+		j.progress.Add(1)
+	}
 	if !root.IsValid() {
 		root = firstPos(data, filename)
 	}

@@ -162,7 +162,7 @@ func (j *job) fromSyntax(doc ast.Expr, yamlFile *ast.File, filename string) ([]*
 					errs[c] = diag.List{{Text: err.Error()}}
 					continue
 				}
-				cj := &job{worker: w, limits: j.limits, parallel: 1, src: j.src, yaml: j.yaml}
+				cj := &job{worker: w, limits: j.limits, parallel: 1, progress: j.progress, src: j.src, yaml: j.yaml}
 				// A panic here is this goroutine's: guard it too, or it
 				// would end the process.
 				specs[c], errs[c], _ = guard(filename, func() ([]*Spec, diag.List) {
