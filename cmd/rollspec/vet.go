@@ -81,7 +81,7 @@ const (
 // command line names the files a hook saw change as well as specs, so
 // files that are never specs are passed over (specpath.Changed).
 func loadSpecs(args []string, r reading, retired func(path string) bool) ([]*load.Spec, error) {
-	l := &load.Loader{Limits: r.limits}
+	l := &load.Loader{Limits: r.limits, Outside: r.links == specpath.Followed}
 	if len(args) != 1 || args[0] != stdinPath {
 		set := specpath.Collect(args, specpath.Changed, r.links)
 		if len(set.Units) >= largeRun {

@@ -30,6 +30,9 @@ func (j *job) loadCUE(files []string) ([]*Spec, diag.List) {
 	for i, f := range files {
 		args[i] = filepath.Base(f)
 	}
+	if errs := j.replacements(dir); errs != nil {
+		return nil, errs
+	}
 	insts := cueload.Instances(args, j.cueConfig(dir))
 	var specs []*Spec
 	var errs diag.List
@@ -193,4 +196,44 @@ func moduleFile(dir string) string {
 		}
 		dir = parent
 	}
+}
+
+// replacements refuses a CUE module's local replacement
+// (cue.mod/local-module.cue, `replaceWith: "../elsewhere"`) that leads out
+// of the module, unless reads outside the named paths are allowed: it
+// would load CUE packages, and show their values in messages, from
+// anywhere on the machine.
+func (j *job) replacements(dir string) diag.List {
+	mod := moduleFile(dir)
+	if mod == "" || j.outside {
+		return nil
+	}
+	root := filepath.Dir(filepath.Dir(mod))
+	local := filepath.Join(filepath.Dir(mod), "local-module.cue")
+	src, err := specpath.ReadFile(local, specpath.MaxConfigBytes)
+	if err != nil {
+		return nil // none, or CUE's loader reports why it cannot be read
+	}
+	v := j.s.Context.CompileBytes(src, cue.Filename(local))
+	deps, err := v.LookupPath(cue.MakePath(cue.Str("deps"))).Fields()
+	if err != nil {
+		return nil
+	}
+	var errs diag.List
+	for deps.Next() {
+		rw := deps.Value().LookupPath(cue.MakePath(cue.Str("replaceWith")))
+		to, err := rw.String()
+		if err != nil || !(strings.HasPrefix(to, ".") || filepath.IsAbs(to)) {
+			continue // a module path: fetched, or refused, by the registry
+		}
+		target := to
+		if !filepath.IsAbs(to) {
+			target = filepath.Join(root, to)
+		}
+		if !specpath.Within(root, target) {
+			errs = append(errs, &diag.Diagnostic{Pos: rw.Pos(), Field: "deps." + deps.Selector().String() + ".replaceWith",
+				Text: fmt.Sprintf("%s leads out of the CUE module at %s, which is not read (allowed: a directory inside the module; or --follow-links)", to, root)})
+		}
+	}
+	return errs
 }

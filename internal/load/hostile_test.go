@@ -141,12 +141,15 @@ func TestCUEModules(t *testing.T) {
 	t.Setenv("CUE_CACHE_DIR", t.TempDir())
 	dir := t.TempDir()
 	files := map[string]string{
-		"app/cue.mod/module.cue":    "module: \"example.com/app@v0\"\nlanguage: version: \"v0.12.0\"\ndeps: \"example.com/lib@v0\": v: \"v0.1.0\"\n",
-		"app/web.cue":               "package app\n\nimport \"example.com/lib\"\n\nreleases: web: {image: lib.image}\n",
-		"bad/bad.cue":               "package bad\nname: \"a\xff\"\n",
-		"nolang/cue.mod/module.cue": "module: \"example.com/b@v0\"\n",
-		"nolang/b.cue":              "package b\nname: \"x\"\n",
-		"tool/c_tool.cue":           "package c\nimport \"tool/os\"\ncommand: x: os.Getenv & {}\n",
+		"app/cue.mod/module.cue":       "module: \"example.com/app@v0\"\nlanguage: version: \"v0.12.0\"\ndeps: \"example.com/lib@v0\": v: \"v0.1.0\"\n",
+		"app/web.cue":                  "package app\n\nimport \"example.com/lib\"\n\nreleases: web: {image: lib.image}\n",
+		"bad/bad.cue":                  "package bad\nname: \"a\xff\"\n",
+		"nolang/cue.mod/module.cue":    "module: \"example.com/b@v0\"\n",
+		"nolang/b.cue":                 "package b\nname: \"x\"\n",
+		"tool/c_tool.cue":              "package c\nimport \"tool/os\"\ncommand: x: os.Getenv & {}\n",
+		"rep/cue.mod/module.cue":       "module: \"example.com/app@v0\"\nlanguage: version: \"v0.17.0\"\ndeps: \"example.com/lib@v0\": v: \"v0.0.0\"\n",
+		"rep/cue.mod/local-module.cue": "deps: \"example.com/lib@v0\": replaceWith: \"../../elsewhere\"\n",
+		"rep/web.cue":                  "package app\nname: \"web\"\n",
 	}
 	for name, src := range files {
 		p := filepath.Join(dir, name)
@@ -162,6 +165,7 @@ func TestCUEModules(t *testing.T) {
 		{"bad/bad.cue", "bad/bad.cue:2:9: is not UTF-8 text"},
 		{"nolang/b.cue", "nolang/cue.mod/module.cue:1:1: no language version declared in module.cue"},
 		{"tool/c_tool.cue", "tool/c_tool.cue: is a CUE tool file (for cue cmd), which CUE leaves out of its package"},
+		{"rep/web.cue", `rep/cue.mod/local-module.cue:1:29: deps."example.com/lib@v0".replaceWith: ../../elsewhere leads out of the CUE module at`},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
 			_, err := (&load.Loader{}).Load(specpath.Collect([]string{filepath.Join(dir, tc.path)}, specpath.Listed, specpath.Contained)).Releases(nil)

@@ -29,6 +29,9 @@ type Loader struct {
 	Renew int
 	// Limits bound what one spec may cost to read.
 	Limits Limits
+	// Outside lets a CUE module's local replacements lead out of the
+	// module (--follow-links); by default reads stay inside it.
+	Outside bool
 
 	mu   sync.Mutex
 	idle []*worker // workers not in use, each with its compiled schema
@@ -49,6 +52,7 @@ type job struct {
 	// progress counts the releases validated, shared with a stream's
 	// chunks: the time limit is on evaluating without progress.
 	progress *atomic.Int64
+	outside  bool                 // reads may leave the CUE module
 	src      []byte               // the YAML or JSON file being loaded, for its raw text
 	yaml     bool                 // src is YAML, not JSON
 	labels   map[string]token.Pos // where each of a CUE package's releases is named
@@ -95,7 +99,7 @@ func (l *Loader) job(w *worker) *job {
 	if n <= 0 {
 		n = runtime.GOMAXPROCS(0)
 	}
-	return &job{worker: w, limits: l.Limits, parallel: n, progress: new(atomic.Int64)}
+	return &job{worker: w, limits: l.Limits, parallel: n, progress: new(atomic.Int64), outside: l.Outside}
 }
 
 // release returns w to the idle workers.
