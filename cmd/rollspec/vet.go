@@ -1,14 +1,8 @@
 package main
 
 import (
-	"os"
 	"slices"
 
-	"github.com/rollspec/rollspec/internal/compile"
-	"github.com/rollspec/rollspec/internal/diag"
-	"github.com/rollspec/rollspec/internal/hugepage"
-	"github.com/rollspec/rollspec/internal/load"
-	"github.com/rollspec/rollspec/internal/specpath"
 	"github.com/spf13/pflag"
 )
 
@@ -40,58 +34,4 @@ func runVet(e *env, args []string, r reading) int {
 		return exitInvalid
 	}
 	return exitOK
-}
-
-// compileArgs validates and compiles the releases under args (or on
-// standard input), printing every problem, or the warnings; ok is false
-// when any release is invalid. vet runs it too: a spec that passes vet
-// builds, with the same warnings. A path holding no release is a problem
-// too, unless retired (when set) says that is what the user meant.
-func compileArgs(e *env, args []string, r reading, retired func(path string) bool) (rs []*compile.Release, ok bool) {
-	specs, err := loadSpecs(args, r, retired)
-	if err == nil {
-		rs, err = compile.Specs(specs)
-	}
-	if err != nil {
-		diag.Print(e.stderr, err, e.cwd)
-		return nil, false
-	}
-	for _, r := range rs {
-		diag.Print(e.stderr, r.Warnings, e.cwd)
-	}
-	return rs, true
-}
-
-// stdinPath as the only PATH reads one YAML or JSON stream of releases
-// from standard input, for specs another tool generates.
-const stdinPath = "-"
-
-// Large runs grow the heap into transparent huge pages first: building
-// 1,000 releases then takes some 3,000 page faults instead of 19,000
-// (each costs tens of microseconds in a virtual machine), about a sixth
-// less time. Growing costs a garbage collection, a loss below largeRun
-// files.
-const (
-	largeRun       = 32
-	heapPerRelease = 128 << 10 // peak heap growth per release, measured
-	heapMaxGrowth  = 256 << 20
-)
-
-// loadSpecs validates the releases under args, or on standard input. The
-// command line names the files a hook saw change as well as specs, so
-// files that are never specs are passed over (specpath.Changed).
-func loadSpecs(args []string, r reading, retired func(path string) bool) ([]*load.Spec, error) {
-	l := &load.Loader{Limits: r.limits, Outside: r.links == specpath.Followed}
-	if len(args) != 1 || args[0] != stdinPath {
-		set := specpath.Collect(args, specpath.Changed, r.links)
-		if len(set.Units) >= largeRun {
-			hugepage.Grow(min(len(set.Units)*heapPerRelease, heapMaxGrowth))
-		}
-		return l.Load(set).Releases(retired)
-	}
-	src, d := r.limits.ReadAll("<stdin>", os.Stdin)
-	if d != nil {
-		return nil, diag.List{d}
-	}
-	return l.LoadBytes("<stdin>", src).Releases(nil)
 }

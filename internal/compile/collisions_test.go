@@ -1,11 +1,11 @@
 package compile_test
 
 import (
-	"github.com/rollspec/rollspec/internal/diag"
 	"strings"
 	"testing"
 
 	"github.com/rollspec/rollspec/internal/compile"
+	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/load"
 )
 

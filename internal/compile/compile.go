@@ -5,15 +5,14 @@ import (
 	"runtime"
 	"sync"
 
-	"github.com/rollspec/rollspec/internal/diag"
-	"github.com/rollspec/rollspec/internal/specpath"
-
 	"cuelang.org/go/cue/token"
 
+	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/fieldpath"
 	"github.com/rollspec/rollspec/internal/gen"
 	"github.com/rollspec/rollspec/internal/load"
 	"github.com/rollspec/rollspec/internal/manifest"
+	"github.com/rollspec/rollspec/internal/specpath"
 )
 
 // Release is one compiled release.

@@ -8,11 +8,10 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/rollspec/rollspec/internal/diag"
-	"github.com/rollspec/rollspec/internal/specpath"
-
 	"github.com/rollspec/rollspec/internal/compile"
+	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/load"
+	"github.com/rollspec/rollspec/internal/specpath"
 )
 
 var update = flag.Bool("update", false, "rewrite golden/*.yaml from the compiler's output")

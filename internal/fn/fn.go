@@ -7,16 +7,15 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/rollspec/rollspec/internal/diag"
-	"github.com/rollspec/rollspec/internal/specpath"
-	"github.com/rollspec/rollspec/release"
-
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/rollspec/rollspec/internal/compile"
+	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/load"
+	"github.com/rollspec/rollspec/internal/specpath"
+	"github.com/rollspec/rollspec/release"
 )
 
 // Processor compiles the function config's releases into items.

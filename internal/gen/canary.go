@@ -2,9 +2,9 @@ package gen
 
 import (
 	"fmt"
-	"github.com/rollspec/rollspec/internal/diag"
 	"math"
 
+	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/fieldpath"
 	"github.com/rollspec/rollspec/release"
 )

@@ -1,9 +1,9 @@
 package gen
 
 import (
-	"github.com/rollspec/rollspec/internal/diag"
 	appsv1 "k8s.io/api/apps/v1"
 
+	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/release"
 )
 

@@ -8,15 +8,15 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/rollspec/rollspec/internal/diag"
-	"github.com/rollspec/rollspec/internal/fieldpath"
-	"github.com/rollspec/rollspec/internal/specpath"
-
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
 	cueload "cuelang.org/go/cue/load"
 	"cuelang.org/go/cue/token"
 	"cuelang.org/go/mod/modconfig"
+
+	"github.com/rollspec/rollspec/internal/diag"
+	"github.com/rollspec/rollspec/internal/fieldpath"
+	"github.com/rollspec/rollspec/internal/specpath"
 )
 
 // releasesField is the field of a CUE package that holds several releases

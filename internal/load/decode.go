@@ -8,10 +8,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/rollspec/rollspec/internal/diag"
-
 	"cuelang.org/go/cue"
 
+	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/release"
 )
 

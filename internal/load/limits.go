@@ -10,9 +10,8 @@ import (
 	"sync"
 	"time"
 
-	"go.yaml.in/yaml/v3"
-
 	"cuelang.org/go/cue/token"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/specpath"

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/rollspec/rollspec/internal/diag"
-
 	"github.com/rollspec/rollspec/internal/load"
 )
 

@@ -7,11 +7,11 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/rollspec/rollspec/internal/diag"
-
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/token"
+
+	"github.com/rollspec/rollspec/internal/diag"
 )
 
 // positions indexes where every field of data was written: from the

@@ -8,10 +8,10 @@ import (
 	"sort"
 	"strings"
 
+	"cuelang.org/go/cue/token"
+
 	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/fieldpath"
-
-	"cuelang.org/go/cue/token"
 )
 
 // finish sorts specs by namespace and name and checks them against each

@@ -4,12 +4,11 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/rollspec/rollspec/internal/diag"
-	"github.com/rollspec/rollspec/internal/fieldpath"
-
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/token"
 
+	"github.com/rollspec/rollspec/internal/diag"
+	"github.com/rollspec/rollspec/internal/fieldpath"
 	"github.com/rollspec/rollspec/release"
 )
 

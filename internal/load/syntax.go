@@ -12,9 +12,6 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/rollspec/rollspec/internal/diag"
-	"github.com/rollspec/rollspec/internal/specpath"
-
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/ast/astutil"
@@ -22,6 +19,9 @@ import (
 	"cuelang.org/go/cue/token"
 	cuejson "cuelang.org/go/encoding/json"
 	cueyaml "cuelang.org/go/encoding/yaml"
+
+	"github.com/rollspec/rollspec/internal/diag"
+	"github.com/rollspec/rollspec/internal/specpath"
 )
 
 func (j *job) loadUnit(u specpath.Unit) ([]*Spec, diag.List) {

@@ -8,13 +8,12 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/rollspec/rollspec/internal/diag"
-
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/token"
 
+	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/schema"
 )
 
