@@ -231,8 +231,9 @@ func (j *job) replacements(dir string) diag.List {
 			target = filepath.Join(root, to)
 		}
 		if !specpath.Within(root, target) {
-			errs = append(errs, &diag.Diagnostic{Pos: rw.Pos(), Field: "deps." + deps.Selector().String() + ".replaceWith",
-				Text: fmt.Sprintf("%s leads out of the CUE module at %s, which is not read (allowed: a directory inside the module; or --follow-links)", to, root)})
+			// A field of the module file, not of a release: named in the text.
+			errs = append(errs, &diag.Diagnostic{Pos: rw.Pos(),
+				Text: fmt.Sprintf("deps.%s.replaceWith: %s leads out of the CUE module at %s, which is not read (allowed: a directory inside the module; or --follow-links)", deps.Selector(), to, root)})
 		}
 	}
 	return errs
