@@ -27,6 +27,12 @@ func FuzzLoadBytes(f *testing.F) {
 		}
 		return nil
 	})
+	corpus, _ := filepath.Glob("testdata/hostile/*")
+	for _, c := range corpus {
+		if b, err := os.ReadFile(c); err == nil && !strings.HasSuffix(c, ".want") {
+			f.Add(filepath.Ext(c), b)
+		}
+	}
 	for _, h := range hostile {
 		f.Add(filepath.Ext(h.file), []byte(h.src))
 	}
