@@ -23,17 +23,24 @@ import (
 // by name: `releases: web: {…}`.
 const releasesField = "releases"
 
-// loadCUE builds the .cue files of one package together.
-func (j *job) loadCUE(files []string) ([]*Spec, diag.List) {
+// loadCUE builds the .cue files of one package together; srcs are their
+// contents, already read and checked, which CUE's loader evaluates rather
+// than reading the files again.
+func (j *job) loadCUE(files []string, srcs [][]byte) ([]*Spec, diag.List) {
 	dir := filepath.Dir(files[0])
 	args := make([]string, len(files))
+	cfg := j.cueConfig(dir)
+	cfg.Overlay = map[string]cueload.Source{}
 	for i, f := range files {
 		args[i] = filepath.Base(f)
+		if abs, err := filepath.Abs(f); err == nil {
+			cfg.Overlay[abs] = cueload.FromBytes(srcs[i])
+		}
 	}
 	if errs := j.replacements(dir); errs != nil {
 		return nil, errs
 	}
-	insts := cueload.Instances(args, j.cueConfig(dir))
+	insts := cueload.Instances(args, cfg)
 	var specs []*Spec
 	var errs diag.List
 	for _, inst := range insts {

@@ -26,11 +26,12 @@ import (
 
 func (j *job) loadUnit(u specpath.Unit) ([]*Spec, diag.List) {
 	if u.CUE {
-		// CUE's loader reads the files again; reading them first refuses
-		// what it would accept quietly: a device, a huge file, bytes that
-		// are not UTF-8 (which it replaces).
+		// The files are read here, once, and handed to CUE's loader, which
+		// would accept quietly what is refused here: a device, a huge file,
+		// bytes that are not UTF-8 (which it replaces).
 		var errs diag.List
-		for _, f := range u.Files {
+		srcs := make([][]byte, len(u.Files))
+		for i, f := range u.Files {
 			src, d := j.limits.readSpec(f)
 			if d == nil && !utf8.Valid(src) {
 				d = &diag.Diagnostic{Pos: offsetPos(f, src, notUTF8(src)), Text: notUTF8Text}
@@ -38,11 +39,12 @@ func (j *job) loadUnit(u specpath.Unit) ([]*Spec, diag.List) {
 			if d != nil {
 				errs = append(errs, d)
 			}
+			srcs[i] = src
 		}
 		if errs != nil {
 			return nil, errs
 		}
-		return j.loadCUE(u.Files)
+		return j.loadCUE(u.Files, srcs)
 	}
 	src, d := j.limits.readSpec(u.Files[0])
 	if d != nil {
