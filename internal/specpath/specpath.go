@@ -346,12 +346,17 @@ func (w *walker) inside(path string, more ...string) bool {
 	if w.follow {
 		return true
 	}
-	for _, r := range append(slices.Clone(w.roots), more...) {
-		if Within(r, path) {
+	target := Real(path)
+	for _, r := range w.roots { // resolved once, in Collect
+		if within(r, target) {
 			return true
 		}
 	}
-	target := Real(path)
+	for _, r := range more {
+		if within(Real(r), target) {
+			return true
+		}
+	}
 	w.problems = append(w.problems, &diag.Diagnostic{Text: fmt.Sprintf("%s: links to %s, outside the paths named, which is not read (allowed: links within the named paths; name the target too, or pass --follow-links)", path, target)})
 	return false
 }
@@ -387,7 +392,9 @@ func inCUEModule(path string) bool {
 }
 
 // Within reports whether path, links resolved, is root or lies inside it.
-func Within(root, path string) bool {
-	r, p := Real(root), Real(path)
-	return p == r || strings.HasPrefix(p, strings.TrimSuffix(r, string(filepath.Separator))+string(filepath.Separator))
+func Within(root, path string) bool { return within(Real(root), Real(path)) }
+
+// within is Within of paths already resolved.
+func within(root, path string) bool {
+	return path == root || strings.HasPrefix(path, strings.TrimSuffix(root, string(filepath.Separator))+string(filepath.Separator))
 }
