@@ -2,6 +2,7 @@ package fn
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -242,12 +243,12 @@ func results(err error, sev Severity, inline *inlineSpec) []*Result {
 // out; the error is non-nil when any release is invalid (the ResourceList
 // is written then too, its results saying why).
 func Run(p *Processor, in io.Reader, out io.Writer) error {
-	src, err := io.ReadAll(io.LimitReader(in, MaxResourceListBytes+1))
+	src, err := specpath.ReadAtMost(in, MaxResourceListBytes)
+	if errors.Is(err, specpath.ErrTooLarge) {
+		return fmt.Errorf("read ResourceList: larger than %d MiB (allowed: at most that much on standard input)", MaxResourceListBytes>>20)
+	}
 	if err != nil {
 		return fmt.Errorf("read ResourceList: %w", err)
-	}
-	if len(src) > MaxResourceListBytes {
-		return fmt.Errorf("read ResourceList: larger than %d MiB (allowed: at most that much on standard input)", MaxResourceListBytes>>20)
 	}
 	rw := &kio.ByteReadWriter{Reader: bytes.NewReader(src), Writer: out, KeepReaderAnnotations: true}
 	items, err := rw.Read()

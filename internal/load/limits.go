@@ -116,13 +116,12 @@ func (l Limits) readSpec(path string) ([]byte, *diag.Diagnostic) {
 // ReadAll reads r (standard input) up to l's file size; name names it in
 // the problem.
 func (l Limits) ReadAll(name string, r io.Reader) ([]byte, *diag.Diagnostic) {
-	max := l.fileBytes()
-	b, err := io.ReadAll(io.LimitReader(r, max+1))
-	if err != nil {
+	b, err := specpath.ReadAtMost(r, l.fileBytes())
+	switch {
+	case errors.Is(err, specpath.ErrTooLarge):
+		return nil, tooLarge(name, l.fileBytes())
+	case err != nil:
 		return nil, &diag.Diagnostic{Text: "read " + name + ": " + err.Error()}
-	}
-	if int64(len(b)) > max {
-		return nil, tooLarge(name, max)
 	}
 	return b, nil
 }

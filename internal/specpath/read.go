@@ -27,12 +27,22 @@ func ReadFile(path string, max int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	b, err := ReadAtMost(f, max)
+	if errors.Is(err, ErrTooLarge) {
+		return nil, &fs.PathError{Op: "read", Path: path, Err: ErrTooLarge}
+	}
+	return b, err
+}
+
+// ReadAtMost reads r to its end, or fails with ErrTooLarge past max
+// bytes: an endless input (a pipe, /dev/zero) still ends.
+func ReadAtMost(r io.Reader, max int64) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, max+1))
 	if err != nil {
 		return nil, err
 	}
 	if int64(len(b)) > max {
-		return nil, &fs.PathError{Op: "read", Path: path, Err: ErrTooLarge}
+		return nil, ErrTooLarge
 	}
 	return b, nil
 }
