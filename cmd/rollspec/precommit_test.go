@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rollspec/rollspec/internal/testfs"
 	"sigs.k8s.io/yaml"
 )
 
@@ -96,16 +97,7 @@ func TestPreCommitHooks(t *testing.T) {
 	}
 	repo := func(t *testing.T, files map[string]string) string {
 		t.Helper()
-		dir := t.TempDir()
-		for name, content := range files {
-			p := filepath.Join(dir, name)
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
+		dir := testfs.Tree(t, files)
 		git(t, dir, "init", "-q")
 		git(t, dir, "add", "-A")
 		return dir

@@ -10,6 +10,7 @@ import (
 	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/load"
 	"github.com/rollspec/rollspec/internal/specpath"
+	"github.com/rollspec/rollspec/internal/testfs"
 )
 
 // hostile are inputs that crashed, hung or exhausted rollspec, built
@@ -176,15 +177,7 @@ func TestCUEModules(t *testing.T) {
 		"rep/cue.mod/local-module.cue": "deps: \"example.com/lib@v0\": replaceWith: \"../../elsewhere\"\n",
 		"rep/web.cue":                  "package app\nname: \"web\"\n",
 	}
-	for name, src := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testfs.Write(t, dir, files)
 	for _, tc := range []struct{ path, want string }{
 		{"app/web.cue", "app/web.cue:3:8: import failed: cannot find package \"example.com/lib\": cannot fetch example.com/lib@v0.1.0: rollspec fetches no CUE module unless asked"},
 		{"bad/bad.cue", "bad/bad.cue:2:9: is not UTF-8 text"},

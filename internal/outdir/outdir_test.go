@@ -10,6 +10,7 @@ import (
 
 	"github.com/rollspec/rollspec/internal/manifest"
 	"github.com/rollspec/rollspec/internal/outdir"
+	"github.com/rollspec/rollspec/internal/testfs"
 )
 
 // generated is a manifest as rollspec writes it.
@@ -22,24 +23,7 @@ func fromB(m string) string { return string(outdir.WithSource([]byte(m), "../b/a
 
 // writeDir creates files (name -> content) under dir; a name ending in
 // "/" is created as a directory.
-func writeDir(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, content := range files {
-		p := filepath.Join(dir, name)
-		if strings.HasSuffix(name, "/") {
-			if err := os.MkdirAll(p, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
+func writeDir(t *testing.T, dir string, files map[string]string) { testfs.Write(t, dir, files) }
 
 // readDir returns every regular file under dir (name -> content), and
 // directories as "name/" -> "".

@@ -7,26 +7,11 @@ import (
 	"testing"
 
 	"github.com/rollspec/rollspec/internal/specpath"
+	"github.com/rollspec/rollspec/internal/testfs"
 )
 
-// tree writes files (path → content) under a new directory and returns it.
-func tree(t *testing.T, files map[string]string) string {
-	t.Helper()
-	root := t.TempDir()
-	for name, content := range files {
-		p := filepath.Join(root, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root
-}
-
 func TestCollectWalk(t *testing.T) {
-	root := tree(t, map[string]string{
+	root := testfs.Tree(t, map[string]string{
 		"specs/web.yaml":             "name: web\n",
 		"specs/api.json":             "{}\n",
 		"specs/.hidden.yaml":         "name: x\n",
@@ -67,7 +52,7 @@ func TestCollectWalk(t *testing.T) {
 }
 
 func TestOutcomes(t *testing.T) {
-	root := tree(t, map[string]string{
+	root := testfs.Tree(t, map[string]string{
 		"web.yaml":           "name: web\n",
 		"empty.yaml":         "",
 		"kustomization.yaml": "resources: [svc.yaml]\n",
@@ -142,7 +127,7 @@ func TestOutcomes(t *testing.T) {
 }
 
 func TestReal(t *testing.T) {
-	root := tree(t, map[string]string{"dir/a.yaml": ""})
+	root := testfs.Tree(t, map[string]string{"dir/a.yaml": ""})
 	real, err := filepath.EvalSymlinks(root)
 	if err != nil {
 		t.Fatal(err)
