@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"runtime/metrics"
-	"sync"
 	"time"
 
 	"cuelang.org/go/cue/token"
@@ -55,35 +54,17 @@ func (l Limits) evalTime() time.Duration {
 }
 func (l Limits) memoryBytes() int64 { return orDefault(l.MemoryBytes, DefaultMemoryBytes) }
 
-// memoryProblem says file was stopped (or not read) at the memory limit.
-func (l Limits) memoryProblem(file, what string) *diag.Diagnostic {
+// memoryProblem says loading file was stopped at the memory limit.
+func (l Limits) memoryProblem(file string) *diag.Diagnostic {
 	m := bytesText(l.memoryBytes())
-	return &diag.Diagnostic{Pos: fileOnly(file), Text: fmt.Sprintf("%s: loading passed %s of memory (allowed: at most %s; raise with --max-memory)", what, m, m)}
+	return &diag.Diagnostic{Pos: fileOnly(file), Text: fmt.Sprintf("was stopped: loading passed %s of memory (allowed: at most %s; raise with --max-memory)", m, m)}
 }
 
-// watchMemory closes tripped when the heap passes l's memory limit, which
-// it checks every few milliseconds until stop is called.
-func (l Limits) watchMemory() (tripped <-chan struct{}, stop func()) {
-	trip, quit := make(chan struct{}), make(chan struct{})
-	max := uint64(l.memoryBytes())
-	go func() {
-		sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-		tick := time.NewTicker(10 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-quit:
-				return
-			case <-tick.C:
-				metrics.Read(sample)
-				if sample[0].Value.Kind() == metrics.KindUint64 && sample[0].Value.Uint64() > max {
-					close(trip)
-					return
-				}
-			}
-		}
-	}()
-	return trip, sync.OnceFunc(func() { close(quit) })
+// overMemory reports whether the heap holds more than l's memory limit.
+func (l Limits) overMemory() bool {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(sample)
+	return sample[0].Value.Kind() == metrics.KindUint64 && sample[0].Value.Uint64() > uint64(l.memoryBytes())
 }
 
 func orDefault(n, def int64) int64 {

@@ -40,6 +40,32 @@ type Loader struct {
 type worker struct {
 	s    *schema.Schema
 	used int // releases validated in this context
+	// run hands loads to the worker's own goroutine, started at its first
+	// load: a goroutine that lives as long as the worker keeps the stack
+	// CUE's evaluation grew, instead of growing a new one for every file,
+	// and can be abandoned when a load passes a limit.
+	run chan func()
+}
+
+// exec runs f on the worker's goroutine.
+func (w *worker) exec(f func()) {
+	if w.run == nil {
+		w.run = make(chan func())
+		go func(run <-chan func()) {
+			for f := range run {
+				f()
+			}
+		}(w.run)
+	}
+	w.run <- f
+}
+
+// retire ends the worker's goroutine once it is done with its load.
+func (w *worker) retire() {
+	if w.run != nil {
+		close(w.run)
+		w.run = nil
+	}
 }
 
 // job is the loading of one unit by a worker: the unit's own state, which
@@ -71,6 +97,9 @@ func (l *Loader) worker() (*worker, error) {
 	l.mu.Unlock()
 	if w != nil && w.used < l.renewAt() {
 		return w, nil
+	}
+	if w != nil {
+		w.retire()
 	}
 	return newWorker()
 }
@@ -172,10 +201,8 @@ func (l *Loader) LoadBytes(filename string, src []byte) *Result {
 		return res
 	}
 	j := l.job(w)
-	tripped, stop := l.Limits.watchMemory()
-	defer stop()
 	var done bool
-	res.specs, res.problems, done = l.bounded(filename, tripped, j.progress, func() ([]*Spec, diag.List) { return j.loadFile(filename, src) })
+	res.specs, res.problems, done = l.bounded(w, filename, j.progress, func() ([]*Spec, diag.List) { return j.loadFile(filename, src) })
 	if done {
 		l.release(w)
 	}
@@ -201,8 +228,6 @@ func (l *Loader) run(units []specpath.Unit) []unitResult {
 	}
 	n = min(n, len(units))
 	results := make([]unitResult, len(units))
-	tripped, stop := l.Limits.watchMemory()
-	defer stop()
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range n {
@@ -217,7 +242,7 @@ func (l *Loader) run(units []specpath.Unit) []unitResult {
 				}
 				j := l.job(w)
 				var done bool
-				results[i].specs, results[i].errs, done = l.bounded(units[i].Files[0], tripped, j.progress, func() ([]*Spec, diag.List) { return j.loadUnit(units[i]) })
+				results[i].specs, results[i].errs, done = l.bounded(w, units[i].Files[0], j.progress, func() ([]*Spec, diag.List) { return j.loadUnit(units[i]) })
 				if done { // a context a panic or a limit left halfway is not reused
 					results[i].own = j.own
 					l.release(w)
@@ -257,45 +282,49 @@ func guard(file string, load func() ([]*Spec, diag.List)) (specs []*Spec, errs d
 	return specs, errs, false
 }
 
-// bounded runs load (guarded against panics) while it makes progress
-// (progress grows by each release validated) within l's time limit, and
-// until tripped closes (the memory limit was passed). done is false when
-// load crashed or was abandoned: CUE's evaluation cannot be interrupted,
-// so an abandoned load runs on in its goroutine until the process ends,
-// which a command does once it has printed the problems.
-func (l *Loader) bounded(file string, tripped <-chan struct{}, progress *atomic.Int64, load func() ([]*Spec, diag.List)) (specs []*Spec, errs diag.List, done bool) {
-	select {
-	case <-tripped:
-		return nil, diag.List{l.Limits.memoryProblem(file, "was not read")}, false
-	default:
-	}
+// bounded runs load (guarded against panics) on w's goroutine while it
+// makes progress (progress grows by each release validated) within l's
+// time limit, and while the heap stays within l's memory limit, checked
+// every few milliseconds. done is false when load crashed or was
+// abandoned; w is then retired, not reused. CUE's evaluation cannot be
+// interrupted, so an abandoned load runs on until the process ends, which
+// a command does once it has printed the problems.
+func (l *Loader) bounded(w *worker, file string, progress *atomic.Int64, load func() ([]*Spec, diag.List)) (specs []*Spec, errs diag.List, done bool) {
 	type result struct {
 		specs   []*Spec
 		errs    diag.List
 		crashed bool
 	}
 	ch := make(chan result, 1)
-	go func() {
+	w.exec(func() {
 		specs, errs, crashed := guard(file, load)
 		ch <- result{specs, errs, crashed}
-	}()
-	t := l.Limits.evalTime()
-	timer := time.NewTimer(t)
-	defer timer.Stop()
-	last := progress.Load()
+	})
+	limit := l.Limits.evalTime()
+	tick := time.NewTicker(min(limit, 20*time.Millisecond))
+	defer tick.Stop()
+	last, since := progress.Load(), time.Now()
 	for {
 		select {
 		case r := <-ch:
-			return r.specs, r.errs, !r.crashed
-		case <-timer.C:
-			if now := progress.Load(); now != last {
-				last = now // a long stream, still validating releases
-				timer.Reset(t)
-				continue
+			if r.crashed {
+				w.retire()
 			}
-			return nil, diag.List{{Pos: fileOnly(file), Text: fmt.Sprintf("evaluated for %s without finishing a release and was stopped (allowed: at most %s per release; raise with --max-eval-time)", t, t)}}, false
-		case <-tripped:
-			return nil, diag.List{l.Limits.memoryProblem(file, "was stopped")}, false
+			return r.specs, r.errs, !r.crashed
+		case now := <-tick.C:
+			var problem *diag.Diagnostic
+			switch p := progress.Load(); {
+			case l.Limits.overMemory():
+				problem = l.Limits.memoryProblem(file)
+			case p != last:
+				last, since = p, now // a long stream, still validating releases
+			case now.Sub(since) >= limit:
+				problem = &diag.Diagnostic{Pos: fileOnly(file), Text: fmt.Sprintf("evaluated for %s without finishing a release and was stopped (allowed: at most %s per release; raise with --max-eval-time)", limit, limit)}
+			}
+			if problem != nil {
+				w.retire()
+				return nil, diag.List{problem}, false
+			}
 		}
 	}
 }
