@@ -102,3 +102,27 @@ func BenchmarkProcessBuild1000(b *testing.B) {
 	}
 	b.ReportMetric(runProcess(b, bin, "build", specs), "peak-MiB")
 }
+
+// BenchmarkProcessStream10000 is `rollspec build FILE` over one YAML
+// stream of 10,000 releases, as a generator writes them: the stream is
+// read in chunks, so memory stays flat however long it is.
+func BenchmarkProcessStream10000(b *testing.B) {
+	dir := b.TempDir()
+	bin := buildBinary(b, ".", dir)
+	format, err := os.ReadFile("../../internal/compile/testdata/bench-release.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var stream bytes.Buffer
+	for i := range 10000 {
+		if i > 0 {
+			stream.WriteString("---\n")
+		}
+		fmt.Fprintf(&stream, string(format), i, i%10)
+	}
+	file := filepath.Join(dir, "stream.yaml")
+	if err := os.WriteFile(file, stream.Bytes(), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(runProcess(b, bin, "build", file), "peak-MiB")
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"runtime/metrics"
 	"time"
 
@@ -61,10 +62,20 @@ func (l Limits) memoryProblem(file string) *diag.Diagnostic {
 }
 
 // overMemory reports whether the heap holds more than l's memory limit.
+// The heap counts garbage too, until the next collection: above the limit,
+// a collection decides, so that garbage (another load's, long done) never
+// stops a load.
 func (l Limits) overMemory() bool {
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(sample)
-	return sample[0].Value.Kind() == metrics.KindUint64 && sample[0].Value.Uint64() > uint64(l.memoryBytes())
+	over := func() bool {
+		sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		metrics.Read(sample)
+		return sample[0].Value.Kind() == metrics.KindUint64 && sample[0].Value.Uint64() > uint64(l.memoryBytes())
+	}
+	if !over() {
+		return false
+	}
+	runtime.GC()
+	return over()
 }
 
 func orDefault(n, def int64) int64 {

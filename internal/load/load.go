@@ -79,6 +79,7 @@ type job struct {
 	progress *atomic.Int64
 	outside  bool                 // reads may leave the CUE module
 	src      []byte               // the YAML or JSON file being loaded, for its raw text
+	skip     int                  // the lines of the file before src (a chunk of a stream)
 	yaml     bool                 // src is YAML, not JSON
 	labels   map[string]token.Pos // where each of a CUE package's releases is named
 	// own records that the file loaded is a ReleaseSet, rollspec's own

@@ -94,7 +94,7 @@ func (j *job) validate(data cue.Value, prefix cue.Path, filename string, root to
 	if !root.IsValid() {
 		root = firstPos(data, filename)
 	}
-	v := &validator{schema: j.s.Release, data: data, root: root, src: j.src, yaml: j.yaml}
+	v := &validator{schema: j.s.Release, data: data, root: root, src: j.src, skip: j.skip, yaml: j.yaml}
 	u, errs := v.unify()
 	if len(errs) > 0 {
 		if specs, errs, ok := j.notRelease(data, prefix, filename, root); ok {

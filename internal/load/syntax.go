@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"cuelang.org/go/cue"
@@ -91,6 +90,9 @@ func (j *job) loadFile(filename string, src []byte) ([]*Spec, diag.List) {
 		if errs := j.limits.checkAliases(filename, src); errs != nil {
 			return nil, errs
 		}
+		if docs, plain := yamlSplit(src); plain && len(docs) >= streamMin {
+			return j.fromStream(filename, src, docs)
+		}
 		f, err := cueyaml.Extract(filename, src)
 		if err != nil {
 			// A syntax error fails the whole stream; parse its documents
@@ -121,12 +123,6 @@ func (j *job) loadFile(filename string, src []byte) ([]*Spec, diag.List) {
 	return specs, errs
 }
 
-// streamMin is from how many documents on a stream is built document by
-// document, in chunks of streamChunk, each chunk in a fresh context, so
-// that memory stays flat however long the stream (10,000 releases in one
-// file); a short stream is built at once.
-const streamMin = 64
-
 // fromSyntax builds doc, a YAML or JSON file's value, and splits it into
 // releases. yamlFile is doc's file when it is YAML, whose numbers CUE's
 // YAML decoder may have written as literals that do not compile.
@@ -137,147 +133,42 @@ func (j *job) fromSyntax(doc ast.Expr, yamlFile *ast.File, filename string) ([]*
 	if yamlFile != nil && mayNeedRepair(j.src) {
 		repairNumbers(yamlFile, j.src)
 	}
-	build := func(j *job, e ast.Expr) cue.Value { return j.s.Context.BuildExpr(e) }
 	list, ok := doc.(*ast.ListLit)
 	if !ok || len(list.Elts) < streamMin {
-		v := build(j, doc)
+		v := j.s.Context.BuildExpr(doc)
 		if err := v.Err(); err != nil {
 			return nil, syntaxErrors(err)
 		}
 		return j.fromDocuments(v, filename)
 	}
-	// Chunks of the stream go to goroutines of their own, each with a
-	// fresh context, in order.
+	// A long list, or a stream whose documents the markers alone do not
+	// delimit: built in chunks, each in a fresh context.
 	chunks := (len(list.Elts) + streamChunk - 1) / streamChunk
-	specs := make([][]*Spec, chunks)
-	errs := make([]diag.List, chunks)
-	next := make(chan int)
-	var wg sync.WaitGroup
-	own := make([]bool, chunks)
-	for range min(j.parallel, chunks) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for c := range next {
-				w, err := newWorker()
-				if err != nil {
-					errs[c] = diag.List{{Text: err.Error()}}
-					continue
-				}
-				cj := &job{worker: w, limits: j.limits, parallel: 1, progress: j.progress, src: j.src, yaml: j.yaml}
-				// A panic here is this goroutine's: guard it too, or it
-				// would end the process.
-				specs[c], errs[c], _ = guard(filename, func() ([]*Spec, diag.List) {
-					return cj.fromList(list.Elts, c*streamChunk, min((c+1)*streamChunk, len(list.Elts)), build, filename)
-				})
-				own[c] = cj.own
-			}
-		}()
-	}
-	for c := range chunks {
-		next <- c
-	}
-	close(next)
-	wg.Wait()
-	j.own = slices.Contains(own, true)
-	return slices.Concat(specs...), slices.Concat(errs...)
-}
-
-// streamChunk is how many documents of a long stream one goroutine
-// validates in one context.
-const streamChunk = 128
-
-// fromList validates the elements from to end of a stream or list.
-func (j *job) fromList(elems []ast.Expr, from, end int, build func(*job, ast.Expr) cue.Value, filename string) ([]*Spec, diag.List) {
-	var specs []*Spec
-	var errs diag.List
-	for i := from; i < end; i++ {
-		v := build(j, elems[i])
-		switch {
-		case v.Err() != nil:
-			errs = append(errs, syntaxErrors(v.Err())...)
-		case v.Kind() == cue.NullKind:
-			// an empty document, as after a trailing "---"
-		default:
-			s, e := j.validate(v, cue.MakePath(cue.Index(i)), filename, token.NoPos)
-			specs = append(specs, s...)
-			errs = append(errs, e...)
-		}
-	}
-	return specs, errs
+	return j.inChunks(filename, chunks, func(cj *job, c int) ([]*Spec, diag.List) {
+		from := c * streamChunk
+		return cj.fromList(list.Elts[from:min(from+streamChunk, len(list.Elts))], from, filename)
+	})
 }
 
 // yamlDocuments parses a YAML stream document by document, for a stream
 // that does not parse as a whole: it returns the stream as a list (a
 // document that does not parse is null, so the others keep their index)
-// and the documents' syntax errors; nil for a single document. A line
-// "---" at column 0 starts a document wherever it is, even inside a block
-// scalar, so splitting at such lines is how a YAML parser reads it. Each
-// document is parsed with the text before it blanked, so positions are
-// those of the file.
+// and the documents' syntax errors; nil for a single document.
 func yamlDocuments(filename string, src []byte, limits Limits) (*ast.File, diag.List) {
-	var starts []int // offsets of the documents' "---" lines
-	seen := false    // content since the last start
-	for off := 0; off < len(src); {
-		line := src[off:]
-		if i := bytes.IndexByte(line, '\n'); i >= 0 {
-			line = line[:i+1]
-		}
-		rest, marker := bytes.CutPrefix(line, []byte("---"))
-		if marker && (len(rest) == 0 || rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\n' || rest[0] == '\r') {
-			if seen || len(starts) > 0 {
-				starts = append(starts, off)
-			}
-			seen = false
-		} else if t := bytes.TrimSpace(line); len(t) > 0 && t[0] != '#' {
-			seen = true
-		}
-		off += len(line)
-	}
-	if len(starts) == 0 {
+	docs, _ := yamlSplit(src)
+	if docs == nil {
 		return nil, nil
 	}
-	starts = append([]int{0}, starts...)
 	var elems []ast.Expr
 	var errs diag.List
-	for i, start := range starts {
+	for i, d := range docs {
 		end := len(src)
-		if i+1 < len(starts) {
-			end = starts[i+1]
+		if i+1 < len(docs) {
+			end = docs[i+1].off
 		}
-		if onlyComments(src[start:end]) {
-			elems = append(elems, ast.NewNull()) // as the whole stream's parse gives it
-			continue
-		}
-		doc := make([]byte, end)
-		for j, c := range src[:start] {
-			doc[j] = ' '
-			if c == '\n' {
-				doc[j] = '\n'
-			}
-		}
-		copy(doc[start:], src[start:end])
-		// The whole stream's alias check stopped at the document that
-		// does not parse: each document is checked on its own.
-		if bad := limits.checkAliases(filename, doc); bad != nil {
-			elems = append(elems, ast.NewNull())
-			errs = append(errs, bad...)
-			continue
-		}
-		f, err := cueyaml.Extract(filename, doc)
-		switch {
-		case err != nil:
-			errs = append(errs, yamlErrors(filename, src, err)...)
-			elems = append(elems, ast.NewNull())
-		case len(f.Decls) == 1:
-			if e, ok := f.Decls[0].(*ast.EmbedDecl); ok {
-				elems = append(elems, e.Expr)
-				break
-			}
-			fallthrough
-		default:
-			elems = append(elems, &ast.StructLit{Elts: f.Decls})
-		}
+		e, bad := yamlDocument(filename, src[d.off:end], d.skip, limits)
+		elems = append(elems, e)
+		errs = append(errs, bad...)
 	}
 	return &ast.File{Filename: filename, Decls: []ast.Decl{&ast.EmbedDecl{Expr: ast.NewList(elems...)}}}, errs
 }
@@ -306,7 +197,7 @@ func repairNumbers(f *ast.File, src []byte) bool {
 	written := func(n ast.Node) ast.Expr {
 		found = true
 		text := ".nan"
-		if off := yamlOffset(src, n.Pos()); n.Pos().IsValid() && off < len(src) {
+		if off := yamlOffset(src, 0, n.Pos()); n.Pos().IsValid() && off < len(src) {
 			text = scalarAt(src, off)
 		}
 		return ast.NewString(text)
@@ -400,8 +291,9 @@ func offsetPos(filename string, src []byte, offset int) token.Pos {
 // decoder gave: it adds the column, which the YAML parser counts in
 // characters, to the line's byte offset, so p.Offset() falls short after
 // a multi-byte character on the line. The line and column are right.
-func yamlOffset(src []byte, p token.Pos) int {
-	return lineColOffset(src, p.Line(), p.Column())
+// src is the part of the file after its first skip lines.
+func yamlOffset(src []byte, skip int, p token.Pos) int {
+	return lineColOffset(src, p.Line()-skip, p.Column())
 }
 
 // lineColOffset is the byte offset in src of line and column, the column

@@ -30,6 +30,7 @@ type validator struct {
 	data   cue.Value // the user's value, positions in their file
 	root   token.Pos // where the release starts, for fields that are missing
 	src    []byte    // the YAML/JSON source, nil for CUE
+	skip   int       // the lines of the file before src
 	yaml   bool      // src is YAML
 	errs   diag.List
 }
@@ -596,7 +597,7 @@ func (v *validator) raw(d cue.Value) string {
 	}
 	off := lit.Pos().Offset()
 	if v.yaml {
-		off = yamlOffset(v.src, lit.Pos())
+		off = yamlOffset(v.src, v.skip, lit.Pos())
 	}
 	if off >= len(v.src) {
 		return literal(d)
