@@ -99,7 +99,10 @@ func (c *buildConfig) run(e *env, fs *pflag.FlagSet, args []string) int {
 		return exitInvalid
 	}
 	if c.outDir == "" {
-		e.stdout.Write(compile.Stream(rs))
+		if err := compile.WriteStream(e.stdout, rs); err != nil {
+			fmt.Fprintf(e.stderr, "rollspec: writing the manifests: %v\n", err)
+			return exitInvalid
+		}
 		return exitOK
 	}
 	src := newSources(c.outDir, args, rs)

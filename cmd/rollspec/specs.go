@@ -18,7 +18,7 @@ import (
 func compileArgs(e *env, args []string, r reading, retired func(path string) bool) (rs []*compile.Release, ok bool) {
 	specs, err := loadSpecs(args, r, retired)
 	if err == nil {
-		rs, err = compile.Specs(specs)
+		rs, err = compile.Rendered(specs)
 	}
 	if err != nil {
 		diag.Print(e.stderr, err, e.cwd)
