@@ -1,18 +1,22 @@
 package load
 
 import (
+	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
 	cueload "cuelang.org/go/cue/load"
 	"cuelang.org/go/cue/token"
 	"cuelang.org/go/mod/modconfig"
+	"cuelang.org/go/mod/module"
 
 	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/fieldpath"
@@ -29,7 +33,7 @@ const releasesField = "releases"
 func (j *job) loadCUE(files []string, srcs [][]byte) ([]*Spec, diag.List) {
 	dir := filepath.Dir(files[0])
 	args := make([]string, len(files))
-	cfg := j.cueConfig(dir)
+	cfg, fetched := j.cueConfig(dir)
 	cfg.Overlay = map[string]cueload.Source{}
 	for i, f := range files {
 		args[i] = filepath.Base(f)
@@ -61,6 +65,10 @@ func (j *job) loadCUE(files []string, srcs [][]byte) ([]*Spec, diag.List) {
 		j.labels = nil
 		specs = append(specs, s...)
 		errs = append(errs, e...)
+	}
+	if fetched != nil && len(specs) > 0 {
+		// Once per package: the modules are the package's, not a release's.
+		specs[0].Warnings = append(specs[0].Warnings, fetched.report(dir)...)
 	}
 	return specs, errs
 }
@@ -156,14 +164,60 @@ func (j *job) fromCUE(v cue.Value, filename string) ([]*Spec, diag.List) {
 }
 
 // cueConfig is how CUE's loader reads the package in dir: CUE modules
-// come from a registry only when the user set CUE_REGISTRY (otherwise a dependency would make rollspec reach the
-// network, and write a module cache, for any spec it is handed).
-func (j *job) cueConfig(dir string) *cueload.Config {
-	c := &cueload.Config{Dir: dir}
-	if os.Getenv("CUE_REGISTRY") == "" {
+// come from a registry only when the user set CUE_REGISTRY (otherwise a
+// dependency would make rollspec reach the network, and write a module
+// cache, for any spec it is handed); then fetched records what the
+// registry downloads, for the user to read.
+func (j *job) cueConfig(dir string) (c *cueload.Config, fetched *fetches) {
+	c = &cueload.Config{Dir: dir}
+	registry := os.Getenv("CUE_REGISTRY")
+	if registry == "" {
 		c.Registry = noRegistry
+		return c, nil
 	}
-	return c
+	fetched = &fetches{registry: registry}
+	c.Registry = &modconfig.LazyRegistry{New: func() (modconfig.CachedRegistry, error) {
+		r, err := modconfig.NewRegistry(nil) // CUE_REGISTRY, CUE_CACHE_DIR, as the cue command reads them
+		if err != nil {
+			return nil, err
+		}
+		fetched.CachedRegistry = r
+		return fetched, nil
+	}}
+	return c, fetched
+}
+
+// fetches is a CUE registry that records the modules it downloads: a
+// module already in the module cache is read without the network.
+type fetches struct {
+	modconfig.CachedRegistry
+	registry string // as CUE_REGISTRY names it
+	mu       sync.Mutex
+	modules  []string // module@version, in the order fetched
+}
+
+// Fetch returns the contents of module version m, recording it when it
+// is not in the module cache.
+func (f *fetches) Fetch(ctx context.Context, m module.Version) (module.SourceLoc, error) {
+	if _, err := f.FetchFromCache(m); err != nil {
+		f.mu.Lock()
+		f.modules = append(f.modules, m.String())
+		f.mu.Unlock()
+	}
+	return f.CachedRegistry.Fetch(ctx, m)
+}
+
+// report says which modules were fetched for the package in dir, at its
+// module file.
+func (f *fetches) report(dir string) diag.List {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var l diag.List
+	for _, m := range f.modules {
+		l = append(l, &diag.Diagnostic{Severity: diag.Warning, Pos: fileOnly(cmp.Or(moduleFile(dir), dir)),
+			Text: fmt.Sprintf("fetched CUE module %s from %s, as CUE_REGISTRY asks (unset, rollspec fetches nothing)", m, f.registry)})
+	}
+	return l
 }
 
 // noRegistry refuses to fetch any CUE module.

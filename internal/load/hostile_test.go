@@ -5,8 +5,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
+	"cuelang.org/go/mod/modregistrytest"
 	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/load"
 	"github.com/rollspec/rollspec/internal/specpath"
@@ -214,5 +216,41 @@ func TestEvalTime(t *testing.T) {
 	want := "slow.cue:1:1: evaluated for 50ms without finishing a release and was stopped (allowed: at most 50ms per release; raise with --max-eval-time)"
 	if !strings.Contains(b.String(), want) {
 		t.Errorf("got %q, want %q", b.String(), want)
+	}
+}
+
+// TestCUERegistry: with CUE_REGISTRY set, a dependency is fetched from
+// that registry (here one on the loopback interface), and rollspec says
+// which module it fetched; a module already in the cache is not fetched
+// again, and nothing is said.
+func TestCUERegistry(t *testing.T) {
+	reg, err := modregistrytest.New(fstest.MapFS{
+		"example.com_lib_v0.1.0/cue.mod/module.cue": {Data: []byte("module: \"example.com/lib@v0\"\nlanguage: version: \"v0.12.0\"\n")},
+		"example.com_lib_v0.1.0/lib.cue":            {Data: []byte("package lib\n\nimage: \"example/web\"\n")},
+	}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	t.Setenv("CUE_REGISTRY", reg.Host()+"+insecure")
+	t.Setenv("CUE_CACHE_DIR", t.TempDir())
+	dir := t.TempDir()
+	testfs.Write(t, dir, map[string]string{
+		"app/cue.mod/module.cue": "module: \"example.com/app@v0\"\nlanguage: version: \"v0.12.0\"\ndeps: \"example.com/lib@v0\": v: \"v0.1.0\"\n",
+		"app/web.cue":            "package app\n\nimport \"example.com/lib\"\n\nname: \"web\"\nimage: lib.image\nports: [{name: \"http\", containerPort: 80}]\nstable: {version: \"v1\", tag: \"1\"}\nstrategy: recreate: {}\n",
+	})
+	want := "warning: app/cue.mod/module.cue:1:1: fetched CUE module example.com/lib@v0.1.0 from " + reg.Host() + "+insecure, as CUE_REGISTRY asks (unset, rollspec fetches nothing)\n"
+	for _, again := range []bool{false, true} {
+		specs, err := (&load.Loader{}).Load(specpath.Collect([]string{filepath.Join(dir, "app")}, specpath.Listed, specpath.Contained)).Releases(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		for _, s := range specs {
+			diag.Print(&b, s.Warnings, dir)
+		}
+		if got := b.String(); again && got != "" || !again && got != want {
+			t.Errorf("cached %v: got %q, want %q", again, got, map[bool]string{false: want}[again])
+		}
 	}
 }
