@@ -1,6 +1,7 @@
 package release
 
 import (
+	"encoding/json"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -14,12 +15,17 @@ type Release struct {
 	Namespace               string            `json:"namespace"`
 	Labels                  map[string]string `json:"labels,omitempty"`
 	Annotations             map[string]string `json:"annotations,omitempty"`
+	PodAnnotations          map[string]string `json:"podAnnotations,omitempty"`
 	Image                   string            `json:"image,omitempty"`
 	Ports                   []Port            `json:"ports"`
 	Replicas                int32             `json:"replicas"`
 	Env                     map[string]string `json:"env,omitempty"`
 	Resources               *Resources        `json:"resources,omitempty"`
 	ReadinessProbe          *Probe            `json:"readinessProbe,omitempty"`
+	LivenessProbe           *Probe            `json:"livenessProbe,omitempty"`
+	StartupProbe            *Probe            `json:"startupProbe,omitempty"`
+	Container               json.RawMessage   `json:"container,omitempty"`
+	Pod                     json.RawMessage   `json:"pod,omitempty"`
 	MinReadySeconds         int32             `json:"minReadySeconds"`
 	ProgressDeadlineSeconds int32             `json:"progressDeadlineSeconds"`
 	RevisionHistoryLimit    int32             `json:"revisionHistoryLimit"`
@@ -58,6 +64,7 @@ const (
 const (
 	PodSecurityRestricted = "restricted"
 	PodSecurityBaseline   = "baseline"
+	PodSecurityPrivileged = "privileged"
 )
 
 // Version is one version of the application.
@@ -69,6 +76,9 @@ type Version struct {
 	Config   map[string]string `json:"config,omitempty"`
 	Env      map[string]string `json:"env,omitempty"`
 	Replicas *int32            `json:"replicas,omitempty"`
+	// Container and Pod override the release's, merged by MergeJSON.
+	Container json.RawMessage `json:"container,omitempty"`
+	Pod       json.RawMessage `json:"pod,omitempty"`
 }
 
 // Port is a named container port and the Service port exposing it.
@@ -78,7 +88,12 @@ type Port struct {
 	ServicePort   int32  `json:"servicePort"`
 	NodePort      int32  `json:"nodePort,omitempty"`
 	Protocol      string `json:"protocol"`
+	// Service is false for a port kept off the Services; nil means true.
+	Service *bool `json:"service,omitempty"`
 }
+
+// Exposed reports whether the Services expose the port.
+func (p Port) Exposed() bool { return p.Service == nil || *p.Service }
 
 // Resources are container requests and limits, as Kubernetes quantities.
 type Resources struct {
@@ -86,7 +101,7 @@ type Resources struct {
 	Limits   map[string]resource.Quantity `json:"limits,omitempty"`
 }
 
-// Probe is a readiness probe; exactly one of HTTP, TCP and Exec is set.
+// Probe is a probe in short form; exactly one of HTTP, TCP and Exec is set.
 type Probe struct {
 	HTTP *struct {
 		Path string              `json:"path"`
@@ -107,7 +122,8 @@ type Probe struct {
 
 // Service is how the application is exposed inside the cluster.
 type Service struct {
-	Type string `json:"type"`
+	Type        string            `json:"type"`
+	Annotations map[string]string `json:"annotations,omitempty"`
 }
 
 // Strategy holds exactly one release strategy.

@@ -147,6 +147,22 @@ var (
 	Resources = resources(Root.dot("resources"))
 	// ReadinessProbe is the pods' readiness probe.
 	ReadinessProbe = probe(Root.dot("readinessProbe"))
+	// LivenessProbe and StartupProbe are the other probes in short form.
+	LivenessProbe, StartupProbe = probe(Root.dot("livenessProbe")), probe(Root.dot("startupProbe"))
+	// Container is the main container's Kubernetes fields.
+	Container = Kube{Root.dot("container")}
+	// Pod is the pod's Kubernetes fields.
+	Pod = Kube{Root.dot("pod")}
+	// PodAnnotations go on the pods only.
+	PodAnnotations = Root.dot("podAnnotations")
+	// RunAsUser is the pods' numeric user id.
+	RunAsUser = Root.dot("runAsUser")
+	// ImagePullPolicy is the main container's pull policy.
+	ImagePullPolicy = Root.dot("imagePullPolicy")
+	// ConfigPath is where config is mounted as files.
+	ConfigPath = Root.dot("configPath")
+	// PodSecurity is the level every compiled pod satisfies.
+	PodSecurity = Root.dot("podSecurity")
 	// MinReadySeconds must stay below ProgressDeadlineSeconds.
 	MinReadySeconds = Root.dot("minReadySeconds")
 	// ProgressDeadlineSeconds bounds MinReadySeconds.
@@ -197,11 +213,13 @@ type PortFields struct {
 	Name, ContainerPort, ServicePort, NodePort Path
 	// Protocol decides whether Istio can route the port.
 	Protocol Path
+	// Service is false for a port kept off the Services.
+	Service Path
 }
 
 func port(p Path) PortFields {
 	return PortFields{Path: p, Name: p.dot("name"), ContainerPort: p.dot("containerPort"),
-		ServicePort: p.dot("servicePort"), NodePort: p.dot("nodePort"), Protocol: p.dot("protocol")}
+		ServicePort: p.dot("servicePort"), NodePort: p.dot("nodePort"), Protocol: p.dot("protocol"), Service: p.dot("service")}
 }
 
 // VersionFields are the fields of the stable or the candidate version.
@@ -217,11 +235,31 @@ type VersionFields struct {
 	Replicas Path
 	// Env is the version's own environment entries.
 	Env Map[Path]
+	// Container and Pod are the version's own Kubernetes fields.
+	Container, Pod Kube
 }
 
 func version(p Path) VersionFields {
 	return VersionFields{Path: p, Version: p.dot("version"), Tag: p.dot("tag"), Image: p.dot("image"),
-		Replicas: p.dot("replicas"), Env: mapOf(p.dot("env"), leaf, "GREETING")}
+		Replicas: p.dot("replicas"), Env: mapOf(p.dot("env"), leaf, "GREETING"),
+		Container: Kube{p.dot("container")}, Pod: Kube{p.dot("pod")}}
+}
+
+// Kube is a section written in Kubernetes' own shape (a pod, a
+// container): below it the fields are Kubernetes', and their paths the
+// user's, as internal/kubetype finds them.
+type Kube struct{ Path }
+
+// Below is the field at rel below k, rel written as cue.Path writes it
+// (volumes[0].name); "" is k itself.
+func (k Kube) Below(rel string) Path {
+	switch {
+	case rel == "":
+		return k.Path
+	case rel[0] == '[':
+		return Path{k.s + rel}
+	}
+	return Path{k.s + "." + rel}
 }
 
 // ResourcesFields are the container's requests and limits, each a map
@@ -261,9 +299,13 @@ type ServiceFields struct {
 	Path
 	// Type is the Service's type.
 	Type Path
+	// Annotations go on the Services only.
+	Annotations Path
 }
 
-func service(p Path) ServiceFields { return ServiceFields{Path: p, Type: p.dot("type")} }
+func service(p Path) ServiceFields {
+	return ServiceFields{Path: p, Type: p.dot("type"), Annotations: p.dot("annotations")}
+}
 
 // TLSFields are the compiled Gateway's HTTPS settings.
 type TLSFields struct {

@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -18,6 +19,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/rollspec/rollspec/internal/istio"
+	"github.com/rollspec/rollspec/internal/podcheck"
 	"github.com/rollspec/rollspec/release"
 )
 
@@ -35,7 +37,11 @@ func assemble(r *release.Release, p *Plan) ([]Object, error) {
 		return nil, err
 	}
 	for _, w := range p.Workloads {
-		a.objs = append(a.objs, a.deployment(w))
+		d, err := a.deployment(w)
+		if err != nil {
+			return nil, err
+		}
+		a.objs = append(a.objs, d)
 	}
 	for _, s := range p.Services {
 		a.objs = append(a.objs, a.service(s))
@@ -142,7 +148,7 @@ func configHash(data map[string]string) (string, error) {
 	return string(h), nil
 }
 
-func (a *assembler) deployment(w Workload) *appsv1.Deployment {
+func (a *assembler) deployment(w Workload) (*appsv1.Deployment, error) {
 	r := a.r
 	pod := a.podLabels(w.Version)
 	sel := map[string]string{release.LabelApp: r.Name}
@@ -157,6 +163,10 @@ func (a *assembler) deployment(w Workload) *appsv1.Deployment {
 		}
 		meta.Annotations[release.AnnotationChangeCause] = r.ChangeCause
 	}
+	spec, err := a.podSpec(w)
+	if err != nil {
+		return nil, err
+	}
 	return &appsv1.Deployment{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
 		ObjectMeta: meta,
@@ -164,15 +174,15 @@ func (a *assembler) deployment(w Workload) *appsv1.Deployment {
 			Replicas: ptr.To(w.Replicas),
 			Selector: &metav1.LabelSelector{MatchLabels: sel},
 			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: pod, Annotations: maps.Clone(r.Annotations)},
-				Spec:       a.podSpec(w),
+				ObjectMeta: metav1.ObjectMeta{Labels: pod, Annotations: release.Merged(r.Annotations, r.PodAnnotations)},
+				Spec:       spec,
 			},
 			Strategy:                w.Strategy,
 			MinReadySeconds:         r.MinReadySeconds,
 			ProgressDeadlineSeconds: ptr.To(r.ProgressDeadlineSeconds),
 			RevisionHistoryLimit:    ptr.To(r.RevisionHistoryLimit),
 		},
-	}
+	}, nil
 }
 
 // changeCauseOn reports whether w is the Deployment being rolled out: the
@@ -184,44 +194,80 @@ func (a *assembler) changeCauseOn(w Workload) bool {
 	return true
 }
 
-func (a *assembler) podSpec(w Workload) corev1.PodSpec {
+// podSpec is the pod w runs: the spec's pod and container sections (the
+// version's overlaid), with rollspec's own fields — the main container's
+// name, image, ports, env, config and probes — and the Pod Security
+// defaults of the release's level wherever the spec leaves a field unset.
+func (a *assembler) podSpec(w Workload) (corev1.PodSpec, error) {
 	r := a.r
-	c := corev1.Container{
-		Name:            r.Name,
-		Image:           r.ImageRef(w.Version),
-		ImagePullPolicy: pullPolicy(r, w.Version),
-		Env:             envVars(release.Merged(r.Env, w.Version.Env)),
-		ReadinessProbe:  a.probe(),
+	spec, c, err := r.PodOf(w.Version)
+	if err != nil {
+		return spec, err
 	}
+	c.Name = r.Name
+	c.Image = r.ImageRef(w.Version)
+	c.ImagePullPolicy = pullPolicy(r, w.Version)
+	c.Env = append(envVars(release.Merged(r.Env, w.Version.Env)), c.Env...)
+	c.ReadinessProbe = cmp.Or(a.probe(r.ReadinessProbe), c.ReadinessProbe)
+	c.LivenessProbe = cmp.Or(a.probe(r.LivenessProbe), c.LivenessProbe)
+	c.StartupProbe = cmp.Or(a.probe(r.StartupProbe), c.StartupProbe)
 	for _, p := range r.Ports {
 		c.Ports = append(c.Ports, corev1.ContainerPort{Name: p.Name, ContainerPort: p.ContainerPort, Protocol: corev1.Protocol(p.Protocol)})
 	}
 	if res := r.Resources; res != nil {
 		c.Resources = corev1.ResourceRequirements{Requests: resourceList(res.Requests), Limits: resourceList(res.Limits)}
 	}
-	spec := corev1.PodSpec{}
 	if cm, ok := a.configs[w.Role]; ok {
 		ref := corev1.LocalObjectReference{Name: cm}
 		if r.ConfigPath == "" {
-			c.EnvFrom = []corev1.EnvFromSource{{ConfigMapRef: &corev1.ConfigMapEnvSource{LocalObjectReference: ref}}}
+			c.EnvFrom = append([]corev1.EnvFromSource{{ConfigMapRef: &corev1.ConfigMapEnvSource{LocalObjectReference: ref}}}, c.EnvFrom...)
 		} else {
-			c.VolumeMounts = []corev1.VolumeMount{{Name: "config", MountPath: r.ConfigPath, ReadOnly: true}}
-			spec.Volumes = []corev1.Volume{{Name: "config", VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: ref}}}}
+			c.VolumeMounts = append([]corev1.VolumeMount{{Name: podcheck.ConfigVolume, MountPath: r.ConfigPath, ReadOnly: true}}, c.VolumeMounts...)
+			spec.Volumes = append([]corev1.Volume{{Name: podcheck.ConfigVolume, VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: ref}}}}, spec.Volumes...)
 		}
 	}
-	// Pod Security Standards: restricted by default, baseline when the
-	// spec lowers it for images that must run as root.
-	spec.SecurityContext = &corev1.PodSecurityContext{
-		SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
-		RunAsUser:      r.RunAsUser,
+	spec.Containers = append([]corev1.Container{c}, spec.Containers...)
+	a.secure(&spec)
+	return spec, nil
+}
+
+// secure fills in the Pod Security defaults of the release's level where
+// the spec leaves them unset, in the pod and in every container: a
+// RuntimeDefault seccomp profile, no privilege escalation (unless the
+// container is privileged), and at the restricted level non-root and no
+// capabilities. What the spec sets stays (a node agent at the privileged
+// level sets what it needs); the compiled pod is checked against the
+// level afterwards.
+func (a *assembler) secure(spec *corev1.PodSpec) {
+	r := a.r
+	restricted := r.PodSecurity == release.PodSecurityRestricted
+	if spec.SecurityContext == nil {
+		spec.SecurityContext = &corev1.PodSecurityContext{}
 	}
-	c.SecurityContext = &corev1.SecurityContext{AllowPrivilegeEscalation: ptr.To(false)}
-	if r.PodSecurity == release.PodSecurityRestricted {
-		spec.SecurityContext.RunAsNonRoot = ptr.To(true)
-		c.SecurityContext.Capabilities = &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}}
+	psc := spec.SecurityContext
+	if psc.SeccompProfile == nil {
+		psc.SeccompProfile = &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault}
 	}
-	spec.Containers = []corev1.Container{c}
-	return spec
+	if psc.RunAsUser == nil {
+		psc.RunAsUser = r.RunAsUser
+	}
+	if restricted && psc.RunAsNonRoot == nil {
+		psc.RunAsNonRoot = ptr.To(true)
+	}
+	for _, cs := range [][]corev1.Container{spec.InitContainers, spec.Containers} {
+		for i := range cs {
+			if cs[i].SecurityContext == nil {
+				cs[i].SecurityContext = &corev1.SecurityContext{}
+			}
+			sc := cs[i].SecurityContext
+			if sc.AllowPrivilegeEscalation == nil && (sc.Privileged == nil || !*sc.Privileged) {
+				sc.AllowPrivilegeEscalation = ptr.To(false)
+			}
+			if restricted && sc.Capabilities == nil {
+				sc.Capabilities = &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}}
+			}
+		}
+	}
 }
 
 // pullPolicy is the spec's, else Always for the mutable "latest" tag
@@ -255,8 +301,8 @@ func resourceList(m map[string]resource.Quantity) corev1.ResourceList {
 	return l
 }
 
-func (a *assembler) probe() *corev1.Probe {
-	p := a.r.ReadinessProbe
+// probe is p, a probe in short form, in Kubernetes' form; nil for nil.
+func (a *assembler) probe(p *release.Probe) *corev1.Probe {
 	if p == nil {
 		return nil
 	}
@@ -290,9 +336,11 @@ func (a *assembler) service(s ServicePlan) *corev1.Service {
 	if s.Role != "" {
 		sel[release.LabelVersion] = a.versionOf(s.Role).Version
 	}
+	meta := a.meta(s.Name)
+	meta.Annotations = release.Merged(r.Annotations, r.Service.Annotations)
 	svc := &corev1.Service{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
-		ObjectMeta: a.meta(s.Name),
+		ObjectMeta: meta,
 		Spec: corev1.ServiceSpec{
 			Type:     corev1.ServiceType(r.Service.Type),
 			Selector: sel,
@@ -303,6 +351,9 @@ func (a *assembler) service(s ServicePlan) *corev1.Service {
 		svc.Spec.Type = corev1.ServiceTypeClusterIP
 	}
 	for _, p := range r.Ports {
+		if !p.Exposed() {
+			continue // kept off the Services: a metrics or admin port
+		}
 		sp := corev1.ServicePort{
 			Name:       p.Name,
 			Port:       p.ServicePort,

@@ -14,6 +14,7 @@ import (
 	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/fieldpath"
 	"github.com/rollspec/rollspec/internal/istio"
+	"github.com/rollspec/rollspec/internal/podcheck"
 	"github.com/rollspec/rollspec/release"
 )
 
@@ -49,6 +50,7 @@ func check(spec *Spec, sound map[string]bool) diag.List {
 	c.exposure()
 	c.limits()
 	c.envOverConfig()
+	c.pod()
 	return c.errs
 }
 
@@ -310,27 +312,29 @@ func (c *checker) ports() {
 }
 
 func (c *checker) probe() {
-	if !c.ok(fieldpath.ReadinessProbe.Path, fieldpath.Ports.Path) {
-		return
-	}
-	p := c.r.ReadinessProbe
-	if p == nil {
-		return
-	}
-	n := 0
-	if p.HTTP != nil {
-		n++
-		c.portRef(fieldpath.ReadinessProbe.HTTP, p.HTTP.Port)
-	}
-	if p.TCP != nil {
-		n++
-		c.portRef(fieldpath.ReadinessProbe.TCP, p.TCP.Port)
-	}
-	if p.Exec != nil {
-		n++
-	}
-	if n != 1 {
-		c.fail(fieldpath.ReadinessProbe.Path, "sets %d of http, tcp and exec (allowed: exactly one)", n)
+	for _, pr := range []struct {
+		at fieldpath.ProbeFields
+		p  *release.Probe
+	}{{fieldpath.ReadinessProbe, c.r.ReadinessProbe}, {fieldpath.LivenessProbe, c.r.LivenessProbe}, {fieldpath.StartupProbe, c.r.StartupProbe}} {
+		p := pr.p
+		if p == nil || !c.ok(pr.at.Path, fieldpath.Ports.Path) {
+			continue
+		}
+		n := 0
+		if p.HTTP != nil {
+			n++
+			c.portRef(pr.at.HTTP, p.HTTP.Port)
+		}
+		if p.TCP != nil {
+			n++
+			c.portRef(pr.at.TCP, p.TCP.Port)
+		}
+		if p.Exec != nil {
+			n++
+		}
+		if n != 1 {
+			c.fail(pr.at.Path, "sets %d of http, tcp and exec (allowed: exactly one)", n)
+		}
 	}
 }
 
@@ -538,5 +542,16 @@ func (c *checker) envOverConfig() {
 			}
 			c.s.Warn(at, "%s is also a config key: env replaces config's value in the environment (set it in one place)", k)
 		}
+	}
+}
+
+// pod checks the sections written in Kubernetes' own shape: the pod, the
+// main container and each version's overlay of them.
+func (c *checker) pod() {
+	if !c.ok(fieldpath.Container.Path, fieldpath.Pod.Path, fieldpath.Stable.Path, fieldpath.Candidate.Path, fieldpath.Env.Path) {
+		return
+	}
+	for _, p := range podcheck.Check(c.r) {
+		c.fail(p.At, "%s", p.Text)
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/fieldpath"
 	"github.com/rollspec/rollspec/internal/specpath"
+	"github.com/rollspec/rollspec/internal/spell"
 )
 
 // releasesField is the field of a CUE package that holds several releases
@@ -134,7 +135,7 @@ func (j *job) fromCUE(v cue.Value, filename string) ([]*Spec, diag.List) {
 		for top.Next() {
 			if sel := top.Selector(); sel.String() != releasesField {
 				msg := "unknown field beside releases"
-				if s := suggest(sel.String(), []string{releasesField}); s != "" {
+				if s := spell.Closest(sel.String(), []string{releasesField}); s != "" {
 					msg += fmt.Sprintf(" (did you mean %q?)", s)
 				}
 				errs = append(errs, &diag.Diagnostic{Pos: top.Value().Pos(), Field: sel.String(),

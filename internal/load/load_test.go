@@ -65,7 +65,7 @@ func TestValidation(t *testing.T) {
 		{name: "missing name", spec: with("name", ""), want: []string{
 			`spec.yaml:1:1: name: missing required field (allowed: a DNS-1123 label of at most 30 characters: lowercase letters, digits and '-', starting with a letter)`}},
 		{name: "unknown field", spec: with("replica", "replica: 3"), want: []string{
-			`spec.yaml:9:1: replica: unknown field (did you mean "replicas"?) (allowed: name, namespace, labels, annotations, image, ports, replicas, env, resources, readinessProbe, minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit, config, configPath, changeCause, podSecurity, runAsUser, imagePullPolicy, stable, candidate, service, host, gatewaySelector, gateway, tls, traffic, strategy)`}},
+			`spec.yaml:9:1: replica: unknown field (did you mean "replicas"?) (allowed: name, namespace, labels, annotations, podAnnotations, image, ports, replicas, env, resources, readinessProbe, livenessProbe, startupProbe, container, pod, minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit, config, configPath, changeCause, podSecurity, runAsUser, imagePullPolicy, stable, candidate, service, host, gatewaySelector, gateway, tls, traffic, strategy)`}},
 		{name: "negative replicas", spec: with("replicas", "replicas: -1"), want: []string{
 			`spec.yaml:4:1: replicas: invalid value -1 (allowed: an integer from 0 to 10000)`}},
 		{name: "port out of range", spec: with("ports", "ports: [{name: http, containerPort: 70000}]"), want: []string{
@@ -223,12 +223,12 @@ func TestValidation(t *testing.T) {
 		{name: "many errors at once", spec: "name: Web\nreplicas: x\nbogus: 1\nstable: {version: v1, tag: \"1\"}\nstrategy: {recreate: {}}\nports: [{name: http, containerPort: 80}]\nimage: web\n", want: []string{
 			`spec.yaml:1:1: name: invalid value "Web" (allowed: a DNS-1123 label of at most 30 characters: lowercase letters, digits and '-', starting with a letter)`,
 			`spec.yaml:2:1: replicas: invalid value "x" (allowed: an integer from 0 to 10000)`,
-			`spec.yaml:3:1: bogus: unknown field (allowed: name, namespace, labels, annotations, image, ports, replicas, env, resources, readinessProbe, minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit, config, configPath, changeCause, podSecurity, runAsUser, imagePullPolicy, stable, candidate, service, host, gatewaySelector, gateway, tls, traffic, strategy)`}},
+			`spec.yaml:3:1: bogus: unknown field (allowed: name, namespace, labels, annotations, podAnnotations, image, ports, replicas, env, resources, readinessProbe, livenessProbe, startupProbe, container, pod, minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit, config, configPath, changeCause, podSecurity, runAsUser, imagePullPolicy, stable, candidate, service, host, gatewaySelector, gateway, tls, traffic, strategy)`}},
 		{name: "missing field beside an invalid value", spec: withIn(with("replicas", "replicas: x"), "stable", "stable: {tag: \"1.0\"}"), want: []string{
 			`spec.yaml:4:1: replicas: invalid value "x" (allowed: an integer from 0 to 10000)`,
 			`spec.yaml:5:1: stable.version: missing required field (allowed: a label value such as "v1.2.0": at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric)`}},
 		{name: "missing field beside an unknown one", spec: withIn(with("ports", "ports: [{name: http, containerPort: 8080, servcePort: 80}]"), "stable", "stable: {tag: \"1.0\"}"), want: []string{
-			`spec.yaml:3:43: ports[0].servcePort: unknown field (did you mean "servicePort"?) (allowed: name, containerPort, servicePort, nodePort, protocol)`,
+			`spec.yaml:3:43: ports[0].servcePort: unknown field (did you mean "servicePort"?) (allowed: name, containerPort, servicePort, nodePort, protocol, service)`,
 			`spec.yaml:5:1: stable.version: missing required field (allowed: a label value such as "v1.2.0": at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric)`}},
 		{name: "errors in two list elements", spec: with("ports", "ports: [{name: Http, containerPort: 8080}, {name: admin, containerPort: 0}]"), want: []string{
 			`spec.yaml:3:10: ports[0].name: invalid value "Http" (allowed: an IANA service name of at most 15 characters: lowercase letters, digits and '-', such as "http" or "grpc-api")`,
@@ -264,7 +264,7 @@ func TestValidation(t *testing.T) {
 			`spec.yaml:4:1: [1]: holds no release field (found replicaCount), not a release spec (allowed: a release: name, image, ports, stable, strategy, …)`}},
 		{name: "only a misspelt field", spec: "nmae: web\n", want: []string{
 			`spec.yaml:1:1: name: missing required field (allowed: a DNS-1123 label of at most 30 characters: lowercase letters, digits and '-', starting with a letter)`,
-			`spec.yaml:1:1: nmae: unknown field (did you mean "name"?) (allowed: name, namespace, labels, annotations, image, ports, replicas, env, resources, readinessProbe, minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit, config, configPath, changeCause, podSecurity, runAsUser, imagePullPolicy, stable, candidate, service, host, gatewaySelector, gateway, tls, traffic, strategy)`,
+			`spec.yaml:1:1: nmae: unknown field (did you mean "name"?) (allowed: name, namespace, labels, annotations, podAnnotations, image, ports, replicas, env, resources, readinessProbe, livenessProbe, startupProbe, container, pod, minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit, config, configPath, changeCause, podSecurity, runAsUser, imagePullPolicy, stable, candidate, service, host, gatewaySelector, gateway, tls, traffic, strategy)`,
 			`spec.yaml:1:1: ports: missing required field (allowed: a list of at least one port, such as [{name: http, containerPort: 8080}])`,
 			`spec.yaml:1:1: stable: missing required field (allowed: the version serving users: {version: "v1", tag: "1.0"}, a tag and/or a digest)`,
 			`spec.yaml:1:1: strategy: choose exactly one strategy (allowed: recreate, ramped, blueGreen, canary, abTest, shadow)`}},

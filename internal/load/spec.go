@@ -9,6 +9,7 @@ import (
 
 	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/fieldpath"
+	"github.com/rollspec/rollspec/internal/spell"
 	"github.com/rollspec/rollspec/release"
 )
 
@@ -172,7 +173,7 @@ func foreignFields(data, release cue.Value) []string {
 	var names []string
 	for it.Next() {
 		// A release field, or one misspelt: a release with mistakes.
-		if release.Allows(it.Selector()) || suggest(it.Selector().String(), known) != "" {
+		if release.Allows(it.Selector()) || spell.Closest(it.Selector().String(), known) != "" {
 			return nil
 		}
 		names = append(names, it.Selector().String())

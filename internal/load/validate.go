@@ -14,6 +14,7 @@ import (
 	"cuelang.org/go/cue/token"
 
 	"github.com/rollspec/rollspec/internal/diag"
+	"github.com/rollspec/rollspec/internal/spell"
 	"github.com/rollspec/rollspec/schema"
 )
 
@@ -204,7 +205,7 @@ func notAllowed(sch cue.Value, sel cue.Selector) string {
 		return fmt.Sprintf("invalid key %s", sel.String())
 	}
 	msg := "unknown field"
-	if s := suggest(sel.String(), names); s != "" {
+	if s := spell.Closest(sel.String(), names); s != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	}
 	return fmt.Sprintf("%s (allowed: %s)", msg, strings.Join(names, ", "))
@@ -220,38 +221,6 @@ func fieldNames(sch cue.Value) []string {
 		}
 	}
 	return names
-}
-
-// suggest returns the allowed name closest to name, when it is close.
-func suggest(name string, names []string) string {
-	best, bestD := "", 3
-	for _, n := range names {
-		if d := distance(strings.ToLower(name), strings.ToLower(n)); d < bestD {
-			best, bestD = n, d
-		}
-	}
-	return best
-}
-
-// distance is the Levenshtein distance of a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := prev[j-1]
-			if a[i-1] != b[j-1] {
-				c++
-			}
-			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // schemaChild returns the schema for field sel of sch: the field itself,

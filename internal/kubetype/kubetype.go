@@ -1,0 +1,239 @@
+// Package kubetype checks a section of a spec written in Kubernetes' own
+// shape (a pod, a container, an autoscaler's metrics) against Kubernetes'
+// own Go type for it, as the API server's strict decoding does, but
+// reporting every problem at once, each at the path of its field: unknown
+// fields with the closest known name, values of the wrong kind, and
+// values the field's own decoder refuses (a quantity, an int-or-string).
+//
+// It reads the Go types themselves (their json tags, inline members and
+// decoders), so it knows every field of the Kubernetes version rollspec
+// is built with, and no copy of the API is kept in rollspec.
+package kubetype
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"cuelang.org/go/cue"
+
+	"github.com/rollspec/rollspec/internal/spell"
+)
+
+// Problem is one field a type does not accept.
+type Problem struct {
+	// Path is the field's path below the checked value, as cue.Path
+	// writes it (and rollspec's positions are keyed): volumes[0].name.
+	Path string
+	// Text says what is wrong and what is allowed.
+	Text string
+}
+
+// Check checks raw, a JSON value, against the type of like (such as
+// corev1.PodSpec{}) and returns every problem, in the order written.
+func Check(raw json.RawMessage, like any) []Problem {
+	if len(raw) == 0 {
+		return nil
+	}
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		return []Problem{{Text: "is not JSON: " + err.Error()}}
+	}
+	c := &checker{}
+	c.value(v, reflect.TypeOf(like), "")
+	return c.problems
+}
+
+type checker struct{ problems []Problem }
+
+func (c *checker) add(path, format string, args ...any) {
+	c.problems = append(c.problems, Problem{Path: path, Text: fmt.Sprintf(format, args...)})
+}
+
+var unmarshaler = reflect.TypeFor[json.Unmarshaler]()
+
+// value checks v, decoded JSON, against t at path.
+func (c *checker) value(v any, t reflect.Type, path string) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if v == nil {
+		return // null: the field is left out, as JSON decoding does
+	}
+	if reflect.PointerTo(t).Implements(unmarshaler) {
+		// The type decodes itself (resource.Quantity, intstr.IntOrString,
+		// metav1.Time): ask it.
+		b, _ := json.Marshal(v)
+		if err := reflect.New(t).Interface().(json.Unmarshaler).UnmarshalJSON(b); err != nil {
+			c.add(path, "invalid value %s (allowed: %s)", show(v), describe(t))
+		}
+		return
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		m, ok := v.(map[string]any)
+		if !ok {
+			c.add(path, "invalid value %s (allowed: an object)", show(v))
+			return
+		}
+		fields := fieldsOf(t)
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			f, ok := fields.byName[k]
+			if !ok {
+				text := "unknown field"
+				if s := spell.Closest(k, fields.names); s != "" {
+					text += fmt.Sprintf(" (did you mean %q?)", s)
+				}
+				c.add(join(path, k), "%s (allowed: %s)", text, strings.Join(fields.names, ", "))
+				continue
+			}
+			c.value(m[k], f, join(path, k))
+		}
+	case reflect.Map:
+		m, ok := v.(map[string]any)
+		if !ok {
+			c.add(path, "invalid value %s (allowed: an object, each value %s)", show(v), describe(t.Elem()))
+			return
+		}
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			c.value(m[k], t.Elem(), join(path, k))
+		}
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 {
+			if _, ok := v.(string); !ok {
+				c.add(path, "invalid value %s (allowed: base64-encoded bytes as a string)", show(v))
+			}
+			return
+		}
+		l, ok := v.([]any)
+		if !ok {
+			c.add(path, "invalid value %s (allowed: a list, each entry %s)", show(v), describe(t.Elem()))
+			return
+		}
+		for i, e := range l {
+			c.value(e, t.Elem(), path+"["+strconv.Itoa(i)+"]")
+		}
+	case reflect.String:
+		if _, ok := v.(string); !ok {
+			c.add(path, "invalid value %s (allowed: a string)", show(v))
+		}
+	case reflect.Bool:
+		if _, ok := v.(bool); !ok {
+			c.add(path, "invalid value %s (allowed: true or false)", show(v))
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		n, ok := v.(json.Number)
+		i, err := n.Int64()
+		if !ok || err != nil || reflect.New(t).Elem().OverflowInt(i) {
+			c.add(path, "invalid value %s (allowed: %s)", show(v), describe(t))
+		}
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		n, ok := v.(json.Number)
+		i, err := strconv.ParseUint(string(n), 10, 64)
+		if !ok || err != nil || reflect.New(t).Elem().OverflowUint(i) {
+			c.add(path, "invalid value %s (allowed: %s)", show(v), describe(t))
+		}
+	case reflect.Float32, reflect.Float64:
+		if _, ok := v.(json.Number); !ok {
+			c.add(path, "invalid value %s (allowed: a number)", show(v))
+		}
+	}
+}
+
+// describe says what a value of t is, for a message.
+func describe(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.String() {
+	case "resource.Quantity":
+		return `a Kubernetes quantity such as "500m", "128Mi" or 2`
+	case "intstr.IntOrString":
+		return `an integer or a string, such as 8080 or "http"`
+	}
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Slice:
+		return "a list"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int32, reflect.Int64, reflect.Int:
+		return "an integer"
+	}
+	return "a " + t.Kind().String()
+}
+
+// show writes v as the user wrote it, quoting strings.
+func show(v any) string {
+	switch v := v.(type) {
+	case map[string]any:
+		return "{…}"
+	case []any:
+		return "[…]"
+	case string:
+		return strconv.Quote(v)
+	}
+	return fmt.Sprint(v)
+}
+
+// join is path's field k, quoted as cue.Path quotes it.
+func join(path, k string) string {
+	sel := cue.Str(k).String()
+	if path == "" {
+		return sel
+	}
+	return path + "." + sel
+}
+
+// fields are a struct type's JSON fields, inline members' included.
+type fields struct {
+	byName map[string]reflect.Type
+	names  []string // in the type's order
+}
+
+var cache sync.Map // reflect.Type -> *fields
+
+func fieldsOf(t reflect.Type) *fields {
+	if f, ok := cache.Load(t); ok {
+		return f.(*fields)
+	}
+	f := &fields{byName: map[string]reflect.Type{}}
+	var add func(t reflect.Type)
+	add = func(t reflect.Type) {
+		for i := range t.NumField() {
+			sf := t.Field(i)
+			tag := sf.Tag.Get("json")
+			name, opts, _ := strings.Cut(tag, ",")
+			if name == "-" || !sf.IsExported() {
+				continue
+			}
+			if name == "" && (sf.Anonymous || strings.Contains(opts, "inline")) {
+				ft := sf.Type
+				for ft.Kind() == reflect.Pointer {
+					ft = ft.Elem()
+				}
+				add(ft)
+				continue
+			}
+			if name == "" {
+				name = sf.Name
+			}
+			f.byName[name] = sf.Type
+			f.names = append(f.names, name)
+		}
+	}
+	add(t)
+	cache.Store(t, f)
+	return f
+}

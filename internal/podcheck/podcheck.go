@@ -1,0 +1,242 @@
+// Package podcheck checks the parts of a release written in Kubernetes'
+// own shape, the pod and the main container (and each version's overlay
+// of them): against Kubernetes' Go types (internal/kubetype), against
+// the fields rollspec owns, which a user sets elsewhere in the spec, and
+// across them (a volume mount names a volume of the pod; container names
+// are unique) — so that a spec that passes compiles to a pod the API
+// server accepts.
+package podcheck
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/rollspec/rollspec/internal/fieldpath"
+	"github.com/rollspec/rollspec/internal/kubetype"
+	"github.com/rollspec/rollspec/release"
+)
+
+// ConfigVolume is the name of the volume rollspec mounts config from,
+// with configPath.
+const ConfigVolume = "config"
+
+// Problem is one problem at a field of the release.
+type Problem struct {
+	At   fieldpath.Path
+	Text string
+}
+
+// Check returns the problems of r's pod and container sections, and of
+// each version's.
+func Check(r *release.Release) []Problem {
+	c := &checker{r: r}
+	c.section(fieldpath.Container, r.Container, corev1.Container{}, false)
+	c.section(fieldpath.Pod, r.Pod, corev1.PodSpec{}, false)
+	for _, m := range r.Versions() {
+		at := fieldpath.Role(m.Role)
+		c.section(at.Container, m.Version.Container, corev1.Container{}, true)
+		c.section(at.Pod, m.Version.Pod, corev1.PodSpec{}, true)
+	}
+	if len(c.problems) > 0 {
+		return c.problems // what follows reads the sections as Kubernetes' types
+	}
+	c.owned()
+	for _, m := range r.Versions() {
+		c.merged(m)
+	}
+	return c.problems
+}
+
+type checker struct {
+	r        *release.Release
+	problems []Problem
+}
+
+func (c *checker) add(at fieldpath.Path, format string, args ...any) {
+	c.problems = append(c.problems, Problem{at, fmt.Sprintf(format, args...)})
+}
+
+// section checks one section against its Kubernetes type; a version's
+// overlay may hold strategic merge patch directives ($patch: delete).
+func (c *checker) section(at fieldpath.Kube, raw json.RawMessage, like any, overlay bool) {
+	for _, p := range kubetype.Check(raw, like) {
+		if overlay && directive(p.Path) {
+			continue
+		}
+		c.add(at.Below(p.Path), "%s", p.Text)
+	}
+}
+
+// directive reports whether the last field of path is a strategic merge
+// patch directive, such as $patch or $setElementOrder/env.
+func directive(path string) bool {
+	i := strings.LastIndexAny(path, ".]")
+	last := strings.Trim(path[i+1:], `"`)
+	return strings.HasPrefix(last, "$")
+}
+
+// fields decodes a section's top-level fields.
+func fields(raw json.RawMessage) map[string]json.RawMessage {
+	var m map[string]json.RawMessage
+	_ = json.Unmarshal(raw, &m)
+	return m
+}
+
+// owned refuses, in the release's sections and each version's, the fields
+// rollspec writes itself or that the spec sets elsewhere.
+func (c *checker) owned() {
+	r := c.r
+	type section struct {
+		container, pod fieldpath.Kube
+		craw, praw     json.RawMessage
+		env            map[string]string
+	}
+	sections := []section{{fieldpath.Container, fieldpath.Pod, r.Container, r.Pod, r.Env}}
+	for _, m := range r.Versions() {
+		at := fieldpath.Role(m.Role)
+		sections = append(sections, section{at.Container, at.Pod, m.Version.Container, m.Version.Pod, release.Merged(r.Env, m.Version.Env)})
+	}
+	for _, s := range sections {
+		cf, pf := fields(s.craw), fields(s.praw)
+		for _, o := range []struct {
+			field, why string
+			set        bool
+		}{
+			{"name", "rollspec names the main container after the release (allowed: leave it out)", true},
+			{"image", "rollspec writes the main container's image (allowed: image, and each version's tag or digest)", true},
+			{"ports", "rollspec writes the main container's ports (allowed: ports, which the Services and routes use too)", true},
+			{"imagePullPolicy", "is rollspec's imagePullPolicy (allowed: imagePullPolicy)", true},
+			{"readinessProbe", "is also set in short form (allowed: one of readinessProbe and container.readinessProbe)", r.ReadinessProbe != nil},
+			{"livenessProbe", "is also set in short form (allowed: one of livenessProbe and container.livenessProbe)", r.LivenessProbe != nil},
+			{"startupProbe", "is also set in short form (allowed: one of startupProbe and container.startupProbe)", r.StartupProbe != nil},
+			{"resources", "is also set in resources (allowed: one of resources and container.resources)", r.Resources != nil},
+		} {
+			if _, ok := cf[o.field]; ok && o.set {
+				c.add(s.container.Below(o.field), "%s", o.why)
+			}
+		}
+		var env []corev1.EnvVar
+		_ = json.Unmarshal(cf["env"], &env)
+		for i, e := range env {
+			if _, ok := s.env[e.Name]; ok {
+				c.add(s.container.Below("env["+strconv.Itoa(i)+"].name"), "%s is also set in env (allowed: one of env and container.env)", e.Name)
+			}
+		}
+		var restart corev1.RestartPolicy
+		if json.Unmarshal(pf["restartPolicy"], &restart) == nil && restart != "" && restart != corev1.RestartPolicyAlways {
+			c.add(s.pod.Below("restartPolicy"), "invalid value %q (allowed: \"Always\", the only restart policy of a Deployment's pods)", restart)
+		}
+		var sc corev1.PodSecurityContext
+		if json.Unmarshal(pf["securityContext"], &sc) == nil && sc.RunAsUser != nil && r.RunAsUser != nil {
+			c.add(s.pod.Below("securityContext.runAsUser"), "is also set in runAsUser (allowed: one of them)")
+		}
+	}
+}
+
+// merged checks the pod version m runs: the release's sections with the
+// version's overlaid.
+func (c *checker) merged(m release.Member) {
+	r := c.r
+	at := fieldpath.Role(m.Role)
+	pod, main, err := r.PodOf(m.Version)
+	if err != nil {
+		c.add(at.Path, "cannot overlay the version's pod and container on the release's: %v", err)
+		return
+	}
+	// where finds an entry of the list field of a container (or the pod)
+	// in the version's overlay, else in the release's section, by its key.
+	where := func(ver, rel fieldpath.Kube, list, key, value string) fieldpath.Path {
+		for _, s := range []fieldpath.Kube{ver, rel} {
+			raw := r.Container
+			switch s {
+			case at.Container:
+				raw = m.Version.Container
+			case fieldpath.Pod:
+				raw = r.Pod
+			case at.Pod:
+				raw = m.Version.Pod
+			}
+			if i := indexOf(raw, list, key, value); i >= 0 {
+				return s.Below(fmt.Sprintf("%s[%d].%s", list, i, key))
+			}
+		}
+		return ver.Path
+	}
+	volumes := map[string]bool{}
+	var names []string
+	if len(release.Merged(r.Config, m.Version.Config)) > 0 && r.ConfigPath != "" {
+		volumes[ConfigVolume] = true
+		names = append(names, ConfigVolume)
+	}
+	for _, v := range pod.Volumes {
+		if volumes[v.Name] {
+			c.add(where(at.Pod, fieldpath.Pod, "volumes", "name", v.Name), "two volumes are named %q%s (allowed: one volume per name)", v.Name, configNote(v.Name))
+		}
+		volumes[v.Name] = true
+		names = append(names, v.Name)
+	}
+	allowed := "none: declare it in pod.volumes"
+	if len(names) > 0 {
+		allowed = "a volume of the pod: " + strings.Join(quoted(names), ", ")
+	}
+	mounts := func(cont string, ms []corev1.VolumeMount, ver, rel fieldpath.Kube, list string) {
+		for _, vm := range ms {
+			if !volumes[vm.Name] {
+				c.add(where(ver, rel, list, "name", vm.Name), "%s mounts volume %q, which the pod does not have (allowed: %s)", cont, vm.Name, allowed)
+			}
+		}
+	}
+	mounts("the main container", main.VolumeMounts, at.Container, fieldpath.Container, "volumeMounts")
+	seen := map[string]bool{r.Name: true}
+	for _, list := range []struct {
+		name string
+		cs   []corev1.Container
+	}{{"containers", pod.Containers}, {"initContainers", pod.InitContainers}} {
+		for _, ct := range list.cs {
+			if seen[ct.Name] {
+				why := "another container's name"
+				if ct.Name == r.Name {
+					why = "the main container's name (its fields go in container)"
+				}
+				c.add(where(at.Pod, fieldpath.Pod, list.name, "name", ct.Name), "%q is %s (allowed: a name of its own)", ct.Name, why)
+			}
+			seen[ct.Name] = true
+			for _, vm := range ct.VolumeMounts {
+				if !volumes[vm.Name] {
+					c.add(where(at.Pod, fieldpath.Pod, list.name, "name", ct.Name), "container %q mounts volume %q, which the pod does not have (allowed: %s)", ct.Name, vm.Name, allowed)
+				}
+			}
+		}
+	}
+}
+
+// configNote explains a clash with rollspec's own config volume.
+func configNote(name string) string {
+	if name == ConfigVolume {
+		return ": rollspec mounts config (configPath) from a volume of that name"
+	}
+	return ""
+}
+
+// indexOf is the index in raw's list field of the entry whose key is
+// value, -1 when there is none.
+func indexOf(raw json.RawMessage, list, key, value string) int {
+	var entries []map[string]any
+	if json.Unmarshal(fields(raw)[list], &entries) != nil {
+		return -1
+	}
+	return slices.IndexFunc(entries, func(e map[string]any) bool { return e[key] == value })
+}
+
+func quoted(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = strconv.Quote(n)
+	}
+	return out
+}
