@@ -3,10 +3,14 @@ package compile
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"sync"
+
+	appsv1 "k8s.io/api/apps/v1"
 
 	"cuelang.org/go/cue/token"
 
@@ -15,7 +19,9 @@ import (
 	"github.com/rollspec/rollspec/internal/gen"
 	"github.com/rollspec/rollspec/internal/load"
 	"github.com/rollspec/rollspec/internal/manifest"
+	"github.com/rollspec/rollspec/internal/podcheck"
 	"github.com/rollspec/rollspec/internal/specpath"
+	"github.com/rollspec/rollspec/release"
 )
 
 // Release is one compiled release.
@@ -93,7 +99,11 @@ func compileAll(specs []*load.Spec, objects bool) ([]*Release, error) {
 	wg.Wait()
 	var list diag.List
 	for i, err := range errs {
-		if err != nil {
+		var positioned diag.List
+		switch {
+		case errors.As(err, &positioned):
+			list = append(list, positioned...)
+		case err != nil:
 			list = append(list, &diag.Diagnostic{Pos: specs[i].Pos(fieldpath.Root), Text: err.Error()})
 		}
 	}
@@ -138,6 +148,9 @@ func one(s *load.Spec, objects bool) (*Release, error) {
 	if err != nil {
 		return nil, err
 	}
+	if bad := podSecurity(s, res.Objects); len(bad) > 0 {
+		return nil, bad
+	}
 	y, err := manifest.Render(res.Objects)
 	if err != nil {
 		return nil, fmt.Errorf("render: %w", err)
@@ -181,4 +194,28 @@ func WriteStream(w io.Writer, rs []*Release) error {
 		bw.Write(body)
 	}
 	return bw.Flush()
+}
+
+// podSecurity checks every compiled pod template at the release's Pod
+// Security level with the API server's own evaluator: a violation is an
+// error at the spec's field that causes it.
+func podSecurity(s *load.Spec, objs []gen.Object) diag.List {
+	var list diag.List
+	for _, o := range objs {
+		d, ok := o.(*appsv1.Deployment)
+		if !ok {
+			continue
+		}
+		role := release.RoleStable
+		if c := s.Release.Candidate; c != nil && d.Spec.Template.Labels[release.LabelVersion] == c.Version && c.Version != s.Release.Stable.Version {
+			role = release.RoleCandidate
+		}
+		for _, p := range podcheck.Security(s.Release, role, &d.Spec.Template.ObjectMeta, &d.Spec.Template.Spec) {
+			dd := &diag.Diagnostic{Pos: s.Pos(p.At), Field: p.At.String(), Text: p.Text}
+			if !slices.ContainsFunc(list, func(e *diag.Diagnostic) bool { return e.Field == dd.Field && e.Text == dd.Text }) {
+				list = append(list, dd)
+			}
+		}
+	}
+	return list
 }

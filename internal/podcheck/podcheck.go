@@ -42,10 +42,11 @@ func Check(r *release.Release) []Problem {
 		c.section(at.Container, m.Version.Container, corev1.Container{}, true)
 		c.section(at.Pod, m.Version.Pod, corev1.PodSpec{}, true)
 	}
-	if len(c.problems) > 0 {
+	typed := len(c.problems) == 0
+	c.owned()
+	if !typed {
 		return c.problems // what follows reads the sections as Kubernetes' types
 	}
-	c.owned()
 	for _, m := range r.Versions() {
 		c.merged(m)
 	}
@@ -57,8 +58,13 @@ type checker struct {
 	problems []Problem
 }
 
+// add records a problem, once: both versions may run into one problem
+// of the release's sections.
 func (c *checker) add(at fieldpath.Path, format string, args ...any) {
-	c.problems = append(c.problems, Problem{at, fmt.Sprintf(format, args...)})
+	p := Problem{at, fmt.Sprintf(format, args...)}
+	if !slices.Contains(c.problems, p) {
+		c.problems = append(c.problems, p)
+	}
 }
 
 // section checks one section against its Kubernetes type; a version's
@@ -182,7 +188,7 @@ func (c *checker) merged(m release.Member) {
 	}
 	allowed := "none: declare it in pod.volumes"
 	if len(names) > 0 {
-		allowed = "a volume of the pod: " + strings.Join(quoted(names), ", ")
+		allowed = "a volume of the pod: " + strings.Join(quoted(slices.Sorted(slices.Values(names))), ", ")
 	}
 	mounts := func(cont string, ms []corev1.VolumeMount, ver, rel fieldpath.Kube, list string) {
 		for _, vm := range ms {

@@ -1,0 +1,175 @@
+package podcheck
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	psa "k8s.io/pod-security-admission/api"
+	"k8s.io/pod-security-admission/policy"
+
+	"github.com/rollspec/rollspec/internal/fieldpath"
+	"github.com/rollspec/rollspec/release"
+)
+
+// evaluator is the API server's own Pod Security evaluator, with the
+// checks of the Kubernetes version rollspec is built with.
+var evaluator = func() policy.Evaluator {
+	e, err := policy.NewEvaluator(policy.DefaultChecks(), nil)
+	if err != nil {
+		panic("podcheck: the default Pod Security checks do not build an evaluator: " + err.Error())
+	}
+	return e
+}()
+
+// levels are the Pod Security levels by the names the spec gives them.
+var levels = map[string]psa.Level{
+	release.PodSecurityRestricted: psa.LevelRestricted,
+	release.PodSecurityBaseline:   psa.LevelBaseline,
+	release.PodSecurityPrivileged: psa.LevelPrivileged,
+}
+
+// Security evaluates the compiled pod of the version playing role at the
+// release's Pod Security level, as the API server will, and returns each
+// violation at the field of the spec that causes it: a pod the level
+// forbids is an error here, not a refusal on the cluster.
+func Security(r *release.Release, role string, meta *metav1.ObjectMeta, spec *corev1.PodSpec) []Problem {
+	level, ok := levels[r.PodSecurity]
+	if !ok || level == psa.LevelPrivileged {
+		return nil
+	}
+	at := func(l psa.Level) []policy.CheckResult {
+		return evaluator.EvaluatePod(psa.LevelVersion{Level: l, Version: psa.LatestVersion()}, meta, spec)
+	}
+	var v *release.Version
+	for _, m := range r.Versions() {
+		if m.Role == role {
+			v = m.Version
+		}
+	}
+	// A violation at a field the baseline level forbids too needs the
+	// privileged level.
+	baseline := map[fieldpath.Path]bool{}
+	if level == psa.LevelRestricted {
+		for _, res := range at(psa.LevelBaseline) {
+			if !res.Allowed {
+				for _, f := range violationFields(r, v, role, spec, res.ForbiddenDetail) {
+					baseline[f] = true
+				}
+			}
+		}
+	}
+	var problems []Problem
+	for _, res := range at(level) {
+		if res.Allowed {
+			continue
+		}
+		fields := violationFields(r, v, role, spec, res.ForbiddenDetail)
+		lower := `podSecurity: "baseline", which allows it`
+		if level == psa.LevelBaseline || slices.ContainsFunc(fields, func(f fieldpath.Path) bool { return baseline[f] }) {
+			lower = `podSecurity: "privileged", which allows anything`
+		}
+		text := fmt.Sprintf("%s: podSecurity %q forbids %s (allowed: change the field, or %s)", res.ForbiddenDetail, r.PodSecurity, res.ForbiddenReason, lower)
+		for _, f := range fields {
+			problems = append(problems, Problem{f, text})
+		}
+	}
+	return problems
+}
+
+var (
+	// quotedName is a container name as the checks quote it.
+	quotedName = regexp.MustCompile(`"([^"]+)"`)
+	// contextField is the securityContext field a check names.
+	contextField = regexp.MustCompile(`securityContext\.[A-Za-z.]+[A-Za-z]`)
+	// podField is a pod field the host namespace check names.
+	podField = regexp.MustCompile(`\b(hostNetwork|hostPID|hostIPC)\b`)
+)
+
+// violationFields finds the fields of the spec a check's detail is about:
+// the containers it names, by name, and the field it names in them (or
+// in the pod).
+func violationFields(r *release.Release, v *release.Version, role string, spec *corev1.PodSpec, detail string) []fieldpath.Path {
+	field := contextField.FindString(detail)
+	switch {
+	case strings.Contains(detail, "runAsUser=0"):
+		field = "securityContext.runAsUser"
+	case strings.HasPrefix(detail, "volume"):
+		field = "volumes"
+	case strings.Contains(detail, "hostPort"):
+		field = "ports"
+	}
+	ver := fieldpath.Role(role)
+	// overlay is the version's section when it writes key, else the
+	// release's.
+	overlay := func(verK, relK fieldpath.Kube, verRaw json.RawMessage, key string) fieldpath.Kube {
+		if _, ok := fields(verRaw)[key]; ok {
+			return verK
+		}
+		return relK
+	}
+	var out []fieldpath.Path
+	if m := podField.FindAllString(detail, -1); m != nil && !strings.Contains(detail, "container") {
+		for _, f := range m {
+			out = append(out, overlay(ver.Pod, fieldpath.Pod, v.Pod, f).Below(f))
+		}
+		return out
+	}
+	if field == "volumes" {
+		return []fieldpath.Path{overlay(ver.Pod, fieldpath.Pod, v.Pod, "volumes").Below("volumes")}
+	}
+	named := false
+	for _, q := range quotedName.FindAllStringSubmatch(detail, -1) {
+		name := q[1]
+		if !isContainer(spec, name) {
+			continue
+		}
+		named = true
+		if name == r.Name {
+			top, _, _ := strings.Cut(field, ".")
+			out = append(out, overlay(ver.Container, fieldpath.Container, v.Container, top).Below(field))
+			continue
+		}
+		if p, ok := sidecar(r, v, ver, name); ok {
+			out = append(out, p.Below(field))
+		}
+	}
+	if !named {
+		// The pod as a whole: its securityContext, or the pod itself.
+		out = append(out, overlay(ver.Pod, fieldpath.Pod, v.Pod, "securityContext").Below(field))
+	}
+	return out
+}
+
+// sidecar is where the container name (not the main one) is written: in
+// the version's pod overlay, else in the release's pod.
+func sidecar(r *release.Release, v *release.Version, ver fieldpath.VersionFields, name string) (fieldpath.Kube, bool) {
+	for _, list := range []string{"containers", "initContainers"} {
+		for _, s := range []struct {
+			k   fieldpath.Kube
+			raw json.RawMessage
+		}{{ver.Pod, v.Pod}, {fieldpath.Pod, r.Pod}} {
+			if i := indexOf(s.raw, list, "name", name); i >= 0 {
+				return fieldpath.Kube{Path: s.k.Below(fmt.Sprintf("%s[%d]", list, i))}, true
+			}
+		}
+	}
+	return fieldpath.Kube{}, false
+}
+
+// isContainer reports whether spec has a container or init container
+// named name.
+func isContainer(spec *corev1.PodSpec, name string) bool {
+	for _, cs := range [][]corev1.Container{spec.Containers, spec.InitContainers} {
+		for _, c := range cs {
+			if c.Name == name {
+				return true
+			}
+		}
+	}
+	return false
+}
