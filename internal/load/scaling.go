@@ -83,7 +83,7 @@ func (c *checker) budget() {
 	}
 	counted := ""
 	if c.r.Autoscaler != nil {
-		counted = " at autoscaler.minReplicas"
+		counted = " (at autoscaler.minReplicas)"
 	}
 	for _, w := range ws {
 		pods := int(w.Replicas)
@@ -94,7 +94,7 @@ func (c *checker) budget() {
 		// percentages round up.
 		if v := b.MinAvailable; v != nil {
 			if n, err := intstr.GetScaledValueFromIntOrPercent(v, pods, true); err == nil && n >= pods {
-				c.fail(at.MinAvailable, "%s keeps all %d pod(s) of Deployment %s%s available%s, so none can ever be evicted and node drains block (allowed: fewer than %d, or maxUnavailable)", showIntOrPercent(v), pods, w.Name, counted, rounded(v, n), pods)
+				c.fail(at.MinAvailable, "%s%s keeps all %d pod(s) of Deployment %s%s available, so none can ever be evicted and node drains block (allowed: fewer than %d, or maxUnavailable)", showIntOrPercent(v), rounded(v, n, pods), pods, w.Name, counted, pods)
 			}
 		}
 		if v := b.MaxUnavailable; v != nil {
@@ -114,10 +114,10 @@ func showIntOrPercent(v *intstr.IntOrString) string {
 	return v.String()
 }
 
-// rounded says what a percentage came to, "" for a count.
-func rounded(v *intstr.IntOrString, n int) string {
+// rounded says what a percentage of pods came to, "" for a count.
+func rounded(v *intstr.IntOrString, n, pods int) string {
 	if v.Type != intstr.String {
 		return ""
 	}
-	return fmt.Sprintf(" (%d, rounded up)", n)
+	return fmt.Sprintf(" (%d of %d, rounded up)", n, pods)
 }
