@@ -345,6 +345,11 @@ func TestValidation(t *testing.T) {
 		{name: "budget minAvailable percentage rounds up to all pods", spec: with("replicas", "replicas: 3\npodDisruptionBudget: {minAvailable: \"67%\"}"), want: []string{
 			`spec.yaml:5:23: podDisruptionBudget.minAvailable: "67%" (3 of 3, rounded up) keeps all 3 pod(s) of Deployment web available, so none can ever be evicted and node drains block (allowed: fewer than 3, or maxUnavailable)`}},
 		{name: "budget minAvailable percentage below all pods", spec: with("replicas", "replicas: 3\npodDisruptionBudget: {minAvailable: \"66%\"}")},
+		{name: "budget of a single pod", spec: with("replicas", "podDisruptionBudget: {minAvailable: 1}"), want: []string{
+			`spec.yaml:4:23: podDisruptionBudget.minAvailable: 1 keeps all 1 pod(s) of Deployment web available, so none can ever be evicted and node drains block (allowed: maxUnavailable, or more pods)`}},
+		{name: "autoscaler misspelt with replicas", spec: with("replicas", "replicas: 2\nautoscaler: {maxReplicas: 4, metrics: [{tpye: Pods}]}"), want: []string{
+			`spec.yaml:4:1: replicas: the autoscaler decides replicas (allowed: autoscaler.minReplicas and autoscaler.maxReplicas)`,
+			`spec.yaml:5:41: autoscaler.metrics[0].tpye: unknown field (did you mean "type"?) (allowed: type, object, pods, resource, containerResource, external)`}},
 		{name: "budget maxUnavailable zero", spec: with("replicas", "replicas: 3\npodDisruptionBudget: {maxUnavailable: \"0%\"}"), want: []string{
 			`spec.yaml:5:23: podDisruptionBudget.maxUnavailable: "0%" lets none of the 3 pod(s) of Deployment web be evicted, so node drains block (allowed: 1 or more, or a percentage above 0%)`}},
 		{name: "budget maxUnavailable small percentage rounds up", spec: with("replicas", "replicas: 3\npodDisruptionBudget: {maxUnavailable: \"1%\"}")},

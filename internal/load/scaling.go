@@ -15,6 +15,18 @@ import (
 // alone decides replicas, and a native canary cannot have one.
 func (c *checker) autoscaler() {
 	as, at := c.r.Autoscaler, fieldpath.Autoscaler
+	if !c.wrote(at.Path) {
+		return
+	}
+	// These hold however the autoscaler is written.
+	for _, f := range []fieldpath.Path{fieldpath.Replicas, fieldpath.Stable.Replicas, fieldpath.Candidate.Replicas} {
+		if c.wrote(f) {
+			c.fail(f, "the autoscaler decides replicas (allowed: autoscaler.minReplicas and autoscaler.maxReplicas)")
+		}
+	}
+	if c.ok(fieldpath.Strategy.Path, fieldpath.Traffic) && c.r.Strategy.Kind() == release.KindCanary && c.r.Traffic == release.TrafficNative {
+		c.fail(at.Path, "a native canary's traffic share is its share of pods, which the autoscaler would change (allowed: an autoscaler with traffic: \"istio\", whose weights are independent of scale)")
+	}
 	if as == nil || !c.ok(at.Path) {
 		return
 	}
@@ -34,14 +46,6 @@ func (c *checker) autoscaler() {
 				c.fail(t.at, "is a percentage of the container's %[1]s request, which is not set: the autoscaler cannot compute it and never scales (allowed: with resources.requests.%[1]s)", t.name)
 			}
 		}
-	}
-	for _, f := range []fieldpath.Path{fieldpath.Replicas, fieldpath.Stable.Replicas, fieldpath.Candidate.Replicas} {
-		if c.wrote(f) {
-			c.fail(f, "the autoscaler decides replicas (allowed: autoscaler.minReplicas and autoscaler.maxReplicas)")
-		}
-	}
-	if c.ok(fieldpath.Strategy.Path, fieldpath.Traffic) && c.r.Strategy.Kind() == release.KindCanary && c.r.Traffic == release.TrafficNative {
-		c.fail(at.Path, "a native canary's traffic share is its share of pods, which the autoscaler would change (allowed: an autoscaler with traffic: \"istio\", whose weights are independent of scale)")
 	}
 }
 
@@ -94,7 +98,11 @@ func (c *checker) budget() {
 		// percentages round up.
 		if v := b.MinAvailable; v != nil {
 			if n, err := intstr.GetScaledValueFromIntOrPercent(v, pods, true); err == nil && n >= pods {
-				c.fail(at.MinAvailable, "%s%s keeps all %d pod(s) of Deployment %s%s available, so none can ever be evicted and node drains block (allowed: fewer than %d, or maxUnavailable)", showIntOrPercent(v), rounded(v, n, pods), pods, w.Name, counted, pods)
+				allowed := fmt.Sprintf("fewer than %d, or maxUnavailable", pods)
+				if pods == 1 {
+					allowed = "maxUnavailable, or more pods"
+				}
+				c.fail(at.MinAvailable, "%s%s keeps all %d pod(s) of Deployment %s%s available, so none can ever be evicted and node drains block (allowed: %s)", showIntOrPercent(v), rounded(v, n, pods), pods, w.Name, counted, allowed)
 			}
 		}
 		if v := b.MaxUnavailable; v != nil {
