@@ -75,6 +75,7 @@ ports: [{name: http, containerPort: 8080}]
 image: x/y
 stable: {version: v1, tag: "1"}
 strategy: {recreate: {}}
+podDisruptionBudget: {maxUnavailable: 1}
 `, `
 name: cn
 ports: [{name: http, containerPort: 8080}]
@@ -102,14 +103,6 @@ autoscaler:
     - {type: External, external: {metric: {name: queue}, target: {type: Value, value: 30}}}
   behavior: {scaleDown: {stabilizationWindowSeconds: 300, selectPolicy: Min, policies: [{type: Percent, value: 10, periodSeconds: 60}]}}
 podDisruptionBudget: {minAvailable: "50%", unhealthyPodEvictionPolicy: AlwaysAllow}
-`, `
-name: budget
-ports: [{name: http, containerPort: 8080}]
-image: x/y
-replicas: 3
-stable: {version: v1, tag: "1"}
-strategy: {recreate: {}}
-podDisruptionBudget: {maxUnavailable: 1}
 `}
 
 // specSources returns extra, everyField's specs and every example's
