@@ -44,6 +44,10 @@ type Release struct {
 	TLS                     *TLS              `json:"tls,omitempty"`
 	Traffic                 string            `json:"traffic"`
 	Strategy                Strategy          `json:"strategy"`
+	// Autoscaler and PodDisruptionBudget are compiled once per Deployment
+	// (release/scaling.go).
+	Autoscaler          *Autoscaler          `json:"autoscaler,omitempty"`
+	PodDisruptionBudget *PodDisruptionBudget `json:"podDisruptionBudget,omitempty"`
 }
 
 // TLS is HTTPS for the external host, terminated at the gateway.

@@ -7,7 +7,9 @@ import (
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/validation"
 
@@ -25,6 +27,8 @@ type objects struct {
 	rules       []*istio.DestinationRule
 	virtuals    []*istio.VirtualService
 	gateways    []*istio.Gateway
+	autoscalers []*autoscalingv2.HorizontalPodAutoscaler
+	budgets     []*policyv1.PodDisruptionBudget
 }
 
 func split(t *testing.T, objs []gen.Object) objects {
@@ -44,6 +48,10 @@ func split(t *testing.T, objs []gen.Object) objects {
 			o.virtuals = append(o.virtuals, x)
 		case *istio.Gateway:
 			o.gateways = append(o.gateways, x)
+		case *autoscalingv2.HorizontalPodAutoscaler:
+			o.autoscalers = append(o.autoscalers, x)
+		case *policyv1.PodDisruptionBudget:
+			o.budgets = append(o.budgets, x)
 		default:
 			t.Fatalf("unexpected object %T", obj)
 		}
@@ -146,6 +154,7 @@ func checkInvariants(t *testing.T, rel *compile.Release) {
 	}
 
 	checkIstio(t, r, o)
+	checkScaling(t, r, o)
 	checkNames(t, rel)
 }
 

@@ -190,6 +190,10 @@ var (
 	Traffic = Root.dot("traffic")
 	// Strategy is the release strategy and its settings.
 	Strategy = strategy(Root.dot("strategy"))
+	// Autoscaler is the HorizontalPodAutoscaler of each Deployment.
+	Autoscaler = autoscaler(Root.dot("autoscaler"))
+	// PodDisruptionBudget is the PodDisruptionBudget of each Deployment.
+	PodDisruptionBudget = budget(Root.dot("podDisruptionBudget"))
 )
 
 // Role is the version playing role (release.RoleStable or
@@ -388,4 +392,34 @@ func strategy(p Path) StrategyFields {
 		Canary:    CanaryFields{Path: canary, Steps: list(canary.dot("steps"), leaf), Step: canary.dot("step")},
 		ABTest:    ABTestFields{Path: abTest, Match: list(abTest.dot("match"), match)},
 	}
+}
+
+// AutoscalerFields are the HorizontalPodAutoscaler's settings.
+type AutoscalerFields struct {
+	Path
+	// MinReplicas and MaxReplicas bound each Deployment's pods.
+	MinReplicas, MaxReplicas Path
+	// TargetCPUUtilizationPercentage and TargetMemoryUtilizationPercentage
+	// are relative to the container's requests.
+	TargetCPUUtilizationPercentage, TargetMemoryUtilizationPercentage Path
+	// Metrics and Behavior are Kubernetes' own types, passed through.
+	Metrics, Behavior Path
+}
+
+func autoscaler(p Path) AutoscalerFields {
+	return AutoscalerFields{Path: p, MinReplicas: p.dot("minReplicas"), MaxReplicas: p.dot("maxReplicas"),
+		TargetCPUUtilizationPercentage:    p.dot("targetCPUUtilizationPercentage"),
+		TargetMemoryUtilizationPercentage: p.dot("targetMemoryUtilizationPercentage"),
+		Metrics:                           p.dot("metrics"), Behavior: p.dot("behavior")}
+}
+
+// BudgetFields are the PodDisruptionBudget's settings.
+type BudgetFields struct {
+	Path
+	// MinAvailable and MaxUnavailable: exactly one is set.
+	MinAvailable, MaxUnavailable Path
+}
+
+func budget(p Path) BudgetFields {
+	return BudgetFields{Path: p, MinAvailable: p.dot("minAvailable"), MaxUnavailable: p.dot("maxUnavailable")}
 }

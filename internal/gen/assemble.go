@@ -46,6 +46,7 @@ func assemble(r *release.Release, p *Plan) ([]Object, error) {
 	for _, s := range p.Services {
 		a.objs = append(a.objs, a.service(s))
 	}
+	a.scaling()
 	if p.Routes != nil {
 		a.istio()
 	}

@@ -21,7 +21,8 @@ type Object interface {
 // Result is what compiling one release yields.
 type Result struct {
 	// Objects in a fixed order: ConfigMaps, Deployments, Services,
-	// DestinationRule, Gateway, VirtualService.
+	// HorizontalPodAutoscalers, PodDisruptionBudgets (each in the
+	// Deployments' order), DestinationRule, Gateway, VirtualService.
 	Objects []Object
 	// Plan is what the strategy decided, for tests and explanations.
 	Plan *Plan
@@ -51,14 +52,9 @@ func init() {
 // Compile compiles r. r must have been validated (package load); an error
 // here means r was not.
 func Compile(r *release.Release) (*Result, error) {
-	kind := r.Strategy.Kind()
-	g, ok := generators[kind]
-	if !ok {
-		return nil, fmt.Errorf("strategy: unknown %q (allowed: %v)", kind, release.Kinds)
-	}
-	p, warns, err := g.Plan(r)
+	p, warns, err := plan(r)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", kind, err)
+		return nil, err
 	}
 	objs, err := assemble(r, p)
 	if err != nil {
@@ -67,6 +63,31 @@ func Compile(r *release.Release) (*Result, error) {
 	warns = append(warns, unserved(r, p)...)
 	warns = append(warns, undersized(r, p)...)
 	return &Result{Objects: objs, Plan: p, Warnings: append(warns, unrouted(r, p)...)}, nil
+}
+
+// Workloads are the Deployments the strategy plans for r, with the
+// replica counts they start from (with an autoscaler, its minReplicas).
+// r must have been validated but for rules that need these counts.
+func Workloads(r *release.Release) ([]Workload, error) {
+	p, _, err := plan(r)
+	if err != nil {
+		return nil, err
+	}
+	return p.Workloads, nil
+}
+
+// plan is r's strategy's plan.
+func plan(r *release.Release) (*Plan, diag.List, error) {
+	kind := r.Strategy.Kind()
+	g, ok := generators[kind]
+	if !ok {
+		return nil, nil, fmt.Errorf("strategy: unknown %q (allowed: %v)", kind, release.Kinds)
+	}
+	p, warns, err := g.Plan(r)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", kind, err)
+	}
+	return p, warns, nil
 }
 
 // unrouted warns about ports whose traffic Istio cannot split by version

@@ -86,8 +86,14 @@ func versionWorkloads(r *release.Release) []Workload {
 	return ws
 }
 
-// replicas is the version's own replica count, else the release's.
+// replicas is the version's own replica count, else the release's; with
+// an autoscaler, its minReplicas (the count the autoscaler starts from,
+// which the plan's warnings reason with; the Deployment leaves replicas
+// to the autoscaler).
 func replicas(r *release.Release, v *release.Version) int32 {
+	if r.Autoscaler != nil {
+		return r.Autoscaler.MinReplicas
+	}
 	if v.Replicas != nil {
 		return *v.Replicas
 	}

@@ -51,6 +51,8 @@ func check(spec *Spec, sound map[string]bool) diag.List {
 	c.limits()
 	c.envOverConfig()
 	c.pod()
+	c.autoscaler()
+	c.budget() // last: it runs only when nothing else is wrong
 	return c.errs
 }
 
@@ -129,7 +131,8 @@ func (c *checker) kindRules(kind string) {
 		if c.ok(fieldpath.Traffic, fieldpath.Candidate.Path, fieldpath.Strategy.Path) && r.Traffic == release.TrafficNative && r.Candidate != nil && s.Canary.Step == 0 {
 			c.fail(fieldpath.Strategy.Canary.Step, "step 0 runs the candidate without traffic, which needs traffic: \"istio\": a native Service sends requests to every ready pod (allowed: 1 to %d; a native canary can start at step 1, as the Service waits for the candidate's pods to be ready)", len(s.Canary.Steps))
 		}
-		if c.ok(fieldpath.Traffic, fieldpath.Candidate.Path, fieldpath.Stable.Path, fieldpath.Replicas) && r.Traffic == release.TrafficNative && r.Candidate != nil {
+		// With an autoscaler, autoscaler() refuses a native canary.
+		if c.ok(fieldpath.Traffic, fieldpath.Candidate.Path, fieldpath.Stable.Path, fieldpath.Replicas) && r.Traffic == release.TrafficNative && r.Candidate != nil && r.Autoscaler == nil {
 			if r.Replicas < 2 {
 				c.fail(fieldpath.Replicas, "a native canary splits traffic by pod count and needs at least 2 replicas, has %d (allowed: 2 or more, or traffic: \"istio\")", r.Replicas)
 			}

@@ -75,6 +75,7 @@ ports: [{name: http, containerPort: 8080}]
 image: x/y
 stable: {version: v1, tag: "1"}
 strategy: {recreate: {}}
+podDisruptionBudget: {maxUnavailable: 1}
 `, `
 name: cn
 ports: [{name: http, containerPort: 8080}]
@@ -83,6 +84,25 @@ replicas: 4
 stable: {version: v1, tag: "1"}
 candidate: {version: v2, tag: "2"}
 strategy: {canary: {steps: [10, 50, 100], step: 2}}
+`, `
+name: scaled
+ports: [{name: http, containerPort: 8080}]
+image: x/y
+resources: {requests: {cpu: 100m, memory: 64Mi}}
+stable: {version: v1, tag: "1"}
+candidate: {version: v2, tag: "2"}
+traffic: istio
+strategy: {canary: {steps: [10, 100]}}
+autoscaler:
+  minReplicas: 2
+  maxReplicas: 8
+  targetCPUUtilizationPercentage: 70
+  targetMemoryUtilizationPercentage: 80
+  metrics:
+    - {type: Pods, pods: {metric: {name: rps, selector: {matchLabels: {a: b}}}, target: {type: AverageValue, averageValue: 100m}}}
+    - {type: External, external: {metric: {name: queue}, target: {type: Value, value: 30}}}
+  behavior: {scaleDown: {stabilizationWindowSeconds: 300, selectPolicy: Min, policies: [{type: Percent, value: 10, periodSeconds: 60}]}}
+podDisruptionBudget: {minAvailable: "50%", unhealthyPodEvictionPolicy: AlwaysAllow}
 `}
 
 // specSources returns extra, everyField's specs and every example's

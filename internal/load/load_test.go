@@ -65,7 +65,7 @@ func TestValidation(t *testing.T) {
 		{name: "missing name", spec: with("name", ""), want: []string{
 			`spec.yaml:1:1: name: missing required field (allowed: a DNS-1123 label of at most 30 characters: lowercase letters, digits and '-', starting with a letter)`}},
 		{name: "unknown field", spec: with("replica", "replica: 3"), want: []string{
-			`spec.yaml:9:1: replica: unknown field (did you mean "replicas"?) (allowed: name, namespace, labels, annotations, podAnnotations, image, ports, replicas, env, resources, readinessProbe, livenessProbe, startupProbe, container, pod, minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit, config, configPath, changeCause, podSecurity, runAsUser, imagePullPolicy, stable, candidate, service, host, gatewaySelector, gateway, tls, traffic, strategy)`}},
+			`spec.yaml:9:1: replica: unknown field (did you mean "replicas"?) (allowed: name, namespace, labels, annotations, podAnnotations, image, ports, replicas, env, resources, readinessProbe, livenessProbe, startupProbe, container, pod, minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit, config, configPath, changeCause, podSecurity, runAsUser, imagePullPolicy, stable, candidate, service, host, gatewaySelector, gateway, tls, traffic, strategy, autoscaler, podDisruptionBudget)`}},
 		{name: "negative replicas", spec: with("replicas", "replicas: -1"), want: []string{
 			`spec.yaml:4:1: replicas: invalid value -1 (allowed: an integer from 0 to 10000)`}},
 		{name: "port out of range", spec: with("ports", "ports: [{name: http, containerPort: 70000}]"), want: []string{
@@ -223,7 +223,7 @@ func TestValidation(t *testing.T) {
 		{name: "many errors at once", spec: "name: Web\nreplicas: x\nbogus: 1\nstable: {version: v1, tag: \"1\"}\nstrategy: {recreate: {}}\nports: [{name: http, containerPort: 80}]\nimage: web\n", want: []string{
 			`spec.yaml:1:1: name: invalid value "Web" (allowed: a DNS-1123 label of at most 30 characters: lowercase letters, digits and '-', starting with a letter)`,
 			`spec.yaml:2:1: replicas: invalid value "x" (allowed: an integer from 0 to 10000)`,
-			`spec.yaml:3:1: bogus: unknown field (allowed: name, namespace, labels, annotations, podAnnotations, image, ports, replicas, env, resources, readinessProbe, livenessProbe, startupProbe, container, pod, minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit, config, configPath, changeCause, podSecurity, runAsUser, imagePullPolicy, stable, candidate, service, host, gatewaySelector, gateway, tls, traffic, strategy)`}},
+			`spec.yaml:3:1: bogus: unknown field (allowed: name, namespace, labels, annotations, podAnnotations, image, ports, replicas, env, resources, readinessProbe, livenessProbe, startupProbe, container, pod, minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit, config, configPath, changeCause, podSecurity, runAsUser, imagePullPolicy, stable, candidate, service, host, gatewaySelector, gateway, tls, traffic, strategy, autoscaler, podDisruptionBudget)`}},
 		{name: "missing field beside an invalid value", spec: withIn(with("replicas", "replicas: x"), "stable", "stable: {tag: \"1.0\"}"), want: []string{
 			`spec.yaml:4:1: replicas: invalid value "x" (allowed: an integer from 0 to 10000)`,
 			`spec.yaml:5:1: stable.version: missing required field (allowed: a label value such as "v1.2.0": at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric)`}},
@@ -264,7 +264,7 @@ func TestValidation(t *testing.T) {
 			`spec.yaml:4:1: [1]: holds no release field (found replicaCount), not a release spec (allowed: a release: name, image, ports, stable, strategy, …)`}},
 		{name: "only a misspelt field", spec: "nmae: web\n", want: []string{
 			`spec.yaml:1:1: name: missing required field (allowed: a DNS-1123 label of at most 30 characters: lowercase letters, digits and '-', starting with a letter)`,
-			`spec.yaml:1:1: nmae: unknown field (did you mean "name"?) (allowed: name, namespace, labels, annotations, podAnnotations, image, ports, replicas, env, resources, readinessProbe, livenessProbe, startupProbe, container, pod, minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit, config, configPath, changeCause, podSecurity, runAsUser, imagePullPolicy, stable, candidate, service, host, gatewaySelector, gateway, tls, traffic, strategy)`,
+			`spec.yaml:1:1: nmae: unknown field (did you mean "name"?) (allowed: name, namespace, labels, annotations, podAnnotations, image, ports, replicas, env, resources, readinessProbe, livenessProbe, startupProbe, container, pod, minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit, config, configPath, changeCause, podSecurity, runAsUser, imagePullPolicy, stable, candidate, service, host, gatewaySelector, gateway, tls, traffic, strategy, autoscaler, podDisruptionBudget)`,
 			`spec.yaml:1:1: ports: missing required field (allowed: a list of at least one port, such as [{name: http, containerPort: 8080}])`,
 			`spec.yaml:1:1: stable: missing required field (allowed: the version serving users: {version: "v1", tag: "1.0"}, a tag and/or a digest)`,
 			`spec.yaml:1:1: strategy: choose exactly one strategy (allowed: recreate, ramped, blueGreen, canary, abTest, shadow)`}},
@@ -310,6 +310,53 @@ func TestValidation(t *testing.T) {
 		{name: "cue conflict beside other problems", file: "spec.cue", spec: "name: \"web\"\nimage: \"example/web\"\nports: [{name: \"http\", containerPort: 8080}]\nreplicas: 2\nreplicas: 3\nstable: {version: \"v1\", tag: \"1\"}\nstrategy: rampd: {}\n", want: []string{
 			`spec.cue:4:11: replicas: conflicting values 3 and 2, written at spec.cue:4:11 and spec.cue:5:11 (allowed: one value, or a default marked *value that the other overrides)`,
 			`spec.cue:7:11: strategy.rampd: unknown field (did you mean "ramped"?) (allowed: recreate, ramped, blueGreen, canary, abTest, shadow)`}},
+		{name: "autoscaler", spec: with("replicas", "resources: {requests: {cpu: 100m}}\nautoscaler: {minReplicas: 2, maxReplicas: 6, targetCPUUtilizationPercentage: 70, metrics: [{type: Pods, pods: {metric: {name: rps}, target: {type: AverageValue, averageValue: 100}}}], behavior: {scaleDown: {stabilizationWindowSeconds: 300, policies: [{type: Pods, value: 1, periodSeconds: 60}]}}}")},
+		{name: "autoscaler with replicas", spec: withIn(with("stable", "stable: {version: \"v1\", tag: \"1.0\", replicas: 3}"), "replicas", "replicas: 4\nautoscaler: {maxReplicas: 6, metrics: [{type: Pods, pods: {metric: {name: rps}, target: {type: AverageValue, averageValue: 100}}}]}"), want: []string{
+			`spec.yaml:4:1: replicas: the autoscaler decides replicas (allowed: autoscaler.minReplicas and autoscaler.maxReplicas)`,
+			`spec.yaml:6:37: stable.replicas: the autoscaler decides replicas (allowed: autoscaler.minReplicas and autoscaler.maxReplicas)`}},
+		{name: "autoscaler without a metric", spec: with("replicas", "autoscaler: {minReplicas: 3, maxReplicas: 2}"), want: []string{
+			`spec.yaml:4:1: autoscaler: has no metric to scale by, so it would never change the replicas (allowed: targetCPUUtilizationPercentage, targetMemoryUtilizationPercentage or metrics)`,
+			`spec.yaml:4:30: autoscaler.maxReplicas: 2 is below minReplicas (3) (allowed: at least minReplicas)`}},
+		{name: "autoscaler cpu target without a request", spec: with("replicas", "autoscaler: {maxReplicas: 2, targetCPUUtilizationPercentage: 50, targetMemoryUtilizationPercentage: 50}\nresources: {requests: {memory: 64Mi}}"), want: []string{
+			`spec.yaml:4:30: autoscaler.targetCPUUtilizationPercentage: is a percentage of the container's cpu request, which is not set: the autoscaler cannot compute it and never scales (allowed: with resources.requests.cpu)`}},
+		{name: "autoscaler maxReplicas missing", spec: with("replicas", "autoscaler: {targetCPUUtilizationPercentage: 0}"), want: []string{
+			`spec.yaml:4:1: autoscaler.maxReplicas: missing required field (allowed: an integer from 1 to 10000, at least minReplicas)`,
+			`spec.yaml:4:14: autoscaler.targetCPUUtilizationPercentage: invalid value 0 (allowed: an integer percentage of the CPU request from 1 to 1000)`}},
+		{name: "autoscaler with a native canary", spec: withIn(with("replicas", "autoscaler: {maxReplicas: 4, metrics: [{type: Pods, pods: {metric: {name: rps}, target: {type: AverageValue, averageValue: 100}}}]}\ncandidate: {version: v2, tag: \"2\"}"), "strategy", "strategy: {canary: {steps: [50, 100]}}"), want: []string{
+			`spec.yaml:4:1: autoscaler: a native canary's traffic share is its share of pods, which the autoscaler would change (allowed: an autoscaler with traffic: "istio", whose weights are independent of scale)`}},
+		{name: "autoscaler metrics misspelt", spec: with("replicas", "autoscaler: {maxReplicas: 4, metrics: [{type: Resource, resource: {name: cpu, taget: {type: Utilization, averageUtilization: 50}}}], behavior: {scaleUp: {policies: [{type: Pods, value: \"one\", periodSeconds: 60}]}, scaleDwn: {}}}"), want: []string{
+			`spec.yaml:4:79: autoscaler.metrics[0].resource.taget: unknown field (did you mean "target"?) (allowed: name, target)`,
+			`spec.yaml:4:179: autoscaler.behavior.scaleUp.policies[0].value: invalid value "one" (allowed: an integer)`,
+			`spec.yaml:4:215: autoscaler.behavior.scaleDwn: unknown field (did you mean "scaleDown"?) (allowed: scaleUp, scaleDown)`}},
+		{name: "autoscaler metric quantity", spec: with("replicas", "autoscaler: {maxReplicas: 4, metrics: [{type: Pods, pods: {metric: {name: rps}, target: {type: AverageValue, averageValue: lots}}}], behavior: 3}"), want: []string{
+			`spec.yaml:4:110: autoscaler.metrics[0].pods.target.averageValue: invalid value "lots" (allowed: a Kubernetes quantity such as "500m", "128Mi" or 2)`,
+			`spec.yaml:4:134: autoscaler.behavior: invalid value 3 (allowed: an autoscaling/v2 HorizontalPodAutoscalerBehavior: scaleUp and/or scaleDown)`}},
+		{name: "budget", spec: with("replicas", "replicas: 2\npodDisruptionBudget: {minAvailable: \"50%\", unhealthyPodEvictionPolicy: AlwaysAllow}")},
+		{name: "budget neither", spec: with("replicas", "replicas: 2\npodDisruptionBudget: {unhealthyPodEvictionPolicy: IfHealthyBudget}"), want: []string{
+			`spec.yaml:5:1: podDisruptionBudget: sets neither of minAvailable and maxUnavailable (allowed: exactly one)`}},
+		{name: "budget eviction policy", spec: with("replicas", "replicas: 2\npodDisruptionBudget: {maxUnavailable: 1, unhealthyPodEvictionPolicy: Always}"), want: []string{
+			`spec.yaml:5:42: podDisruptionBudget.unhealthyPodEvictionPolicy: invalid value "Always" (allowed: "IfHealthyBudget" or "AlwaysAllow")`}},
+		{name: "budget percentage above 100%", spec: with("replicas", "replicas: 2\npodDisruptionBudget: {minAvailable: 1, maxUnavailable: \"150%\"}"), want: []string{
+			`spec.yaml:5:40: podDisruptionBudget.maxUnavailable: invalid value "150%" (allowed: a pod count (1, 2, …) or a percentage from 0% to 100%, such as "25%")`}},
+		{name: "budget both", spec: with("replicas", "replicas: 2\npodDisruptionBudget: {minAvailable: 1, maxUnavailable: 1}"), want: []string{
+			`spec.yaml:5:1: podDisruptionBudget: sets both of minAvailable and maxUnavailable (allowed: exactly one)`}},
+		{name: "budget minAvailable all pods", spec: with("replicas", "replicas: 2\npodDisruptionBudget: {minAvailable: 2}"), want: []string{
+			`spec.yaml:5:23: podDisruptionBudget.minAvailable: 2 keeps all 2 pod(s) of Deployment web available, so none can ever be evicted and node drains block (allowed: fewer than 2, or maxUnavailable)`}},
+		{name: "budget minAvailable percentage rounds up to all pods", spec: with("replicas", "replicas: 3\npodDisruptionBudget: {minAvailable: \"67%\"}"), want: []string{
+			`spec.yaml:5:23: podDisruptionBudget.minAvailable: "67%" (3 of 3, rounded up) keeps all 3 pod(s) of Deployment web available, so none can ever be evicted and node drains block (allowed: fewer than 3, or maxUnavailable)`}},
+		{name: "budget minAvailable percentage below all pods", spec: with("replicas", "replicas: 3\npodDisruptionBudget: {minAvailable: \"66%\"}")},
+		{name: "budget of a single pod", spec: with("replicas", "podDisruptionBudget: {minAvailable: 1}"), want: []string{
+			`spec.yaml:4:23: podDisruptionBudget.minAvailable: 1 keeps all 1 pod(s) of Deployment web available, so none can ever be evicted and node drains block (allowed: maxUnavailable, or more pods)`}},
+		{name: "autoscaler misspelt with replicas", spec: with("replicas", "replicas: 2\nautoscaler: {maxReplicas: 4, metrics: [{tpye: Pods}]}"), want: []string{
+			`spec.yaml:4:1: replicas: the autoscaler decides replicas (allowed: autoscaler.minReplicas and autoscaler.maxReplicas)`,
+			`spec.yaml:5:41: autoscaler.metrics[0].tpye: unknown field (did you mean "type"?) (allowed: type, object, pods, resource, containerResource, external)`}},
+		{name: "budget maxUnavailable zero", spec: with("replicas", "replicas: 3\npodDisruptionBudget: {maxUnavailable: \"0%\"}"), want: []string{
+			`spec.yaml:5:23: podDisruptionBudget.maxUnavailable: "0%" lets none of the 3 pod(s) of Deployment web be evicted, so node drains block (allowed: 1 or more, or a percentage above 0%)`}},
+		{name: "budget maxUnavailable small percentage rounds up", spec: with("replicas", "replicas: 3\npodDisruptionBudget: {maxUnavailable: \"1%\"}")},
+		{name: "budget on no pods", spec: with("replicas", "replicas: 0\npodDisruptionBudget: {maxUnavailable: 0}")},
+		{name: "budget at the autoscaler's minimum, per Deployment", spec: withIn(with("replicas", "autoscaler: {minReplicas: 2, maxReplicas: 4, metrics: [{type: Pods, pods: {metric: {name: rps}, target: {type: AverageValue, averageValue: 100}}}]}\npodDisruptionBudget: {minAvailable: \"100%\"}\ncandidate: {version: v2, tag: \"2\"}"), "strategy", "strategy: {blueGreen: {}}"), want: []string{
+			`spec.yaml:5:23: podDisruptionBudget.minAvailable: "100%" (2 of 2, rounded up) keeps all 2 pod(s) of Deployment web-v1 (at autoscaler.minReplicas) available, so none can ever be evicted and node drains block (allowed: fewer than 2, or maxUnavailable)`,
+			`spec.yaml:5:23: podDisruptionBudget.minAvailable: "100%" (2 of 2, rounded up) keeps all 2 pod(s) of Deployment web-v2 (at autoscaler.minReplicas) available, so none can ever be evicted and node drains block (allowed: fewer than 2, or maxUnavailable)`}},
 		{name: "yaml flow mapping on stdin", file: "<stdin>", spec: "{name: x, image: example/x, ports: [{name: http, containerPort: 80}], stable: {version: v1, tag: \"1\"}, strategy: {recreate: {}}}\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -51,6 +51,7 @@ func (v *validator) unify() (cue.Value, diag.List) {
 		v.unknownFields(v.data, v.schema, cue.Path{})
 		v.cueErrors(errs)
 	}
+	v.passThroughFields(u)
 	return u, v.errs
 }
 

@@ -1,0 +1,131 @@
+package load
+
+import (
+	"fmt"
+
+	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/rollspec/rollspec/internal/fieldpath"
+	"github.com/rollspec/rollspec/internal/gen"
+	"github.com/rollspec/rollspec/release"
+)
+
+// autoscaler checks the HorizontalPodAutoscaler against the rest of the
+// release: it needs a metric and requests to measure utilization by, it
+// alone decides replicas, and a native canary cannot have one.
+func (c *checker) autoscaler() {
+	as, at := c.r.Autoscaler, fieldpath.Autoscaler
+	if !c.wrote(at.Path) {
+		return
+	}
+	// These hold however the autoscaler is written.
+	for _, f := range []fieldpath.Path{fieldpath.Replicas, fieldpath.Stable.Replicas, fieldpath.Candidate.Replicas} {
+		if c.wrote(f) {
+			c.fail(f, "the autoscaler decides replicas (allowed: autoscaler.minReplicas and autoscaler.maxReplicas)")
+		}
+	}
+	if c.ok(fieldpath.Strategy.Path, fieldpath.Traffic) && c.r.Strategy.Kind() == release.KindCanary && c.r.Traffic == release.TrafficNative {
+		c.fail(at.Path, "a native canary's traffic share is its share of pods, which the autoscaler would change (allowed: an autoscaler with traffic: \"istio\", whose weights are independent of scale)")
+	}
+	if as == nil || !c.ok(at.Path) {
+		return
+	}
+	if as.MaxReplicas < as.MinReplicas {
+		c.fail(at.MaxReplicas, "%d is below minReplicas (%d) (allowed: at least minReplicas)", as.MaxReplicas, as.MinReplicas)
+	}
+	if as.TargetCPUUtilizationPercentage == nil && as.TargetMemoryUtilizationPercentage == nil && len(as.Metrics) == 0 {
+		c.fail(at.Path, "has no metric to scale by, so it would never change the replicas (allowed: targetCPUUtilizationPercentage, targetMemoryUtilizationPercentage or metrics)")
+	}
+	if c.ok(fieldpath.Resources.Path) {
+		for _, t := range []struct {
+			at      fieldpath.Path
+			percent *int32
+			name    string
+		}{{at.TargetCPUUtilizationPercentage, as.TargetCPUUtilizationPercentage, "cpu"}, {at.TargetMemoryUtilizationPercentage, as.TargetMemoryUtilizationPercentage, "memory"}} {
+			if _, ok := c.requests()[t.name]; t.percent != nil && !ok {
+				c.fail(t.at, "is a percentage of the container's %[1]s request, which is not set: the autoscaler cannot compute it and never scales (allowed: with resources.requests.%[1]s)", t.name)
+			}
+		}
+	}
+}
+
+// requests are the container's resource requests, if any.
+func (c *checker) requests() map[string]bool {
+	m := map[string]bool{}
+	if res := c.r.Resources; res != nil {
+		for k := range res.Requests {
+			m[k] = true
+		}
+	}
+	return m
+}
+
+// budget checks the PodDisruptionBudget: exactly one of minAvailable and
+// maxUnavailable, and one that lets each Deployment lose a pod, else node
+// drains wait for it forever. Pods are counted as the plan counts them
+// (with an autoscaler, its minReplicas), so this runs only on a release
+// with no other problem.
+func (c *checker) budget() {
+	b, at := c.r.PodDisruptionBudget, fieldpath.PodDisruptionBudget
+	if b == nil || !c.ok(at.Path) {
+		return
+	}
+	if (b.MinAvailable == nil) == (b.MaxUnavailable == nil) {
+		set := "neither"
+		if b.MinAvailable != nil {
+			set = "both"
+		}
+		c.fail(at.Path, "sets %s of minAvailable and maxUnavailable (allowed: exactly one)", set)
+		return
+	}
+	if c.sound != nil || len(c.errs) > 0 {
+		return
+	}
+	ws, err := gen.Workloads(c.r)
+	if err != nil {
+		return
+	}
+	counted := ""
+	if c.r.Autoscaler != nil {
+		counted = " (at autoscaler.minReplicas)"
+	}
+	for _, w := range ws {
+		pods := int(w.Replicas)
+		if pods == 0 {
+			continue // nothing to evict
+		}
+		// As Kubernetes' disruption controller reads a budget: both
+		// percentages round up.
+		if v := b.MinAvailable; v != nil {
+			if n, err := intstr.GetScaledValueFromIntOrPercent(v, pods, true); err == nil && n >= pods {
+				allowed := fmt.Sprintf("fewer than %d, or maxUnavailable", pods)
+				if pods == 1 {
+					allowed = "maxUnavailable, or more pods"
+				}
+				c.fail(at.MinAvailable, "%s%s keeps all %d pod(s) of Deployment %s%s available, so none can ever be evicted and node drains block (allowed: %s)", showIntOrPercent(v), rounded(v, n, pods), pods, w.Name, counted, allowed)
+			}
+		}
+		if v := b.MaxUnavailable; v != nil {
+			if n, err := intstr.GetScaledValueFromIntOrPercent(v, pods, true); err == nil && n == 0 {
+				c.fail(at.MaxUnavailable, "%s lets none of the %d pod(s) of Deployment %s%s be evicted, so node drains block (allowed: 1 or more, or a percentage above 0%%)", showIntOrPercent(v), pods, w.Name, counted)
+			}
+		}
+	}
+}
+
+// showIntOrPercent writes a count as a number and a percentage quoted,
+// as the user wrote them.
+func showIntOrPercent(v *intstr.IntOrString) string {
+	if v.Type == intstr.String {
+		return fmt.Sprintf("%q", v.StrVal)
+	}
+	return v.String()
+}
+
+// rounded says what a percentage of pods came to, "" for a count.
+func rounded(v *intstr.IntOrString, n, pods int) string {
+	if v.Type != intstr.String {
+		return ""
+	}
+	return fmt.Sprintf(" (%d of %d, rounded up)", n, pods)
+}
