@@ -4,7 +4,7 @@ import "bytes"
 
 // JSONValue and Value expose jsonValue and value to the external tests.
 var (
-	JSONValue = jsonValue
+	JSONValue = func(v any) (any, error) { x, err := jsonValue(v); return plainEmpty(x), err }
 	Value     = value
 )
 
@@ -13,4 +13,22 @@ func EncodeYAML(v any) []byte {
 	var b bytes.Buffer
 	encodeYAML(&b, v)
 	return b.Bytes()
+}
+
+// plainEmpty makes each setEmpty the empty object encoding/json writes for
+// it: jsonValue marks those only so that prune keeps them.
+func plainEmpty(v any) any {
+	switch x := v.(type) {
+	case setEmpty:
+		return map[string]any{}
+	case map[string]any:
+		for k, e := range x {
+			x[k] = plainEmpty(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = plainEmpty(e)
+		}
+	}
+	return v
 }

@@ -88,7 +88,11 @@ func valueOf(v reflect.Value, quoted bool) (any, error) {
 		if v.IsNil() {
 			return nil, nil
 		}
-		return valueOf(v.Elem(), quoted)
+		out, err := valueOf(v.Elem(), quoted)
+		if m, ok := out.(map[string]any); ok && len(m) == 0 && t.Kind() == reflect.Pointer {
+			return setEmpty{}, err // `emptyDir: {}`: set, and meant
+		}
+		return out, err
 	case reflect.Struct:
 		return structValue(v, ti.fields)
 	case reflect.Map:

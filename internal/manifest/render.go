@@ -51,6 +51,11 @@ func value(o any) (map[string]any, error) {
 	return m, nil
 }
 
+// setEmpty is an empty object a pointer field holds: set, unlike a
+// struct field's zero value, so it stays, as `emptyDir: {}` must (prune
+// makes it an empty object again).
+type setEmpty struct{}
+
 // prune removes null values and empty objects, which Kubernetes types
 // print for unset structs but which carry no meaning in rollspec's output.
 func prune(m map[string]any) {
@@ -58,15 +63,20 @@ func prune(m map[string]any) {
 		switch x := v.(type) {
 		case nil:
 			delete(m, k)
+		case setEmpty:
+			m[k] = map[string]any{}
 		case map[string]any:
 			prune(x)
 			if len(x) == 0 {
 				delete(m, k)
 			}
 		case []any:
-			for _, e := range x {
-				if em, ok := e.(map[string]any); ok {
+			for i, e := range x {
+				switch em := e.(type) {
+				case map[string]any:
 					prune(em)
+				case setEmpty:
+					x[i] = map[string]any{}
 				}
 			}
 		}
