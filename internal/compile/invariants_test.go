@@ -12,6 +12,8 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/validation"
+	psa "k8s.io/pod-security-admission/api"
+	"k8s.io/pod-security-admission/policy"
 
 	"github.com/rollspec/rollspec/internal/compile"
 	"github.com/rollspec/rollspec/internal/gen"
@@ -165,8 +167,36 @@ func abs(f float64) float64 {
 	return f
 }
 
+// evaluator is the API server's own Pod Security evaluator.
+var evaluator = func() policy.Evaluator {
+	e, err := policy.NewEvaluator(policy.DefaultChecks(), nil)
+	if err != nil {
+		panic(err)
+	}
+	return e
+}()
+
 func checkPodSecurity(t *testing.T, r *release.Release, d *appsv1.Deployment) {
 	t.Helper()
+	// The API server admits the pod at the release's level.
+	level := map[string]psa.Level{release.PodSecurityRestricted: psa.LevelRestricted, release.PodSecurityBaseline: psa.LevelBaseline, release.PodSecurityPrivileged: psa.LevelPrivileged}[r.PodSecurity]
+	for _, res := range evaluator.EvaluatePod(psa.LevelVersion{Level: level, Version: psa.LatestVersion()}, &d.Spec.Template.ObjectMeta, &d.Spec.Template.Spec) {
+		if !res.Allowed {
+			t.Errorf("Deployment %s: Pod Security %q forbids %s: %s", d.Name, r.PodSecurity, res.ForbiddenReason, res.ForbiddenDetail)
+		}
+	}
+	// The main container is rollspec's: its name and image.
+	main := d.Spec.Template.Spec.Containers[0]
+	v := &r.Stable
+	if c := r.Candidate; c != nil && d.Spec.Template.Labels[release.LabelVersion] == c.Version {
+		v = c
+	}
+	if main.Name != r.Name || main.Image != r.ImageRef(v) {
+		t.Errorf("Deployment %s: main container %s runs %s, want %s running %s", d.Name, main.Name, main.Image, r.Name, r.ImageRef(v))
+	}
+	if r.PodSecurity == release.PodSecurityPrivileged {
+		return
+	}
 	ps := d.Spec.Template.Spec.SecurityContext
 	c := d.Spec.Template.Spec.Containers[0]
 	if ps == nil || ps.SeccompProfile == nil || ps.SeccompProfile.Type != corev1.SeccompProfileTypeRuntimeDefault {

@@ -46,7 +46,12 @@ ports: [{name: http, containerPort: 8080}]
 replicas: 4
 config: {MODE: fast}
 changeCause: "release v2"
+container: {args: [--serve], env: [{name: PW, valueFrom: {secretKeyRef: {name: db, key: pw}}}], volumeMounts: [{name: cache, mountPath: /cache}]}
+pod: {volumes: [{name: cache, emptyDir: {}}], containers: [{name: side, image: example/side:1}]}
 `
+	// The candidate's own container and pod, which promotion moves to
+	// stable with it.
+	const overlay = `container: {args: [--serve, --fast], env: [{name: NEW, value: "1"}]}, pod: {containers: [{name: side, image: example/side:2}], volumes: [{name: scratch, emptyDir: {}}]}`
 	for _, tc := range []struct {
 		name     string
 		strategy string // during the release
@@ -62,10 +67,10 @@ changeCause: "release v2"
 		t.Run(tc.name, func(t *testing.T) {
 			during := compileYAML(t, base+"traffic: "+tc.traffic+`
 stable: {version: "v1", tag: "1"}
-candidate: {version: "v2", tag: "2"}
+candidate: {version: "v2", tag: "2", `+overlay+`}
 strategy: {`+tc.strategy+"}\n")
 			after := compileYAML(t, base+"traffic: "+tc.traffic+`
-stable: {version: "v2", tag: "2"}
+stable: {version: "v2", tag: "2", `+overlay+`}
 strategy: {`+tc.after+"}\n")
 			before, promoted := deployments(t, during), deployments(t, after)
 			cand, ok := before["web-v2"]
@@ -78,6 +83,16 @@ strategy: {`+tc.after+"}\n")
 			}
 			if !reflect.DeepEqual(cand.Spec.Template, now.Spec.Template) {
 				t.Errorf("promotion changed the pod template:\nbefore %+v\nafter  %+v", cand.Spec.Template, now.Spec.Template)
+			}
+			// The overlay is the candidate's alone: stable runs the
+			// release's pod.
+			if c := cand.Spec.Template.Spec; !slices.Contains(c.Containers[0].Args, "--fast") || c.Containers[1].Image != "example/side:2" || len(c.Volumes) != 2 {
+				t.Errorf("the candidate's overlay is missing from its pod: args %v, sidecar %s, %d volumes", c.Containers[0].Args, c.Containers[1].Image, len(c.Volumes))
+			}
+			if st, ok := before["web-v1"]; ok {
+				if c := st.Spec.Template.Spec; slices.Contains(c.Containers[0].Args, "--fast") || c.Containers[1].Image != "example/side:1" {
+					t.Errorf("stable runs the candidate's overlay: args %v, sidecar %s", c.Containers[0].Args, c.Containers[1].Image)
+				}
 			}
 			if !reflect.DeepEqual(cand.Spec.Selector, now.Spec.Selector) {
 				t.Errorf("promotion changed the selector")

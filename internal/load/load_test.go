@@ -357,6 +357,32 @@ func TestValidation(t *testing.T) {
 		{name: "budget at the autoscaler's minimum, per Deployment", spec: withIn(with("replicas", "autoscaler: {minReplicas: 2, maxReplicas: 4, metrics: [{type: Pods, pods: {metric: {name: rps}, target: {type: AverageValue, averageValue: 100}}}]}\npodDisruptionBudget: {minAvailable: \"100%\"}\ncandidate: {version: v2, tag: \"2\"}"), "strategy", "strategy: {blueGreen: {}}"), want: []string{
 			`spec.yaml:5:23: podDisruptionBudget.minAvailable: "100%" (2 of 2, rounded up) keeps all 2 pod(s) of Deployment web-v1 (at autoscaler.minReplicas) available, so none can ever be evicted and node drains block (allowed: fewer than 2, or maxUnavailable)`,
 			`spec.yaml:5:23: podDisruptionBudget.minAvailable: "100%" (2 of 2, rounded up) keeps all 2 pod(s) of Deployment web-v2 (at autoscaler.minReplicas) available, so none can ever be evicted and node drains block (allowed: fewer than 2, or maxUnavailable)`}},
+		// The pod and container sections, in Kubernetes' shape.
+		{name: "pod section valid", spec: valid + "container: {args: [-v], env: [{name: PW, valueFrom: {secretKeyRef: {name: db, key: pw}}}], volumeMounts: [{name: c, mountPath: /c}]}\npod: {serviceAccountName: web, volumes: [{name: c, emptyDir: {}}], containers: [{name: side, image: example/side}]}\n"},
+		{name: "container field misspelt", spec: valid + "container: {comand: [x]}\n", want: []string{
+			`spec.yaml:9:13: container.comand: unknown field (did you mean "command"?) (allowed: name, image, command, args, workingDir, ports, envFrom, env, resources, resizePolicy, restartPolicy, restartPolicyRules, volumeMounts, volumeDevices, livenessProbe, readinessProbe, startupProbe, lifecycle, terminationMessagePath, terminationMessagePolicy, imagePullPolicy, securityContext, stdin, stdinOnce, tty)`}},
+		{name: "pod field of the wrong type, deep in a list", spec: valid + "pod:\n  volumes:\n    - name: c\n      configMap: {name: x, defaultMode: \"0644\"}\n", want: []string{
+			`spec.yaml:12:28: pod.volumes[0].configMap.defaultMode: invalid value "0644" (allowed: an integer)`}},
+		{name: "a quantity Kubernetes refuses", spec: valid + "pod: {initContainers: [{name: i, image: x, resources: {limits: {cpu: lots}}}]}\n", want: []string{
+			`spec.yaml:9:65: pod.initContainers[0].resources.limits.cpu: invalid value "lots" (allowed: a Kubernetes quantity such as "500m", "128Mi" or 2)`}},
+		{name: "fields rollspec owns", spec: valid + "container: {name: web, image: nginx, ports: [{containerPort: 80}], imagePullPolicy: Always, readinessProbe: {exec: {command: [x]}}}\n", want: []string{
+			`spec.yaml:9:13: container.name: rollspec names the main container after the release (allowed: leave it out)`,
+			`spec.yaml:9:24: container.image: rollspec writes the main container's image (allowed: image, and each version's tag or digest)`,
+			`spec.yaml:9:38: container.ports: rollspec writes the main container's ports (allowed: ports, which the Services and routes use too)`,
+			`spec.yaml:9:68: container.imagePullPolicy: is rollspec's imagePullPolicy (allowed: imagePullPolicy)`,
+			`spec.yaml:9:93: container.readinessProbe: is also set in short form (allowed: one of readinessProbe and container.readinessProbe)`}},
+		{name: "env set twice", spec: valid + "env: {PW: x}\ncontainer: {env: [{name: PW, value: y}]}\n", want: []string{
+			`spec.yaml:10:20: container.env[0].name: PW is also set in env (allowed: one of env and container.env)`}},
+		{name: "a mount of no volume", spec: valid + "container: {volumeMounts: [{name: data, mountPath: /d}]}\npod: {volumes: [{name: cache, emptyDir: {}}]}\n", want: []string{
+			`spec.yaml:9:29: container.volumeMounts[0].name: the main container mounts volume "data", which the pod does not have (allowed: a volume of the pod: "cache")`}},
+		{name: "a sidecar named as the main container", spec: valid + "pod: {containers: [{name: web, image: x}]}\n", want: []string{
+			`spec.yaml:9:21: pod.containers[0].name: "web" is the main container's name (its fields go in container) (allowed: a name of its own)`}},
+		{name: "a restart policy a Deployment refuses", spec: valid + "pod: {restartPolicy: Never}\n", want: []string{
+			`spec.yaml:9:7: pod.restartPolicy: invalid value "Never" (allowed: "Always", the only restart policy of a Deployment's pods)`}},
+		{name: "a version's overlay is checked too", spec: withIn(valid, "stable", `stable: {version: "v1", tag: "1.0", pod: {volumes: [{name: c, emptyDir: {sizeLimt: 1Gi}}]}}`), want: []string{
+			`spec.yaml:5:74: stable.pod.volumes[0].emptyDir.sizeLimt: unknown field (did you mean "sizeLimit"?) (allowed: medium, sizeLimit, mode)`}},
+		{name: "a liveness probe on a port with no name", spec: valid + "livenessProbe: {tcp: {port: admin}}\n", want: []string{
+			`spec.yaml:9:23: livenessProbe.tcp.port: no port is named "admin" (allowed: "http")`}},
 		{name: "yaml flow mapping on stdin", file: "<stdin>", spec: "{name: x, image: example/x, ports: [{name: http, containerPort: 80}], stable: {version: v1, tag: \"1\"}, strategy: {recreate: {}}}\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
