@@ -68,3 +68,24 @@ func Benchmark1000Releases(b *testing.B) {
 		_ = compile.Stream(rs)
 	}
 }
+
+// BenchmarkOneProductionRelease is one release with a full pod section
+// (examples/orders-production: container and pod in Kubernetes' shape,
+// a version overlay, an autoscaler and a budget) in-process, as
+// BenchmarkOneRelease. Target: within 1.5× of it.
+func BenchmarkOneProductionRelease(b *testing.B) {
+	l := &load.Loader{}
+	src, err := os.ReadFile("../../examples/orders-production/release.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := compile.Bytes(l, "orders.yaml", src); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := compile.Bytes(l, "orders.yaml", src); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -34,6 +34,9 @@ type Problem struct {
 // Check returns the problems of r's pod and container sections, and of
 // each version's.
 func Check(r *release.Release) []Problem {
+	if !written(r) {
+		return nil // nothing in Kubernetes' shape: nothing to check
+	}
 	c := &checker{r: r}
 	c.section(fieldpath.Container, r.Container, corev1.Container{}, false)
 	c.section(fieldpath.Pod, r.Pod, corev1.PodSpec{}, false)
@@ -245,4 +248,14 @@ func quoted(names []string) []string {
 		out[i] = strconv.Quote(n)
 	}
 	return out
+}
+
+// written reports whether r or a version has a pod or container section.
+func written(r *release.Release) bool {
+	for _, m := range r.Versions() {
+		if len(m.Version.Pod) > 0 || len(m.Version.Container) > 0 {
+			return true
+		}
+	}
+	return len(r.Pod) > 0 || len(r.Container) > 0
 }
