@@ -105,7 +105,11 @@ func (j *job) validate(data cue.Value, prefix cue.Path, filename string, root to
 	spec := &Spec{File: root.Filename(), root: root, pos: positions(data)}
 	r := new(release.Release)
 	if len(errs) == 0 {
-		if err := decode(u, r); err != nil {
+		absent := func(name string) bool {
+			_, wrote := spec.pos[name]
+			return optional()[name] && !wrote
+		}
+		if err := decodeRelease(u, r, absent); err != nil {
 			errs = append(errs, &diag.Diagnostic{Pos: root, Text: fmt.Sprintf("decode: %v", err)})
 		} else {
 			spec.Release = r
