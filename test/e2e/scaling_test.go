@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"fmt"
 	"reflect"
 	"slices"
@@ -45,15 +46,21 @@ strategy: {canary: {steps: [10, 100], step: 1}}
 // HorizontalPodAutoscalers and PodDisruptionBudgets as compiled, that
 // each budget selects exactly its Deployment's pods, and that the
 // disruption controller counts those pods, before and after the scale.
+// A control run with replicas written proves the re-apply would reset them.
 func TestAutoscaledReplicasKept(t *testing.T) {
 	needCluster(t)
 	for _, tc := range []struct {
 		name    string
 		args    []string // kubectl apply flags
 		manager string   // the field manager the apply writes as
+		// control applies the output with replicas: 2 written in each
+		// Deployment, as a compiler ignoring the autoscaler would: the
+		// re-apply must then reset the count, proving the test can see it.
+		control bool
 	}{
 		{name: "client-side", manager: "kubectl-client-side-apply"},
 		{name: "server-side", args: []string{"--server-side"}, manager: "kubectl"},
+		{name: "control", manager: "kubectl-client-side-apply", control: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -70,7 +77,15 @@ func TestAutoscaledReplicasKept(t *testing.T) {
 				}
 			}
 
-			apply(t, r.YAML, tc.args...)
+			output := r.YAML
+			if tc.control {
+				output = bytes.ReplaceAll(output, []byte("\nspec:\n  progressDeadlineSeconds:"), []byte("\nspec:\n  replicas: 2\n  progressDeadlineSeconds:"))
+				if bytes.Count(output, []byte("\n  replicas: 2\n")) != len(deps) {
+					t.Fatal("control: could not write replicas into every Deployment")
+				}
+			}
+
+			apply(t, output, tc.args...)
 			waitRollout(t, r) // the HPA controller scaled each to minReplicas
 			checkAutoscalers(t, r)
 			checkBudgets(t, r, map[string]int32{"web-v1": 2, "web-v2": 2})
@@ -81,8 +96,14 @@ func TestAutoscaledReplicasKept(t *testing.T) {
 			kubectl(t, nil, "rollout", "status", "-n", ns, "deployment/web-v1", "--timeout=120s")
 			before := liveDeployments(t, ns)
 
-			apply(t, r.YAML, tc.args...)
+			apply(t, output, tc.args...)
 			after := liveDeployments(t, ns)
+			if tc.control {
+				if got := ptrString(after["web-v1"].Spec.Replicas); got != "2" {
+					t.Errorf("control: re-applying replicas: 2 left spec.replicas %s, want it reset to 2", got)
+				}
+				return
+			}
 			for name, want := range map[string]int32{"web-v1": scaled, "web-v2": 2} {
 				d := after[name]
 				if d.Spec.Replicas == nil || *d.Spec.Replicas != want {
