@@ -6,7 +6,16 @@
 //
 //   - apply every example's compiled output, after a server-side dry-run,
 //     into namespaces that enforce the Pod Security level the spec claims,
-//     and require zero errors, zero warnings and every pod created and ready;
+//     and require zero errors, zero warnings and every pod created and ready
+//     (an autoscaled Deployment once the HPA controller has scaled it to
+//     minReplicas; the ServiceAccounts and Secrets its pods reference are
+//     created first, as the platform would);
+//   - keep an autoscaler's count across a re-apply of the same output, and
+//     check that HorizontalPodAutoscalers and PodDisruptionBudgets are
+//     admitted and that each budget counts exactly its Deployment's pods;
+//   - send a pod the compiler refused at its Pod Security level to a
+//     namespace enforcing that level, and require the API server to refuse
+//     it for exactly the violations the compiler named;
 //   - run `istioctl analyze --use-kube=false` over every Istio example's
 //     output and require no messages at all;
 //   - watch real rollouts from a v1 spec to a v2 spec (and back, where it

@@ -92,6 +92,7 @@ func TestExamples(t *testing.T) {
 				namespace(t, ns, levels[ns])
 			}
 
+			provide(t, rs)
 			apply(t, compile.Stream(rs))
 			for _, r := range rs {
 				waitRollout(t, r)
@@ -102,14 +103,15 @@ func TestExamples(t *testing.T) {
 	}
 }
 
-// checkPods checks that each Deployment of r runs exactly its replicas,
-// Running and Ready on kwok nodes, with the version rollspec compiled.
+// checkPods checks that each Deployment of r runs exactly the pods it
+// settles at (wantPods), Running and Ready on kwok nodes, with the version
+// rollspec compiled.
 func checkPods(t *testing.T, r *compile.Release) {
 	t.Helper()
 	for _, d := range deploymentsOf(r) {
 		sel := labels.SelectorFromSet(d.Spec.Selector.MatchLabels).String()
 		ps := pods(t, d.Namespace, sel)
-		if got, want := len(ps), int(*d.Spec.Replicas); got != want {
+		if got, want := len(ps), int(wantPods(t, r, d)); got != want {
 			t.Errorf("deployment %s/%s: %d pods, want %d", d.Namespace, d.Name, got, want)
 		}
 		want := d.Spec.Template.Labels[release.LabelVersion]

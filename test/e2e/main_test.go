@@ -16,6 +16,9 @@ import (
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/rollspec/rollspec/internal/compile"
 	"github.com/rollspec/rollspec/internal/gen"
@@ -186,12 +189,147 @@ func deploymentsOf(r *compile.Release) []*appsv1.Deployment {
 }
 
 // waitRollout waits until every Deployment of r has rolled out: all
-// replicas updated, available and no old pods.
+// replicas updated, available and no old pods. An autoscaled Deployment
+// (compiled without replicas, so the API server starts it at 1) must
+// first be scaled by the HPA controller to the count it settles at.
 func waitRollout(t *testing.T, r *compile.Release) {
 	t.Helper()
 	for _, d := range deploymentsOf(r) {
+		if d.Spec.Replicas == nil {
+			waitReplicas(t, d.Namespace, d.Name, wantPods(t, r, d))
+		}
 		kubectl(t, nil, "rollout", "status", "-n", d.Namespace, "deployment/"+d.Name, "--timeout=120s")
 	}
+}
+
+// autoscalerOf returns the HorizontalPodAutoscaler of r that targets
+// Deployment d, or nil.
+func autoscalerOf(r *compile.Release, d *appsv1.Deployment) *autoscalingv2.HorizontalPodAutoscaler {
+	for _, h := range objectsOf[*autoscalingv2.HorizontalPodAutoscaler](r) {
+		if ref := h.Spec.ScaleTargetRef; ref.APIVersion == "apps/v1" && ref.Kind == "Deployment" && ref.Name == d.Name {
+			return h
+		}
+	}
+	return nil
+}
+
+// wantPods is the number of pods Deployment d of r settles at: its
+// replicas or, when an autoscaler owns the count (the compiled Deployment
+// has none), the minReplicas of the HorizontalPodAutoscaler targeting it,
+// to which the HPA controller scales a smaller Deployment up even without
+// metrics. Either way it is the count the compiler's plan gives.
+func wantPods(t *testing.T, r *compile.Release, d *appsv1.Deployment) int32 {
+	t.Helper()
+	var n int32
+	switch h := autoscalerOf(r, d); {
+	case d.Spec.Replicas != nil:
+		n = *d.Spec.Replicas
+	case h != nil && h.Spec.MinReplicas != nil:
+		n = *h.Spec.MinReplicas
+	default:
+		t.Fatalf("deployment %s/%s: compiled without replicas and without an autoscaler with minReplicas", d.Namespace, d.Name)
+	}
+	for _, w := range r.Result.Plan.Workloads {
+		if w.Name == d.Name && w.Replicas != n {
+			t.Errorf("deployment %s/%s: settles at %d pods, the plan says %d", d.Namespace, d.Name, n, w.Replicas)
+		}
+	}
+	return n
+}
+
+// waitReplicas waits until the live Deployment ns/name asks for n
+// replicas.
+func waitReplicas(t *testing.T, ns, name string, n int32) {
+	t.Helper()
+	eventually(t, timeoutRollout, func() string {
+		var d appsv1.Deployment
+		getJSON(t, &d, "deployment", "-n", ns, name)
+		if d.Spec.Replicas != nil && *d.Spec.Replicas == n {
+			return ""
+		}
+		return fmt.Sprintf("deployment %s/%s: spec.replicas %v, want %d", ns, name, ptrString(d.Spec.Replicas), n)
+	})
+}
+
+// ptrString formats *p, or "unset".
+func ptrString[T any](p *T) string {
+	if p == nil {
+		return "unset"
+	}
+	return fmt.Sprint(*p)
+}
+
+// provide creates what the compiled pods of rs reference but rollspec by
+// design does not write, as the platform team would: every ServiceAccount
+// a pod runs as (the ServiceAccount admission plugin refuses pods naming
+// a missing one) and every Secret a container reads, with the keys it
+// reads (a kubelet would not start the container without them; kwok does
+// not look).
+func provide(t *testing.T, rs []*compile.Release) {
+	t.Helper()
+	accounts := map[string]bool{}             // by namespace/name
+	secrets := map[string]map[string]string{} // keys by namespace/name
+	for _, r := range rs {
+		for _, d := range deploymentsOf(r) {
+			ns, spec := d.Namespace, &d.Spec.Template.Spec
+			if sa := spec.ServiceAccountName; sa != "" && sa != "default" {
+				accounts[ns+"/"+sa] = true
+			}
+			secret := func(name, key string) {
+				id := ns + "/" + name
+				if secrets[id] == nil {
+					secrets[id] = map[string]string{}
+				}
+				if key != "" {
+					secrets[id][key] = "e2e"
+				}
+			}
+			for _, c := range slices.Concat(spec.InitContainers, spec.Containers) {
+				for _, e := range c.Env {
+					if e.ValueFrom != nil && e.ValueFrom.SecretKeyRef != nil {
+						secret(e.ValueFrom.SecretKeyRef.Name, e.ValueFrom.SecretKeyRef.Key)
+					}
+				}
+				for _, e := range c.EnvFrom {
+					if e.SecretRef != nil {
+						secret(e.SecretRef.Name, "")
+					}
+				}
+			}
+			for _, v := range spec.Volumes {
+				if v.Secret != nil {
+					secret(v.Secret.SecretName, "")
+					for _, it := range v.Secret.Items {
+						secret(v.Secret.SecretName, it.Key)
+					}
+				}
+			}
+		}
+	}
+	var items []any
+	for _, id := range sortedKeys(accounts) {
+		ns, name, _ := strings.Cut(id, "/")
+		items = append(items, corev1.ServiceAccount{
+			TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
+			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
+		})
+	}
+	for _, id := range sortedKeys(secrets) {
+		ns, name, _ := strings.Cut(id, "/")
+		items = append(items, corev1.Secret{
+			TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Secret"},
+			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
+			StringData: secrets[id],
+		})
+	}
+	if len(items) == 0 {
+		return
+	}
+	list, err := json.Marshal(map[string]any{"apiVersion": "v1", "kind": "List", "items": items})
+	if err != nil {
+		t.Fatal(err)
+	}
+	apply(t, list)
 }
 
 // pod is the part of a Pod the tests read.
