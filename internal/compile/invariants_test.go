@@ -438,12 +438,19 @@ func checkVirtualServices(t *testing.T, r *release.Release, vss []*istio.Virtual
 				if d.Port != nil {
 					got = d.Port.Number
 				}
+				// Only the ports on the Service are addressed.
+				exposed := 0
+				for _, p := range r.Ports {
+					if p.Exposed() {
+						exposed++
+					}
+				}
 				want := primary
-				if fromMesh && len(r.Ports) > 1 {
+				if fromMesh && exposed > 1 {
 					want = 0 // the port the request was addressed to
 				}
-				if fromMesh && fromGateway && (len(r.Ports) > 1 || strings.HasPrefix(r.Host, "*")) {
-					t.Errorf("VirtualService %s routes mesh and gateway traffic with one set of routes (%d ports, host %s)", vs.Name, len(r.Ports), r.Host)
+				if fromMesh && fromGateway && (exposed > 1 || strings.HasPrefix(r.Host, "*")) {
+					t.Errorf("VirtualService %s routes mesh and gateway traffic with one set of routes (%d ports, host %s)", vs.Name, exposed, r.Host)
 				}
 				if got != want {
 					t.Errorf("VirtualService %s route %s: destination port %d, want %d (0: the addressed port)", vs.Name, h.Name, got, want)
@@ -485,7 +492,7 @@ func checkTCPRoutes(t *testing.T, r *release.Release, vss []*istio.VirtualServic
 			byPort[tr.Match[0].Port] = tr.Route
 		}
 		for _, p := range r.Ports {
-			routed := subsets && p.Protocol == "TCP" && !istio.HTTPPort(p.Name) && !istio.TLSPort(p.Name)
+			routed := subsets && p.Exposed() && p.Protocol == "TCP" && !istio.HTTPPort(p.Name) && !istio.TLSPort(p.Name)
 			route, ok := byPort[uint32(p.ServicePort)]
 			delete(byPort, uint32(p.ServicePort))
 			if ok != routed {

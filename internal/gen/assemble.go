@@ -441,7 +441,8 @@ func (a *assembler) istio() {
 	// routes from a gateway name the primary one.
 	primary := &istio.PortSelector{Number: uint32(r.Ports[0].ServicePort)}
 	meshPort := primary
-	if len(r.Ports) > 1 {
+	exposed := len(slices.DeleteFunc(slices.Clone(r.Ports), func(p release.Port) bool { return !p.Exposed() }))
+	if exposed > 1 {
 		meshPort = nil
 	}
 	vs := a.virtualService(r.Name, a.httpRoutes(meshPort), host)
@@ -464,7 +465,7 @@ func (a *assembler) istio() {
 	// One set of routes serves both when they name the same port — unless
 	// the host is a wildcard, which bound to the mesh would capture
 	// in-cluster calls to every host it matches.
-	if len(r.Ports) == 1 && !strings.HasPrefix(r.Host, "*") {
+	if exposed == 1 && !strings.HasPrefix(r.Host, "*") {
 		vs.Spec.Hosts = append(vs.Spec.Hosts, r.Host)
 		vs.Spec.Gateways = []string{gateway, "mesh"}
 		a.objs = append(a.objs, vs)
@@ -525,7 +526,7 @@ func (a *assembler) tcpRoutes() []istio.TCPRoute {
 	}
 	var routes []istio.TCPRoute
 	for _, p := range a.r.Ports {
-		if p.Protocol != "TCP" || istio.HTTPPort(p.Name) || istio.TLSPort(p.Name) {
+		if !p.Exposed() || p.Protocol != "TCP" || istio.HTTPPort(p.Name) || istio.TLSPort(p.Name) {
 			continue
 		}
 		port := &istio.PortSelector{Number: uint32(p.ServicePort)}

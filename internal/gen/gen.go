@@ -103,6 +103,8 @@ func unrouted(r *release.Release, p *Plan) diag.List {
 	for i, port := range r.Ports {
 		at := fieldpath.Ports.At(i)
 		switch {
+		case !port.Exposed():
+			// Off the Services: only the pod's neighbours reach it.
 		case port.Protocol != "TCP":
 			warns = append(warns, warning(at.Protocol, fmt.Sprintf("Istio does not route %s: traffic to port %s reaches every version's pods, whatever the strategy (allowed: TCP ports, or serve it from a release of its own)", port.Protocol, port.Name)))
 		case istio.TLSPort(port.Name):

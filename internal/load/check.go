@@ -292,6 +292,9 @@ func (c *checker) ports() {
 	cports, sports, nports := map[key]bool{}, map[key]bool{}, map[key]bool{}
 	for i, p := range r.Ports {
 		f := fieldpath.Ports.At(i)
+		if i == 0 && !p.Exposed() {
+			c.fail(f.Service, "the first port is the one the Services expose, Istio routes and probes default to (allowed: service: false on a later port)")
+		}
 		if names[p.Name] {
 			c.fail(f.Name, "port name %q is used twice (allowed: unique names)", p.Name)
 		}

@@ -94,7 +94,12 @@ var (
 // the containers it names, by name, and the field it names in them (or
 // in the pod).
 func violationFields(r *release.Release, v *release.Version, role string, spec *corev1.PodSpec, detail string) []fieldpath.Path {
+	// The securityContext field, to its first member: a check may name
+	// capabilities.drop where another names capabilities.add.
 	field := contextField.FindString(detail)
+	if parts := strings.SplitN(field, ".", 3); len(parts) == 3 {
+		field = parts[0] + "." + parts[1]
+	}
 	switch {
 	case strings.Contains(detail, "runAsUser=0"):
 		field = "securityContext.runAsUser"
