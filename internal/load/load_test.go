@@ -384,7 +384,7 @@ func TestValidation(t *testing.T) {
 		{name: "a liveness probe on a port with no name", spec: valid + "livenessProbe: {tcp: {port: admin}}\n", want: []string{
 			`spec.yaml:9:23: livenessProbe.tcp.port: no port is named "admin" (allowed: "http")`}},
 		{name: "the first port kept off the Services", spec: with("ports", "ports: [{name: http, containerPort: 8080, service: false}, {name: admin, containerPort: 9000}]"), want: []string{
-			`spec.yaml:3:53: ports[0].service: the first port is the one the Services expose, Istio routes and probes default to (allowed: service: false on a later port)`}},
+			`spec.yaml:3:43: ports[0].service: the first port is the one the Services expose, Istio routes and probes default to (allowed: service: false on a later port)`}},
 		{name: "yaml flow mapping on stdin", file: "<stdin>", spec: "{name: x, image: example/x, ports: [{name: http, containerPort: 80}], stable: {version: v1, tag: \"1\"}, strategy: {recreate: {}}}\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
