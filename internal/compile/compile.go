@@ -148,7 +148,8 @@ func one(s *load.Spec, objects bool) (*Release, error) {
 	if err != nil {
 		return nil, err
 	}
-	if bad := podSecurity(s, res.Objects); len(bad) > 0 {
+	// Checks that need the compiled objects, all reported at once.
+	if bad := append(budget(s, res.Plan), podSecurity(s, res.Objects)...); len(bad) > 0 {
 		return nil, bad
 	}
 	y, err := manifest.Render(res.Objects)

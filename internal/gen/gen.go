@@ -65,16 +65,6 @@ func Compile(r *release.Release) (*Result, error) {
 	return &Result{Objects: objs, Plan: p, Warnings: append(warns, unrouted(r, p)...)}, nil
 }
 
-// Workloads are the Deployments the strategy plans for r, with the
-// replica counts they start from (with an autoscaler, its minReplicas).
-// r must have been validated but for rules that need these counts.
-func Workloads(r *release.Release) ([]Workload, error) {
-	p, _, err := plan(r)
-	if err != nil {
-		return nil, err
-	}
-	return p.Workloads, nil
-}
 
 // plan is r's strategy's plan.
 func plan(r *release.Release) (*Plan, diag.List, error) {

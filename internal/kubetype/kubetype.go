@@ -122,7 +122,12 @@ func (c *checker) value(v any, t reflect.Type, path string) {
 			c.value(e, t.Elem(), path+"["+strconv.Itoa(i)+"]")
 		}
 	case reflect.String:
-		if _, ok := v.(string); !ok {
+		switch v.(type) {
+		case string:
+		case bool, json.Number:
+			// YAML reads true, 9090 and 1.10 as no string.
+			c.add(path, "invalid value %s (allowed: a string: quote it as %q)", show(v), show(v))
+		default:
 			c.add(path, "invalid value %s (allowed: a string)", show(v))
 		}
 	case reflect.Bool:

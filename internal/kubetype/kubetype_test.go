@@ -36,7 +36,7 @@ func TestCheck(t *testing.T) {
 			`terminationGracePeriodSeconds: invalid value 1.5 (allowed: an integer)`,
 			`volumes[0].configMap.defaultMode: invalid value 99999999999 (allowed: an integer)`}},
 		{name: "keys quoted as paths are", like: corev1.PodSpec{}, raw: `{"nodeSelector": {"kubernetes.io/os": 1}}`, want: []string{
-			`nodeSelector."kubernetes.io/os": invalid value 1 (allowed: a string)`}},
+			`nodeSelector."kubernetes.io/os": invalid value 1 (allowed: a string: quote it as "1")`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []string

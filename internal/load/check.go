@@ -52,7 +52,7 @@ func check(spec *Spec, sound map[string]bool) diag.List {
 	c.envOverConfig()
 	c.pod()
 	c.autoscaler()
-	c.budget() // last: it runs only when nothing else is wrong
+	c.budget()
 	return c.errs
 }
 
@@ -554,10 +554,13 @@ func (c *checker) envOverConfig() {
 // pod checks the sections written in Kubernetes' own shape: the pod, the
 // main container and each version's overlay of them.
 func (c *checker) pod() {
-	if !c.ok(fieldpath.Container.Path, fieldpath.Pod.Path, fieldpath.Stable.Path, fieldpath.Candidate.Path, fieldpath.Env.Path) {
+	if !c.ok(fieldpath.Container.Path, fieldpath.Pod.Path, fieldpath.Env.Path) {
 		return
 	}
-	for _, p := range podcheck.Check(c.r) {
+	// With a version the schema refused, the release's own sections are
+	// still checked.
+	versions := c.ok(fieldpath.Stable.Path, fieldpath.Candidate.Path, fieldpath.Config, fieldpath.ConfigPath)
+	for _, p := range podcheck.Check(c.r, versions) {
 		c.fail(p.At, "%s", p.Text)
 	}
 }

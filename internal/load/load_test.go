@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rollspec/rollspec/internal/compile"
 	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/load"
 )
@@ -197,7 +198,7 @@ func TestValidation(t *testing.T) {
 		{name: "probe two kinds", spec: with("readinessProbe", "readinessProbe: {tcp: {}, exec: {command: [\"true\"]}}"), want: []string{
 			`spec.yaml:8:1: readinessProbe: sets 2 of http, tcp and exec (allowed: exactly one)`}},
 		{name: "probe command not a string", spec: with("readinessProbe", "readinessProbe: {tcp: {}, exec: {command: [true]}}"), want: []string{
-			`spec.yaml:8:44: readinessProbe.exec.command[0]: invalid value true (allowed: a string)`}},
+			`spec.yaml:8:44: readinessProbe.exec.command[0]: true is a boolean, not a string (allowed: a string: quote it as "true")`}},
 		{name: "bad quantity", spec: with("resources", "resources: {requests: {cpu: \"lots\"}}"), want: []string{
 			`spec.yaml:9:24: resources.requests.cpu: invalid value "lots" (allowed: a Kubernetes quantity: a number such as 0.5 or 2, or a string such as "500m")`}},
 		{name: "negative quantity", spec: with("resources", "resources: {requests: {cpu: -0.5}, limits: {memory: \"-1Gi\"}}"), want: []string{
@@ -369,7 +370,7 @@ func TestValidation(t *testing.T) {
 			`spec.yaml:9:13: container.name: rollspec names the main container after the release (allowed: leave it out)`,
 			`spec.yaml:9:24: container.image: rollspec writes the main container's image (allowed: image, and each version's tag or digest)`,
 			`spec.yaml:9:38: container.ports: rollspec writes the main container's ports (allowed: ports, which the Services and routes use too)`,
-			`spec.yaml:9:68: container.imagePullPolicy: is rollspec's imagePullPolicy (allowed: imagePullPolicy)`,
+			`spec.yaml:9:68: container.imagePullPolicy: rollspec writes the main container's pull policy (allowed: imagePullPolicy, beside image)`,
 			`spec.yaml:9:93: container.readinessProbe: is also set in short form (allowed: one of readinessProbe and container.readinessProbe)`}},
 		{name: "env set twice", spec: valid + "env: {PW: x}\ncontainer: {env: [{name: PW, value: y}]}\n", want: []string{
 			`spec.yaml:10:20: container.env[0].name: PW is also set in env (allowed: one of env and container.env)`}},
@@ -385,11 +386,36 @@ func TestValidation(t *testing.T) {
 			`spec.yaml:9:23: livenessProbe.tcp.port: no port is named "admin" (allowed: "http")`}},
 		{name: "the first port kept off the Services", spec: with("ports", "ports: [{name: http, containerPort: 8080, service: false}, {name: admin, containerPort: 9000}]"), want: []string{
 			`spec.yaml:3:43: ports[0].service: the first port is the one the Services expose, Istio routes and probes default to (allowed: service: false on a later port)`}},
+		{name: "an overlay that leaves value and valueFrom", spec: withIn(valid+"container: {env: [{name: MODE, valueFrom: {configMapKeyRef: {name: m, key: mode}}}]}\n", "stable", `stable: {version: "v1", tag: "1.0", container: {env: [{name: MODE, value: fast}]}}`), want: []string{
+			`spec.yaml:5:55: stable.container.env[0].valueFrom: MODE sets both value and valueFrom (allowed: one of them; a version's overlay replaces an entry only with valueFrom: null beside its value)`}},
+		{name: "two mounts at one path", spec: valid + "config: {a: b}\nconfigPath: /etc/app\ncontainer: {volumeMounts: [{name: x, mountPath: /etc/app}]}\npod: {volumes: [{name: x, emptyDir: {}}]}\n", want: []string{
+			`spec.yaml:11:38: container.volumeMounts[0].mountPath: the main container mounts two volumes at /etc/app (allowed: one volume per path)`}},
+		{name: "values Kubernetes allows", spec: valid + "pod: {dnsPolicy: ClusterFirstt, tolerations: [{operator: Equals, effect: NoSchedul}], topologySpreadConstraints: [{maxSkew: 1, topologyKey: zone, whenUnsatisfiable: DoNotScheduled}], initContainers: [{name: init, image: x, restartPolicy: always}]}\n", want: []string{
+			`spec.yaml:9:7: pod.dnsPolicy: invalid value "ClusterFirstt" (allowed: "ClusterFirst", "ClusterFirstWithHostNet", "Default", "None")`,
+			`spec.yaml:9:48: pod.tolerations[0].operator: invalid value "Equals" (allowed: "Equal", "Exists")`,
+			`spec.yaml:9:66: pod.tolerations[0].effect: invalid value "NoSchedul" (allowed: "NoSchedule", "PreferNoSchedule", "NoExecute")`,
+			`spec.yaml:9:147: pod.topologySpreadConstraints[0].whenUnsatisfiable: invalid value "DoNotScheduled" (allowed: "DoNotSchedule", "ScheduleAnyway")`,
+			`spec.yaml:9:224: pod.initContainers[0].restartPolicy: invalid value "always" (allowed: "Always")`}},
+		{name: "entries Kubernetes requires", spec: valid + "pod: {containers: [{name: Side_Car}, {image: x}], volumes: [{name: v}]}\n", want: []string{
+			`spec.yaml:9:20: pod.containers[0]: container "Side_Car" has no image (allowed: an image reference such as envoyproxy/envoy:v1.31.0)`,
+			`spec.yaml:9:21: pod.containers[0].name: container name "Side_Car" is not a DNS-1123 label (allowed: lowercase letters, digits and '-', at most 63 characters)`,
+			`spec.yaml:9:38: pod.containers[1].name: container name "" is not a DNS-1123 label (allowed: lowercase letters, digits and '-', at most 63 characters)`,
+			`spec.yaml:9:61: pod.volumes[0]: volume "v" sets 0 sources (allowed: exactly one, such as emptyDir: {}, configMap, secret or persistentVolumeClaim)`}},
+		{name: "a budget that blocks drains beside a pod the level forbids, at once", spec: valid + "podDisruptionBudget: {maxUnavailable: 0}\ncontainer: {securityContext: {privileged: true}}\n", want: []string{
+			`spec.yaml:9:23: podDisruptionBudget.maxUnavailable: 0 lets none of the 4 pod(s) of Deployment web be evicted, so node drains block (allowed: 1 or more, or a percentage above 0%)`,
+			`spec.yaml:10:31: container.securityContext.privileged: container "web" must not set securityContext.privileged=true: podSecurity "restricted" forbids privileged (allowed: change the field, or podSecurity: "privileged", which allows anything)`}},
+		{name: "an annotation YAML reads as a boolean", spec: valid + "podAnnotations: {prometheus.io/scrape: true}\n", want: []string{
+			`spec.yaml:9:18: podAnnotations."prometheus.io/scrape": true is a boolean, not a string (allowed: a string: quote it as "true")`}},
 		{name: "yaml flow mapping on stdin", file: "<stdin>", spec: "{name: x, image: example/x, ports: [{name: http, containerPort: 80}], stable: {version: v1, tag: \"1\"}, strategy: {recreate: {}}}\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			file := cmp.Or(tc.file, "spec.yaml")
-			_, err := (&load.Loader{}).LoadBytes(file, []byte(tc.spec)).Releases(nil)
+			specs, err := (&load.Loader{}).LoadBytes(file, []byte(tc.spec)).Releases(nil)
+			if err == nil {
+				// What needs the compiled objects (a budget against each
+				// Deployment's pods, Pod Security) is checked there.
+				_, err = compile.Specs(specs)
+			}
 			var b bytes.Buffer
 			diag.Print(&b, err, "")
 			got := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")

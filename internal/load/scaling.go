@@ -1,12 +1,7 @@
 package load
 
 import (
-	"fmt"
-
-	"k8s.io/apimachinery/pkg/util/intstr"
-
 	"github.com/rollspec/rollspec/internal/fieldpath"
-	"github.com/rollspec/rollspec/internal/gen"
 	"github.com/rollspec/rollspec/release"
 )
 
@@ -60,11 +55,9 @@ func (c *checker) requests() map[string]bool {
 	return m
 }
 
-// budget checks the PodDisruptionBudget: exactly one of minAvailable and
-// maxUnavailable, and one that lets each Deployment lose a pod, else node
-// drains wait for it forever. Pods are counted as the plan counts them
-// (with an autoscaler, its minReplicas), so this runs only on a release
-// with no other problem.
+// budget checks the PodDisruptionBudget sets exactly one of minAvailable
+// and maxUnavailable; whether it lets each Deployment lose a pod is
+// checked where the Deployments' pods are counted (internal/compile).
 func (c *checker) budget() {
 	b, at := c.r.PodDisruptionBudget, fieldpath.PodDisruptionBudget
 	if b == nil || !c.ok(at.Path) {
@@ -76,56 +69,7 @@ func (c *checker) budget() {
 			set = "both"
 		}
 		c.fail(at.Path, "sets %s of minAvailable and maxUnavailable (allowed: exactly one)", set)
-		return
-	}
-	if c.sound != nil || len(c.errs) > 0 {
-		return
-	}
-	ws, err := gen.Workloads(c.r)
-	if err != nil {
-		return
-	}
-	counted := ""
-	if c.r.Autoscaler != nil {
-		counted = " (at autoscaler.minReplicas)"
-	}
-	for _, w := range ws {
-		pods := int(w.Replicas)
-		if pods == 0 {
-			continue // nothing to evict
-		}
-		// As Kubernetes' disruption controller reads a budget: both
-		// percentages round up.
-		if v := b.MinAvailable; v != nil {
-			if n, err := intstr.GetScaledValueFromIntOrPercent(v, pods, true); err == nil && n >= pods {
-				allowed := fmt.Sprintf("fewer than %d, or maxUnavailable", pods)
-				if pods == 1 {
-					allowed = "maxUnavailable, or more pods"
-				}
-				c.fail(at.MinAvailable, "%s%s keeps all %d pod(s) of Deployment %s%s available, so none can ever be evicted and node drains block (allowed: %s)", showIntOrPercent(v), rounded(v, n, pods), pods, w.Name, counted, allowed)
-			}
-		}
-		if v := b.MaxUnavailable; v != nil {
-			if n, err := intstr.GetScaledValueFromIntOrPercent(v, pods, true); err == nil && n == 0 {
-				c.fail(at.MaxUnavailable, "%s lets none of the %d pod(s) of Deployment %s%s be evicted, so node drains block (allowed: 1 or more, or a percentage above 0%%)", showIntOrPercent(v), pods, w.Name, counted)
-			}
-		}
 	}
 }
 
 // showIntOrPercent writes a count as a number and a percentage quoted,
-// as the user wrote them.
-func showIntOrPercent(v *intstr.IntOrString) string {
-	if v.Type == intstr.String {
-		return fmt.Sprintf("%q", v.StrVal)
-	}
-	return v.String()
-}
-
-// rounded says what a percentage of pods came to, "" for a count.
-func rounded(v *intstr.IntOrString, n, pods int) string {
-	if v.Type != intstr.String {
-		return ""
-	}
-	return fmt.Sprintf(" (%d of %d, rounded up)", n, pods)
-}

@@ -431,6 +431,9 @@ func (v *validator) explain(path cue.Path, errs []errors.Error) {
 			why = "; unquoted, YAML drops leading and trailing zeros"
 		}
 		v.add(path, "%s is a number, not a string (allowed: a string: quote it as %q%s)", lit, lit, why)
+	case d.Exists() && d.Kind() == cue.BoolKind && wantsString(sch):
+		lit := v.raw(d)
+		v.add(path, "%s is a boolean, not a string (allowed: a string: quote it as %q)", lit, lit)
 	case allowed != "" && d.Exists():
 		v.add(path, "invalid value %s (allowed: %s)", show(d), allowed)
 	default:

@@ -31,26 +31,28 @@ type Problem struct {
 	Text string
 }
 
-// Check returns the problems of r's pod and container sections, and of
-// each version's.
-func Check(r *release.Release) []Problem {
+// Check returns the problems of r's pod and container sections, and, if
+// versions (the stable and candidate versions were valid), of each
+// version's overlay and of the pod each version runs.
+func Check(r *release.Release, versions bool) []Problem {
 	if !written(r) {
 		return nil // nothing in Kubernetes' shape: nothing to check
 	}
 	c := &checker{r: r}
 	c.section(fieldpath.Container, r.Container, corev1.Container{}, false)
 	c.section(fieldpath.Pod, r.Pod, corev1.PodSpec{}, false)
-	for _, m := range r.Versions() {
+	if !versions {
+		c.owned(nil)
+		return c.problems
+	}
+	members := r.Versions()
+	for _, m := range members {
 		at := fieldpath.Role(m.Role)
 		c.section(at.Container, m.Version.Container, corev1.Container{}, true)
 		c.section(at.Pod, m.Version.Pod, corev1.PodSpec{}, true)
 	}
-	typed := len(c.problems) == 0
-	c.owned()
-	if !typed {
-		return c.problems // what follows reads the sections as Kubernetes' types
-	}
-	for _, m := range r.Versions() {
+	c.owned(members)
+	for _, m := range members {
 		c.merged(m)
 	}
 	return c.problems
@@ -98,7 +100,7 @@ func fields(raw json.RawMessage) map[string]json.RawMessage {
 
 // owned refuses, in the release's sections and each version's, the fields
 // rollspec writes itself or that the spec sets elsewhere.
-func (c *checker) owned() {
+func (c *checker) owned(members []release.Member) {
 	r := c.r
 	type section struct {
 		container, pod fieldpath.Kube
@@ -106,7 +108,7 @@ func (c *checker) owned() {
 		env            map[string]string
 	}
 	sections := []section{{fieldpath.Container, fieldpath.Pod, r.Container, r.Pod, r.Env}}
-	for _, m := range r.Versions() {
+	for _, m := range members {
 		at := fieldpath.Role(m.Role)
 		sections = append(sections, section{at.Container, at.Pod, m.Version.Container, m.Version.Pod, release.Merged(r.Env, m.Version.Env)})
 	}
@@ -119,7 +121,7 @@ func (c *checker) owned() {
 			{"name", "rollspec names the main container after the release (allowed: leave it out)", true},
 			{"image", "rollspec writes the main container's image (allowed: image, and each version's tag or digest)", true},
 			{"ports", "rollspec writes the main container's ports (allowed: ports, which the Services and routes use too)", true},
-			{"imagePullPolicy", "is rollspec's imagePullPolicy (allowed: imagePullPolicy)", true},
+			{"imagePullPolicy", "rollspec writes the main container's pull policy (allowed: imagePullPolicy, beside image)", true},
 			{"readinessProbe", "is also set in short form (allowed: one of readinessProbe and container.readinessProbe)", r.ReadinessProbe != nil},
 			{"livenessProbe", "is also set in short form (allowed: one of livenessProbe and container.livenessProbe)", r.LivenessProbe != nil},
 			{"startupProbe", "is also set in short form (allowed: one of startupProbe and container.startupProbe)", r.StartupProbe != nil},
@@ -147,83 +149,6 @@ func (c *checker) owned() {
 	}
 }
 
-// merged checks the pod version m runs: the release's sections with the
-// version's overlaid.
-func (c *checker) merged(m release.Member) {
-	r := c.r
-	at := fieldpath.Role(m.Role)
-	pod, main, err := r.PodOf(m.Version)
-	if err != nil {
-		c.add(at.Path, "cannot overlay the version's pod and container on the release's: %v", err)
-		return
-	}
-	// where finds an entry of the list field of a container (or the pod)
-	// in the version's overlay, else in the release's section, by its key.
-	where := func(ver, rel fieldpath.Kube, list, key, value string) fieldpath.Path {
-		for _, s := range []fieldpath.Kube{ver, rel} {
-			raw := r.Container
-			switch s {
-			case at.Container:
-				raw = m.Version.Container
-			case fieldpath.Pod:
-				raw = r.Pod
-			case at.Pod:
-				raw = m.Version.Pod
-			}
-			if i := indexOf(raw, list, key, value); i >= 0 {
-				return s.Below(fmt.Sprintf("%s[%d].%s", list, i, key))
-			}
-		}
-		return ver.Path
-	}
-	volumes := map[string]bool{}
-	var names []string
-	if len(release.Merged(r.Config, m.Version.Config)) > 0 && r.ConfigPath != "" {
-		volumes[ConfigVolume] = true
-		names = append(names, ConfigVolume)
-	}
-	for _, v := range pod.Volumes {
-		if volumes[v.Name] {
-			c.add(where(at.Pod, fieldpath.Pod, "volumes", "name", v.Name), "two volumes are named %q%s (allowed: one volume per name)", v.Name, configNote(v.Name))
-		}
-		volumes[v.Name] = true
-		names = append(names, v.Name)
-	}
-	allowed := "none: declare it in pod.volumes"
-	if len(names) > 0 {
-		allowed = "a volume of the pod: " + strings.Join(quoted(slices.Sorted(slices.Values(names))), ", ")
-	}
-	mounts := func(cont string, ms []corev1.VolumeMount, ver, rel fieldpath.Kube, list string) {
-		for _, vm := range ms {
-			if !volumes[vm.Name] {
-				c.add(where(ver, rel, list, "name", vm.Name), "%s mounts volume %q, which the pod does not have (allowed: %s)", cont, vm.Name, allowed)
-			}
-		}
-	}
-	mounts("the main container", main.VolumeMounts, at.Container, fieldpath.Container, "volumeMounts")
-	seen := map[string]bool{r.Name: true}
-	for _, list := range []struct {
-		name string
-		cs   []corev1.Container
-	}{{"containers", pod.Containers}, {"initContainers", pod.InitContainers}} {
-		for _, ct := range list.cs {
-			if seen[ct.Name] {
-				why := "another container's name"
-				if ct.Name == r.Name {
-					why = "the main container's name (its fields go in container)"
-				}
-				c.add(where(at.Pod, fieldpath.Pod, list.name, "name", ct.Name), "%q is %s (allowed: a name of its own)", ct.Name, why)
-			}
-			seen[ct.Name] = true
-			for _, vm := range ct.VolumeMounts {
-				if !volumes[vm.Name] {
-					c.add(where(at.Pod, fieldpath.Pod, list.name, "name", ct.Name), "container %q mounts volume %q, which the pod does not have (allowed: %s)", ct.Name, vm.Name, allowed)
-				}
-			}
-		}
-	}
-}
-
 // configNote explains a clash with rollspec's own config volume.
 func configNote(name string) string {
 	if name == ConfigVolume {
@@ -235,11 +160,25 @@ func configNote(name string) string {
 // indexOf is the index in raw's list field of the entry whose key is
 // value, -1 when there is none.
 func indexOf(raw json.RawMessage, list, key, value string) int {
+	return nthIndex(raw, list, key, value, 0)
+}
+
+// nthIndex is the index in raw's list field of the nth entry (from 0)
+// whose key is value, -1 when there is none.
+func nthIndex(raw json.RawMessage, list, key, value string, nth int) int {
 	var entries []map[string]any
 	if json.Unmarshal(fields(raw)[list], &entries) != nil {
 		return -1
 	}
-	return slices.IndexFunc(entries, func(e map[string]any) bool { return e[key] == value })
+	for i, e := range entries {
+		if v, _ := e[key].(string); v == value {
+			if nth == 0 {
+				return i
+			}
+			nth--
+		}
+	}
+	return -1
 }
 
 func quoted(names []string) []string {

@@ -125,7 +125,22 @@ func violationFields(r *release.Release, v *release.Version, role string, spec *
 		return out
 	}
 	if field == "volumes" {
-		return []fieldpath.Path{overlay(ver.Pod, fieldpath.Pod, v.Pod, "volumes").Below("volumes")}
+		// volume "x" uses …, volumes "x", "y" …: each at its entry.
+		for _, q := range quotedName.FindAllStringSubmatch(strings.SplitN(detail, " uses ", 2)[0], -1) {
+			for _, s := range []struct {
+				k   fieldpath.Kube
+				raw json.RawMessage
+			}{{ver.Pod, v.Pod}, {fieldpath.Pod, r.Pod}} {
+				if i := indexOf(s.raw, "volumes", "name", q[1]); i >= 0 {
+					out = append(out, s.k.Below(fmt.Sprintf("volumes[%d]", i)))
+					break
+				}
+			}
+		}
+		if len(out) == 0 {
+			out = append(out, overlay(ver.Pod, fieldpath.Pod, v.Pod, "volumes").Below("volumes"))
+		}
+		return out
 	}
 	named := false
 	for _, q := range quotedName.FindAllStringSubmatch(detail, -1) {
