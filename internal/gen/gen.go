@@ -65,7 +65,6 @@ func Compile(r *release.Release) (*Result, error) {
 	return &Result{Objects: objs, Plan: p, Warnings: append(warns, unrouted(r, p)...)}, nil
 }
 
-
 // plan is r's strategy's plan.
 func plan(r *release.Release) (*Plan, diag.List, error) {
 	kind := r.Strategy.Kind()
