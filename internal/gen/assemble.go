@@ -261,9 +261,9 @@ func (a *assembler) secure(spec *corev1.PodSpec) {
 				cs[i].SecurityContext = &corev1.SecurityContext{}
 			}
 			sc := cs[i].SecurityContext
-			// A privileged container may escalate: it is refused below the
-			// privileged level anyway, so only there is it left unset.
-			if sc.AllowPrivilegeEscalation == nil && (r.PodSecurity != release.PodSecurityPrivileged || sc.Privileged == nil || !*sc.Privileged) {
+			// A privileged container escalates by definition (the API
+			// server refuses it with allowPrivilegeEscalation: false).
+			if sc.AllowPrivilegeEscalation == nil && (sc.Privileged == nil || !*sc.Privileged) {
 				sc.AllowPrivilegeEscalation = ptr.To(false)
 			}
 			if restricted && sc.Capabilities == nil {

@@ -63,12 +63,31 @@ func Security(r *release.Release, role string, meta *metav1.ObjectMeta, spec *co
 			}
 		}
 	}
+	// The allowPrivilegeEscalation field of each privileged container.
+	privileged := map[fieldpath.Path]bool{}
+	for _, cs := range [][]corev1.Container{spec.Containers, spec.InitContainers} {
+		for _, c := range cs {
+			if sc := c.SecurityContext; sc != nil && sc.Privileged != nil && *sc.Privileged {
+				for _, f := range violationFields(r, v, role, spec, fmt.Sprintf("container %q must set securityContext.allowPrivilegeEscalation=false", c.Name)) {
+					privileged[f] = true
+				}
+			}
+		}
+	}
 	var problems []Problem
 	for _, res := range at(level) {
 		if res.Allowed {
 			continue
 		}
 		fields := violationFields(r, v, role, spec, res.ForbiddenDetail)
+		if res.ForbiddenReason == escalation {
+			// A privileged container escalates by definition: its
+			// privilege is the problem to report, once.
+			fields = slices.DeleteFunc(fields, func(f fieldpath.Path) bool { return privileged[f] })
+			if len(fields) == 0 {
+				continue
+			}
+		}
 		lower := `podSecurity: "baseline", which allows it`
 		if level == psa.LevelBaseline || slices.ContainsFunc(fields, func(f fieldpath.Path) bool { return baseline[f] }) {
 			lower = `podSecurity: "privileged", which allows anything`
@@ -80,6 +99,9 @@ func Security(r *release.Release, role string, meta *metav1.ObjectMeta, spec *co
 	}
 	return problems
 }
+
+// escalation is the reason the check of allowPrivilegeEscalation gives.
+const escalation = "allowPrivilegeEscalation != false"
 
 var (
 	// quotedName is a container name as the checks quote it.

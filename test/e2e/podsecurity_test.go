@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -38,8 +39,13 @@ func TestPodSecurityRefused(t *testing.T) {
 		// pod template, which the compiler and the Deployment's warning
 		// evaluate. Each adds to a refusal, never makes one.
 		defaulted []string
+		// implied are violations the compiler folds into one it names:
+		// a privileged container escalates privilege by definition, so
+		// the compiler reports the privilege alone.
+		implied []string
 	}{
-		{name: "privileged", level: release.PodSecurityRestricted, section: "container: {securityContext: {privileged: true}}"},
+		{name: "privileged", level: release.PodSecurityRestricted, section: "container: {securityContext: {privileged: true}}",
+			implied: []string{`allowPrivilegeEscalation != false (container "web" must set securityContext.allowPrivilegeEscalation=false)`}},
 		// A hostNetwork Pod's hostPort defaults to its containerPort.
 		{name: "host-network", level: release.PodSecurityBaseline, section: "pod: {hostNetwork: true}",
 			defaulted: []string{`hostPort (container "web" uses hostPort 8080)`}},
@@ -118,14 +124,14 @@ strategy: {ramped: {}}
 			if err == nil {
 				t.Fatalf("the API server created the pod at %s", tc.level)
 			}
-			sameViolations(t, "refusing the pod", string(stderr), refused, append(want, tc.defaulted...))
+			sameViolations(t, "refusing the pod", string(stderr), refused, slices.Concat(want, tc.implied, tc.defaulted))
 
 			// Its Deployment: admitted with a warning, its pods refused.
 			_, stderr, err = kube.Kubectl(t.Context(), r.YAML, "apply", "-f", "-")
 			if err != nil {
 				t.Fatal(err)
 			}
-			sameViolations(t, "warning about the Deployment", string(stderr), fmt.Sprintf("would violate PodSecurity %q: ", tc.level+":latest"), want)
+			sameViolations(t, "warning about the Deployment", string(stderr), fmt.Sprintf("would violate PodSecurity %q: ", tc.level+":latest"), slices.Concat(want, tc.implied))
 			eventually(t, timeoutRollout, func() string {
 				var d struct {
 					Status struct {
@@ -137,7 +143,7 @@ strategy: {ramped: {}}
 				getJSON(t, &d, "deployment", "-n", ns, "web")
 				for _, c := range d.Status.Conditions {
 					if c.Type == "ReplicaFailure" && c.Status == "True" && c.Reason == "FailedCreate" {
-						sameViolations(t, "refusing the Deployment's pods", c.Message, refused, append(want, tc.defaulted...))
+						sameViolations(t, "refusing the Deployment's pods", c.Message, refused, slices.Concat(want, tc.implied, tc.defaulted))
 						return ""
 					}
 				}
