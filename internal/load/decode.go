@@ -12,7 +12,6 @@ import (
 
 	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/release"
-	"github.com/rollspec/rollspec/schema"
 )
 
 // decode fills the value x points to from the validated, concrete v, as
@@ -50,25 +49,29 @@ func decodeRelease(u cue.Value, r *release.Release, absent func(name string) boo
 	return nil
 }
 
-// optional are the release's optional fields (`image?:`), which have a
-// value only where a spec writes them; computed once from the schema.
-var optional = sync.OnceValue(func() map[string]bool {
-	m := map[string]bool{}
-	s, err := schema.Compile()
-	if err != nil {
-		return m // then every field is looked up
-	}
-	it, err := s.Release.Fields(cue.Optional(true))
-	if err != nil {
-		return m
-	}
-	for it.Next() {
-		if it.IsOptional() {
-			m[it.Selector().Unquoted()] = true
+// optional returns the release's optional fields (`image?:`), which have
+// a value only where a spec writes them, read once from the schema sch
+// (every worker's schema is the same).
+func optional(sch cue.Value) map[string]bool {
+	optionalOnce.Do(func() {
+		optionalFields = map[string]bool{}
+		it, err := sch.Fields(cue.Optional(true))
+		if err != nil {
+			return // then every field is looked up
 		}
-	}
-	return m
-})
+		for it.Next() {
+			if it.IsOptional() {
+				optionalFields[it.Selector().Unquoted()] = true
+			}
+		}
+	})
+	return optionalFields
+}
+
+var (
+	optionalOnce   sync.Once
+	optionalFields map[string]bool
+)
 
 // decodeSound decodes the top-level fields of the release u that have no
 // problem in errs into r, and returns the names of the fields it could

@@ -107,7 +107,7 @@ func (j *job) validate(data cue.Value, prefix cue.Path, filename string, root to
 	if len(errs) == 0 {
 		absent := func(name string) bool {
 			_, wrote := spec.pos[name]
-			return optional()[name] && !wrote
+			return optional(j.s.Release)[name] && !wrote
 		}
 		if err := decodeRelease(u, r, absent); err != nil {
 			errs = append(errs, &diag.Diagnostic{Pos: root, Text: fmt.Sprintf("decode: %v", err)})

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -18,13 +19,14 @@ import (
 
 // evaluator is the API server's own Pod Security evaluator, with the
 // checks of the Kubernetes version rollspec is built with.
-var evaluator = func() policy.Evaluator {
+// Built at its first use, not when a process starts.
+var evaluator = sync.OnceValue(func() policy.Evaluator {
 	e, err := policy.NewEvaluator(policy.DefaultChecks(), nil)
 	if err != nil {
 		panic("podcheck: the default Pod Security checks do not build an evaluator: " + err.Error())
 	}
 	return e
-}()
+})
 
 // levels are the Pod Security levels by the names the spec gives them.
 var levels = map[string]psa.Level{
@@ -43,7 +45,7 @@ func Security(r *release.Release, role string, meta *metav1.ObjectMeta, spec *co
 		return nil
 	}
 	at := func(l psa.Level) []policy.CheckResult {
-		return evaluator.EvaluatePod(psa.LevelVersion{Level: l, Version: psa.LatestVersion()}, meta, spec)
+		return evaluator().EvaluatePod(psa.LevelVersion{Level: l, Version: psa.LatestVersion()}, meta, spec)
 	}
 	var v *release.Version
 	for _, m := range r.Versions() {
