@@ -69,6 +69,28 @@ func Benchmark1000Releases(b *testing.B) {
 	}
 }
 
+// BenchmarkOneReleaseFullPod is BenchmarkOneRelease's release with a
+// full pod section (container and pod in Kubernetes' shape: a Secret
+// reference, a mount, a preStop hook, a native sidecar, topology spread).
+// Target: within 1.5× of BenchmarkOneRelease.
+func BenchmarkOneReleaseFullPod(b *testing.B) {
+	format, err := os.ReadFile("testdata/bench-release-pod.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	l := &load.Loader{}
+	src := []byte(fmt.Sprintf(string(format), 1, 1))
+	if _, err := compile.Bytes(l, "app.yaml", src); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := compile.Bytes(l, "app.yaml", src); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkOneProductionRelease is one release with a full pod section
 // (examples/orders-production: container and pod in Kubernetes' shape,
 // a version overlay, an autoscaler and a budget) in-process, as

@@ -25,7 +25,7 @@ func (c *checker) merged(m release.Member) {
 	if err != nil {
 		return // a field of the wrong type, reported where it is
 	}
-	l := &locator{r: r, m: m, at: fieldpath.Role(m.Role)}
+	l := &locator{r: r, m: m, at: fieldpath.Role(m.Role), dec: &c.dec}
 	volumes := map[string]bool{}
 	var names []string
 	if len(release.Merged(r.Config, m.Version.Config)) > 0 && r.ConfigPath != "" {
@@ -147,9 +147,10 @@ func (c *checker) oneOf(at fieldpath.Path, value string, allowed ...string) {
 // locator finds where the spec wrote a part of the pod version m runs:
 // in the version's overlay, else in the release's section.
 type locator struct {
-	r  *release.Release
-	m  release.Member
-	at fieldpath.VersionFields
+	r   *release.Release
+	m   release.Member
+	at  fieldpath.VersionFields
+	dec *decoded
 }
 
 // section is the section (the main container's when container, else the
@@ -159,7 +160,7 @@ func (l *locator) section(container bool, key string) fieldpath.Kube {
 	if container {
 		ver, rel, raw = l.at.Container, fieldpath.Container, l.m.Version.Container
 	}
-	if _, ok := fields(raw)[key]; ok {
+	if _, ok := l.dec.fields(raw)[key]; ok {
 		return ver
 	}
 	return rel
@@ -172,7 +173,7 @@ func (l *locator) entry(container bool, list, key, value string, nth int) fieldp
 		k   fieldpath.Kube
 		raw []byte
 	}{{l.at.Pod, l.m.Version.Pod}, {fieldpath.Pod, l.r.Pod}} {
-		if i := nthIndex(s.raw, list, key, value, nth); i >= 0 {
+		if i := l.dec.nthIndex(s.raw, list, key, value, nth); i >= 0 {
 			return s.k.Below(fmt.Sprintf("%s[%d]", list, i))
 		}
 	}
@@ -187,7 +188,7 @@ func (l *locator) mainEntry(list, key, value string, i int) fieldpath.Kube {
 		k   fieldpath.Kube
 		raw []byte
 	}{{l.at.Container, l.m.Version.Container}, {fieldpath.Container, l.r.Container}} {
-		if j := indexOf(s.raw, list, key, value); j >= 0 {
+		if j := l.dec.indexOf(s.raw, list, key, value); j >= 0 {
 			return fieldpath.Kube{Path: s.k.Below(fmt.Sprintf("%s[%d]", list, j))}
 		}
 	}

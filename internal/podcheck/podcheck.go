@@ -61,6 +61,7 @@ func Check(r *release.Release, versions bool) []Problem {
 type checker struct {
 	r        *release.Release
 	problems []Problem
+	dec      decoded
 }
 
 // add records a problem, once: both versions may run into one problem
@@ -98,6 +99,51 @@ func fields(raw json.RawMessage) map[string]json.RawMessage {
 	return m
 }
 
+// decoded remembers the sections a check has decoded, each once: a
+// check looks entries up many times (where was this mount written?).
+type decoded struct {
+	top   map[*byte]map[string]json.RawMessage
+	lists map[listKey][]map[string]any
+}
+
+type listKey struct {
+	raw  *byte
+	list string
+}
+
+// fields is fields(raw), decoded once.
+func (d *decoded) fields(raw json.RawMessage) map[string]json.RawMessage {
+	if len(raw) == 0 {
+		return nil
+	}
+	if d.top == nil {
+		d.top = map[*byte]map[string]json.RawMessage{}
+	}
+	m, ok := d.top[&raw[0]]
+	if !ok {
+		m = fields(raw)
+		d.top[&raw[0]] = m
+	}
+	return m
+}
+
+// list is the entries of raw's list field, decoded once.
+func (d *decoded) list(raw json.RawMessage, list string) []map[string]any {
+	if len(raw) == 0 {
+		return nil
+	}
+	if d.lists == nil {
+		d.lists = map[listKey][]map[string]any{}
+	}
+	k := listKey{&raw[0], list}
+	l, ok := d.lists[k]
+	if !ok {
+		_ = json.Unmarshal(d.fields(raw)[list], &l)
+		d.lists[k] = l
+	}
+	return l
+}
+
 // owned refuses, in the release's sections and each version's, the fields
 // rollspec writes itself or that the spec sets elsewhere.
 func (c *checker) owned(members []release.Member) {
@@ -113,7 +159,7 @@ func (c *checker) owned(members []release.Member) {
 		sections = append(sections, section{at.Container, at.Pod, m.Version.Container, m.Version.Pod, release.Merged(r.Env, m.Version.Env)})
 	}
 	for _, s := range sections {
-		cf, pf := fields(s.craw), fields(s.praw)
+		cf, pf := c.dec.fields(s.craw), c.dec.fields(s.praw)
 		for _, o := range []struct {
 			field, why string
 			set        bool
@@ -159,18 +205,14 @@ func configNote(name string) string {
 
 // indexOf is the index in raw's list field of the entry whose key is
 // value, -1 when there is none.
-func indexOf(raw json.RawMessage, list, key, value string) int {
-	return nthIndex(raw, list, key, value, 0)
+func (d *decoded) indexOf(raw json.RawMessage, list, key, value string) int {
+	return d.nthIndex(raw, list, key, value, 0)
 }
 
 // nthIndex is the index in raw's list field of the nth entry (from 0)
 // whose key is value, -1 when there is none.
-func nthIndex(raw json.RawMessage, list, key, value string, nth int) int {
-	var entries []map[string]any
-	if json.Unmarshal(fields(raw)[list], &entries) != nil {
-		return -1
-	}
-	for i, e := range entries {
+func (d *decoded) nthIndex(raw json.RawMessage, list, key, value string, nth int) int {
+	for i, e := range d.list(raw, list) {
 		if v, _ := e[key].(string); v == value {
 			if nth == 0 {
 				return i

@@ -47,6 +47,7 @@ func Security(r *release.Release, role string, meta *metav1.ObjectMeta, spec *co
 	at := func(l psa.Level) []policy.CheckResult {
 		return evaluator().EvaluatePod(psa.LevelVersion{Level: l, Version: psa.LatestVersion()}, meta, spec)
 	}
+	dec := &decoded{}
 	var v *release.Version
 	for _, m := range r.Versions() {
 		if m.Role == role {
@@ -59,7 +60,7 @@ func Security(r *release.Release, role string, meta *metav1.ObjectMeta, spec *co
 	if level == psa.LevelRestricted {
 		for _, res := range at(psa.LevelBaseline) {
 			if !res.Allowed {
-				for _, f := range violationFields(r, v, role, spec, res.ForbiddenDetail) {
+				for _, f := range violationFields(dec, r, v, role, spec, res.ForbiddenDetail) {
 					baseline[f] = true
 				}
 			}
@@ -70,7 +71,7 @@ func Security(r *release.Release, role string, meta *metav1.ObjectMeta, spec *co
 	for _, cs := range [][]corev1.Container{spec.Containers, spec.InitContainers} {
 		for _, c := range cs {
 			if sc := c.SecurityContext; sc != nil && sc.Privileged != nil && *sc.Privileged {
-				for _, f := range violationFields(r, v, role, spec, fmt.Sprintf("container %q must set securityContext.allowPrivilegeEscalation=false", c.Name)) {
+				for _, f := range violationFields(dec, r, v, role, spec, fmt.Sprintf("container %q must set securityContext.allowPrivilegeEscalation=false", c.Name)) {
 					privileged[f] = true
 				}
 			}
@@ -81,7 +82,7 @@ func Security(r *release.Release, role string, meta *metav1.ObjectMeta, spec *co
 		if res.Allowed {
 			continue
 		}
-		fields := violationFields(r, v, role, spec, res.ForbiddenDetail)
+		fields := violationFields(dec, r, v, role, spec, res.ForbiddenDetail)
 		if res.ForbiddenReason == escalation {
 			// A privileged container escalates by definition: its
 			// privilege is the problem to report, once.
@@ -117,7 +118,7 @@ var (
 // violationFields finds the fields of the spec a check's detail is about:
 // the containers it names, by name, and the field it names in them (or
 // in the pod).
-func violationFields(r *release.Release, v *release.Version, role string, spec *corev1.PodSpec, detail string) []fieldpath.Path {
+func violationFields(dec *decoded, r *release.Release, v *release.Version, role string, spec *corev1.PodSpec, detail string) []fieldpath.Path {
 	// The securityContext field, to its first member: a check may name
 	// capabilities.drop where another names capabilities.add.
 	field := contextField.FindString(detail)
@@ -136,7 +137,7 @@ func violationFields(r *release.Release, v *release.Version, role string, spec *
 	// overlay is the version's section when it writes key, else the
 	// release's.
 	overlay := func(verK, relK fieldpath.Kube, verRaw json.RawMessage, key string) fieldpath.Kube {
-		if _, ok := fields(verRaw)[key]; ok {
+		if _, ok := dec.fields(verRaw)[key]; ok {
 			return verK
 		}
 		return relK
@@ -155,7 +156,7 @@ func violationFields(r *release.Release, v *release.Version, role string, spec *
 				k   fieldpath.Kube
 				raw json.RawMessage
 			}{{ver.Pod, v.Pod}, {fieldpath.Pod, r.Pod}} {
-				if i := indexOf(s.raw, "volumes", "name", q[1]); i >= 0 {
+				if i := dec.indexOf(s.raw, "volumes", "name", q[1]); i >= 0 {
 					out = append(out, s.k.Below(fmt.Sprintf("volumes[%d]", i)))
 					break
 				}
@@ -178,7 +179,7 @@ func violationFields(r *release.Release, v *release.Version, role string, spec *
 			out = append(out, overlay(ver.Container, fieldpath.Container, v.Container, top).Below(field))
 			continue
 		}
-		if p, ok := sidecar(r, v, ver, name); ok {
+		if p, ok := sidecar(dec, r, v, ver, name); ok {
 			out = append(out, p.Below(field))
 		}
 	}
@@ -191,13 +192,13 @@ func violationFields(r *release.Release, v *release.Version, role string, spec *
 
 // sidecar is where the container name (not the main one) is written: in
 // the version's pod overlay, else in the release's pod.
-func sidecar(r *release.Release, v *release.Version, ver fieldpath.VersionFields, name string) (fieldpath.Kube, bool) {
+func sidecar(dec *decoded, r *release.Release, v *release.Version, ver fieldpath.VersionFields, name string) (fieldpath.Kube, bool) {
 	for _, list := range []string{"containers", "initContainers"} {
 		for _, s := range []struct {
 			k   fieldpath.Kube
 			raw json.RawMessage
 		}{{ver.Pod, v.Pod}, {fieldpath.Pod, r.Pod}} {
-			if i := indexOf(s.raw, list, "name", name); i >= 0 {
+			if i := dec.indexOf(s.raw, list, "name", name); i >= 0 {
 				return fieldpath.Kube{Path: s.k.Below(fmt.Sprintf("%s[%d]", list, i))}, true
 			}
 		}
