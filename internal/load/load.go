@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/token"
 
 	"github.com/rollspec/rollspec/internal/diag"
@@ -82,6 +83,9 @@ type job struct {
 	skip     int                  // the lines of the file before src (a chunk of a stream)
 	yaml     bool                 // src is YAML, not JSON
 	labels   map[string]token.Pos // where each of a CUE package's releases is named
+	// lifted are the Kubernetes-shaped sections taken out of each YAML or
+	// JSON release's syntax before CUE builds it (lift.go).
+	lifted map[*ast.StructLit]*lifted
 	// own records that the file loaded is a ReleaseSet, rollspec's own
 	// kustomize generator config, which holds no release by design.
 	own bool

@@ -2,6 +2,7 @@ package load
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 
 	"cuelang.org/go/cue"
@@ -103,6 +104,10 @@ func (j *job) validate(data cue.Value, prefix cue.Path, filename string, root to
 		}
 	}
 	spec := &Spec{File: root.Filename(), root: root, pos: positions(data)}
+	lift := j.lifted[syntaxOf(data)]
+	if lift != nil {
+		maps.Copy(spec.pos, lift.pos)
+	}
 	r := new(release.Release)
 	if len(errs) == 0 {
 		absent := func(name string) bool {
@@ -112,10 +117,12 @@ func (j *job) validate(data cue.Value, prefix cue.Path, filename string, root to
 		if err := decodeRelease(u, r, absent); err != nil {
 			errs = append(errs, &diag.Diagnostic{Pos: root, Text: fmt.Sprintf("decode: %v", err)})
 		} else {
+			lift.into(r)
 			spec.Release = r
 			errs = append(errs, check(spec, nil)...)
 		}
 	} else if sound := decodeSound(u, r, errs); sound != nil {
+		lift.into(r)
 		// Report what the cross-field rules find in the parts the schema
 		// accepted too, so that one run shows every problem.
 		spec.Release = r

@@ -243,6 +243,7 @@ func (j *job) fromList(elems []ast.Expr, first int, filename string) ([]*Spec, d
 	var specs []*Spec
 	var errs diag.List
 	for i, e := range elems {
+		j.lift(e)
 		v := j.s.Context.BuildExpr(e)
 		switch {
 		case v.Err() != nil:

@@ -135,6 +135,7 @@ func (j *job) fromSyntax(doc ast.Expr, yamlFile *ast.File, filename string) ([]*
 	}
 	list, ok := doc.(*ast.ListLit)
 	if !ok || len(list.Elts) < streamMin {
+		j.lift(doc)
 		v := j.s.Context.BuildExpr(doc)
 		if err := v.Err(); err != nil {
 			return nil, syntaxErrors(err)
