@@ -37,7 +37,9 @@ type Problem struct {
 
 // Check checks raw, a JSON value, against the type of like (such as
 // corev1.PodSpec{}) and returns every problem, in the order written.
-func Check(raw json.RawMessage, like any) []Problem {
+// Fields named in hide are left out of what an unknown top-level field's
+// message lists as allowed: fields the caller writes itself.
+func Check(raw json.RawMessage, like any, hide ...string) []Problem {
 	if len(raw) == 0 {
 		return nil
 	}
@@ -47,12 +49,15 @@ func Check(raw json.RawMessage, like any) []Problem {
 	if err := d.Decode(&v); err != nil {
 		return []Problem{{Text: "is not JSON: " + err.Error()}}
 	}
-	c := &checker{}
+	c := &checker{hide: hide}
 	c.value(v, reflect.TypeOf(like), "")
 	return c.problems
 }
 
-type checker struct{ problems []Problem }
+type checker struct {
+	problems []Problem
+	hide     []string // top-level fields not to list as allowed
+}
 
 func (c *checker) add(path, format string, args ...any) {
 	c.problems = append(c.problems, Problem{Path: path, Text: fmt.Sprintf(format, args...)})
@@ -92,7 +97,11 @@ func (c *checker) value(v any, t reflect.Type, path string) {
 				if s := spell.Closest(k, fields.names); s != "" {
 					text += fmt.Sprintf(" (did you mean %q?)", s)
 				}
-				c.add(join(path, k), "%s (allowed: %s)", text, strings.Join(fields.names, ", "))
+				names := fields.names
+				if path == "" && len(c.hide) > 0 {
+					names = slices.DeleteFunc(slices.Clone(names), func(n string) bool { return slices.Contains(c.hide, n) })
+				}
+				c.add(join(path, k), "%s (allowed: %s)", text, strings.Join(names, ", "))
 				continue
 			}
 			c.value(m[k], f, join(path, k))

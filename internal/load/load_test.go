@@ -361,7 +361,7 @@ func TestValidation(t *testing.T) {
 		// The pod and container sections, in Kubernetes' shape.
 		{name: "pod section valid", spec: valid + "container: {args: [-v], env: [{name: PW, valueFrom: {secretKeyRef: {name: db, key: pw}}}], volumeMounts: [{name: c, mountPath: /c}]}\npod: {serviceAccountName: web, volumes: [{name: c, emptyDir: {}}], containers: [{name: side, image: example/side}]}\n"},
 		{name: "container field misspelt", spec: valid + "container: {comand: [x]}\n", want: []string{
-			`spec.yaml:9:13: container.comand: unknown field (did you mean "command"?) (allowed: name, image, command, args, workingDir, ports, envFrom, env, resources, resizePolicy, restartPolicy, restartPolicyRules, volumeMounts, volumeDevices, livenessProbe, readinessProbe, startupProbe, lifecycle, terminationMessagePath, terminationMessagePolicy, imagePullPolicy, securityContext, stdin, stdinOnce, tty)`}},
+			`spec.yaml:9:13: container.comand: unknown field (did you mean "command"?) (allowed: command, args, workingDir, envFrom, env, resources, resizePolicy, restartPolicy, restartPolicyRules, volumeMounts, volumeDevices, livenessProbe, readinessProbe, startupProbe, lifecycle, terminationMessagePath, terminationMessagePolicy, securityContext, stdin, stdinOnce, tty)`}},
 		{name: "pod field of the wrong type, deep in a list", spec: valid + "pod:\n  volumes:\n    - name: c\n      configMap: {name: x, defaultMode: \"0644\"}\n", want: []string{
 			`spec.yaml:12:28: pod.volumes[0].configMap.defaultMode: invalid value "0644" (allowed: an integer)`}},
 		{name: "a quantity Kubernetes refuses", spec: valid + "pod: {initContainers: [{name: i, image: x, resources: {limits: {cpu: lots}}}]}\n", want: []string{

@@ -21,6 +21,9 @@ import (
 	"github.com/rollspec/rollspec/release"
 )
 
+// ownedContainerFields are the main container's fields rollspec writes.
+var ownedContainerFields = []string{"name", "image", "ports", "imagePullPolicy"}
+
 // ConfigVolume is the name of the volume rollspec mounts config from,
 // with configPath.
 const ConfigVolume = "config"
@@ -76,7 +79,11 @@ func (c *checker) add(at fieldpath.Path, format string, args ...any) {
 // section checks one section against its Kubernetes type; a version's
 // overlay may hold strategic merge patch directives ($patch: delete).
 func (c *checker) section(at fieldpath.Kube, raw json.RawMessage, like any, overlay bool) {
-	for _, p := range kubetype.Check(raw, like) {
+	var hide []string
+	if _, ok := like.(corev1.Container); ok {
+		hide = ownedContainerFields
+	}
+	for _, p := range kubetype.Check(raw, like, hide...) {
 		if overlay && directive(p.Path) {
 			continue
 		}
