@@ -11,6 +11,7 @@ import (
 	cuejson "cuelang.org/go/encoding/json"
 	cueyaml "cuelang.org/go/encoding/yaml"
 
+	"github.com/rollspec/rollspec/internal/cuedecode"
 	"github.com/rollspec/rollspec/release"
 	"github.com/rollspec/rollspec/schema"
 )
@@ -148,7 +149,7 @@ func TestDecodeMatchesCUE(t *testing.T) {
 				t.Fatalf("spec is invalid: %v", err)
 			}
 			var got, want release.Release
-			if err := decode(u, &got); err != nil {
+			if err := cuedecode.Value(u, &got); err != nil {
 				t.Fatalf("decode: %v", err)
 			}
 			if err := u.Decode(&want); err != nil {

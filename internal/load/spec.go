@@ -8,6 +8,7 @@ import (
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/token"
 
+	"github.com/rollspec/rollspec/internal/cuedecode"
 	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/fieldpath"
 	"github.com/rollspec/rollspec/internal/spell"
@@ -112,16 +113,16 @@ func (j *job) validate(data cue.Value, prefix cue.Path, filename string, root to
 	if len(errs) == 0 {
 		absent := func(name string) bool {
 			_, wrote := spec.pos[name]
-			return optional(j.s.Release)[name] && !wrote
+			return cuedecode.Optional(j.s.Release)[name] && !wrote
 		}
-		if err := decodeRelease(u, r, absent); err != nil {
+		if err := cuedecode.Release(u, r, absent); err != nil {
 			errs = append(errs, &diag.Diagnostic{Pos: root, Text: fmt.Sprintf("decode: %v", err)})
 		} else {
 			lift.into(r)
 			spec.Release = r
 			errs = append(errs, check(spec, nil)...)
 		}
-	} else if sound := decodeSound(u, r, errs); sound != nil {
+	} else if sound := cuedecode.Sound(u, r, errs); sound != nil {
 		lift.into(r)
 		// Report what the cross-field rules find in the parts the schema
 		// accepted too, so that one run shows every problem.

@@ -1,4 +1,4 @@
-package load
+package cuedecode
 
 import (
 	"encoding/json"
@@ -14,25 +14,25 @@ import (
 	"github.com/rollspec/rollspec/release"
 )
 
-// decode fills the value x points to from the validated, concrete v, as
+// Value fills the value x points to from the validated, concrete v, as
 // cue.Value.Decode does for rollspec's release types: struct fields by
 // their json name, pointers allocated when the field exists, maps, slices,
 // scalars, and json.Unmarshaler types (intstr.IntOrString) from v's JSON.
 //
-// It exists for speed. Value.Decode lists every struct's fields in their
+// It exists for speed. cue.Value.Decode lists every struct's fields in their
 // topological order, which a struct target never needs; looking each Go
 // field up by name instead halves the cost of decoding a release
 // (profiled: 0.26 ms → 0.13 ms per release). TestDecodeMatchesCUE
 // checks both give the same release for every example and every field.
-func decode(v cue.Value, x any) error {
+func Value(v cue.Value, x any) error {
 	return decodeValue(v, reflect.ValueOf(x).Elem())
 }
 
-// decodeRelease decodes the unified release u into r as decode does, but
+// Release decodes the unified release u into r as Value does, but
 // looks up none of the top-level fields absent says are not there: a
 // missing field's lookup builds an error, and most of a release's
 // optional fields are left out (a tenth of the cost of decoding).
-func decodeRelease(u cue.Value, r *release.Release, absent func(name string) bool) error {
+func Release(u cue.Value, r *release.Release, absent func(name string) bool) error {
 	rv := reflect.ValueOf(r).Elem()
 	for _, f := range fieldsOf(rv.Type()) {
 		if absent(f.name) {
@@ -49,10 +49,10 @@ func decodeRelease(u cue.Value, r *release.Release, absent func(name string) boo
 	return nil
 }
 
-// optional returns the release's optional fields (`image?:`), which have
+// Optional returns the release's optional fields (`image?:`), which have
 // a value only where a spec writes them, read once from the schema sch
 // (every worker's schema is the same).
-func optional(sch cue.Value) map[string]bool {
+func Optional(sch cue.Value) map[string]bool {
 	optionalOnce.Do(func() {
 		optionalFields = map[string]bool{}
 		it, err := sch.Fields(cue.Optional(true))
@@ -73,11 +73,11 @@ var (
 	optionalFields map[string]bool
 )
 
-// decodeSound decodes the top-level fields of the release u that have no
+// Sound decodes the top-level fields of the release u that have no
 // problem in errs into r, and returns the names of the fields it could
 // trust: those decoded and those left out of the spec. It returns nil when
 // a problem concerns the release as a whole.
-func decodeSound(u cue.Value, r *release.Release, errs diag.List) map[string]bool {
+func Sound(u cue.Value, r *release.Release, errs diag.List) map[string]bool {
 	bad := map[string]bool{}
 	for _, e := range errs {
 		top, _, _ := strings.Cut(e.Field, ".")
