@@ -111,3 +111,40 @@ func hasPort(c corev1.Container, name string) bool {
 	}
 	return false
 }
+
+// TestVersionOverridesShortForms: a version's container overlay may set
+// what the release writes in short form (resources, a probe): that
+// version runs the overlay's, the other the release's.
+func TestVersionOverridesShortForms(t *testing.T) {
+	rel := compileYAML(t, `
+name: web
+image: example/web
+ports: [{name: http, containerPort: 8080}]
+replicas: 2
+traffic: istio
+resources: {requests: {cpu: 100m}}
+readinessProbe: {http: {path: /ready}}
+stable: {version: v1, tag: "1"}
+candidate:
+  version: v2
+  tag: "2"
+  container:
+    resources: {requests: {cpu: 500m}}
+    readinessProbe: {httpGet: {path: /v2/ready, port: http}}
+strategy: {canary: {steps: [10, 100]}}
+`)
+	ds := deployments(t, rel)
+	stable, cand := ds["web-v1"].Spec.Template.Spec.Containers[0], ds["web-v2"].Spec.Template.Spec.Containers[0]
+	if got := stable.Resources.Requests.Cpu().String(); got != "100m" {
+		t.Errorf("stable requests cpu %s, want the release's 100m", got)
+	}
+	if got := cand.Resources.Requests.Cpu().String(); got != "500m" {
+		t.Errorf("candidate requests cpu %s, want its overlay's 500m", got)
+	}
+	if got := stable.ReadinessProbe.HTTPGet.Path; got != "/ready" {
+		t.Errorf("stable probes %s, want the release's /ready", got)
+	}
+	if got := cand.ReadinessProbe.HTTPGet.Path; got != "/v2/ready" {
+		t.Errorf("candidate probes %s, want its overlay's /v2/ready", got)
+	}
+}

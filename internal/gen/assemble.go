@@ -209,14 +209,23 @@ func (a *assembler) podSpec(w Workload) (corev1.PodSpec, error) {
 	c.Image = r.ImageRef(w.Version)
 	c.ImagePullPolicy = pullPolicy(r, w.Version)
 	c.Env = append(envVars(release.Merged(r.Env, w.Version.Env)), c.Env...)
-	c.ReadinessProbe = cmp.Or(a.probe(r.ReadinessProbe), c.ReadinessProbe)
-	c.LivenessProbe = cmp.Or(a.probe(r.LivenessProbe), c.LivenessProbe)
-	c.StartupProbe = cmp.Or(a.probe(r.StartupProbe), c.StartupProbe)
+	// What the version's overlay sets wins over the release's short form.
+	var over map[string]json.RawMessage
+	_ = json.Unmarshal(w.Version.Container, &over)
+	short := func(field string, p *release.Probe, merged *corev1.Probe) *corev1.Probe {
+		if _, ok := over[field]; ok {
+			return merged
+		}
+		return cmp.Or(a.probe(p), merged)
+	}
+	c.ReadinessProbe = short("readinessProbe", r.ReadinessProbe, c.ReadinessProbe)
+	c.LivenessProbe = short("livenessProbe", r.LivenessProbe, c.LivenessProbe)
+	c.StartupProbe = short("startupProbe", r.StartupProbe, c.StartupProbe)
 	for _, p := range r.Ports {
 		c.Ports = append(c.Ports, corev1.ContainerPort{Name: p.Name, ContainerPort: p.ContainerPort, Protocol: corev1.Protocol(p.Protocol)})
 	}
-	if res := r.Resources; res != nil {
-		c.Resources = corev1.ResourceRequirements{Requests: resourceList(res.Requests), Limits: resourceList(res.Limits)}
+	if _, ok := over["resources"]; r.Resources != nil && !ok {
+		c.Resources = corev1.ResourceRequirements{Requests: resourceList(r.Resources.Requests), Limits: resourceList(r.Resources.Limits)}
 	}
 	if cm, ok := a.configs[w.Role]; ok {
 		ref := corev1.LocalObjectReference{Name: cm}

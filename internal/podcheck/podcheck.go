@@ -158,7 +158,8 @@ func (c *checker) owned(members []release.Member) {
 		at := fieldpath.Role(m.Role)
 		sections = append(sections, section{at.Container, at.Pod, m.Version.Container, m.Version.Pod, release.Merged(r.Env, m.Version.Env)})
 	}
-	for _, s := range sections {
+	for i, s := range sections {
+		version := i > 0 // a version's overlay may override what the release sets in short form
 		cf, pf := c.dec.fields(s.craw), c.dec.fields(s.praw)
 		for _, o := range []struct {
 			field, why string
@@ -168,10 +169,10 @@ func (c *checker) owned(members []release.Member) {
 			{"image", "rollspec writes the main container's image (allowed: image, and each version's tag or digest)", true},
 			{"ports", "rollspec writes the main container's ports (allowed: ports, which the Services and routes use too)", true},
 			{"imagePullPolicy", "rollspec writes the main container's pull policy (allowed: imagePullPolicy, beside image)", true},
-			{"readinessProbe", "is also set in short form (allowed: one of readinessProbe and container.readinessProbe)", r.ReadinessProbe != nil},
-			{"livenessProbe", "is also set in short form (allowed: one of livenessProbe and container.livenessProbe)", r.LivenessProbe != nil},
-			{"startupProbe", "is also set in short form (allowed: one of startupProbe and container.startupProbe)", r.StartupProbe != nil},
-			{"resources", "is also set in resources (allowed: one of resources and container.resources)", r.Resources != nil},
+			{"readinessProbe", "is also set in short form (allowed: one of readinessProbe and container.readinessProbe)", r.ReadinessProbe != nil && !version},
+			{"livenessProbe", "is also set in short form (allowed: one of livenessProbe and container.livenessProbe)", r.LivenessProbe != nil && !version},
+			{"startupProbe", "is also set in short form (allowed: one of startupProbe and container.startupProbe)", r.StartupProbe != nil && !version},
+			{"resources", "is also set in resources (allowed: one of resources and container.resources)", r.Resources != nil && !version},
 		} {
 			if _, ok := cf[o.field]; ok && o.set {
 				c.add(s.container.Below(o.field), "%s", o.why)
