@@ -167,17 +167,28 @@ func (l *locator) section(container bool, key string) fieldpath.Kube {
 }
 
 // entry is the nth entry (from 0) whose key is value in the pod's list
-// field: in the version's overlay, else in the release's pod.
+// field: in the version's overlay, else in the release's pod; the list
+// itself when neither has it.
 func (l *locator) entry(container bool, list, key, value string, nth int) fieldpath.Path {
+	if at, ok := l.find(list, key, value, nth); ok {
+		return at
+	}
+	return l.section(container, list).Below(list)
+}
+
+// find is where the nth entry (from 0) whose key is value in the pod's
+// list field is written: in the version's overlay, else in the release's
+// pod; false when neither has it.
+func (l *locator) find(list, key, value string, nth int) (fieldpath.Path, bool) {
 	for _, s := range []struct {
 		k   fieldpath.Kube
 		raw []byte
 	}{{l.at.Pod, l.m.Version.Pod}, {fieldpath.Pod, l.r.Pod}} {
 		if i := l.dec.nthIndex(s.raw, list, key, value, nth); i >= 0 {
-			return s.k.Below(fmt.Sprintf("%s[%d]", list, i))
+			return s.k.Below(fmt.Sprintf("%s[%d]", list, i)), true
 		}
 	}
-	return l.section(container, list).Below(list)
+	return fieldpath.Path{}, false
 }
 
 // mainEntry is the entry of the main container's list whose key is

@@ -1,7 +1,6 @@
 package podcheck
 
 import (
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -47,11 +46,10 @@ func Security(r *release.Release, role string, meta *metav1.ObjectMeta, spec *co
 	at := func(l psa.Level) []policy.CheckResult {
 		return evaluator().EvaluatePod(psa.LevelVersion{Level: l, Version: psa.LatestVersion()}, meta, spec)
 	}
-	dec := &decoded{}
-	var v *release.Version
+	l := &locator{r: r, at: fieldpath.Role(role), dec: &decoded{}}
 	for _, m := range r.Versions() {
 		if m.Role == role {
-			v = m.Version
+			l.m = m
 		}
 	}
 	// A violation at a field the baseline level forbids too needs the
@@ -60,7 +58,7 @@ func Security(r *release.Release, role string, meta *metav1.ObjectMeta, spec *co
 	if level == psa.LevelRestricted {
 		for _, res := range at(psa.LevelBaseline) {
 			if !res.Allowed {
-				for _, f := range violationFields(dec, r, v, role, spec, res.ForbiddenDetail) {
+				for _, f := range violationFields(l, spec, res.ForbiddenDetail) {
 					baseline[f] = true
 				}
 			}
@@ -71,7 +69,7 @@ func Security(r *release.Release, role string, meta *metav1.ObjectMeta, spec *co
 	for _, cs := range [][]corev1.Container{spec.Containers, spec.InitContainers} {
 		for _, c := range cs {
 			if sc := c.SecurityContext; sc != nil && sc.Privileged != nil && *sc.Privileged {
-				for _, f := range violationFields(dec, r, v, role, spec, fmt.Sprintf("container %q must set securityContext.allowPrivilegeEscalation=false", c.Name)) {
+				for _, f := range violationFields(l, spec, fmt.Sprintf("container %q must set securityContext.allowPrivilegeEscalation=false", c.Name)) {
 					privileged[f] = true
 				}
 			}
@@ -82,7 +80,7 @@ func Security(r *release.Release, role string, meta *metav1.ObjectMeta, spec *co
 		if res.Allowed {
 			continue
 		}
-		fields := violationFields(dec, r, v, role, spec, res.ForbiddenDetail)
+		fields := violationFields(l, spec, res.ForbiddenDetail)
 		if res.ForbiddenReason == escalation {
 			// A privileged container escalates by definition: its
 			// privilege is the problem to report, once.
@@ -117,8 +115,8 @@ var (
 
 // violationFields finds the fields of the spec a check's detail is about:
 // the containers it names, by name, and the field it names in them (or
-// in the pod).
-func violationFields(dec *decoded, r *release.Release, v *release.Version, role string, spec *corev1.PodSpec, detail string) []fieldpath.Path {
+// in the pod), written where l finds them.
+func violationFields(l *locator, spec *corev1.PodSpec, detail string) []fieldpath.Path {
 	// The securityContext field, to its first member: a check may name
 	// capabilities.drop where another names capabilities.add.
 	field := contextField.FindString(detail)
@@ -133,37 +131,17 @@ func violationFields(dec *decoded, r *release.Release, v *release.Version, role 
 	case strings.Contains(detail, "hostPort"):
 		field = "ports"
 	}
-	ver := fieldpath.Role(role)
-	// overlay is the version's section when it writes key, else the
-	// release's.
-	overlay := func(verK, relK fieldpath.Kube, verRaw json.RawMessage, key string) fieldpath.Kube {
-		if _, ok := dec.fields(verRaw)[key]; ok {
-			return verK
-		}
-		return relK
-	}
 	var out []fieldpath.Path
 	if m := podField.FindAllString(detail, -1); m != nil && !strings.Contains(detail, "container") {
 		for _, f := range m {
-			out = append(out, overlay(ver.Pod, fieldpath.Pod, v.Pod, f).Below(f))
+			out = append(out, l.section(false, f).Below(f))
 		}
 		return out
 	}
 	if field == "volumes" {
 		// volume "x" uses …, volumes "x", "y" …: each at its entry.
 		for _, q := range quotedName.FindAllStringSubmatch(strings.SplitN(detail, " uses ", 2)[0], -1) {
-			for _, s := range []struct {
-				k   fieldpath.Kube
-				raw json.RawMessage
-			}{{ver.Pod, v.Pod}, {fieldpath.Pod, r.Pod}} {
-				if i := dec.indexOf(s.raw, "volumes", "name", q[1]); i >= 0 {
-					out = append(out, s.k.Below(fmt.Sprintf("volumes[%d]", i)))
-					break
-				}
-			}
-		}
-		if len(out) == 0 {
-			out = append(out, overlay(ver.Pod, fieldpath.Pod, v.Pod, "volumes").Below("volumes"))
+			out = append(out, l.entry(false, "volumes", "name", q[1], 0))
 		}
 		return out
 	}
@@ -174,36 +152,23 @@ func violationFields(dec *decoded, r *release.Release, v *release.Version, role 
 			continue
 		}
 		named = true
-		if name == r.Name {
+		if name == l.r.Name {
 			top, _, _ := strings.Cut(field, ".")
-			out = append(out, overlay(ver.Container, fieldpath.Container, v.Container, top).Below(field))
+			out = append(out, l.section(true, top).Below(field))
 			continue
 		}
-		if p, ok := sidecar(dec, r, v, ver, name); ok {
-			out = append(out, p.Below(field))
+		for _, list := range []string{"containers", "initContainers"} {
+			if at, ok := l.find(list, "name", name, 0); ok {
+				out = append(out, fieldpath.Kube{Path: at}.Below(field))
+				break
+			}
 		}
 	}
 	if !named {
 		// The pod as a whole: its securityContext, or the pod itself.
-		out = append(out, overlay(ver.Pod, fieldpath.Pod, v.Pod, "securityContext").Below(field))
+		out = append(out, l.section(false, "securityContext").Below(field))
 	}
 	return out
-}
-
-// sidecar is where the container name (not the main one) is written: in
-// the version's pod overlay, else in the release's pod.
-func sidecar(dec *decoded, r *release.Release, v *release.Version, ver fieldpath.VersionFields, name string) (fieldpath.Kube, bool) {
-	for _, list := range []string{"containers", "initContainers"} {
-		for _, s := range []struct {
-			k   fieldpath.Kube
-			raw json.RawMessage
-		}{{ver.Pod, v.Pod}, {fieldpath.Pod, r.Pod}} {
-			if i := dec.indexOf(s.raw, list, "name", name); i >= 0 {
-				return fieldpath.Kube{Path: s.k.Below(fmt.Sprintf("%s[%d]", list, i))}, true
-			}
-		}
-	}
-	return fieldpath.Kube{}, false
 }
 
 // isContainer reports whether spec has a container or init container
