@@ -52,3 +52,12 @@ func (r *Release) PodOf(v *Version) (corev1.PodSpec, corev1.Container, error) {
 	}
 	return pod, c, nil
 }
+
+// Overrides reports whether the version's container overlay sets field
+// (such as resources, which it then sets in place of the release's).
+func (v *Version) Overrides(field string) bool {
+	var m map[string]json.RawMessage
+	_ = json.Unmarshal(v.Container, &m)
+	_, ok := m[field]
+	return ok
+}

@@ -33,16 +33,21 @@ func Value(v cue.Value, x any) error {
 // missing field's lookup builds an error, and most of a release's
 // optional fields are left out (a tenth of the cost of decoding).
 func Release(u cue.Value, r *release.Release, absent func(name string) bool) error {
-	rv := reflect.ValueOf(r).Elem()
-	for _, f := range fieldsOf(rv.Type()) {
-		if absent(f.name) {
+	return decodeStruct(u, reflect.ValueOf(r).Elem(), absent)
+}
+
+// decodeStruct fills the struct dst from v field by field, by json name,
+// looking up none absent says is not there (nil: every field).
+func decodeStruct(v cue.Value, dst reflect.Value, absent func(name string) bool) error {
+	for _, f := range fieldsOf(dst.Type()) {
+		if absent != nil && absent(f.name) {
 			continue
 		}
-		c := u.LookupPath(cue.MakePath(cue.Str(f.name)))
+		c := v.LookupPath(cue.MakePath(cue.Str(f.name)))
 		if !c.Exists() {
 			continue
 		}
-		if err := decodeValue(c, rv.Field(f.index)); err != nil {
+		if err := decodeValue(c, dst.Field(f.index)); err != nil {
 			return fmt.Errorf("%s: %w", f.name, err)
 		}
 	}
@@ -127,15 +132,7 @@ func decodeValue(v cue.Value, dst reflect.Value) error {
 		}
 		dst.Set(p)
 	case reflect.Struct:
-		for _, f := range fieldsOf(dst.Type()) {
-			c := v.LookupPath(cue.MakePath(cue.Str(f.name)))
-			if !c.Exists() {
-				continue
-			}
-			if err := decodeValue(c, dst.Field(f.index)); err != nil {
-				return fmt.Errorf("%s: %w", f.name, err)
-			}
-		}
+		return decodeStruct(v, dst, nil)
 	case reflect.Map:
 		it, err := v.Fields()
 		if err != nil {

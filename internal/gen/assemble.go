@@ -210,10 +210,8 @@ func (a *assembler) podSpec(w Workload) (corev1.PodSpec, error) {
 	c.ImagePullPolicy = pullPolicy(r, w.Version)
 	c.Env = append(envVars(release.Merged(r.Env, w.Version.Env)), c.Env...)
 	// What the version's overlay sets wins over the release's short form.
-	var over map[string]json.RawMessage
-	_ = json.Unmarshal(w.Version.Container, &over)
 	short := func(field string, p *release.Probe, merged *corev1.Probe) *corev1.Probe {
-		if _, ok := over[field]; ok {
+		if w.Version.Overrides(field) {
 			return merged
 		}
 		return cmp.Or(a.probe(p), merged)
@@ -224,7 +222,7 @@ func (a *assembler) podSpec(w Workload) (corev1.PodSpec, error) {
 	for _, p := range r.Ports {
 		c.Ports = append(c.Ports, corev1.ContainerPort{Name: p.Name, ContainerPort: p.ContainerPort, Protocol: corev1.Protocol(p.Protocol)})
 	}
-	if _, ok := over["resources"]; r.Resources != nil && !ok {
+	if r.Resources != nil && !w.Version.Overrides("resources") {
 		c.Resources = corev1.ResourceRequirements{Requests: resourceList(r.Resources.Requests), Limits: resourceList(r.Resources.Limits)}
 	}
 	if cm, ok := a.configs[w.Role]; ok {
