@@ -406,6 +406,9 @@ func TestValidation(t *testing.T) {
 			`spec.yaml:10:31: container.securityContext.privileged: container "web" must not set securityContext.privileged=true: podSecurity "restricted" forbids privileged (allowed: change the field, or podSecurity: "privileged", which allows anything)`}},
 		{name: "an annotation YAML reads as a boolean", spec: valid + "podAnnotations: {prometheus.io/scrape: true}\n", want: []string{
 			`spec.yaml:9:18: podAnnotations."prometheus.io/scrape": true is a boolean, not a string (allowed: a string: quote it as "true")`}},
+		{name: "the release's pod checked beside a version the schema refuses", spec: withIn(valid+"pod: {tolerations: [{key: gpu, operator: Exist}]}\n", "stable", "stable: {version: v1, tag: 1.10}"), want: []string{
+			`spec.yaml:5:23: stable.tag: 1.10 is a number, not a string (allowed: a string: quote it as "1.10"; unquoted, YAML drops leading and trailing zeros)`,
+			`spec.yaml:9:32: pod.tolerations[0].operator: invalid value "Exist" (allowed: "Equal", "Exists")`}},
 		{name: "yaml flow mapping on stdin", file: "<stdin>", spec: "{name: x, image: example/x, ports: [{name: http, containerPort: 80}], stable: {version: v1, tag: \"1\"}, strategy: {recreate: {}}}\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -38,7 +38,10 @@ func Check(r *release.Release, versions bool) []Problem {
 	c.section(fieldpath.Container, r.Container, corev1.Container{}, false)
 	c.section(fieldpath.Pod, r.Pod, corev1.PodSpec{}, false)
 	if !versions {
+		// The pod the release's own sections make, without a version's
+		// overlay: its problems are the release's either way.
 		c.owned(nil)
+		c.merged(release.Member{Role: release.RoleStable, Version: &release.Version{}})
 		return c.problems
 	}
 	members := r.Versions()
