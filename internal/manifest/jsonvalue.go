@@ -32,6 +32,18 @@ func jsonValue(v any) (any, error) {
 	return valueOf(reflect.ValueOf(v), false)
 }
 
+// object is a JSON object as jsonValue builds it from a struct or a map:
+// its members sorted by name, the order the YAML writer needs (a struct's
+// fields come sorted from typeFields), held in one slice where a map
+// would allocate buckets.
+type object []member
+
+// member is one member of an object.
+type member struct {
+	name  string
+	value any
+}
+
 var (
 	marshalerType     = reflect.TypeFor[json.Marshaler]()
 	textMarshalerType = reflect.TypeFor[encoding.TextMarshaler]()
@@ -89,7 +101,7 @@ func valueOf(v reflect.Value, quoted bool) (any, error) {
 			return nil, nil
 		}
 		out, err := valueOf(v.Elem(), quoted)
-		if m, ok := out.(map[string]any); ok && len(m) == 0 && t.Kind() == reflect.Pointer {
+		if m, ok := out.(object); ok && len(m) == 0 && t.Kind() == reflect.Pointer {
 			return setEmpty{}, err // `emptyDir: {}`: set, and meant
 		}
 		return out, err
@@ -229,7 +241,11 @@ func mapValue(v reflect.Value) (any, error) {
 			return nil, fmt.Errorf("json: unsupported type: %s", v.Type())
 		}
 	}
-	out := make(map[string]any, v.Len())
+	type entry struct {
+		raw string
+		member
+	}
+	entries := make([]entry, 0, v.Len())
 	for it := v.MapRange(); it.Next(); {
 		k, err := keyName(it.Key())
 		if err != nil {
@@ -239,7 +255,19 @@ func mapValue(v reflect.Value) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		out[validUTF8(k)] = e
+		entries = append(entries, entry{k, member{validUTF8(k), e}})
+	}
+	// encoding/json writes the keys sorted as they are, and reading its
+	// output back keeps the last of keys that became equal when invalid
+	// UTF-8 was replaced: sort by key, then stably by name, keep the last.
+	slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.raw, b.raw) })
+	slices.SortStableFunc(entries, func(a, b entry) int { return strings.Compare(a.name, b.name) })
+	out := make(object, 0, len(entries))
+	for i, e := range entries {
+		if i+1 < len(entries) && entries[i+1].name == e.name {
+			continue
+		}
+		out = append(out, e.member)
 	}
 	return out, nil
 }
@@ -265,30 +293,46 @@ func keyName(k reflect.Value) (string, error) {
 }
 
 func structValue(v reflect.Value, fields []field) (any, error) {
-	out := make(map[string]any)
-fields:
+	// Two passes: the first counts the members, so that the object is
+	// allocated once, at its size.
+	n := 0
+	for i := range fields {
+		if _, ok := fields[i].of(v); ok {
+			n++
+		}
+	}
+	out := make(object, 0, n)
 	for i := range fields {
 		f := &fields[i]
-		fv := v
-		for _, x := range f.index {
-			if fv.Kind() == reflect.Pointer {
-				if fv.IsNil() {
-					continue fields // inside a nil embedded pointer
-				}
-				fv = fv.Elem()
-			}
-			fv = fv.Field(x)
-		}
-		if f.omitEmpty && isEmpty(fv) || f.omitZero && f.isZero(fv) {
+		fv, ok := f.of(v)
+		if !ok {
 			continue
 		}
 		e, err := valueOf(fv, f.quoted)
 		if err != nil {
 			return nil, err
 		}
-		out[f.name] = e
+		out = append(out, member{f.name, e})
 	}
 	return out, nil
+}
+
+// of is the field's value in v, a struct of its type, and whether JSON
+// writes it (it is not omitted, nor inside a nil embedded pointer).
+func (f *field) of(v reflect.Value) (reflect.Value, bool) {
+	for _, x := range f.index {
+		if v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				return v, false
+			}
+			v = v.Elem()
+		}
+		v = v.Field(x)
+	}
+	if f.omitEmpty && isEmpty(v) || f.omitZero && f.isZero(v) {
+		return v, false
+	}
+	return v, true
 }
 
 // isEmpty is omitempty's test.

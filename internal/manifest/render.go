@@ -37,18 +37,27 @@ func Render[O any](objs []O) ([]byte, error) {
 // value is the data model of one object as Render writes it: its JSON form
 // (jsonValue, which skips the bytes of a JSON round trip) without status,
 // null values and empty objects.
-func value(o any) (map[string]any, error) {
+func value(o any) (object, error) {
 	v, err := jsonValue(o)
 	if err != nil {
 		return nil, fmt.Errorf("encode: %w", err)
 	}
-	m, ok := v.(map[string]any)
+	m, ok := v.(object)
 	if !ok {
 		return nil, fmt.Errorf("encode: %T is not an object", o)
 	}
-	delete(m, "status")
-	prune(m)
-	return m, nil
+	return prune(m.without("status")), nil
+}
+
+// without returns o without its member name.
+func (o object) without(name string) object {
+	for i, m := range o {
+		if m.name == name {
+			copy(o[i:], o[i+1:])
+			return o[:len(o)-1]
+		}
+	}
+	return o
 }
 
 // setEmpty is an empty object a pointer field holds: set, unlike a
@@ -57,28 +66,61 @@ func value(o any) (map[string]any, error) {
 type setEmpty struct{}
 
 // prune removes null values and empty objects, which Kubernetes types
-// print for unset structs but which carry no meaning in rollspec's output.
-func prune(m map[string]any) {
+// print for unset structs but which carry no meaning in rollspec's output,
+// and returns what is left of o (in o's own memory).
+func prune(o object) object {
+	out := o[:0]
+	for _, m := range o {
+		switch x := m.value.(type) {
+		case nil:
+			continue
+		case setEmpty:
+			m.value = object{}
+		case object:
+			if x = prune(x); len(x) == 0 {
+				continue
+			}
+			m.value = x
+		case map[string]any:
+			pruneMap(x)
+			if len(x) == 0 {
+				continue
+			}
+		case []any:
+			pruneList(x)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// pruneMap is prune for an object a marshaler's JSON gave.
+func pruneMap(m map[string]any) {
 	for k, v := range m {
 		switch x := v.(type) {
 		case nil:
 			delete(m, k)
-		case setEmpty:
-			m[k] = map[string]any{}
 		case map[string]any:
-			prune(x)
+			pruneMap(x)
 			if len(x) == 0 {
 				delete(m, k)
 			}
 		case []any:
-			for i, e := range x {
-				switch em := e.(type) {
-				case map[string]any:
-					prune(em)
-				case setEmpty:
-					x[i] = map[string]any{}
-				}
-			}
+			pruneList(x)
+		}
+	}
+}
+
+// pruneList prunes the objects in a list, which stay even when empty.
+func pruneList(l []any) {
+	for i, e := range l {
+		switch x := e.(type) {
+		case object:
+			l[i] = prune(x)
+		case map[string]any:
+			pruneMap(x)
+		case setEmpty:
+			l[i] = object{}
 		}
 	}
 }

@@ -20,6 +20,8 @@ import (
 // TestExamplesRoundTrip check what real YAML parsers read back.
 func encodeYAML(b *bytes.Buffer, v any) {
 	switch x := v.(type) {
+	case object:
+		writeObject(b, x, 0, false)
 	case map[string]any:
 		writeMap(b, x, 0, false)
 	case []any:
@@ -45,28 +47,40 @@ func indent(b *bytes.Buffer, depth int) {
 	b.WriteString(spaces[:n])
 }
 
-// writeMap writes m's entries at depth; with inline, the first entry
+// writeObject writes o's members at depth; with inline, the first member
 // continues a "- " list item line.
-func writeMap(b *bytes.Buffer, m map[string]any, depth int, inline bool) {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for i, k := range keys {
+func writeObject(b *bytes.Buffer, o object, depth int, inline bool) {
+	for i, m := range o {
 		if i > 0 || !inline {
 			indent(b, depth)
 		}
-		writeKey(b, k)
+		writeKey(b, m.name)
 		b.WriteByte(':')
-		writeValue(b, m[k], depth+1)
+		writeValue(b, m.value, depth+1)
 	}
+}
+
+// writeMap is writeObject for a map, whose keys it sorts.
+func writeMap(b *bytes.Buffer, m map[string]any, depth int, inline bool) {
+	o := make(object, 0, len(m))
+	for k, v := range m {
+		o = append(o, member{k, v})
+	}
+	slices.SortFunc(o, func(a, b member) int { return strings.Compare(a.name, b.name) })
+	writeObject(b, o, depth, inline)
 }
 
 // writeValue writes the value of a mapping entry, after "key:"; depth is
 // one deeper than the key's.
 func writeValue(b *bytes.Buffer, v any, depth int) {
 	switch x := v.(type) {
+	case object:
+		if len(x) == 0 {
+			b.WriteString(" {}\n")
+			return
+		}
+		b.WriteByte('\n')
+		writeObject(b, x, depth, false)
 	case map[string]any:
 		if len(x) == 0 {
 			b.WriteString(" {}\n")
@@ -94,6 +108,13 @@ func writeList(b *bytes.Buffer, l []any, depth int) {
 		indent(b, depth)
 		b.WriteString("- ")
 		switch x := e.(type) {
+		case object:
+			if len(x) == 0 {
+				b.WriteString("{}\n")
+				continue
+			}
+			// The first key shares the "- " line; the rest align with it.
+			writeObject(b, x, depth+1, true)
 		case map[string]any:
 			if len(x) == 0 {
 				b.WriteString("{}\n")
