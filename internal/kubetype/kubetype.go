@@ -4,14 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 
-	"cuelang.org/go/cue"
+	"github.com/rollspec/rollspec/internal/fieldpath"
 
 	"github.com/rollspec/rollspec/internal/spell"
 )
@@ -40,23 +39,45 @@ func Check(raw json.RawMessage, like any, hide ...string) []Problem {
 		return []Problem{{Text: "is not JSON: " + err.Error()}}
 	}
 	c := &checker{hide: hide}
-	c.value(v, reflect.TypeOf(like), "")
-	return c.problems
+	c.value(v, reflect.TypeOf(like))
+	// An object's members are checked in the map's order: sort the few
+	// problems rather than every object's keys.
+	slices.SortStableFunc(c.problems, func(a, b problem) int { return a.at.Compare(b.at) })
+	out := make([]Problem, len(c.problems))
+	for i, p := range c.problems {
+		out[i] = Problem{Path: p.at.String(""), Text: p.text}
+	}
+	return out
 }
 
 type checker struct {
-	problems []Problem
+	problems []problem
 	hide     []string // top-level fields not to list as allowed
+	// at is the path to the value being checked; its string is made only
+	// for a problem.
+	at fieldpath.Steps
 }
 
-func (c *checker) add(path, format string, args ...any) {
-	c.problems = append(c.problems, Problem{Path: path, Text: fmt.Sprintf(format, args...)})
+type problem struct {
+	at   fieldpath.Steps
+	text string
+}
+
+func (c *checker) add(format string, args ...any) {
+	c.problems = append(c.problems, problem{at: slices.Clone(c.at), text: fmt.Sprintf(format, args...)})
+}
+
+// below checks v against t at the current path's step s.
+func (c *checker) below(s fieldpath.Step, v any, t reflect.Type) {
+	c.at = append(c.at, s)
+	c.value(v, t)
+	c.at = c.at[:len(c.at)-1]
 }
 
 var unmarshaler = reflect.TypeFor[json.Unmarshaler]()
 
 // value checks v, decoded JSON, against t at path.
-func (c *checker) value(v any, t reflect.Type, path string) {
+func (c *checker) value(v any, t reflect.Type) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -68,7 +89,7 @@ func (c *checker) value(v any, t reflect.Type, path string) {
 		// metav1.Time): ask it.
 		b, _ := json.Marshal(v)
 		if err := reflect.New(t).Interface().(json.Unmarshaler).UnmarshalJSON(b); err != nil {
-			c.add(path, "invalid value %s (allowed: %s)", show(v), describe(t))
+			c.add("invalid value %s (allowed: %s)", show(v), describe(t))
 		}
 		return
 	}
@@ -76,11 +97,11 @@ func (c *checker) value(v any, t reflect.Type, path string) {
 	case reflect.Struct:
 		m, ok := v.(map[string]any)
 		if !ok {
-			c.add(path, "invalid value %s (allowed: an object)", show(v))
+			c.add("invalid value %s (allowed: an object)", show(v))
 			return
 		}
 		fields := fieldsOf(t)
-		for _, k := range slices.Sorted(maps.Keys(m)) {
+		for k, e := range m {
 			f, ok := fields.byName[k]
 			if !ok {
 				text := "unknown field"
@@ -88,66 +109,68 @@ func (c *checker) value(v any, t reflect.Type, path string) {
 					text += fmt.Sprintf(" (did you mean %q?)", s)
 				}
 				names := fields.names
-				if path == "" && len(c.hide) > 0 {
+				if len(c.at) == 0 && len(c.hide) > 0 {
 					names = slices.DeleteFunc(slices.Clone(names), func(n string) bool { return slices.Contains(c.hide, n) })
 				}
-				c.add(join(path, k), "%s (allowed: %s)", text, strings.Join(names, ", "))
+				c.at = append(c.at, fieldpath.Field(k))
+				c.add("%s (allowed: %s)", text, strings.Join(names, ", "))
+				c.at = c.at[:len(c.at)-1]
 				continue
 			}
-			c.value(m[k], f, join(path, k))
+			c.below(fieldpath.Field(k), e, f)
 		}
 	case reflect.Map:
 		m, ok := v.(map[string]any)
 		if !ok {
-			c.add(path, "invalid value %s (allowed: an object, each value %s)", show(v), describe(t.Elem()))
+			c.add("invalid value %s (allowed: an object, each value %s)", show(v), describe(t.Elem()))
 			return
 		}
-		for _, k := range slices.Sorted(maps.Keys(m)) {
-			c.value(m[k], t.Elem(), join(path, k))
+		for k, e := range m {
+			c.below(fieldpath.Field(k), e, t.Elem())
 		}
 	case reflect.Slice:
 		if t.Elem().Kind() == reflect.Uint8 {
 			if _, ok := v.(string); !ok {
-				c.add(path, "invalid value %s (allowed: base64-encoded bytes as a string)", show(v))
+				c.add("invalid value %s (allowed: base64-encoded bytes as a string)", show(v))
 			}
 			return
 		}
 		l, ok := v.([]any)
 		if !ok {
-			c.add(path, "invalid value %s (allowed: a list, each entry %s)", show(v), describe(t.Elem()))
+			c.add("invalid value %s (allowed: a list, each entry %s)", show(v), describe(t.Elem()))
 			return
 		}
 		for i, e := range l {
-			c.value(e, t.Elem(), path+"["+strconv.Itoa(i)+"]")
+			c.below(fieldpath.Entry(i), e, t.Elem())
 		}
 	case reflect.String:
 		switch v.(type) {
 		case string:
 		case bool, json.Number:
 			// YAML reads true, 9090 and 1.10 as no string.
-			c.add(path, "invalid value %s (allowed: a string: quote it as %q)", show(v), show(v))
+			c.add("invalid value %s (allowed: a string: quote it as %q)", show(v), show(v))
 		default:
-			c.add(path, "invalid value %s (allowed: a string)", show(v))
+			c.add("invalid value %s (allowed: a string)", show(v))
 		}
 	case reflect.Bool:
 		if _, ok := v.(bool); !ok {
-			c.add(path, "invalid value %s (allowed: true or false)", show(v))
+			c.add("invalid value %s (allowed: true or false)", show(v))
 		}
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		n, ok := v.(json.Number)
 		i, err := n.Int64()
 		if !ok || err != nil || reflect.New(t).Elem().OverflowInt(i) {
-			c.add(path, "invalid value %s (allowed: %s)", show(v), describe(t))
+			c.add("invalid value %s (allowed: %s)", show(v), describe(t))
 		}
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		n, ok := v.(json.Number)
 		i, err := strconv.ParseUint(string(n), 10, 64)
 		if !ok || err != nil || reflect.New(t).Elem().OverflowUint(i) {
-			c.add(path, "invalid value %s (allowed: %s)", show(v), describe(t))
+			c.add("invalid value %s (allowed: %s)", show(v), describe(t))
 		}
 	case reflect.Float32, reflect.Float64:
 		if _, ok := v.(json.Number); !ok {
-			c.add(path, "invalid value %s (allowed: a number)", show(v))
+			c.add("invalid value %s (allowed: a number)", show(v))
 		}
 	}
 }
@@ -189,15 +212,6 @@ func show(v any) string {
 		return strconv.Quote(v)
 	}
 	return fmt.Sprint(v)
-}
-
-// join is path's field k, quoted as cue.Path quotes it.
-func join(path, k string) string {
-	sel := cue.Str(k).String()
-	if path == "" {
-		return sel
-	}
-	return path + "." + sel
 }
 
 // fields are a struct type's JSON fields, inline members' included.

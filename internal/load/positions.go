@@ -12,6 +12,7 @@ import (
 	"cuelang.org/go/cue/token"
 
 	"github.com/rollspec/rollspec/internal/diag"
+	"github.com/rollspec/rollspec/internal/fieldpath"
 )
 
 // positions indexes where every field of data was written: from the
@@ -55,30 +56,65 @@ func duplicateKeys(errs diag.List, prefix string, e ast.Expr) diag.List {
 			}
 		}
 	}
-	first := map[ast.Node]map[string]token.Pos{}
-	drop := map[ast.Node]bool{}
-	var in []*ast.StructLit // structs that lose a field
-	walkSyntax(prefix, e, func(k, name string, parent, n ast.Node) {
-		if name == "" {
-			return // a list element
+	d := &dups{errs: errs, prefix: prefix}
+	d.walk(e)
+	return d.errs
+}
+
+// dups finds the keys written twice in one mapping; at is the path to
+// the node being walked, written out only for a duplicate.
+type dups struct {
+	errs   diag.List
+	prefix string
+	at     fieldpath.Steps
+}
+
+func (d *dups) walk(e ast.Expr) {
+	switch x := e.(type) {
+	case *ast.StructLit:
+		// A mapping has a few keys: a scan costs less than a map, and the
+		// keys of one with at most 16 stay on the stack.
+		type key struct {
+			name       string
+			field, dup bool
 		}
-		if first[parent] == nil {
-			first[parent] = map[string]token.Pos{}
+		var small [16]key
+		keys := small[:0]
+		dropped := false
+		for _, decl := range x.Elts {
+			k := key{}
+			if f, ok := decl.(*ast.Field); ok {
+				if name, _, err := ast.LabelName(f.Label); err == nil {
+					k = key{name: name, field: true}
+					if i := slices.IndexFunc(keys, func(o key) bool { return o.field && !o.dup && o.name == name }); i >= 0 {
+						first := x.Elts[i].Pos()
+						d.at = append(d.at, fieldpath.Field(name))
+						d.errs = append(d.errs, &diag.Diagnostic{Pos: f.Pos(), Field: d.at.String(d.prefix), Text: fmt.Sprintf("duplicate key, first at %d:%d (allowed: each key once)", first.Line(), first.Column())})
+						d.at = d.at[:len(d.at)-1]
+						k.dup, dropped = true, true
+					} else {
+						d.at = append(d.at, fieldpath.Field(name))
+						d.walk(f.Value)
+						d.at = d.at[:len(d.at)-1]
+					}
+				}
+			}
+			keys = append(keys, k)
 		}
-		if p, ok := first[parent][name]; ok {
-			errs = append(errs, &diag.Diagnostic{Pos: n.Pos(), Field: k, Text: fmt.Sprintf("duplicate key, first at %d:%d (allowed: each key once)", p.Line(), p.Column())})
-			drop[n] = true
-			in = append(in, parent.(*ast.StructLit))
-			return
+		if dropped {
+			// The later keys go, so that the rest of the spec is still
+			// checked (two values for one key would otherwise be one more
+			// conflict).
+			i := 0
+			x.Elts = slices.DeleteFunc(x.Elts, func(ast.Decl) bool { i++; return keys[i-1].dup })
 		}
-		first[parent][name] = n.Pos()
-	})
-	// The later keys go, so that the rest of the spec is still checked
-	// (two values for one key would otherwise be one more conflict).
-	for _, x := range in {
-		x.Elts = slices.DeleteFunc(x.Elts, func(d ast.Decl) bool { return drop[d] })
+	case *ast.ListLit:
+		for i, el := range x.Elts {
+			d.at = append(d.at, fieldpath.Entry(i))
+			d.walk(el)
+			d.at = d.at[:len(d.at)-1]
+		}
 	}
-	return errs
 }
 
 // syntaxPositions records the position of every field and list element
