@@ -75,7 +75,7 @@ func (c *checker) fail(at fieldpath.Path, format string, args ...any) {
 
 // wrote reports whether the spec wrote the field at.
 func (c *checker) wrote(at fieldpath.Path) bool {
-	_, ok := c.s.pos[at.String()]
+	_, ok := c.s.pos.find(at.String())
 	return ok
 }
 
@@ -519,12 +519,7 @@ func dataSize(m map[string]string) int {
 
 // wroteBelow reports whether the spec wrote any field under at.
 func (c *checker) wroteBelow(at fieldpath.Path) bool {
-	for k := range c.s.pos {
-		if strings.HasPrefix(k, at.String()+".") {
-			return true
-		}
-	}
-	return false
+	return c.s.pos.fieldsBelow(at.String())
 }
 
 // envOverConfig warns where env sets a variable that config also provides

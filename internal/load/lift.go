@@ -30,8 +30,8 @@ var versionFields = []string{"stable", "candidate"}
 type lifted struct {
 	// json of each lifted field by its path: "pod", "stable.container".
 	json map[string]json.RawMessage
-	// pos of each lifted field and everything under it, by path.
-	pos map[string]token.Pos
+	// fields lifted, by path, where positions under them are looked up.
+	fields map[string]*ast.Field
 }
 
 // lift takes the Kubernetes-shaped sections out of doc, a release or a
@@ -45,7 +45,7 @@ func (j *job) lift(doc ast.Expr) {
 			j.lift(e)
 		}
 	case *ast.StructLit:
-		l := &lifted{json: map[string]json.RawMessage{}, pos: map[string]token.Pos{}}
+		l := &lifted{json: map[string]json.RawMessage{}, fields: map[string]*ast.Field{}}
 		take(l, x, "", kubeFields)
 		for _, f := range x.Elts {
 			if fd, ok := f.(*ast.Field); ok {
@@ -76,8 +76,7 @@ func take(l *lifted, s *ast.StructLit, prefix string, names []string) {
 				if v, ok := plain(f.Value); ok {
 					if b, err := json.Marshal(v); err == nil {
 						l.json[prefix+name] = b
-						l.pos[prefix+name] = f.Pos()
-						syntaxPositions(l.pos, prefix+name, f.Value)
+						l.fields[prefix+name] = f
 						continue
 					}
 				}

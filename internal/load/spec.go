@@ -2,7 +2,6 @@ package load
 
 import (
 	"fmt"
-	"maps"
 	"strings"
 
 	"cuelang.org/go/cue"
@@ -23,7 +22,7 @@ type Spec struct {
 	File string
 	// Warnings are problems that do not stop compilation.
 	Warnings diag.List
-	pos      map[string]token.Pos
+	pos      positions
 	root     token.Pos
 }
 
@@ -31,7 +30,7 @@ type Spec struct {
 // written, or the closest enclosing field that was.
 func (s *Spec) Pos(at fieldpath.Path) token.Pos {
 	for f := at.String(); f != ""; f = parent(f) {
-		if p, ok := s.pos[f]; ok {
+		if p, ok := s.pos.find(f); ok {
 			return p
 		}
 	}
@@ -104,15 +103,12 @@ func (j *job) validate(data cue.Value, prefix cue.Path, filename string, root to
 			return specs, errs
 		}
 	}
-	spec := &Spec{File: root.Filename(), root: root, pos: positions(data)}
 	lift := j.lifted[syntaxOf(data)]
-	if lift != nil {
-		maps.Copy(spec.pos, lift.pos)
-	}
+	spec := &Spec{File: root.Filename(), root: root, pos: positionsOf(data, lift)}
 	r := new(release.Release)
 	if len(errs) == 0 {
 		absent := func(name string) bool {
-			_, wrote := spec.pos[name]
+			_, wrote := spec.pos.find(name)
 			return cuedecode.Optional(j.s.Release)[name] && !wrote
 		}
 		if err := cuedecode.Release(u, r, absent); err != nil {
