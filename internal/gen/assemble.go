@@ -29,6 +29,31 @@ type assembler struct {
 	p       *Plan
 	configs map[string]string // role -> ConfigMap name
 	objs    []Object
+	// bare is the pod of a version without overlays, worked out once.
+	bare *bare
+}
+
+// bare is the pod and main container of a version without overlays: the
+// release's own sections.
+type bare struct {
+	pod corev1.PodSpec
+	c   corev1.Container
+}
+
+// podOf is r.PodOf(v), from the pod worked out once when v has no
+// overlays (as most versions have none), a copy of it to change at will.
+func (a *assembler) podOf(v *release.Version) (corev1.PodSpec, corev1.Container, error) {
+	if len(v.Pod) > 0 || len(v.Container) > 0 {
+		return a.r.PodOf(v)
+	}
+	if a.bare == nil {
+		pod, c, err := a.r.PodOf(v)
+		if err != nil {
+			return pod, c, err
+		}
+		a.bare = &bare{pod, c}
+	}
+	return *a.bare.pod.DeepCopy(), *a.bare.c.DeepCopy(), nil
 }
 
 func assemble(r *release.Release, p *Plan) ([]Object, error) {
@@ -201,7 +226,7 @@ func (a *assembler) changeCauseOn(w Workload) bool {
 // defaults of the release's level wherever the spec leaves a field unset.
 func (a *assembler) podSpec(w Workload) (corev1.PodSpec, error) {
 	r := a.r
-	spec, c, err := r.PodOf(w.Version)
+	spec, c, err := a.podOf(w.Version)
 	if err != nil {
 		return spec, err
 	}

@@ -28,7 +28,7 @@ func (c *checker) merged(m release.Member) {
 	l := &locator{r: r, m: m, at: fieldpath.Role(m.Role), dec: &c.dec}
 	volumes := map[string]bool{}
 	var names []string
-	if len(release.Merged(r.Config, m.Version.Config)) > 0 && r.ConfigPath != "" {
+	if configVolume(r, m.Version) {
 		volumes[ConfigVolume] = true
 		names = append(names, ConfigVolume)
 	}

@@ -51,7 +51,18 @@ func Check(r *release.Release, versions bool) []Problem {
 		c.section(at.Pod, m.Version.Pod, corev1.PodSpec{}, true)
 	}
 	c.owned(members)
+	// The versions without overlays run the same pod, made of the
+	// release's sections (with the config volume or without): its
+	// problems are found once.
+	checked := map[bool]bool{} // by whether the pod has the config volume
 	for _, m := range members {
+		if len(m.Version.Pod) == 0 && len(m.Version.Container) == 0 {
+			config := configVolume(r, m.Version)
+			if checked[config] {
+				continue
+			}
+			checked[config] = true
+		}
 		c.merged(m)
 	}
 	return c.problems
@@ -197,6 +208,12 @@ func (c *checker) owned(members []release.Member) {
 			c.add(s.pod.Below("securityContext.runAsUser"), "is also set in runAsUser (allowed: one of them)")
 		}
 	}
+}
+
+// configVolume reports whether the pods of version v mount config from
+// rollspec's config volume.
+func configVolume(r *release.Release, v *release.Version) bool {
+	return len(release.Merged(r.Config, v.Config)) > 0 && r.ConfigPath != ""
 }
 
 // configNote explains a clash with rollspec's own config volume.
