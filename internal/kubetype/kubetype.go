@@ -38,6 +38,13 @@ func Check(raw json.RawMessage, like any, hide ...string) []Problem {
 	if err := d.Decode(&v); err != nil {
 		return []Problem{{Text: "is not JSON: " + err.Error()}}
 	}
+	return CheckValue(v, like, hide...)
+}
+
+// CheckValue is Check for raw already decoded into v (maps, lists,
+// strings, json.Number, booleans and nil, as a json.Decoder with
+// UseNumber decodes it), for a caller that reads the value too.
+func CheckValue(v any, like any, hide ...string) []Problem {
 	c := &checker{hide: hide}
 	c.value(v, reflect.TypeOf(like))
 	// An object's members are checked in the map's order: sort the few

@@ -1,6 +1,7 @@
 package podcheck
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -90,7 +91,13 @@ func (c *checker) section(at fieldpath.Kube, raw json.RawMessage, like any, over
 	if _, ok := like.(corev1.Container); ok {
 		hide = ownedContainerFields
 	}
-	for _, p := range kubetype.Check(raw, like, hide...) {
+	var problems []kubetype.Problem
+	if v, err := c.dec.value(raw); err != nil {
+		problems = []kubetype.Problem{{Text: "is not JSON: " + err.Error()}}
+	} else if v != nil {
+		problems = kubetype.CheckValue(v, like, hide...)
+	}
+	for _, p := range problems {
 		if overlay && directive(p.Path) {
 			continue
 		}
@@ -106,56 +113,43 @@ func directive(path string) bool {
 	return strings.HasPrefix(last, "$")
 }
 
-// fields decodes a section's top-level fields.
-func fields(raw json.RawMessage) map[string]json.RawMessage {
-	var m map[string]json.RawMessage
-	_ = json.Unmarshal(raw, &m)
-	return m
-}
-
-// decoded remembers the sections a check has decoded, each once: a
-// check looks entries up many times (where was this mount written?).
+// decoded remembers the sections a check has decoded, each once: every
+// check of a section reads the one value, and a check looks entries up
+// many times (where was this mount written?).
 type decoded struct {
-	top   map[*byte]map[string]json.RawMessage
-	lists map[listKey][]map[string]any
+	values map[*byte]decodedValue
 }
 
-type listKey struct {
-	raw  *byte
-	list string
+type decodedValue struct {
+	v   any
+	err error
 }
 
-// fields is fields(raw), decoded once.
-func (d *decoded) fields(raw json.RawMessage) map[string]json.RawMessage {
+// value is raw decoded as kubetype.CheckValue takes it (numbers as
+// json.Number), nil for an empty section.
+func (d *decoded) value(raw json.RawMessage) (any, error) {
 	if len(raw) == 0 {
-		return nil
+		return nil, nil
 	}
-	if d.top == nil {
-		d.top = map[*byte]map[string]json.RawMessage{}
+	if d.values == nil {
+		d.values = map[*byte]decodedValue{}
 	}
-	m, ok := d.top[&raw[0]]
+	v, ok := d.values[&raw[0]]
 	if !ok {
-		m = fields(raw)
-		d.top[&raw[0]] = m
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.UseNumber()
+		v.err = dec.Decode(&v.v)
+		d.values[&raw[0]] = v
 	}
+	return v.v, v.err
+}
+
+// fields are the top-level fields of the section raw, nil when it is no
+// object.
+func (d *decoded) fields(raw json.RawMessage) map[string]any {
+	v, _ := d.value(raw)
+	m, _ := v.(map[string]any)
 	return m
-}
-
-// list is the entries of raw's list field, decoded once.
-func (d *decoded) list(raw json.RawMessage, list string) []map[string]any {
-	if len(raw) == 0 {
-		return nil
-	}
-	if d.lists == nil {
-		d.lists = map[listKey][]map[string]any{}
-	}
-	k := listKey{&raw[0], list}
-	l, ok := d.lists[k]
-	if !ok {
-		_ = json.Unmarshal(d.fields(raw)[list], &l)
-		d.lists[k] = l
-	}
-	return l
 }
 
 // owned refuses, in the release's sections and each version's, the fields
@@ -192,19 +186,20 @@ func (c *checker) owned(members []release.Member) {
 				c.add(s.container.Below(o.field), "%s", o.why)
 			}
 		}
-		var env []corev1.EnvVar
-		_ = json.Unmarshal(cf["env"], &env)
+		env, _ := cf["env"].([]any)
 		for i, e := range env {
-			if _, ok := s.env[e.Name]; ok {
-				c.add(s.container.Below("env["+strconv.Itoa(i)+"].name"), "%s is also set in env (allowed: one of env and container.env)", e.Name)
+			e, _ := e.(map[string]any)
+			if name, ok := e["name"].(string); ok {
+				if _, ok := s.env[name]; ok {
+					c.add(s.container.Below("env["+strconv.Itoa(i)+"].name"), "%s is also set in env (allowed: one of env and container.env)", name)
+				}
 			}
 		}
-		var restart corev1.RestartPolicy
-		if json.Unmarshal(pf["restartPolicy"], &restart) == nil && restart != "" && restart != corev1.RestartPolicyAlways {
+		if restart, ok := pf["restartPolicy"].(string); ok && restart != "" && restart != string(corev1.RestartPolicyAlways) {
 			c.add(s.pod.Below("restartPolicy"), "invalid value %q (allowed: \"Always\", the only restart policy of a Deployment's pods)", restart)
 		}
-		var sc corev1.PodSecurityContext
-		if json.Unmarshal(pf["securityContext"], &sc) == nil && sc.RunAsUser != nil && r.RunAsUser != nil {
+		sc, _ := pf["securityContext"].(map[string]any)
+		if _, ok := sc["runAsUser"].(json.Number); ok && r.RunAsUser != nil {
 			c.add(s.pod.Below("securityContext.runAsUser"), "is also set in runAsUser (allowed: one of them)")
 		}
 	}
@@ -233,7 +228,9 @@ func (d *decoded) indexOf(raw json.RawMessage, list, key, value string) int {
 // nthIndex is the index in raw's list field of the nth entry (from 0)
 // whose key is value, -1 when there is none.
 func (d *decoded) nthIndex(raw json.RawMessage, list, key, value string, nth int) int {
-	for i, e := range d.list(raw, list) {
+	l, _ := d.fields(raw)[list].([]any)
+	for i, e := range l {
+		e, _ := e.(map[string]any)
 		if v, _ := e[key].(string); v == value {
 			if nth == 0 {
 				return i
