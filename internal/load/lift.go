@@ -3,6 +3,7 @@ package load
 import (
 	"encoding/json"
 	"strconv"
+	"unicode/utf8"
 
 	"cuelang.org/go/cue/ast"
 	cueliteral "cuelang.org/go/cue/literal"
@@ -73,12 +74,10 @@ func take(l *lifted, s *ast.StructLit, prefix string, names []string) {
 		if ok {
 			name, _, err := ast.LabelName(f.Label)
 			if err == nil && contains(names, name) {
-				if v, ok := plain(f.Value); ok {
-					if b, err := json.Marshal(v); err == nil {
-						l.json[prefix+name] = b
-						l.fields[prefix+name] = f
-						continue
-					}
+				if b, ok := appendJSON(nil, f.Value); ok {
+					l.json[prefix+name] = b
+					l.fields[prefix+name] = f
+					continue
 				}
 			}
 		}
@@ -98,14 +97,14 @@ func contains(names []string, name string) bool {
 	return false
 }
 
-// plain is the value e writes when it is plain data — objects, lists,
-// strings, numbers, booleans and null, as YAML and JSON write them — and
-// false for anything CUE would have to evaluate.
-func plain(e ast.Expr) (any, bool) {
+// appendJSON appends to b the JSON of e when e is plain data — objects,
+// lists, strings, numbers, booleans and null, as YAML and JSON write them
+// — and reports false for anything CUE would have to evaluate.
+func appendJSON(b []byte, e ast.Expr) ([]byte, bool) {
 	switch x := e.(type) {
 	case *ast.StructLit:
-		m := map[string]any{}
-		for _, d := range x.Elts {
+		b = append(b, '{')
+		for i, d := range x.Elts {
 			f, ok := d.(*ast.Field)
 			if !ok {
 				return nil, false
@@ -114,45 +113,81 @@ func plain(e ast.Expr) (any, bool) {
 			if err != nil {
 				return nil, false
 			}
-			v, ok := plain(f.Value)
-			if !ok {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, name)
+			b = append(b, ':')
+			if b, ok = appendJSON(b, f.Value); !ok {
 				return nil, false
 			}
-			m[name] = v
 		}
-		return m, true
+		return append(b, '}'), true
 	case *ast.ListLit:
-		l := make([]any, 0, len(x.Elts))
-		for _, e := range x.Elts {
-			v, ok := plain(e)
-			if !ok {
+		b = append(b, '[')
+		for i, e := range x.Elts {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var ok bool
+			if b, ok = appendJSON(b, e); !ok {
 				return nil, false
 			}
-			l = append(l, v)
 		}
-		return l, true
+		return append(b, ']'), true
 	case *ast.UnaryExpr:
 		if n, ok := x.X.(*ast.BasicLit); ok && x.Op == token.SUB && (n.Kind == token.INT || n.Kind == token.FLOAT) {
 			if v, ok := number(n.Value); ok {
-				return json.Number("-" + string(v)), true
+				return append(append(b, '-'), v...), true
 			}
 		}
 	case *ast.BasicLit:
 		switch x.Kind {
 		case token.STRING:
 			s, err := cueliteral.Unquote(x.Value)
-			return s, err == nil
+			return appendString(b, s), err == nil
 		case token.INT, token.FLOAT:
-			return number(x.Value)
+			v, ok := number(x.Value)
+			return append(b, v...), ok
 		case token.TRUE:
-			return true, true
+			return append(b, "true"...), true
 		case token.FALSE:
-			return false, true
+			return append(b, "false"...), true
 		case token.NULL:
-			return nil, true
+			return append(b, "null"...), true
 		}
 	}
 	return nil, false
+}
+
+// appendString appends s as a JSON string; invalid UTF-8 becomes U+FFFD,
+// as encoding/json writes it.
+func appendString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c < 0x20:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			b = append(b, "\\ufffd"...)
+		} else {
+			b = append(b, s[i:i+n]...)
+		}
+		i += n
+	}
+	return append(b, '"')
 }
 
 // number is a YAML or JSON number literal as JSON writes it.

@@ -44,6 +44,9 @@ func positionsOf(data cue.Value, lift *lifted) positions {
 type syntaxPositions struct {
 	release *ast.StructLit
 	lifted  map[string]*ast.Field // by path: "pod", "stable.container"
+	// top are the release's own fields by name, indexed on first use:
+	// decoding asks for each optional field whether it was written.
+	top map[string]*ast.Field
 }
 
 func (s *syntaxPositions) find(path string) (token.Pos, bool) {
@@ -93,11 +96,35 @@ func (s *syntaxPositions) node(path string) (ast.Node, bool) {
 		case ast.Expr:
 			value = n
 		}
+		if value == s.release && st.Index < 0 {
+			f, ok := s.topFields()[st.Name]
+			if !ok {
+				return nil, false
+			}
+			at = f
+			continue
+		}
 		if at, ok = step(value, st); !ok {
 			return nil, false
 		}
 	}
 	return at, true
+}
+
+// topFields indexes the release's own fields by name, the first of a
+// name.
+func (s *syntaxPositions) topFields() map[string]*ast.Field {
+	if s.top == nil {
+		s.top = make(map[string]*ast.Field, len(s.release.Elts))
+		for _, d := range s.release.Elts {
+			if f, ok := d.(*ast.Field); ok {
+				if n, _, err := ast.LabelName(f.Label); err == nil && s.top[n] == nil {
+					s.top[n] = f
+				}
+			}
+		}
+	}
+	return s.top
 }
 
 // nextStep reads the first step of path as cue.Path writes it (name,
