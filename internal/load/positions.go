@@ -75,7 +75,7 @@ func (s *syntaxPositions) node(path string) (ast.Node, bool) {
 	if path == "" {
 		return nil, false
 	}
-	var at ast.Node = &ast.Field{Value: s.release}
+	var at ast.Node = s.release
 	for prefix, f := range s.lifted {
 		if rest, ok := strings.CutPrefix(path, prefix); ok && (rest == "" || rest[0] == '.' || rest[0] == '[') {
 			at, path = f, rest
