@@ -257,6 +257,9 @@ func TestValidation(t *testing.T) {
 			`spec.json:1:29: replicas: invalid value -1 (allowed: an integer from 0 to 10000)`}},
 		{name: "duplicate key, same value", spec: with("stable", "stable: {version: \"v1\", tag: \"1.0\", version: \"v1\"}"), want: []string{
 			`spec.yaml:5:37: stable.version: duplicate key, first at 5:10 (allowed: each key once)`}},
+		{name: "duplicate key inside a duplicate", spec: valid + "stable: {version: v2, tag: \"2.0\", tag: \"2.1\"}\n", want: []string{
+			`spec.yaml:9:1: stable: duplicate key, first at 5:1 (allowed: each key once)`,
+			`spec.yaml:9:35: stable.tag: duplicate key, first at 9:23 (allowed: each key once)`}},
 		{name: "stream element", spec: valid + "---\n" + with("replicas", "replicas: x"), want: []string{
 			`spec.yaml:13:1: [1].replicas: invalid value "x" (allowed: an integer from 0 to 10000)`}},
 		{name: "empty documents", spec: "---\n" + valid + "---\n---\n"},

@@ -243,11 +243,12 @@ func (d *dups) walk(e ast.Expr) {
 						d.errs = append(d.errs, &diag.Diagnostic{Pos: f.Pos(), Field: d.at.String(d.prefix), Text: fmt.Sprintf("duplicate key, first at %d:%d (allowed: each key once)", first.Line(), first.Column())})
 						d.at = d.at[:len(d.at)-1]
 						k.dup, dropped = true, true
-					} else {
-						d.at = append(d.at, fieldpath.Field(name))
-						d.walk(f.Value)
-						d.at = d.at[:len(d.at)-1]
 					}
+					// A duplicate's own value is walked too: it is
+					// dropped, but its mistakes are reported with it.
+					d.at = append(d.at, fieldpath.Field(name))
+					d.walk(f.Value)
+					d.at = d.at[:len(d.at)-1]
 				}
 			}
 			keys = append(keys, k)
