@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/rogpeppe/go-internal/diff"
 
@@ -314,8 +315,10 @@ func writeTemp(path string, b []byte, mode fs.FileMode) (name string, err error)
 }
 
 // leftover matches the name of a temporary file writeTemp made, and
-// gives the writer's pid.
-var leftover = regexp.MustCompile(`^\..+\.ya?ml` + regexp.QuoteMeta(tempMarker) + `(\d+)-\d+$`)
+// gives the writer's pid. Compiled when first needed, not at every start.
+var leftover = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\..+\.ya?ml` + regexp.QuoteMeta(tempMarker) + `(\d+)-\d+$`)
+})
 
 // removeLeftovers removes the temporary files a run that was killed left
 // in dir: those of a process that no longer runs. Another run writing in
@@ -327,7 +330,7 @@ func removeLeftovers(dir string) {
 	}
 	for _, e := range entries {
 		name := e.Name()
-		m := leftover.FindStringSubmatch(name)
+		m := leftover().FindStringSubmatch(name)
 		if m == nil || !e.Type().IsRegular() {
 			continue
 		}

@@ -127,13 +127,15 @@ func Security(r *release.Release, role string, meta *metav1.ObjectMeta, spec *co
 // escalation is the reason the check of allowPrivilegeEscalation gives.
 const escalation = "allowPrivilegeEscalation != false"
 
+// The expressions read a violation's detail; compiled when a pod first
+// violates its level, not at every start.
 var (
 	// quotedName is a container name as the checks quote it.
-	quotedName = regexp.MustCompile(`"([^"]+)"`)
+	quotedName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`"([^"]+)"`) })
 	// contextField is the securityContext field a check names.
-	contextField = regexp.MustCompile(`securityContext\.[A-Za-z.]+[A-Za-z]`)
+	contextField = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`securityContext\.[A-Za-z.]+[A-Za-z]`) })
 	// podField is a pod field the host namespace check names.
-	podField = regexp.MustCompile(`\b(hostNetwork|hostPID|hostIPC)\b`)
+	podField = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\b(hostNetwork|hostPID|hostIPC)\b`) })
 )
 
 // violationFields finds the fields of the spec a check's detail is about:
@@ -142,7 +144,7 @@ var (
 func violationFields(l *locator, spec *corev1.PodSpec, detail string) []fieldpath.Path {
 	// The securityContext field, to its first member: a check may name
 	// capabilities.drop where another names capabilities.add.
-	field := contextField.FindString(detail)
+	field := contextField().FindString(detail)
 	if parts := strings.SplitN(field, ".", 3); len(parts) == 3 {
 		field = parts[0] + "." + parts[1]
 	}
@@ -155,7 +157,7 @@ func violationFields(l *locator, spec *corev1.PodSpec, detail string) []fieldpat
 		field = "ports"
 	}
 	var out []fieldpath.Path
-	if m := podField.FindAllString(detail, -1); m != nil && !strings.Contains(detail, "container") {
+	if m := podField().FindAllString(detail, -1); m != nil && !strings.Contains(detail, "container") {
 		for _, f := range m {
 			out = append(out, l.section(false, f).Below(f))
 		}
@@ -163,13 +165,13 @@ func violationFields(l *locator, spec *corev1.PodSpec, detail string) []fieldpat
 	}
 	if field == "volumes" {
 		// volume "x" uses …, volumes "x", "y" …: each at its entry.
-		for _, q := range quotedName.FindAllStringSubmatch(strings.SplitN(detail, " uses ", 2)[0], -1) {
+		for _, q := range quotedName().FindAllStringSubmatch(strings.SplitN(detail, " uses ", 2)[0], -1) {
 			out = append(out, l.entry(false, "volumes", "name", q[1], 0))
 		}
 		return out
 	}
 	named := false
-	for _, q := range quotedName.FindAllStringSubmatch(detail, -1) {
+	for _, q := range quotedName().FindAllStringSubmatch(detail, -1) {
 		name := q[1]
 		if !isContainer(spec, name) {
 			continue
