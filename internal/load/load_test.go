@@ -275,12 +275,12 @@ func TestValidation(t *testing.T) {
 		// The parser gives up at the end of the file, where the list
 		// should have been closed.
 		{name: "yaml syntax error", spec: "name: [web\n", want: []string{
-			`spec.yaml:2:1: did not find expected ',' or ']'`}},
+			`spec.yaml:2:1: did not find expected ',' or ']' (allowed: a flow list closed by ']', such as [a, b])`}},
 		{name: "yaml syntax error in a block mapping", spec: with("stable", "stable:\n  version: v1\n tag: x"), want: []string{
-			`spec.yaml:7:1: did not find expected key`}},
+			`spec.yaml:7:1: did not find expected key (allowed: the keys of one mapping at one indentation; a list only as a key's value, on the lines below it)`}},
 		{name: "yaml syntax error in one document, the others checked", spec: "# web\n---\n" + with("replicas", "replicas: -1") + "---\nname: [web\n---\n" + with("replicas", "replicas: x"), want: []string{
 			`spec.yaml:6:1: [0].replicas: invalid value -1 (allowed: an integer from 0 to 10000)`,
-			`spec.yaml:12:1: did not find expected ',' or ']'`,
+			`spec.yaml:12:1: did not find expected ',' or ']' (allowed: a flow list closed by ']', such as [a, b])`,
 			`spec.yaml:17:1: [2].replicas: invalid value "x" (allowed: an integer from 0 to 10000)`}},
 		{name: "json stream", file: "spec.json", spec: jsonRelease + "\n" + strings.Replace(jsonRelease, `"x"`, `"y"`, 1) + "\n"},
 		{name: "json stream element", file: "spec.json", spec: jsonRelease + "\n" + strings.Replace(jsonRelease, `"x"`, `"Y"`, 1), want: []string{
@@ -307,7 +307,7 @@ func TestValidation(t *testing.T) {
 		{name: "json number tag", file: "spec.json", spec: strings.Replace(jsonRelease, `"tag": "1"`, `"tag": 1.10`, 1), want: []string{
 			`spec.json:1:116: stable.tag: 1.10 is a number, not a string (allowed: a string: quote it as "1.10")`}},
 		{name: "yaml syntax error beside a comment-only document", spec: valid + "---\n# retired: old-web\n---\nname: [web\n", want: []string{
-			`spec.yaml:12:1: did not find expected ',' or ']'`}},
+			`spec.yaml:12:1: did not find expected ',' or ']' (allowed: a flow list closed by ']', such as [a, b])`}},
 		{name: "a port Istio cannot route beside a bad strategy, with a candidate", spec: "name: web\nimage: example/web\nports: [{name: web, containerPort: 8080}]\nreplicas: 3\ntraffic: istio\nstable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\"}\nstrategy: {canary: {steps: [50, 100], stepp: 2}}\n", want: []string{
 			`spec.yaml:3:10: ports[0].name: Istio routes HTTP on the first port, named "web" (allowed: http, http2, grpc or grpc-web, alone or before a '-' suffix, as in http-api)`,
 			`spec.yaml:8:39: strategy.canary.stepp: unknown field (did you mean "steps"?) (allowed: steps, step)`}},

@@ -391,22 +391,23 @@ func bareCR(src []byte) []byte {
 }
 
 // yamlErrors converts a YAML syntax error into problems, positioning
-// those go-yaml gives without a line: it leaves out line 1, and gives
+// those go-yaml gives without a line (it leaves out line 1, and gives
 // none for control characters or an alias to no anchor, which are found
-// in src.
+// in src), each saying what YAML allows there.
 func yamlErrors(filename string, src []byte, err error) diag.List {
 	l := syntaxErrors(err)
 	for _, d := range l {
-		msg, ok := strings.CutPrefix(d.Text, filename+": ")
-		if d.Pos.IsValid() || !ok {
-			continue
+		if msg, ok := strings.CutPrefix(d.Text, filename+": "); ok && !d.Pos.IsValid() {
+			d.Text = msg
+			switch off := yamlProblemOffset(src, msg); {
+			case off >= 0:
+				d.Pos = offsetPos(filename, src, off)
+			default:
+				d.Pos = linePos(filename, 1)
+			}
 		}
-		d.Text = msg
-		switch off := yamlProblemOffset(src, msg); {
-		case off >= 0:
-			d.Pos = offsetPos(filename, src, off)
-		default:
-			d.Pos = linePos(filename, 1)
+		if !strings.Contains(d.Text, "(allowed: ") {
+			d.Text += " (allowed: " + yamlAllowed(d.Text) + ")"
 		}
 	}
 	return l

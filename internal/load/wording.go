@@ -71,6 +71,46 @@ var yamlParserProblems = map[string]bool{
 	"found incompatible YAML document":       true,
 }
 
+// yamlHints say what YAML allows where go-yaml reports a syntax problem,
+// which go-yaml's messages do not: each phrase (a prefix where it names
+// the user's text) with what is allowed there. TestYAMLHints triggers
+// each through the real parser.
+var yamlHints = []struct {
+	phrase, allowed string
+}{
+	{"mapping values are not allowed in this context", "one 'key: value' per line, a mapping's keys at one indentation; quote a value that holds ': '"},
+	{"found unknown escape character", `in double quotes the escapes \\, \", \/, \n, \t, \r, \0, \xXX and \uXXXX; in single quotes a backslash is itself`},
+	{"did not find expected ',' or ']'", "a flow list closed by ']', such as [a, b]"},
+	{"did not find expected ',' or '}'", "a flow mapping closed by '}', such as {a: 1, b: 2}"},
+	{"did not find expected key", "the keys of one mapping at one indentation; a list only as a key's value, on the lines below it"},
+	{"did not find expected '-' indicator", "the items of one list at one indentation, each starting with '- '"},
+	{"did not find expected node content", "a value: a scalar, a list or a mapping"},
+	{"did not find expected <document start>", "one value per document, documents separated by '---'"},
+	{"did not find the expected '>'", "a verbatim tag closed by '>', such as !<tag:yaml.org,2002:str>"},
+	{yamlNoAnchor, "an alias *name after the anchor &name it refers to"},
+	{"found character that cannot start any token", "spaces, not tabs, for indentation; quote a value that starts with '@' or '`'"},
+	{"found a tab character that violates indentation", "spaces, not tabs, for indentation"},
+	{"found unknown directive name", "the directives %YAML and %TAG"},
+	{"found unexpected end of stream", "every quote and bracket closed before the end of the file"},
+	{"found undefined tag handle", "the standard tags such as !!str, or a handle declared with %TAG"},
+	{"found duplicate %YAML directive", "one %YAML directive per document"},
+	{"found duplicate %TAG directive", "one %TAG directive per handle"},
+	{"found incompatible YAML document", "%YAML 1.1 or %YAML 1.2"},
+	{yamlControlChars, "printable characters, tabs and line breaks"},
+	{"!!binary value contains invalid base64 data", "base64 text"},
+}
+
+// yamlAllowed is what YAML allows where go-yaml reports the problem msg;
+// well-formed YAML in general for a problem without a hint.
+func yamlAllowed(msg string) string {
+	for _, h := range yamlHints {
+		if strings.HasPrefix(msg, h.phrase) {
+			return h.allowed
+		}
+	}
+	return "well-formed YAML 1.2"
+}
+
 // lineOnly matches the YAML decoder's "file:line: message" errors.
 var lineOnly = regexp.MustCompile(`^(.*):(\d+): (.*)$`)
 

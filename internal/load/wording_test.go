@@ -3,6 +3,7 @@ package load
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 
 	"cuelang.org/go/cue"
@@ -93,6 +94,62 @@ func TestYAMLWording(t *testing.T) {
 	for p := range yamlParserProblems {
 		if !seen[p] {
 			t.Errorf("yamlParserProblems holds %q, which no case triggers", p)
+		}
+	}
+}
+
+// TestYAMLHints triggers each problem yamlHints explains through the real
+// parser, and checks the message rollspec makes of it says what is
+// allowed: a go-yaml upgrade that rewords one fails here.
+func TestYAMLHints(t *testing.T) {
+	tests := []struct{ src, phrase string }{
+		{"a: b: c\n", "mapping values are not allowed in this context"},
+		{"a: 1\n  b: 2\n", "mapping values are not allowed in this context"},
+		{"a: \"\\q\"\n", "found unknown escape character"},
+		{"a: [1, 2\n", "did not find expected ',' or ']'"},
+		{"a: {b\n", "did not find expected ',' or '}'"},
+		{"a: 1\n- b\n", "did not find expected key"},
+		{"- a\nb: c\n", "did not find expected '-' indicator"},
+		{"]", "did not find expected node content"},
+		{"--- a\n--- b\n...\nc\n", "did not find expected <document start>"},
+		{"a: !<x y\n", "did not find the expected '>'"},
+		{"a: *x\n", yamlNoAnchor},
+		{"a:\n\tb: 1\n", "found character that cannot start any token"},
+		{"a: @x\n", "found character that cannot start any token"},
+		{"a: b\n\t- c\n", "found a tab character that violates indentation"},
+		{"%FOO\n---\na: 1\n", "found unknown directive name"},
+		{"a: 'x", "found unexpected end of stream"},
+		{"a: !x!y b\n", "found undefined tag handle"},
+		{"%YAML 1.1\n%YAML 1.1\n---\na: 1\n", "found duplicate %YAML directive"},
+		{"%TAG ! !x\n%TAG ! !y\n---\na: 1\n", "found duplicate %TAG directive"},
+		{"%YAML 2.0\n---\na: 1\n", "found incompatible YAML document"},
+		{"a: \x01\n", yamlControlChars},
+		{"a: !!binary x\n", "!!binary value contains invalid base64 data"},
+	}
+	seen := map[string]bool{}
+	for _, tc := range tests {
+		t.Run(tc.src, func(t *testing.T) {
+			_, err := cueyaml.Extract("x.yaml", []byte(tc.src))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			errs := yamlErrors("x.yaml", []byte(tc.src), err)
+			if len(errs) != 1 {
+				t.Fatalf("%d problems, want 1: %v", len(errs), errs)
+			}
+			want := " (allowed: " + yamlAllowed(tc.phrase) + ")"
+			if got := errs[0].Text; !strings.HasPrefix(got, tc.phrase) || !strings.HasSuffix(got, want) {
+				t.Errorf("message %q, want %q…%q", got, tc.phrase, want)
+			}
+			if !errs[0].Pos.IsValid() {
+				t.Errorf("message %q has no position", errs[0].Text)
+			}
+			seen[tc.phrase] = true
+		})
+	}
+	for _, h := range yamlHints {
+		if !seen[h.phrase] {
+			t.Errorf("yamlHints explains %q, which no case triggers", h.phrase)
 		}
 	}
 }
