@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -20,22 +21,36 @@ import (
 // snapshots are states the cluster really was in, and an invariant that
 // holds in all of them held throughout.
 type podWatch struct {
-	cancel context.CancelFunc
-	cmd    *exec.Cmd
-	done   chan struct{}
+	*kubectlWatch
 
 	mu        sync.Mutex
 	state     map[string]pod // by UID
 	snapshots [][]pod
+	versions  []int64 // the resourceVersion of each snapshot's event
 	err       error
 }
 
-// watchPods starts watching the pods in ns matching selector. The watch
+// kubectlWatch is a running `kubectl get KIND --watch`.
+type kubectlWatch struct {
+	cancel context.CancelFunc
+	cmd    *exec.Cmd
+	done   chan struct{}
+}
+
+// watchEvent is one event of a watch stream, its object left to decode.
+type watchEvent struct {
+	Type   string          `json:"type"`
+	Object json.RawMessage `json:"object"`
+}
+
+// startWatch starts watching the objects of kind in ns matching selector,
+// calling each for every event, in order, until the stream ends (it
+// returns an error the stream ends on, or nil at its end). The watch
 // stops when t ends.
-func watchPods(t *testing.T, ns, selector string) *podWatch {
+func startWatch(t *testing.T, ns, kind, selector string, each func(watchEvent), fail func(error)) *kubectlWatch {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, kube.Toolset().Kubectl, "get", "pods", "-n", ns, "-l", selector,
+	cmd := exec.CommandContext(ctx, kube.Toolset().Kubectl, "get", kind, "-n", ns, "-l", selector,
 		"--watch", "--output-watch-events", "-o", "json")
 	cmd.Env = append(os.Environ(), kube.Env()...)
 	stdout, err := cmd.StdoutPipe()
@@ -48,49 +63,157 @@ func watchPods(t *testing.T, ns, selector string) *podWatch {
 		cancel()
 		t.Fatal(err)
 	}
-	w := &podWatch{cancel: cancel, cmd: cmd, done: make(chan struct{}), state: map[string]pod{}}
-	go w.read(stdout)
+	w := &kubectlWatch{cancel: cancel, cmd: cmd, done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		dec := json.NewDecoder(stdout)
+		for {
+			var ev watchEvent
+			if err := dec.Decode(&ev); err != nil {
+				if !errors.Is(err, io.EOF) {
+					fail(err)
+				}
+				return
+			}
+			each(ev)
+		}
+	}()
 	t.Cleanup(w.stop)
 	return w
 }
 
-// read decodes watch events until the stream ends.
-func (w *podWatch) read(r io.Reader) {
-	defer close(w.done)
-	dec := json.NewDecoder(r)
-	for {
-		var ev struct {
-			Type   string `json:"type"`
-			Object pod    `json:"object"`
-		}
-		if err := dec.Decode(&ev); err != nil {
-			if !errors.Is(err, io.EOF) {
-				w.mu.Lock()
-				w.err = err
-				w.mu.Unlock()
-			}
-			return
-		}
+// watchPods starts watching the pods in ns matching selector. The watch
+// stops when t ends.
+func watchPods(t *testing.T, ns, selector string) *podWatch {
+	t.Helper()
+	w := &podWatch{state: map[string]pod{}}
+	w.kubectlWatch = startWatch(t, ns, "pods", selector, w.event, func(err error) {
 		w.mu.Lock()
-		switch ev.Type {
-		case "ADDED", "MODIFIED":
-			w.state[ev.Object.Metadata.UID] = ev.Object
-		case "DELETED":
-			delete(w.state, ev.Object.Metadata.UID)
-		default:
-			w.err = fmt.Errorf("watch event %q", ev.Type)
-		}
-		snap := make([]pod, 0, len(w.state))
-		for _, uid := range sortedKeys(w.state) {
-			snap = append(snap, w.state[uid])
-		}
-		w.snapshots = append(w.snapshots, snap)
+		w.err = err
 		w.mu.Unlock()
+	})
+	return w
+}
+
+// event replays one watch event into a snapshot.
+func (w *podWatch) event(ev watchEvent) {
+	var p pod
+	err := json.Unmarshal(ev.Object, &p)
+	var version int64
+	if err == nil {
+		version, err = strconv.ParseInt(p.Metadata.ResourceVersion, 10, 64)
 	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	switch {
+	case err != nil:
+		w.err = err
+		return
+	case ev.Type == "ADDED", ev.Type == "MODIFIED":
+		w.state[p.Metadata.UID] = p
+	case ev.Type == "DELETED":
+		delete(w.state, p.Metadata.UID)
+	default:
+		w.err = fmt.Errorf("watch event %q", ev.Type)
+	}
+	snap := make([]pod, 0, len(w.state))
+	for _, uid := range sortedKeys(w.state) {
+		snap = append(snap, w.state[uid])
+	}
+	w.snapshots = append(w.snapshots, snap)
+	w.versions = append(w.versions, version)
+}
+
+// replicaSetWatch records, after each event of the ReplicaSets of one
+// Deployment, how many pods they ask for together (their spec.replicas):
+// the count the Deployment controller keeps within replicas + maxSurge.
+// The ReplicaSet controllers then create and delete pods each on its own,
+// so for a moment the pods can number more than the ReplicaSets ask for
+// (one old pod not yet deleted while a new one is created).
+type replicaSetWatch struct {
+	*kubectlWatch
+
+	mu     sync.Mutex
+	asked  map[string]int // spec.replicas by UID
+	states []replicaSetState
+	err    error
+}
+
+// replicaSetState is the pods the ReplicaSets ask for at one
+// resourceVersion.
+type replicaSetState struct {
+	version int64
+	wanted  int
+}
+
+func watchReplicaSets(t *testing.T, ns, selector string) *replicaSetWatch {
+	t.Helper()
+	w := &replicaSetWatch{asked: map[string]int{}}
+	w.kubectlWatch = startWatch(t, ns, "replicasets", selector, w.event, func(err error) {
+		w.mu.Lock()
+		w.err = err
+		w.mu.Unlock()
+	})
+	return w
+}
+
+func (w *replicaSetWatch) event(ev watchEvent) {
+	var rs struct {
+		Metadata struct {
+			UID             string `json:"uid"`
+			ResourceVersion string `json:"resourceVersion"`
+		} `json:"metadata"`
+		Spec struct {
+			Replicas *int `json:"replicas"`
+		} `json:"spec"`
+	}
+	err := json.Unmarshal(ev.Object, &rs)
+	var version int64
+	if err == nil {
+		version, err = strconv.ParseInt(rs.Metadata.ResourceVersion, 10, 64)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err != nil {
+		w.err = err
+		return
+	}
+	switch ev.Type {
+	case "ADDED", "MODIFIED":
+		w.asked[rs.Metadata.UID] = 1
+		if rs.Spec.Replicas != nil {
+			w.asked[rs.Metadata.UID] = *rs.Spec.Replicas
+		}
+	case "DELETED":
+		delete(w.asked, rs.Metadata.UID)
+	}
+	total := 0
+	for _, n := range w.asked {
+		total += n
+	}
+	w.states = append(w.states, replicaSetState{version, total})
+}
+
+// wanted is how many pods the ReplicaSets asked for at resourceVersion at
+// (the API server's etcd revision, which orders the events of every
+// kind), and the most they asked for from resourceVersion from to at.
+func (w *replicaSetWatch) wanted(from, at int64) (now, most int, err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, s := range w.states {
+		if s.version > at {
+			break
+		}
+		now = s.wanted
+		if s.version >= from {
+			most = max(most, s.wanted)
+		}
+	}
+	return now, most, w.err
 }
 
 // stop ends the watch and waits for kubectl to exit.
-func (w *podWatch) stop() {
+func (w *kubectlWatch) stop() {
 	w.cancel()
 	_ = w.cmd.Wait()
 	<-w.done
@@ -108,6 +231,14 @@ func (w *podWatch) since(mark int) ([][]pod, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return slices.Clone(w.snapshots[mark:]), w.err
+}
+
+// versionsSince returns the resourceVersions of the snapshots since
+// returns for mark.
+func (w *podWatch) versionsSince(mark int) []int64 {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.versions[mark:])
 }
 
 // waitFor waits until the latest state satisfies cond (which returns ""
