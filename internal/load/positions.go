@@ -15,168 +15,46 @@ import (
 	"github.com/rollspec/rollspec/internal/fieldpath"
 )
 
-// positions says where the fields of one release were written.
-type positions interface {
-	// find is where the field at path (as cue.Path writes it) was written.
-	find(path string) (token.Pos, bool)
-	// fieldsBelow reports whether the spec wrote a field in the struct at
-	// path.
-	fieldsBelow(path string) bool
+// positions says where the fields of one release were written, by path
+// as cue.Path writes it. A Spec keeps it for messages made after loading
+// (the compiler's warnings), and it is all a Spec keeps of the syntax:
+// a long stream's releases must not hold their syntax trees.
+type positions map[string]token.Pos
+
+func (m positions) find(path string) (token.Pos, bool) {
+	p, ok := m[path]
+	return p, ok
+}
+
+// fieldsBelow reports whether the spec wrote a field in the struct at
+// path.
+func (m positions) fieldsBelow(path string) bool {
+	for k := range m {
+		if strings.HasPrefix(k, path+".") {
+			return true
+		}
+	}
+	return false
 }
 
 // positionsOf indexes where the fields of data were written: from the
-// syntax of a YAML or JSON release (and its lifted sections), looked up
-// when asked, which is cheap; otherwise by walking the value (CUE
-// releases may be built from several files and references).
+// syntax of a YAML or JSON release and its lifted sections, which is
+// cheap, otherwise by walking the value (CUE releases may be built from
+// several files and references).
 func positionsOf(data cue.Value, lift *lifted) positions {
 	lit := syntaxOf(data)
 	if lit == nil {
 		return walkPositions(data)
 	}
-	s := &syntaxPositions{release: lit}
+	m := positions{}
+	syntaxPositions(m, "", lit)
 	if lift != nil {
-		s.lifted = lift.fields
-	}
-	return s
-}
-
-// syntaxPositions finds positions in a YAML or JSON release's syntax.
-type syntaxPositions struct {
-	release *ast.StructLit
-	lifted  map[string]*ast.Field // by path: "pod", "stable.container"
-	// top are the release's own fields by name, indexed on first use:
-	// decoding asks for each optional field whether it was written.
-	top map[string]*ast.Field
-}
-
-func (s *syntaxPositions) find(path string) (token.Pos, bool) {
-	n, ok := s.node(path)
-	if !ok {
-		return token.NoPos, false
-	}
-	return n.Pos(), true
-}
-
-func (s *syntaxPositions) fieldsBelow(path string) bool {
-	n, ok := s.node(path)
-	if !ok {
-		return false
-	}
-	if f, ok := n.(*ast.Field); ok {
-		n = f.Value
-	}
-	x, ok := n.(*ast.StructLit)
-	return ok && slices.ContainsFunc(x.Elts, func(d ast.Decl) bool { _, ok := d.(*ast.Field); return ok })
-}
-
-// node is the field or list element at path: where a lifted section's
-// path starts with its own, below that section, else in the release.
-func (s *syntaxPositions) node(path string) (ast.Node, bool) {
-	if path == "" {
-		return nil, false
-	}
-	var at ast.Node = s.release
-	for prefix, f := range s.lifted {
-		if rest, ok := strings.CutPrefix(path, prefix); ok && (rest == "" || rest[0] == '.' || rest[0] == '[') {
-			at, path = f, rest
-			break
+		for prefix, f := range lift.fields {
+			m[prefix] = f.Pos()
+			syntaxPositions(m, prefix, f.Value)
 		}
 	}
-	for path != "" {
-		var st fieldpath.Step
-		var ok bool
-		st, path, ok = nextStep(path)
-		if !ok {
-			return nil, false
-		}
-		var value ast.Expr
-		switch n := at.(type) {
-		case *ast.Field:
-			value = n.Value
-		case ast.Expr:
-			value = n
-		}
-		if value == s.release && st.Index < 0 {
-			f, ok := s.topFields()[st.Name]
-			if !ok {
-				return nil, false
-			}
-			at = f
-			continue
-		}
-		if at, ok = step(value, st); !ok {
-			return nil, false
-		}
-	}
-	return at, true
-}
-
-// topFields indexes the release's own fields by name, the first of a
-// name.
-func (s *syntaxPositions) topFields() map[string]*ast.Field {
-	if s.top == nil {
-		s.top = make(map[string]*ast.Field, len(s.release.Elts))
-		for _, d := range s.release.Elts {
-			if f, ok := d.(*ast.Field); ok {
-				if n, _, err := ast.LabelName(f.Label); err == nil && s.top[n] == nil {
-					s.top[n] = f
-				}
-			}
-		}
-	}
-	return s.top
-}
-
-// nextStep reads the first step of path as cue.Path writes it (name,
-// "quoted name", [index], each after the first preceded by '.' unless an
-// index) and returns it with the rest.
-func nextStep(path string) (fieldpath.Step, string, bool) {
-	path = strings.TrimPrefix(path, ".")
-	switch {
-	case path == "":
-		return fieldpath.Step{}, "", false
-	case path[0] == '[':
-		end := strings.IndexByte(path, ']')
-		if end < 0 {
-			return fieldpath.Step{}, "", false
-		}
-		i, err := strconv.Atoi(path[1:end])
-		return fieldpath.Entry(i), path[end+1:], err == nil && i >= 0
-	case path[0] == '"':
-		q, err := strconv.QuotedPrefix(path)
-		if err != nil {
-			return fieldpath.Step{}, "", false
-		}
-		name, err := strconv.Unquote(q)
-		return fieldpath.Field(name), path[len(q):], err == nil
-	}
-	end := strings.IndexAny(path, ".[")
-	if end < 0 {
-		end = len(path)
-	}
-	return fieldpath.Field(path[:end]), path[end:], true
-}
-
-// step is the field or list element st selects in e.
-func step(e ast.Expr, st fieldpath.Step) (ast.Node, bool) {
-	switch x := e.(type) {
-	case *ast.StructLit:
-		if st.Index >= 0 {
-			return nil, false
-		}
-		for _, d := range x.Elts {
-			if f, ok := d.(*ast.Field); ok {
-				if n, _, err := ast.LabelName(f.Label); err == nil && n == st.Name {
-					return f, true
-				}
-			}
-		}
-	case *ast.ListLit:
-		if st.Index >= 0 && st.Index < len(x.Elts) {
-			return x.Elts[st.Index], true
-		}
-	}
-	return nil, false
+	return m
 }
 
 // syntaxOf returns the syntax a YAML or JSON release was written in, nil
@@ -269,27 +147,48 @@ func (d *dups) walk(e ast.Expr) {
 	}
 }
 
-// valuePositions are the positions of a CUE release's fields, by path.
-type valuePositions map[string]token.Pos
-
-func (m valuePositions) find(path string) (token.Pos, bool) {
-	p, ok := m[path]
-	return p, ok
+// syntaxPositions records the position of every field and list element
+// under e, keyed by its path below prefix as cue.Path writes it.
+func syntaxPositions(m map[string]token.Pos, prefix string, e ast.Expr) {
+	walkSyntax(prefix, e, func(k, _ string, _, n ast.Node) { m[k] = n.Pos() })
 }
 
-func (m valuePositions) fieldsBelow(path string) bool {
-	for k := range m {
-		if strings.HasPrefix(k, path+".") {
-			return true
+// walkSyntax calls fn for every field and list element under e, in the
+// order written, with its path below prefix as cue.Path writes it, the
+// field's name ("" for an element), the struct or list it is in and the
+// node itself.
+func walkSyntax(prefix string, e ast.Expr, fn func(path, name string, in, n ast.Node)) {
+	switch x := e.(type) {
+	case *ast.StructLit:
+		for _, d := range x.Elts {
+			f, ok := d.(*ast.Field)
+			if !ok {
+				continue
+			}
+			name, _, err := ast.LabelName(f.Label)
+			if err != nil {
+				continue
+			}
+			k := cue.Str(name).String()
+			if prefix != "" {
+				k = prefix + "." + k
+			}
+			fn(k, name, x, f)
+			walkSyntax(k, f.Value, fn)
+		}
+	case *ast.ListLit:
+		for i, el := range x.Elts {
+			k := prefix + "[" + strconv.Itoa(i) + "]"
+			fn(k, "", x, el)
+			walkSyntax(k, el, fn)
 		}
 	}
-	return false
 }
 
 // walkPositions indexes where every field of data was written by walking
 // the value.
-func walkPositions(data cue.Value) valuePositions {
-	m := valuePositions{}
+func walkPositions(data cue.Value) positions {
+	m := positions{}
 	data.Walk(nil, func(v cue.Value) {
 		if p := v.Pos(); p.IsValid() {
 			if k := trimRoot(v.Path().String(), data); k != "" {
