@@ -18,6 +18,8 @@ type Release struct {
 	PodAnnotations          map[string]string `json:"podAnnotations,omitempty"`
 	Image                   string            `json:"image,omitempty"`
 	Ports                   []Port            `json:"ports"`
+	Workload                string            `json:"workload"`
+	StatefulSet             *StatefulSet      `json:"statefulSet,omitempty"`
 	Replicas                int32             `json:"replicas"`
 	Env                     map[string]string `json:"env,omitempty"`
 	Resources               *Resources        `json:"resources,omitempty"`
@@ -138,6 +140,9 @@ type Strategy struct {
 	Canary    *Canary    `json:"canary,omitempty"`
 	ABTest    *ABTest    `json:"abTest,omitempty"`
 	Shadow    *Shadow    `json:"shadow,omitempty"`
+	// Partitioned and OnDelete update a StatefulSet or DaemonSet in place.
+	Partitioned *Partitioned `json:"partitioned,omitempty"`
+	OnDelete    *OnDelete    `json:"onDelete,omitempty"`
 }
 
 // Strategy kinds, spelled as in the spec.
@@ -148,10 +153,14 @@ const (
 	KindCanary    = "canary"
 	KindABTest    = "abTest"
 	KindShadow    = "shadow"
+	// KindPartitioned and KindOnDelete update one StatefulSet (or
+	// DaemonSet) in place.
+	KindPartitioned = "partitioned"
+	KindOnDelete    = "onDelete"
 )
 
 // Kinds lists every strategy kind in the order the schema documents them.
-var Kinds = []string{KindRecreate, KindRamped, KindBlueGreen, KindCanary, KindABTest, KindShadow}
+var Kinds = []string{KindRecreate, KindRamped, KindBlueGreen, KindCanary, KindABTest, KindShadow, KindPartitioned, KindOnDelete}
 
 // Set returns the kinds whose field is set, in Kinds order; a valid
 // strategy has exactly one.
@@ -167,6 +176,8 @@ func (s Strategy) Set() []string {
 		{KindCanary, s.Canary != nil},
 		{KindABTest, s.ABTest != nil},
 		{KindShadow, s.Shadow != nil},
+		{KindPartitioned, s.Partitioned != nil},
+		{KindOnDelete, s.OnDelete != nil},
 	} {
 		if k.ok {
 			set = append(set, k.kind)
@@ -183,11 +194,39 @@ func (s Strategy) Kind() string {
 	return ""
 }
 
-// TwoVersion reports whether kind runs stable and candidate side by side;
-// recreate and ramped replace one version by the next instead.
+// TwoVersion reports whether kind runs stable and candidate side by side,
+// each in a workload of its own; recreate and ramped replace one version
+// by the next instead, and partitioned and onDelete move one workload
+// from one to the other.
 func TwoVersion(kind string) bool {
-	return kind != KindRecreate && kind != KindRamped
+	return kind != KindRecreate && kind != KindRamped && !InPlace(kind)
 }
+
+// InPlace reports whether kind moves one workload from stable to the
+// candidate's template in place, some pods on each (partitioned,
+// onDelete): a candidate is written, yet one workload runs.
+func InPlace(kind string) bool {
+	return kind == KindPartitioned || kind == KindOnDelete
+}
+
+// Partitioned updates a StatefulSet's pods from the highest ordinal down,
+// Steps[Step-1] of them at step Step.
+type Partitioned struct {
+	Steps []int32 `json:"steps"`
+	Step  int     `json:"step"`
+}
+
+// Updated is how many pods, counted from the highest ordinal, run the
+// candidate at the current step; 0 at step 0.
+func (p Partitioned) Updated() int32 {
+	if p.Step == 0 || p.Step > len(p.Steps) {
+		return 0
+	}
+	return p.Steps[p.Step-1]
+}
+
+// OnDelete replaces no pod: each takes the new template when deleted.
+type OnDelete struct{}
 
 // Recreate stops every old pod before starting new ones.
 type Recreate struct{}

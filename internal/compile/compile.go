@@ -10,8 +10,6 @@ import (
 	"slices"
 	"sync"
 
-	appsv1 "k8s.io/api/apps/v1"
-
 	"cuelang.org/go/cue/token"
 
 	"github.com/rollspec/rollspec/internal/diag"
@@ -203,15 +201,15 @@ func WriteStream(w io.Writer, rs []*Release) error {
 func podSecurity(s *load.Spec, objs []gen.Object) diag.List {
 	var list diag.List
 	for _, o := range objs {
-		d, ok := o.(*appsv1.Deployment)
-		if !ok {
+		t := gen.PodTemplate(o)
+		if t == nil {
 			continue
 		}
 		role := release.RoleStable
-		if c := s.Release.Candidate; c != nil && d.Spec.Template.Labels[release.LabelVersion] == c.Version && c.Version != s.Release.Stable.Version {
+		if c := s.Release.Candidate; c != nil && t.Labels[release.LabelVersion] == c.Version && c.Version != s.Release.Stable.Version {
 			role = release.RoleCandidate
 		}
-		for _, p := range podcheck.Security(s.Release, role, &d.Spec.Template.ObjectMeta, &d.Spec.Template.Spec) {
+		for _, p := range podcheck.Security(s.Release, role, &t.ObjectMeta, &t.Spec) {
 			dd := &diag.Diagnostic{Pos: s.Pos(p.At), Field: p.At.String(), Text: p.Text}
 			if !slices.ContainsFunc(list, func(e *diag.Diagnostic) bool { return e.Field == dd.Field && e.Text == dd.Text }) {
 				list = append(list, dd)

@@ -23,14 +23,26 @@ import (
 
 // objects groups a compiled release's objects by kind.
 type objects struct {
-	deployments []*appsv1.Deployment
-	services    []*corev1.Service
-	configMaps  []*corev1.ConfigMap
-	rules       []*istio.DestinationRule
-	virtuals    []*istio.VirtualService
-	gateways    []*istio.Gateway
-	autoscalers []*autoscalingv2.HorizontalPodAutoscaler
-	budgets     []*policyv1.PodDisruptionBudget
+	// workloads are every workload's pods, whatever its kind.
+	workloads    []podWorkload
+	deployments  []*appsv1.Deployment
+	statefulSets []*appsv1.StatefulSet
+	daemonSets   []*appsv1.DaemonSet
+	services     []*corev1.Service
+	configMaps   []*corev1.ConfigMap
+	rules        []*istio.DestinationRule
+	virtuals     []*istio.VirtualService
+	gateways     []*istio.Gateway
+	autoscalers  []*autoscalingv2.HorizontalPodAutoscaler
+	budgets      []*policyv1.PodDisruptionBudget
+}
+
+// podWorkload is what every workload kind has: a selector and a pod
+// template.
+type podWorkload struct {
+	what, name string // "Deployment web", web
+	selector   map[string]string
+	template   *corev1.PodTemplateSpec
 }
 
 func split(t *testing.T, objs []gen.Object) objects {
@@ -40,6 +52,13 @@ func split(t *testing.T, objs []gen.Object) objects {
 		switch x := obj.(type) {
 		case *appsv1.Deployment:
 			o.deployments = append(o.deployments, x)
+			o.workloads = append(o.workloads, podWorkload{"Deployment " + x.Name, x.Name, x.Spec.Selector.MatchLabels, &x.Spec.Template})
+		case *appsv1.StatefulSet:
+			o.statefulSets = append(o.statefulSets, x)
+			o.workloads = append(o.workloads, podWorkload{"StatefulSet " + x.Name, x.Name, x.Spec.Selector.MatchLabels, &x.Spec.Template})
+		case *appsv1.DaemonSet:
+			o.daemonSets = append(o.daemonSets, x)
+			o.workloads = append(o.workloads, podWorkload{"DaemonSet " + x.Name, x.Name, x.Spec.Selector.MatchLabels, &x.Spec.Template})
 		case *corev1.Service:
 			o.services = append(o.services, x)
 		case *corev1.ConfigMap:
@@ -98,16 +117,25 @@ func checkInvariants(t *testing.T, rel *compile.Release) {
 	o := split(t, rel.Result.Objects)
 	kind := r.Strategy.Kind()
 
-	// Every Service selects exactly the intended versions' pods.
+	// Every Service selects exactly the intended versions' pods. A
+	// workload updated in place (partitioned, onDelete) runs the pods of
+	// both versions under one template: its Services select the app's
+	// pods whatever their version.
 	for _, svc := range o.services {
 		sel := labels.SelectorFromSet(svc.Spec.Selector)
 		var got []string
-		for _, d := range o.deployments {
-			if sel.Matches(labels.Set(d.Spec.Template.Labels)) {
-				got = append(got, d.Spec.Template.Labels[release.LabelVersion])
+		for _, w := range o.workloads {
+			if sel.Matches(labels.Set(w.template.Labels)) {
+				got = append(got, w.template.Labels[release.LabelVersion])
 			}
 		}
 		want := intendedPods(r, svc.Name)
+		if release.InPlace(kind) {
+			got, want = nil, nil
+			if !maps.Equal(svc.Spec.Selector, map[string]string{release.LabelApp: r.Name}) {
+				t.Errorf("%s: Service %s selects %v, want every pod of the app, whatever its version", r.Name, svc.Name, svc.Spec.Selector)
+			}
+		}
 		slices.Sort(got)
 		slices.Sort(want)
 		if !slices.Equal(got, want) {
@@ -120,26 +148,27 @@ func checkInvariants(t *testing.T, rel *compile.Release) {
 		}
 	}
 
-	// Each Deployment's selector matches its own pods and no other
-	// Deployment's pods.
-	for _, d := range o.deployments {
-		sel := labels.SelectorFromSet(d.Spec.Selector.MatchLabels)
-		for _, other := range o.deployments {
-			if got := sel.Matches(labels.Set(other.Spec.Template.Labels)); got != (other == d) {
-				t.Errorf("Deployment %s selector matches %s's pods: %v", d.Name, other.Name, got)
+	// Each workload's selector matches its own pods and no other
+	// workload's pods.
+	for _, w := range o.workloads {
+		sel := labels.SelectorFromSet(w.selector)
+		for _, other := range o.workloads {
+			if got := sel.Matches(labels.Set(other.template.Labels)); got != (other.name == w.name) {
+				t.Errorf("%s selector matches %s's pods: %v", w.what, other.what, got)
 			}
 		}
 		if !release.TwoVersion(kind) {
-			if _, ok := d.Spec.Selector.MatchLabels[release.LabelVersion]; ok {
-				t.Errorf("%s Deployment %s selects the version label; spec.selector is immutable", kind, d.Name)
+			if _, ok := w.selector[release.LabelVersion]; ok {
+				t.Errorf("%s %s selects the version label; spec.selector is immutable", kind, w.what)
 			}
-			if d.Name != r.Name {
-				t.Errorf("%s Deployment is named %s, want %s", kind, d.Name, r.Name)
+			if w.name != r.Name {
+				t.Errorf("%s %s is named %s, want %s", kind, w.what, w.name, r.Name)
 			}
 		}
-		checkPodSecurity(t, r, d)
-		checkConfigRefs(t, d, o.configMaps)
+		checkPodSecurity(t, r, w)
+		checkConfigRefs(t, w, o.configMaps)
 	}
+	checkWorkloadKind(t, r, o)
 
 	// Replicas: a native canary splits the release's replicas by weight.
 	if kind == release.KindCanary && r.Traffic == release.TrafficNative && r.Candidate != nil {
@@ -176,52 +205,52 @@ var evaluator = func() policy.Evaluator {
 	return e
 }()
 
-func checkPodSecurity(t *testing.T, r *release.Release, d *appsv1.Deployment) {
+func checkPodSecurity(t *testing.T, r *release.Release, d podWorkload) {
 	t.Helper()
 	// The API server admits the pod at the release's level.
 	level := map[string]psa.Level{release.PodSecurityRestricted: psa.LevelRestricted, release.PodSecurityBaseline: psa.LevelBaseline, release.PodSecurityPrivileged: psa.LevelPrivileged}[r.PodSecurity]
-	for _, res := range evaluator.EvaluatePod(psa.LevelVersion{Level: level, Version: psa.LatestVersion()}, &d.Spec.Template.ObjectMeta, &d.Spec.Template.Spec) {
+	for _, res := range evaluator.EvaluatePod(psa.LevelVersion{Level: level, Version: psa.LatestVersion()}, &d.template.ObjectMeta, &d.template.Spec) {
 		if !res.Allowed {
-			t.Errorf("Deployment %s: Pod Security %q forbids %s: %s", d.Name, r.PodSecurity, res.ForbiddenReason, res.ForbiddenDetail)
+			t.Errorf("%s: Pod Security %q forbids %s: %s", d.what, r.PodSecurity, res.ForbiddenReason, res.ForbiddenDetail)
 		}
 	}
 	// The main container is rollspec's: its name and image.
-	main := d.Spec.Template.Spec.Containers[0]
+	main := d.template.Spec.Containers[0]
 	v := &r.Stable
-	if c := r.Candidate; c != nil && d.Spec.Template.Labels[release.LabelVersion] == c.Version {
+	if c := r.Candidate; c != nil && d.template.Labels[release.LabelVersion] == c.Version {
 		v = c
 	}
 	if main.Name != r.Name || main.Image != r.ImageRef(v) {
-		t.Errorf("Deployment %s: main container %s runs %s, want %s running %s", d.Name, main.Name, main.Image, r.Name, r.ImageRef(v))
+		t.Errorf("%s: main container %s runs %s, want %s running %s", d.what, main.Name, main.Image, r.Name, r.ImageRef(v))
 	}
 	if r.PodSecurity == release.PodSecurityPrivileged {
 		return
 	}
-	ps := d.Spec.Template.Spec.SecurityContext
-	c := d.Spec.Template.Spec.Containers[0]
+	ps := d.template.Spec.SecurityContext
+	c := d.template.Spec.Containers[0]
 	if ps == nil || ps.SeccompProfile == nil || ps.SeccompProfile.Type != corev1.SeccompProfileTypeRuntimeDefault {
-		t.Errorf("Deployment %s: no RuntimeDefault seccomp profile", d.Name)
+		t.Errorf("%s: no RuntimeDefault seccomp profile", d.what)
 	}
 	if c.SecurityContext == nil || c.SecurityContext.AllowPrivilegeEscalation == nil || *c.SecurityContext.AllowPrivilegeEscalation {
-		t.Errorf("Deployment %s: privilege escalation allowed", d.Name)
+		t.Errorf("%s: privilege escalation allowed", d.what)
 	}
 	if r.PodSecurity != release.PodSecurityRestricted {
 		return
 	}
 	if ps.RunAsNonRoot == nil || !*ps.RunAsNonRoot {
-		t.Errorf("Deployment %s: restricted pods must set runAsNonRoot", d.Name)
+		t.Errorf("%s: restricted pods must set runAsNonRoot", d.what)
 	}
 	if c.SecurityContext.Capabilities == nil || !slices.Equal(c.SecurityContext.Capabilities.Drop, []corev1.Capability{"ALL"}) {
-		t.Errorf("Deployment %s: restricted pods must drop ALL capabilities", d.Name)
+		t.Errorf("%s: restricted pods must drop ALL capabilities", d.what)
 	}
 }
 
 // checkConfigRefs asserts every ConfigMap the pods reference is compiled,
 // immutable and named by its content hash.
-func checkConfigRefs(t *testing.T, d *appsv1.Deployment, cms []*corev1.ConfigMap) {
+func checkConfigRefs(t *testing.T, d podWorkload, cms []*corev1.ConfigMap) {
 	t.Helper()
 	var refs []string
-	spec := d.Spec.Template.Spec
+	spec := d.template.Spec
 	for _, c := range spec.Containers {
 		for _, e := range c.EnvFrom {
 			if e.ConfigMapRef != nil {
@@ -237,7 +266,7 @@ func checkConfigRefs(t *testing.T, d *appsv1.Deployment, cms []*corev1.ConfigMap
 	for _, ref := range refs {
 		i := slices.IndexFunc(cms, func(cm *corev1.ConfigMap) bool { return cm.Name == ref })
 		if i < 0 {
-			t.Errorf("Deployment %s references ConfigMap %s, which is not compiled", d.Name, ref)
+			t.Errorf("%s references ConfigMap %s, which is not compiled", d.what, ref)
 			continue
 		}
 		if cms[i].Immutable == nil || !*cms[i].Immutable {
@@ -530,4 +559,46 @@ func mergeMatches(a, b map[string]istio.StringMatch) map[string]istio.StringMatc
 		m["query "+k] = v
 	}
 	return m
+}
+
+// checkWorkloadKind checks what is particular to the workload kind: a
+// StatefulSet is governed by its headless Service and partitioned at
+// the current step; a DaemonSet has no replicas and surges or takes
+// pods down, not both.
+func checkWorkloadKind(t *testing.T, r *release.Release, o objects) {
+	t.Helper()
+	want := map[string]int{release.WorkloadDeployment: 0, release.WorkloadStatefulSet: 0, release.WorkloadDaemonSet: 0}
+	want[r.Workload] = len(o.workloads)
+	if got := map[string]int{release.WorkloadDeployment: len(o.deployments), release.WorkloadStatefulSet: len(o.statefulSets), release.WorkloadDaemonSet: len(o.daemonSets)}; !maps.Equal(got, want) {
+		t.Errorf("workload %s compiled %v", r.Workload, got)
+	}
+	for _, s := range o.statefulSets {
+		i := slices.IndexFunc(o.services, func(svc *corev1.Service) bool { return svc.Name == s.Spec.ServiceName })
+		if i < 0 || o.services[i].Spec.ClusterIP != corev1.ClusterIPNone {
+			t.Errorf("StatefulSet %s: governing Service %s is not compiled headless", s.Name, s.Spec.ServiceName)
+		}
+		wantPartition := int32(0)
+		if p := r.Strategy.Partitioned; p != nil && r.Candidate != nil {
+			wantPartition = r.Replicas - p.Updated()
+		}
+		var partition int32
+		if ru := s.Spec.UpdateStrategy.RollingUpdate; ru != nil && ru.Partition != nil {
+			partition = *ru.Partition
+		}
+		if partition != wantPartition {
+			t.Errorf("StatefulSet %s: partition %d, want %d", s.Name, partition, wantPartition)
+		}
+		if (s.Spec.UpdateStrategy.Type == appsv1.OnDeleteStatefulSetStrategyType) != (r.Strategy.OnDelete != nil) {
+			t.Errorf("StatefulSet %s: update strategy %s with strategy %s", s.Name, s.Spec.UpdateStrategy.Type, r.Strategy.Kind())
+		}
+	}
+	for _, d := range o.daemonSets {
+		ru := d.Spec.UpdateStrategy.RollingUpdate
+		if (d.Spec.UpdateStrategy.Type == appsv1.OnDeleteDaemonSetStrategyType) != (r.Strategy.OnDelete != nil) {
+			t.Errorf("DaemonSet %s: update strategy %s with strategy %s", d.Name, d.Spec.UpdateStrategy.Type, r.Strategy.Kind())
+		}
+		if ru != nil && ru.MaxSurge.IntValue() != 0 && ru.MaxUnavailable.IntValue() != 0 {
+			t.Errorf("DaemonSet %s: surges %v and takes %v down; Kubernetes allows one", d.Name, ru.MaxSurge, ru.MaxUnavailable)
+		}
+	}
 }

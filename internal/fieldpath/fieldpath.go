@@ -139,6 +139,10 @@ var (
 	Image = Root.dot("image")
 	// Ports are the container's ports; Istio routes the first.
 	Ports = list(Root.dot("ports"), port)
+	// Workload is the kind of workload the pods run in.
+	Workload = Root.dot("workload")
+	// StatefulSet is what only a StatefulSet has.
+	StatefulSet = statefulSet(Root.dot("statefulSet"))
 	// Replicas is the release's replica count.
 	Replicas = Root.dot("replicas")
 	// Env is the container's environment.
@@ -329,6 +333,13 @@ type StrategyFields struct {
 	BlueGreen BlueGreenFields
 	Canary    CanaryFields
 	ABTest    ABTestFields
+	// Partitioned are a StatefulSet's staged update's settings; its steps
+	// and step are checked as a canary's are.
+	Partitioned CanaryFields
+	// OnDelete is the strategy that replaces no pod.
+	OnDelete Path
+	// Kinds are each strategy's field, by its kind (release.Kinds).
+	Kinds map[string]Path
 }
 
 // RampedFields are a rolling update's settings.
@@ -380,18 +391,37 @@ func strategy(p Path) StrategyFields {
 	blueGreen := p.dot("blueGreen")
 	canary := p.dot("canary")
 	abTest := p.dot("abTest")
+	partitioned := p.dot("partitioned")
+	kinds := map[string]Path{}
+	for _, k := range release.Kinds {
+		kinds[k] = p.dot(k)
+	}
 	stringMatch := func(p Path) StringMatchFields { return StringMatchFields{Path: p, Regex: p.dot("regex")} }
 	match := func(p Path) MatchFields {
 		return MatchFields{Path: p, Headers: mapOf(p.dot("headers"), stringMatch, "cookie"),
 			QueryParams: mapOf(p.dot("queryParams"), stringMatch, "variant")}
 	}
 	return StrategyFields{
-		Path:      p,
-		Ramped:    RampedFields{Path: ramped, MaxSurge: ramped.dot("maxSurge"), MaxUnavailable: ramped.dot("maxUnavailable")},
-		BlueGreen: BlueGreenFields{Path: blueGreen, Active: blueGreen.dot("active")},
-		Canary:    CanaryFields{Path: canary, Steps: list(canary.dot("steps"), leaf), Step: canary.dot("step")},
-		ABTest:    ABTestFields{Path: abTest, Match: list(abTest.dot("match"), match)},
+		Path:        p,
+		Ramped:      RampedFields{Path: ramped, MaxSurge: ramped.dot("maxSurge"), MaxUnavailable: ramped.dot("maxUnavailable")},
+		BlueGreen:   BlueGreenFields{Path: blueGreen, Active: blueGreen.dot("active")},
+		Canary:      CanaryFields{Path: canary, Steps: list(canary.dot("steps"), leaf), Step: canary.dot("step")},
+		ABTest:      ABTestFields{Path: abTest, Match: list(abTest.dot("match"), match)},
+		Partitioned: CanaryFields{Path: partitioned, Steps: list(partitioned.dot("steps"), leaf), Step: partitioned.dot("step")},
+		OnDelete:    p.dot("onDelete"),
+		Kinds:       kinds,
 	}
+}
+
+// StatefulSetFields are a StatefulSet's own settings.
+type StatefulSetFields struct {
+	Path
+	// VolumeClaimTemplates are core/v1 PersistentVolumeClaims.
+	VolumeClaimTemplates Kube
+}
+
+func statefulSet(p Path) StatefulSetFields {
+	return StatefulSetFields{Path: p, VolumeClaimTemplates: Kube{p.dot("volumeClaimTemplates")}}
 }
 
 // AutoscalerFields are the HorizontalPodAutoscaler's settings.

@@ -130,7 +130,7 @@ func TestProcess(t *testing.T) {
 			// The spec rollspec reads is kustomize's copy (keys sorted,
 			// comments dropped): its lines are not the user's, so the result
 			// names the config and the field from the config's root.
-			contains: []string{`unknown field (did you mean "ramped"?) (allowed: recreate, ramped, blueGreen, canary, abTest, shadow) field=spec.strategy.rampd ref=rollspec.dev/v1alpha1/Release/web`},
+			contains: []string{`unknown field (did you mean "ramped"?) (allowed: recreate, ramped, blueGreen, canary, abTest, shadow, partitioned, onDelete) field=spec.strategy.rampd ref=rollspec.dev/v1alpha1/Release/web`},
 			lacks:    []string{":7:12", "file="},
 		},
 		{
@@ -138,7 +138,7 @@ func TestProcess(t *testing.T) {
 			in:       head + "  kind: Release\n  metadata: {name: web, namespace: team, annotations: {config.kubernetes.io/path: base/rollspec.yaml}}\n  spec:\n" + indent(bad),
 			fail:     true,
 			severity: "error",
-			contains: []string{`unknown field (did you mean "ramped"?) (allowed: recreate, ramped, blueGreen, canary, abTest, shadow) field=spec.strategy.rampd file=base/rollspec.yaml ref=rollspec.dev/v1alpha1/Release/team/web`},
+			contains: []string{`unknown field (did you mean "ramped"?) (allowed: recreate, ramped, blueGreen, canary, abTest, shadow, partitioned, onDelete) field=spec.strategy.rampd file=base/rollspec.yaml ref=rollspec.dev/v1alpha1/Release/team/web`},
 		},
 		{
 			name:     "invalid spec file",

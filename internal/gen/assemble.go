@@ -62,11 +62,11 @@ func assemble(r *release.Release, p *Plan) ([]Object, error) {
 		return nil, err
 	}
 	for _, w := range p.Workloads {
-		d, err := a.deployment(w)
+		o, err := a.workload(w)
 		if err != nil {
 			return nil, err
 		}
-		a.objs = append(a.objs, d)
+		a.objs = append(a.objs, o)
 	}
 	for _, s := range p.Services {
 		a.objs = append(a.objs, a.service(s))
@@ -176,6 +176,30 @@ func configHash(data map[string]string) (string, error) {
 
 func (a *assembler) deployment(w Workload) (*appsv1.Deployment, error) {
 	r := a.r
+	meta, sel, tmpl, err := a.parts(w)
+	if err != nil {
+		return nil, err
+	}
+	return &appsv1.Deployment{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: release.WorkloadDeployment},
+		ObjectMeta: meta,
+		Spec: appsv1.DeploymentSpec{
+			Replicas:                ptr.To(w.Replicas),
+			Selector:                sel,
+			Template:                tmpl,
+			Strategy:                w.Strategy,
+			MinReadySeconds:         r.MinReadySeconds,
+			ProgressDeadlineSeconds: ptr.To(r.ProgressDeadlineSeconds),
+			RevisionHistoryLimit:    ptr.To(r.RevisionHistoryLimit),
+		},
+	}, nil
+}
+
+// parts are what every workload kind has: its metadata, its selector
+// (the version in it when two versions run side by side), and its pod
+// template.
+func (a *assembler) parts(w Workload) (metav1.ObjectMeta, *metav1.LabelSelector, corev1.PodTemplateSpec, error) {
+	r := a.r
 	pod := a.podLabels(w.Version)
 	sel := map[string]string{release.LabelApp: r.Name}
 	if w.SelectVersion {
@@ -191,24 +215,13 @@ func (a *assembler) deployment(w Workload) (*appsv1.Deployment, error) {
 	}
 	spec, err := a.podSpec(w)
 	if err != nil {
-		return nil, err
+		return meta, nil, corev1.PodTemplateSpec{}, err
 	}
-	return &appsv1.Deployment{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
-		ObjectMeta: meta,
-		Spec: appsv1.DeploymentSpec{
-			Replicas: ptr.To(w.Replicas),
-			Selector: &metav1.LabelSelector{MatchLabels: sel},
-			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: pod, Annotations: release.Merged(r.Annotations, r.PodAnnotations)},
-				Spec:       spec,
-			},
-			Strategy:                w.Strategy,
-			MinReadySeconds:         r.MinReadySeconds,
-			ProgressDeadlineSeconds: ptr.To(r.ProgressDeadlineSeconds),
-			RevisionHistoryLimit:    ptr.To(r.RevisionHistoryLimit),
-		},
-	}, nil
+	tmpl := corev1.PodTemplateSpec{
+		ObjectMeta: metav1.ObjectMeta{Labels: pod, Annotations: release.Merged(r.Annotations, r.PodAnnotations)},
+		Spec:       spec,
+	}
+	return meta, &metav1.LabelSelector{MatchLabels: sel}, tmpl, nil
 }
 
 // changeCauseOn reports whether w is the Deployment being rolled out: the
@@ -381,9 +394,13 @@ func (a *assembler) service(s ServicePlan) *corev1.Service {
 			Selector: sel,
 		},
 	}
-	if s.Preview {
-		// The preview Service is for testing the idle version in-cluster.
+	if s.Preview || s.Headless {
+		// The preview Service is for testing the idle version in-cluster;
+		// the headless one only names the pods.
 		svc.Spec.Type = corev1.ServiceTypeClusterIP
+	}
+	if s.Headless {
+		svc.Spec.ClusterIP = corev1.ClusterIPNone
 	}
 	for _, p := range r.Ports {
 		if !p.Exposed() {
@@ -395,7 +412,7 @@ func (a *assembler) service(s ServicePlan) *corev1.Service {
 			TargetPort: intstr.FromString(p.Name),
 			Protocol:   corev1.Protocol(p.Protocol),
 		}
-		if !s.Preview {
+		if !s.Preview && !s.Headless {
 			sp.NodePort = p.NodePort
 		}
 		svc.Spec.Ports = append(svc.Spec.Ports, sp)

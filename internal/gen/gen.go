@@ -20,7 +20,8 @@ type Object interface {
 
 // Result is what compiling one release yields.
 type Result struct {
-	// Objects in a fixed order: ConfigMaps, Deployments, Services,
+	// Objects in a fixed order: ConfigMaps, workloads (Deployments, or the
+	// StatefulSet or DaemonSet), Services,
 	// HorizontalPodAutoscalers, PodDisruptionBudgets (each in the
 	// Deployments' order), DestinationRule, Gateway, VirtualService.
 	Objects []Object
@@ -44,7 +45,7 @@ var generators = map[string]Generator{}
 func register(g Generator) { generators[g.Kind()] = g }
 
 func init() {
-	for _, g := range []Generator{recreate{}, ramped{}, blueGreen{}, canary{}, abTest{}, shadow{}} {
+	for _, g := range []Generator{recreate{}, ramped{}, blueGreen{}, canary{}, abTest{}, shadow{}, partitioned{}, onDelete{}} {
 		register(g)
 	}
 }
@@ -75,6 +76,10 @@ func plan(r *release.Release) (*Plan, diag.List, error) {
 	p, warns, err := g.Plan(r)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", kind, err)
+	}
+	if r.Workload == release.WorkloadStatefulSet {
+		// The governing Service gives each pod its DNS name.
+		p.Services = append(p.Services, ServicePlan{Name: r.Name + release.HeadlessSuffix, Headless: true})
 	}
 	return p, warns, nil
 }

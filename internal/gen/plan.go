@@ -16,7 +16,8 @@ type Plan struct {
 	Routes *Routes
 }
 
-// Workload is one Deployment running one version.
+// Workload is one workload (a Deployment, or the StatefulSet or
+// DaemonSet) running one version's pod template.
 type Workload struct {
 	// Name of the Deployment.
 	Name string
@@ -43,6 +44,9 @@ type ServicePlan struct {
 	Role string
 	// Preview marks the Service for the idle blue-green version.
 	Preview bool
+	// Headless marks a StatefulSet's governing Service (no cluster IP):
+	// it gives each pod a DNS name of its own.
+	Headless bool
 }
 
 // Routes is Istio HTTP routing between the versions' subsets.

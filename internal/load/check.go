@@ -40,6 +40,7 @@ type checker struct {
 func check(spec *Spec, sound map[string]bool) diag.List {
 	c := &checker{s: spec, r: spec.Release, sound: sound}
 	c.defaults()
+	c.workload()
 	c.strategy()
 	c.versions()
 	c.ports()
@@ -115,8 +116,8 @@ func (c *checker) strategy() {
 func (c *checker) kindRules(kind string) {
 	r, s := c.r, c.r.Strategy
 	c.settingRules(kind)
-	if !release.TwoVersion(kind) && c.ok(fieldpath.Candidate.Path) && r.Candidate != nil {
-		c.fail(fieldpath.Candidate.Path, "%s replaces the running version in place: put the new version in stable (allowed: a candidate with blueGreen, canary, abTest or shadow)", kind)
+	if !release.TwoVersion(kind) && !release.InPlace(kind) && c.ok(fieldpath.Candidate.Path) && r.Candidate != nil {
+		c.fail(fieldpath.Candidate.Path, "%s replaces the running version in place: put the new version in stable (allowed: a candidate with blueGreen, canary, abTest, shadow, partitioned or onDelete)", kind)
 	}
 	switch kind {
 	case release.KindRamped:
@@ -179,6 +180,8 @@ func (c *checker) settingRules(kind string) {
 		for i, m := range s.ABTest.Match {
 			c.match(fieldpath.Strategy.ABTest.Match.At(i), m)
 		}
+	case release.KindPartitioned:
+		c.partitionSteps()
 	}
 }
 

@@ -66,7 +66,7 @@ func TestValidation(t *testing.T) {
 		{name: "missing name", spec: with("name", ""), want: []string{
 			`spec.yaml:1:1: name: missing required field (allowed: a DNS-1123 label of at most 30 characters: lowercase letters, digits and '-', starting with a letter)`}},
 		{name: "unknown field", spec: with("replica", "replica: 3"), want: []string{
-			`spec.yaml:9:1: replica: unknown field (did you mean "replicas"?) (allowed: name, namespace, labels, annotations, podAnnotations, image, ports, replicas, env, resources, readinessProbe, livenessProbe, startupProbe, container, pod, minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit, config, configPath, changeCause, podSecurity, runAsUser, imagePullPolicy, stable, candidate, service, host, gatewaySelector, gateway, tls, traffic, strategy, autoscaler, podDisruptionBudget)`}},
+			`spec.yaml:9:1: replica: unknown field (did you mean "replicas"?) (allowed: name, namespace, labels, annotations, podAnnotations, image, ports, workload, statefulSet, replicas, env, resources, readinessProbe, livenessProbe, startupProbe, container, pod, minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit, config, configPath, changeCause, podSecurity, runAsUser, imagePullPolicy, stable, candidate, service, host, gatewaySelector, gateway, tls, traffic, strategy, autoscaler, podDisruptionBudget)`}},
 		{name: "negative replicas", spec: with("replicas", "replicas: -1"), want: []string{
 			`spec.yaml:4:1: replicas: invalid value -1 (allowed: an integer from 0 to 10000)`}},
 		{name: "port out of range", spec: with("ports", "ports: [{name: http, containerPort: 70000}]"), want: []string{
@@ -112,9 +112,9 @@ func TestValidation(t *testing.T) {
 		{name: "enum", spec: with("traffic", "traffic: linkerd"), want: []string{
 			`spec.yaml:6:1: traffic: invalid value "linkerd" (allowed: "native" or "istio")`}},
 		{name: "two strategies", spec: with("strategy", "strategy: {recreate: {}, ramped: {}}"), want: []string{
-			`spec.yaml:7:1: strategy: choose exactly one strategy, found recreate and ramped (allowed: recreate, ramped, blueGreen, canary, abTest, shadow)`}},
+			`spec.yaml:7:1: strategy: choose exactly one strategy, found recreate and ramped (allowed: recreate, ramped, blueGreen, canary, abTest, shadow, partitioned, onDelete)`}},
 		{name: "no strategy", spec: with("strategy", "strategy: {}"), want: []string{
-			`spec.yaml:7:1: strategy: choose exactly one strategy (allowed: recreate, ramped, blueGreen, canary, abTest, shadow)`}},
+			`spec.yaml:7:1: strategy: choose exactly one strategy (allowed: recreate, ramped, blueGreen, canary, abTest, shadow, partitioned, onDelete)`}},
 		{name: "ramped both zero", spec: with("strategy", "strategy: {ramped: {maxSurge: 0, maxUnavailable: \"0%\"}}"), want: []string{
 			`spec.yaml:7:12: strategy.ramped: maxSurge and maxUnavailable are both zero, so no pod could ever be replaced (allowed: at least one above zero; maxSurge: 1, maxUnavailable: 0 never drops capacity)`}},
 		{name: "ramped bad percent", spec: with("strategy", "strategy: {ramped: {maxUnavailable: \"150%\"}}"), want: []string{
@@ -124,7 +124,7 @@ func TestValidation(t *testing.T) {
 		{name: "shadow percent below float64", spec: withIn(with("traffic", "traffic: istio"), "strategy", "strategy: {shadow: {percent: 1e-400}}") + "candidate: {version: v2, tag: \"2\"}\n"},
 		{name: "ramped surge above 100%", spec: with("strategy", "strategy: {ramped: {maxSurge: \"150%\"}}")},
 		{name: "candidate with ramped", spec: with("candidate", "candidate: {version: \"v2\", tag: \"2.0\"}"), want: []string{
-			`spec.yaml:9:1: candidate: ramped replaces the running version in place: put the new version in stable (allowed: a candidate with blueGreen, canary, abTest or shadow)`}},
+			`spec.yaml:9:1: candidate: ramped replaces the running version in place: put the new version in stable (allowed: a candidate with blueGreen, canary, abTest, shadow, partitioned or onDelete)`}},
 		{name: "canary weights decrease", spec: with("strategy", "strategy: {canary: {steps: [50, 20, 100]}}"), want: []string{
 			`spec.yaml:7:33: strategy.canary.steps[1]: weight 20 does not increase on the previous step's 50 (allowed: increasing weights ending at 100)`}},
 		{name: "canary does not end at 100", spec: with("strategy", "strategy: {canary: {steps: [10, 50]}}"), want: []string{
@@ -224,7 +224,7 @@ func TestValidation(t *testing.T) {
 		{name: "many errors at once", spec: "name: Web\nreplicas: x\nbogus: 1\nstable: {version: v1, tag: \"1\"}\nstrategy: {recreate: {}}\nports: [{name: http, containerPort: 80}]\nimage: web\n", want: []string{
 			`spec.yaml:1:1: name: invalid value "Web" (allowed: a DNS-1123 label of at most 30 characters: lowercase letters, digits and '-', starting with a letter)`,
 			`spec.yaml:2:1: replicas: invalid value "x" (allowed: an integer from 0 to 10000)`,
-			`spec.yaml:3:1: bogus: unknown field (allowed: name, namespace, labels, annotations, podAnnotations, image, ports, replicas, env, resources, readinessProbe, livenessProbe, startupProbe, container, pod, minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit, config, configPath, changeCause, podSecurity, runAsUser, imagePullPolicy, stable, candidate, service, host, gatewaySelector, gateway, tls, traffic, strategy, autoscaler, podDisruptionBudget)`}},
+			`spec.yaml:3:1: bogus: unknown field (allowed: name, namespace, labels, annotations, podAnnotations, image, ports, workload, statefulSet, replicas, env, resources, readinessProbe, livenessProbe, startupProbe, container, pod, minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit, config, configPath, changeCause, podSecurity, runAsUser, imagePullPolicy, stable, candidate, service, host, gatewaySelector, gateway, tls, traffic, strategy, autoscaler, podDisruptionBudget)`}},
 		{name: "missing field beside an invalid value", spec: withIn(with("replicas", "replicas: x"), "stable", "stable: {tag: \"1.0\"}"), want: []string{
 			`spec.yaml:4:1: replicas: invalid value "x" (allowed: an integer from 0 to 10000)`,
 			`spec.yaml:5:1: stable.version: missing required field (allowed: a label value such as "v1.2.0": at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric)`}},
@@ -235,7 +235,7 @@ func TestValidation(t *testing.T) {
 			`spec.yaml:3:10: ports[0].name: invalid value "Http" (allowed: an IANA service name of at most 15 characters: lowercase letters, digits and '-', such as "http" or "grpc-api")`,
 			`spec.yaml:3:58: ports[1].containerPort: invalid value 0 (allowed: a port number from 1 to 65535)`}},
 		{name: "each of two strategies checked", spec: with("strategy", "strategy: {ramped: {maxSurge: 0, maxUnavailable: 0}, canary: {steps: [50, 20, 90], step: 5}}"), want: []string{
-			`spec.yaml:7:1: strategy: choose exactly one strategy, found ramped and canary (allowed: recreate, ramped, blueGreen, canary, abTest, shadow)`,
+			`spec.yaml:7:1: strategy: choose exactly one strategy, found ramped and canary (allowed: recreate, ramped, blueGreen, canary, abTest, shadow, partitioned, onDelete)`,
 			`spec.yaml:7:12: strategy.ramped: maxSurge and maxUnavailable are both zero, so no pod could ever be replaced (allowed: at least one above zero; maxSurge: 1, maxUnavailable: 0 never drops capacity)`,
 			`spec.yaml:7:75: strategy.canary.steps[1]: weight 20 does not increase on the previous step's 50 (allowed: increasing weights ending at 100)`,
 			`spec.yaml:7:79: strategy.canary.steps[2]: the last step is 90 (allowed: the last step sends 100% of traffic to the candidate)`,
@@ -268,10 +268,10 @@ func TestValidation(t *testing.T) {
 			`spec.yaml:4:1: [1]: holds no release field (found replicaCount), not a release spec (allowed: a release: name, image, ports, stable, strategy, …)`}},
 		{name: "only a misspelt field", spec: "nmae: web\n", want: []string{
 			`spec.yaml:1:1: name: missing required field (allowed: a DNS-1123 label of at most 30 characters: lowercase letters, digits and '-', starting with a letter)`,
-			`spec.yaml:1:1: nmae: unknown field (did you mean "name"?) (allowed: name, namespace, labels, annotations, podAnnotations, image, ports, replicas, env, resources, readinessProbe, livenessProbe, startupProbe, container, pod, minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit, config, configPath, changeCause, podSecurity, runAsUser, imagePullPolicy, stable, candidate, service, host, gatewaySelector, gateway, tls, traffic, strategy, autoscaler, podDisruptionBudget)`,
+			`spec.yaml:1:1: nmae: unknown field (did you mean "name"?) (allowed: name, namespace, labels, annotations, podAnnotations, image, ports, workload, statefulSet, replicas, env, resources, readinessProbe, livenessProbe, startupProbe, container, pod, minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit, config, configPath, changeCause, podSecurity, runAsUser, imagePullPolicy, stable, candidate, service, host, gatewaySelector, gateway, tls, traffic, strategy, autoscaler, podDisruptionBudget)`,
 			`spec.yaml:1:1: ports: missing required field (allowed: a list of at least one port, such as [{name: http, containerPort: 8080}])`,
 			`spec.yaml:1:1: stable: missing required field (allowed: the version serving users: {version: "v1", tag: "1.0"}, a tag and/or a digest)`,
-			`spec.yaml:1:1: strategy: choose exactly one strategy (allowed: recreate, ramped, blueGreen, canary, abTest, shadow)`}},
+			`spec.yaml:1:1: strategy: choose exactly one strategy (allowed: recreate, ramped, blueGreen, canary, abTest, shadow, partitioned, onDelete)`}},
 		// The parser gives up at the end of the file, where the list
 		// should have been closed.
 		{name: "yaml syntax error", spec: "name: [web\n", want: []string{
@@ -313,7 +313,7 @@ func TestValidation(t *testing.T) {
 			`spec.yaml:8:39: strategy.canary.stepp: unknown field (did you mean "steps"?) (allowed: steps, step)`}},
 		{name: "cue conflict beside other problems", file: "spec.cue", spec: "name: \"web\"\nimage: \"example/web\"\nports: [{name: \"http\", containerPort: 8080}]\nreplicas: 2\nreplicas: 3\nstable: {version: \"v1\", tag: \"1\"}\nstrategy: rampd: {}\n", want: []string{
 			`spec.cue:4:11: replicas: conflicting values 3 and 2, written at spec.cue:4:11 and spec.cue:5:11 (allowed: one value, or a default marked *value that the other overrides)`,
-			`spec.cue:7:11: strategy.rampd: unknown field (did you mean "ramped"?) (allowed: recreate, ramped, blueGreen, canary, abTest, shadow)`}},
+			`spec.cue:7:11: strategy.rampd: unknown field (did you mean "ramped"?) (allowed: recreate, ramped, blueGreen, canary, abTest, shadow, partitioned, onDelete)`}},
 		{name: "autoscaler", spec: with("replicas", "resources: {requests: {cpu: 100m}}\nautoscaler: {minReplicas: 2, maxReplicas: 6, targetCPUUtilizationPercentage: 70, metrics: [{type: Pods, pods: {metric: {name: rps}, target: {type: AverageValue, averageValue: 100}}}], behavior: {scaleDown: {stabilizationWindowSeconds: 300, policies: [{type: Pods, value: 1, periodSeconds: 60}]}}}")},
 		{name: "autoscaler with replicas", spec: withIn(with("stable", "stable: {version: \"v1\", tag: \"1.0\", replicas: 3}"), "replicas", "replicas: 4\nautoscaler: {maxReplicas: 6, metrics: [{type: Pods, pods: {metric: {name: rps}, target: {type: AverageValue, averageValue: 100}}}]}"), want: []string{
 			`spec.yaml:4:1: replicas: the autoscaler decides replicas (allowed: autoscaler.minReplicas and autoscaler.maxReplicas)`,

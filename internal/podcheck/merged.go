@@ -32,6 +32,18 @@ func (c *checker) merged(m release.Member) {
 		volumes[ConfigVolume] = true
 		names = append(names, ConfigVolume)
 	}
+	// A StatefulSet's claim templates are volumes of each pod too.
+	for i, name := range c.claimNames() {
+		at := fieldpath.StatefulSet.VolumeClaimTemplates.Below(fmt.Sprintf("[%d].metadata.name", i))
+		switch {
+		case !dnsLabel(name):
+			c.add(at, "claim template name %q is not a DNS-1123 label (allowed: lowercase letters, digits and '-', at most 63 characters)", name)
+		case volumes[name]:
+			c.add(at, "two claim templates are named %q%s (allowed: one per name)", name, configNote(name))
+		}
+		volumes[name] = true
+		names = append(names, name)
+	}
 	seenVolume := map[string]int{}
 	for _, v := range pod.Volumes {
 		at := l.entry(false, "volumes", "name", v.Name, seenVolume[v.Name])
@@ -40,7 +52,7 @@ func (c *checker) merged(m release.Member) {
 		case !dnsLabel(v.Name):
 			c.add(at, "volume name %q is not a DNS-1123 label (allowed: lowercase letters, digits and '-', at most 63 characters)", v.Name)
 		case volumes[v.Name]:
-			c.add(at, "two volumes are named %q%s (allowed: one volume per name)", v.Name, configNote(v.Name))
+			c.add(at, "two volumes are named %q%s (allowed: one volume per name, claim templates included)", v.Name, configNote(v.Name))
 		}
 		if n := sources(v.VolumeSource); n != 1 {
 			c.add(at, "volume %q sets %d sources (allowed: exactly one, such as emptyDir: {}, configMap, secret or persistentVolumeClaim)", v.Name, n)
@@ -48,7 +60,7 @@ func (c *checker) merged(m release.Member) {
 		volumes[v.Name] = true
 		names = append(names, v.Name)
 	}
-	allowed := "none: declare it in pod.volumes"
+	allowed := "none: declare it in pod.volumes, or a StatefulSet's statefulSet.volumeClaimTemplates"
 	if len(names) > 0 {
 		allowed = "a volume of the pod: " + strings.Join(quoted(slices.Sorted(slices.Values(names))), ", ")
 	}

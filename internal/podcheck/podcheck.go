@@ -38,6 +38,9 @@ func Check(r *release.Release, versions bool) []Problem {
 	c := &checker{r: r}
 	c.section(fieldpath.Container, r.Container, corev1.Container{}, false)
 	c.section(fieldpath.Pod, r.Pod, corev1.PodSpec{}, false)
+	if st := r.StatefulSet; st != nil {
+		c.section(fieldpath.StatefulSet.VolumeClaimTemplates, st.VolumeClaimTemplates, []corev1.PersistentVolumeClaim{}, false)
+	}
 	if !versions {
 		// The pod the release's own sections make, without a version's
 		// overlay: its problems are the release's either way.
@@ -249,8 +252,29 @@ func quoted(names []string) []string {
 	return out
 }
 
-// written reports whether r or a version has a pod or container section.
+// claimNames are the names of the StatefulSet's claim templates, in
+// order; "" for one without a name.
+func (c *checker) claimNames() []string {
+	if c.r.StatefulSet == nil {
+		return nil
+	}
+	v, _ := c.dec.value(c.r.StatefulSet.VolumeClaimTemplates)
+	l, _ := v.([]any)
+	names := make([]string, len(l))
+	for i, e := range l {
+		e, _ := e.(map[string]any)
+		meta, _ := e["metadata"].(map[string]any)
+		names[i], _ = meta["name"].(string)
+	}
+	return names
+}
+
+// written reports whether r or a version has a pod or container section,
+// or r claim templates.
 func written(r *release.Release) bool {
+	if r.StatefulSet != nil && len(r.StatefulSet.VolumeClaimTemplates) > 0 {
+		return true
+	}
 	for _, m := range r.Versions() {
 		if len(m.Version.Pod) > 0 || len(m.Version.Container) > 0 {
 			return true

@@ -1,0 +1,47 @@
+package gen
+
+import (
+	"github.com/rollspec/rollspec/internal/diag"
+	"github.com/rollspec/rollspec/release"
+)
+
+// partitioned moves one StatefulSet to the candidate's pod template and
+// lets Kubernetes replace its pods from the highest ordinal down, as many
+// as the current step says (the StatefulSet's partition): the pods below
+// the partition keep the revision they run.
+type partitioned struct{}
+
+// onDelete moves one StatefulSet or DaemonSet to the candidate's pod
+// template and replaces no pod: each takes it when deleted.
+type onDelete struct{}
+
+var (
+	_ Generator = partitioned{}
+	_ Generator = onDelete{}
+)
+
+func (partitioned) Kind() string { return release.KindPartitioned }
+
+func (partitioned) Plan(r *release.Release) (*Plan, diag.List, error) {
+	return inPlacePlan(r), nil, nil
+}
+
+func (onDelete) Kind() string { return release.KindOnDelete }
+
+func (onDelete) Plan(r *release.Release) (*Plan, diag.List, error) { return inPlacePlan(r), nil, nil }
+
+// inPlacePlan is one workload named after the release, its template the
+// candidate's while there is one, and one Service selecting every
+// version's pods: the pods of both versions serve, as many of each as
+// the workload's controller has replaced.
+func inPlacePlan(r *release.Release) *Plan {
+	role, v := release.RoleStable, &r.Stable
+	if r.Candidate != nil {
+		role, v = release.RoleCandidate, r.Candidate
+	}
+	return &Plan{
+		Workloads: []Workload{{Name: r.Name, Role: role, Version: v, Replicas: r.Replicas}},
+		Services:  []ServicePlan{mainService(r, "")},
+		Routes:    hostRoutes(r),
+	}
+}

@@ -1,0 +1,131 @@
+package load
+
+import (
+	"strings"
+
+	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/rollspec/rollspec/internal/fieldpath"
+	"github.com/rollspec/rollspec/release"
+)
+
+// The rules of each workload kind: which strategies and fields it takes,
+// each refusal saying why.
+
+// workloadStrategies are the strategies each workload kind takes, and
+// why a kind refuses the others.
+var workloadStrategies = map[string]struct {
+	kinds []string
+	why   string
+}{
+	release.WorkloadDeployment: {
+		kinds: []string{release.KindRecreate, release.KindRamped, release.KindBlueGreen, release.KindCanary, release.KindABTest, release.KindShadow},
+		why:   "it updates a StatefulSet or DaemonSet in place; a Deployment moves between versions with the others",
+	},
+	release.WorkloadStatefulSet: {
+		kinds: []string{release.KindPartitioned, release.KindRamped, release.KindOnDelete},
+		why:   "a StatefulSet holds one pod template and owns its pods' names and volumes: two versions side by side would need a second StatefulSet with claims of its own, and Kubernetes has no Recreate for it",
+	},
+	release.WorkloadDaemonSet: {
+		kinds: []string{release.KindRamped, release.KindOnDelete},
+		why:   "a DaemonSet runs one pod on each node: two versions side by side would run two pods on every node, and Kubernetes has no Recreate for it",
+	},
+}
+
+// workload checks the fields and the strategy the workload kind takes,
+// and fills a DaemonSet's rolling update defaults.
+func (c *checker) workload() {
+	r := c.r
+	if !c.ok(fieldpath.Workload) {
+		return
+	}
+	kind := r.Workload
+	if kind == "" {
+		kind = release.WorkloadDeployment
+	}
+	rules := workloadStrategies[kind]
+	if c.ok(fieldpath.Strategy.Path) {
+		if s := r.Strategy.Kind(); s != "" && !contains(rules.kinds, s) {
+			c.fail(fieldpath.Strategy.Kinds[s], "workload %s does not take %s: %s (allowed: %s)", kind, s, rules.why, strings.Join(rules.kinds, ", "))
+		}
+	}
+	if kind != release.WorkloadStatefulSet && c.wrote(fieldpath.StatefulSet.Path) {
+		c.fail(fieldpath.StatefulSet.Path, "is for workload: StatefulSet (allowed: leave it out, or workload: StatefulSet)")
+	}
+	if kind == release.WorkloadDeployment {
+		return
+	}
+	notBuilt := func(at fieldpath.Path, what string) {
+		if c.wrote(at) {
+			c.fail(at, "rollspec compiles %s for Deployments only, not yet for a %s (allowed: leave it out, or workload: Deployment)", what, kind)
+		}
+	}
+	notBuilt(fieldpath.Autoscaler.Path, "a HorizontalPodAutoscaler")
+	notBuilt(fieldpath.PodDisruptionBudget.Path, "a PodDisruptionBudget")
+	if c.ok(fieldpath.Traffic) && r.Traffic == release.TrafficIstio {
+		c.fail(fieldpath.Traffic, "rollspec routes Istio traffic between the versions of Deployments only, not yet of a %s (allowed: \"native\", the Service)", kind)
+	}
+	for _, m := range r.Versions() {
+		if c.ok(fieldpath.Role(m.Role).Path) && m.Version.Replicas != nil {
+			c.fail(fieldpath.Role(m.Role).Replicas, "one %s runs every version (allowed: leave it out%s)", kind, map[bool]string{true: ", and set replicas on the release", false: ""}[kind == release.WorkloadStatefulSet])
+		}
+	}
+	ramped := c.ok(fieldpath.Strategy.Path) && r.Strategy.Ramped != nil
+	switch kind {
+	case release.WorkloadDaemonSet:
+		if c.wrote(fieldpath.Replicas) {
+			c.fail(fieldpath.Replicas, "a DaemonSet runs one pod on each node its node selector, affinity and tolerations admit (allowed: leave it out; choose the nodes in pod.nodeSelector)")
+		}
+		if ramped {
+			c.daemonSetRamp()
+		}
+	case release.WorkloadStatefulSet:
+		if ramped {
+			for _, at := range []fieldpath.Path{fieldpath.Strategy.Ramped.MaxSurge, fieldpath.Strategy.Ramped.MaxUnavailable} {
+				if c.wrote(at) {
+					c.fail(at, "a StatefulSet's rolling update replaces one pod at a time, from the highest ordinal down (allowed: leave it out: ramped: {}; partitioned to stop part-way)")
+				}
+			}
+		}
+	}
+}
+
+// daemonSetRamp fills the rolling update Kubernetes gives a DaemonSet
+// where the spec leaves it (maxSurge 0, maxUnavailable 1; the schema's
+// defaults are a Deployment's), and refuses both above zero, which
+// Kubernetes refuses for a DaemonSet.
+func (c *checker) daemonSetRamp() {
+	at := fieldpath.Strategy.Ramped
+	s := c.r.Strategy.Ramped
+	if !c.wrote(at.MaxSurge) {
+		s.MaxSurge = intstr.FromInt32(0)
+	}
+	if !c.wrote(at.MaxUnavailable) {
+		s.MaxUnavailable = intstr.FromInt32(1)
+	}
+	zero := func(v intstr.IntOrString) bool {
+		return v.Type == intstr.Int && v.IntVal == 0 || v.Type == intstr.String && strings.TrimRight(v.StrVal, "%") == "0"
+	}
+	if !zero(s.MaxSurge) && !zero(s.MaxUnavailable) {
+		c.fail(at.MaxSurge, "a DaemonSet either starts a node's new pod before stopping the old one (maxSurge) or stops it first (maxUnavailable), not both (allowed: maxSurge 0 with maxUnavailable above 0, or maxUnavailable 0 with maxSurge above 0)")
+	}
+}
+
+// partitionSteps checks a staged update's steps: increasing pod counts,
+// the last one every pod.
+func (c *checker) partitionSteps() {
+	p := c.r.Strategy.Partitioned
+	at := fieldpath.Strategy.Partitioned
+	for i := 1; i < len(p.Steps); i++ {
+		if p.Steps[i] <= p.Steps[i-1] {
+			c.fail(at.Steps.At(i), "%d pods does not increase on the previous step's %d (allowed: increasing pod counts ending at replicas)", p.Steps[i], p.Steps[i-1])
+		}
+	}
+	last := len(p.Steps) - 1
+	if c.ok(fieldpath.Replicas) && p.Steps[last] != c.r.Replicas {
+		c.fail(at.Steps.At(last), "the last step updates %d pods of %d (allowed: the last step is replicas, %d, which ends the update)", p.Steps[last], c.r.Replicas, c.r.Replicas)
+	}
+	if p.Step > len(p.Steps) {
+		c.fail(at.Step, "step %d is past the last step (allowed: 0, the new template without replacing a pod, to %d)", p.Step, len(p.Steps))
+	}
+}
