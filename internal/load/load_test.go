@@ -260,6 +260,50 @@ func TestValidation(t *testing.T) {
 		{name: "duplicate key inside a duplicate", spec: valid + "stable: {version: v2, tag: \"2.0\", tag: \"2.1\"}\n", want: []string{
 			`spec.yaml:9:1: stable: duplicate key, first at 5:1 (allowed: each key once)`,
 			`spec.yaml:9:35: stable.tag: duplicate key, first at 9:23 (allowed: each key once)`}},
+		{name: "statefulset canary", spec: with("strategy", "strategy: {canary: {steps: [50, 100]}}\nworkload: StatefulSet\ncandidate: {version: v2, tag: \"2.0\"}"), want: []string{
+			`spec.yaml:7:12: strategy.canary: workload StatefulSet does not take canary: a StatefulSet holds one pod template and owns its pods' names and volumes: two versions side by side would need a second StatefulSet with claims of its own (allowed: partitioned, ramped, onDelete)`}},
+		{name: "deployment partitioned", spec: with("strategy", "strategy: {partitioned: {steps: [4]}}"), want: []string{
+			`spec.yaml:7:12: strategy.partitioned: workload Deployment does not take partitioned: it updates a StatefulSet or DaemonSet in place; a Deployment moves between versions with the others (allowed: recreate, ramped, blueGreen, canary, abTest, shadow)`}},
+		{name: "statefulset ramped with surge", spec: valid + "workload: StatefulSet\n", want: []string{
+			`spec.yaml:7:21: strategy.ramped.maxSurge: a StatefulSet's rolling update replaces one pod at a time, from the highest ordinal down (allowed: leave it out: ramped: {}; partitioned to stop part-way)`,
+			`spec.yaml:7:34: strategy.ramped.maxUnavailable: a StatefulSet's rolling update replaces one pod at a time, from the highest ordinal down (allowed: leave it out: ramped: {}; partitioned to stop part-way)`}},
+		{name: "statefulset partitioned", spec: with("strategy", "strategy: {partitioned: {steps: [1, 4], step: 1}}\nworkload: StatefulSet\ncandidate: {version: v2, tag: \"2.0\"}")},
+		{name: "daemonset ramped, surge and unavailable", spec: with("strategy", "strategy: {ramped: {maxSurge: 1, maxUnavailable: \"10%\"}}\nworkload: DaemonSet"), want: []string{
+			`spec.yaml:4:1: replicas: a DaemonSet runs one pod on each node its node selector, affinity and tolerations admit (allowed: leave it out; choose the nodes in pod.nodeSelector)`,
+			`spec.yaml:7:21: strategy.ramped.maxSurge: a DaemonSet either starts a node's new pod before stopping the old one (maxSurge) or stops it first (maxUnavailable), not both (allowed: maxSurge 0 with maxUnavailable above 0, or maxUnavailable 0 with maxSurge above 0)`}},
+		{name: "daemonset ramped by default", spec: withIn(with("replicas", "workload: DaemonSet"), "strategy", "strategy: {ramped: {}}")},
+		{name: "partitioned steps", spec: with("strategy", "strategy: {partitioned: {steps: [2, 2, 3], step: 4}}\nworkload: StatefulSet\ncandidate: {version: v2, tag: \"2.0\", replicas: 2}"), want: []string{
+			`spec.yaml:7:37: strategy.partitioned.steps[1]: 2 pods does not increase on the previous step's 2 (allowed: increasing pod counts ending at replicas)`,
+			`spec.yaml:7:40: strategy.partitioned.steps[2]: the last step updates 3 pods of 4 (allowed: the last step is replicas, 4, which ends the update)`,
+			`spec.yaml:7:44: strategy.partitioned.step: step 4 is past the last step (allowed: 0, the new template without replacing a pod, to 3)`,
+			`spec.yaml:9:38: candidate.replicas: one StatefulSet runs every version (allowed: leave it out, and set replicas on the release)`}},
+		{name: "statefulset autoscaler", spec: withIn(with("replicas", "workload: StatefulSet\nautoscaler: {maxReplicas: 3, targetCPUUtilizationPercentage: 50}\nresources: {requests: {cpu: 100m}}"), "strategy", "strategy: {ramped: {}}"), want: []string{
+			`spec.yaml:5:1: autoscaler: rollspec compiles a HorizontalPodAutoscaler for Deployments only, not yet for a StatefulSet (allowed: leave it out, or workload: Deployment)`}},
+		{name: "daemonset with istio, a budget and statefulSet", spec: withIn(withIn(with("strategy", "strategy: {onDelete: {}}\nworkload: DaemonSet\npodDisruptionBudget: {maxUnavailable: 1}\nstatefulSet: {podManagementPolicy: Parallel}"), "traffic", "traffic: istio"), "replicas", ""), want: []string{
+			`spec.yaml:5:1: traffic: rollspec routes Istio traffic between the versions of Deployments only, not yet of a DaemonSet (allowed: "native", the Service)`,
+			`spec.yaml:8:1: podDisruptionBudget: rollspec compiles a PodDisruptionBudget for Deployments only, not yet for a DaemonSet (allowed: leave it out, or workload: Deployment)`,
+			`spec.yaml:9:1: statefulSet: is for workload: StatefulSet (allowed: leave it out, or workload: StatefulSet)`}},
+		{name: "statefulset claim templates", spec: with("strategy", `strategy: {onDelete: {}}
+workload: StatefulSet
+container: {volumeMounts: [{name: data, mountPath: /data}, {name: logs, mountPath: /logs}, {name: cache, mountPath: /cache}]}
+pod: {volumes: [{name: logs, emptyDir: {}}]}
+statefulSet:
+  volumeClaimTemplates:
+    - metadata: {name: data}
+      spec: {accessMode: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+    - metadata: {name: logs}
+    - metadata: {name: Bad_Name}`), want: []string{
+			`spec.yaml:9:93: container.volumeMounts[2].name: the main container mounts volume "cache", which the pod does not have (allowed: a volume of the pod: "Bad_Name", "data", "logs")`,
+			`spec.yaml:10:17: pod.volumes[0]: two volumes are named "logs" (allowed: one volume per name, claim templates included)`,
+			`spec.yaml:13:7: statefulSet.volumeClaimTemplates[0]: claim template "data" has no spec.accessModes (allowed: a list such as [ReadWriteOnce])`,
+			`spec.yaml:14:14: statefulSet.volumeClaimTemplates[0].spec.accessMode: unknown field (did you mean "accessModes"?) (allowed: accessModes, selector, resources, volumeName, storageClassName, volumeMode, dataSource, dataSourceRef, volumeAttributesClassName)`,
+			`spec.yaml:15:7: statefulSet.volumeClaimTemplates[1]: claim template "logs" has no spec.accessModes (allowed: a list such as [ReadWriteOnce])`,
+			`spec.yaml:15:7: statefulSet.volumeClaimTemplates[1]: claim template "logs" requests no storage (allowed: spec.resources.requests.storage, such as 1Gi)`,
+			`spec.yaml:16:7: statefulSet.volumeClaimTemplates[2]: claim template "Bad_Name" has no spec.accessModes (allowed: a list such as [ReadWriteOnce])`,
+			`spec.yaml:16:7: statefulSet.volumeClaimTemplates[2]: claim template "Bad_Name" requests no storage (allowed: spec.resources.requests.storage, such as 1Gi)`,
+			`spec.yaml:16:18: statefulSet.volumeClaimTemplates[2].metadata.name: claim template name "Bad_Name" is not a DNS-1123 label (allowed: lowercase letters, digits and '-', at most 63 characters)`}},
+		{name: "unknown workload", spec: valid + "workload: Pod\n", want: []string{
+			`spec.yaml:9:1: workload: invalid value "Pod" (allowed: "Deployment", "StatefulSet" or "DaemonSet")`}},
 		{name: "stream element", spec: valid + "---\n" + with("replicas", "replicas: x"), want: []string{
 			`spec.yaml:13:1: [1].replicas: invalid value "x" (allowed: an integer from 0 to 10000)`}},
 		{name: "empty documents", spec: "---\n" + valid + "---\n---\n"},

@@ -24,11 +24,11 @@ var workloadStrategies = map[string]struct {
 	},
 	release.WorkloadStatefulSet: {
 		kinds: []string{release.KindPartitioned, release.KindRamped, release.KindOnDelete},
-		why:   "a StatefulSet holds one pod template and owns its pods' names and volumes: two versions side by side would need a second StatefulSet with claims of its own, and Kubernetes has no Recreate for it",
+		why:   "a StatefulSet holds one pod template and owns its pods' names and volumes: two versions side by side would need a second StatefulSet with claims of its own",
 	},
 	release.WorkloadDaemonSet: {
 		kinds: []string{release.KindRamped, release.KindOnDelete},
-		why:   "a DaemonSet runs one pod on each node: two versions side by side would run two pods on every node, and Kubernetes has no Recreate for it",
+		why:   "a DaemonSet runs one pod on each node: two versions side by side would run two pods on every node",
 	},
 }
 
@@ -46,7 +46,11 @@ func (c *checker) workload() {
 	rules := workloadStrategies[kind]
 	if c.ok(fieldpath.Strategy.Path) {
 		if s := r.Strategy.Kind(); s != "" && !contains(rules.kinds, s) {
-			c.fail(fieldpath.Strategy.Kinds[s], "workload %s does not take %s: %s (allowed: %s)", kind, s, rules.why, strings.Join(rules.kinds, ", "))
+			why := rules.why
+			if s == release.KindRecreate {
+				why = "Kubernetes has no Recreate update for a " + kind
+			}
+			c.fail(fieldpath.Strategy.Kinds[s], "workload %s does not take %s: %s (allowed: %s)", kind, s, why, strings.Join(rules.kinds, ", "))
 		}
 	}
 	if kind != release.WorkloadStatefulSet && c.wrote(fieldpath.StatefulSet.Path) {
@@ -91,20 +95,24 @@ func (c *checker) workload() {
 }
 
 // daemonSetRamp fills the rolling update Kubernetes gives a DaemonSet
-// where the spec leaves it (maxSurge 0, maxUnavailable 1; the schema's
-// defaults are a Deployment's), and refuses both above zero, which
-// Kubernetes refuses for a DaemonSet.
+// where the spec leaves it (maxSurge 0, maxUnavailable 1, or 0 beside a
+// surge; the schema's defaults are a Deployment's), and refuses both
+// above zero, which Kubernetes refuses for a DaemonSet.
 func (c *checker) daemonSetRamp() {
 	at := fieldpath.Strategy.Ramped
 	s := c.r.Strategy.Ramped
 	if !c.wrote(at.MaxSurge) {
 		s.MaxSurge = intstr.FromInt32(0)
 	}
-	if !c.wrote(at.MaxUnavailable) {
-		s.MaxUnavailable = intstr.FromInt32(1)
-	}
 	zero := func(v intstr.IntOrString) bool {
 		return v.Type == intstr.Int && v.IntVal == 0 || v.Type == intstr.String && strings.TrimRight(v.StrVal, "%") == "0"
+	}
+	if !c.wrote(at.MaxUnavailable) {
+		// A surge written alone means: start each node's new pod first.
+		s.MaxUnavailable = intstr.FromInt32(1)
+		if !zero(s.MaxSurge) {
+			s.MaxUnavailable = intstr.FromInt32(0)
+		}
 	}
 	if !zero(s.MaxSurge) && !zero(s.MaxUnavailable) {
 		c.fail(at.MaxSurge, "a DaemonSet either starts a node's new pod before stopping the old one (maxSurge) or stops it first (maxUnavailable), not both (allowed: maxSurge 0 with maxUnavailable above 0, or maxUnavailable 0 with maxSurge above 0)")

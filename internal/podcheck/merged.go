@@ -41,8 +41,10 @@ func (c *checker) merged(m release.Member) {
 		case volumes[name]:
 			c.add(at, "two claim templates are named %q%s (allowed: one per name)", name, configNote(name))
 		}
+		if !volumes[name] {
+			names = append(names, name)
+		}
 		volumes[name] = true
-		names = append(names, name)
 	}
 	seenVolume := map[string]int{}
 	for _, v := range pod.Volumes {
@@ -57,8 +59,10 @@ func (c *checker) merged(m release.Member) {
 		if n := sources(v.VolumeSource); n != 1 {
 			c.add(at, "volume %q sets %d sources (allowed: exactly one, such as emptyDir: {}, configMap, secret or persistentVolumeClaim)", v.Name, n)
 		}
+		if !volumes[v.Name] {
+			names = append(names, v.Name)
+		}
 		volumes[v.Name] = true
-		names = append(names, v.Name)
 	}
 	allowed := "none: declare it in pod.volumes, or a StatefulSet's statefulSet.volumeClaimTemplates"
 	if len(names) > 0 {

@@ -40,6 +40,7 @@ func Check(r *release.Release, versions bool) []Problem {
 	c.section(fieldpath.Pod, r.Pod, corev1.PodSpec{}, false)
 	if st := r.StatefulSet; st != nil {
 		c.section(fieldpath.StatefulSet.VolumeClaimTemplates, st.VolumeClaimTemplates, []corev1.PersistentVolumeClaim{}, false)
+		c.claims(st.VolumeClaimTemplates)
 	}
 	if !versions {
 		// The pod the release's own sections make, without a version's
@@ -250,6 +251,24 @@ func quoted(names []string) []string {
 		out[i] = strconv.Quote(n)
 	}
 	return out
+}
+
+// claims refuses claim templates the API server refuses: each needs its
+// access modes and a storage request.
+func (c *checker) claims(raw json.RawMessage) {
+	var claims []corev1.PersistentVolumeClaim
+	if json.Unmarshal(raw, &claims) != nil {
+		return // a field of the wrong type, reported where it is
+	}
+	for i, cl := range claims {
+		at := fieldpath.StatefulSet.VolumeClaimTemplates.Below("[" + strconv.Itoa(i) + "]")
+		if len(cl.Spec.AccessModes) == 0 {
+			c.add(at, "claim template %q has no spec.accessModes (allowed: a list such as [ReadWriteOnce])", cl.Name)
+		}
+		if _, ok := cl.Spec.Resources.Requests[corev1.ResourceStorage]; !ok {
+			c.add(at, "claim template %q requests no storage (allowed: spec.resources.requests.storage, such as 1Gi)", cl.Name)
+		}
+	}
 }
 
 // claimNames are the names of the StatefulSet's claim templates, in
