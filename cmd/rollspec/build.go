@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/rollspec/rollspec/internal/compile"
+	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/outdir"
 	"github.com/rollspec/rollspec/internal/specpath"
 )
@@ -113,6 +114,21 @@ func (c *buildConfig) run(e *env, fs *pflag.FlagSet, args []string) int {
 	changes, err := outdir.Plan(c.outDir, want, src.owns)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "rollspec: %s: %v\n", c.outDir, err)
+		return exitInvalid
+	}
+	// A change Kubernetes would refuse to apply is an error here.
+	byFile := map[string]*compile.Release{}
+	for _, r := range rs {
+		byFile[r.FileName()] = r
+	}
+	var refused diag.List
+	for _, ch := range changes {
+		if r := byFile[ch.Name]; r != nil && ch.Kind == outdir.Changed {
+			refused = append(refused, compile.Immutable(r, ch.Old, joinPath(c.outDir, ch.Name))...)
+		}
+	}
+	if len(refused) > 0 {
+		diag.Print(e.stderr, refused, e.cwd)
 		return exitInvalid
 	}
 	if c.check {

@@ -418,10 +418,12 @@ type StatefulSetFields struct {
 	Path
 	// VolumeClaimTemplates are core/v1 PersistentVolumeClaims.
 	VolumeClaimTemplates Kube
+	// PodManagementPolicy is fixed when the StatefulSet is created.
+	PodManagementPolicy Path
 }
 
 func statefulSet(p Path) StatefulSetFields {
-	return StatefulSetFields{Path: p, VolumeClaimTemplates: Kube{p.dot("volumeClaimTemplates")}}
+	return StatefulSetFields{Path: p, VolumeClaimTemplates: Kube{p.dot("volumeClaimTemplates")}, PodManagementPolicy: p.dot("podManagementPolicy")}
 }
 
 // AutoscalerFields are the HorizontalPodAutoscaler's settings.

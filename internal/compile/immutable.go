@@ -1,0 +1,40 @@
+package compile
+
+import (
+	"fmt"
+
+	"github.com/rollspec/rollspec/internal/diag"
+	"github.com/rollspec/rollspec/internal/fieldpath"
+	"github.com/rollspec/rollspec/internal/immutable"
+)
+
+// immutableFields are the spec fields behind each field Kubernetes keeps
+// as an object was created; the selector follows the strategy family and
+// the workload kind.
+var immutableFields = map[string]fieldpath.Path{
+	"spec.volumeClaimTemplates": fieldpath.StatefulSet.VolumeClaimTemplates.Path,
+	"spec.podManagementPolicy":  fieldpath.StatefulSet.PodManagementPolicy,
+	"spec.serviceName":          fieldpath.Name,
+	"spec.selector":             fieldpath.Strategy.Path,
+}
+
+// Immutable returns, as errors at the spec's fields, the changes r's
+// output makes to the objects of prev (the file previously generated for
+// it, named file) that Kubernetes refuses to make to an existing object:
+// applying them would fail.
+func Immutable(r *Release, prev []byte, file string) diag.List {
+	var list diag.List
+	for _, ch := range immutable.Changes(prev, r.YAML) {
+		at, ok := immutableFields[ch.Field]
+		if !ok {
+			at = fieldpath.Root
+		}
+		list = append(list, &diag.Diagnostic{
+			Pos:   r.Spec.Pos(at),
+			Field: at.String(),
+			Text: fmt.Sprintf("changes %s of %s %s, which Kubernetes keeps as the %s was created (%s was generated with other ones), so applying it would fail (allowed: %s as it was; to change it, delete the %s with `kubectl delete --cascade=orphan` so that its pods stay, and delete %s)",
+				ch.Field, ch.Kind, ch.Name, ch.Kind, file, ch.Field, ch.Kind, file),
+		})
+	}
+	return list
+}

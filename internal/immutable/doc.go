@@ -1,0 +1,7 @@
+// Package immutable finds the changes Kubernetes refuses to make to an
+// existing object: the fields an update may not change (a StatefulSet's
+// claim templates, any workload's selector, …). Comparing a release's
+// previous generated file with its new output, `rollspec build -o` and
+// `check` report such a change before anything is applied, instead of an
+// apply that the API server refuses.
+package immutable

@@ -1,0 +1,99 @@
+package immutable
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"reflect"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Change is one field of one object that a new output changes and
+// Kubernetes keeps as it was created.
+type Change struct {
+	// Kind and Name are the object's.
+	Kind, Name string
+	// Field is the field's path in the object, such as
+	// "spec.volumeClaimTemplates".
+	Field string
+}
+
+// Fields are, by kind, the fields of an object an update may not change,
+// as the API server's validation refuses them.
+var Fields = map[string][]string{
+	"Deployment":  {"spec.selector"},
+	"DaemonSet":   {"spec.selector"},
+	"StatefulSet": {"spec.selector", "spec.serviceName", "spec.podManagementPolicy", "spec.volumeClaimTemplates"},
+}
+
+// Changes compares two YAML streams of objects, prev (what was generated
+// before) and next, and returns the immutable fields next changes on the
+// objects both hold (same kind, namespace and name). A prev that does not
+// parse holds no objects: there is nothing to compare.
+func Changes(prev, next []byte) []Change {
+	before := objects(prev)
+	var out []Change
+	for _, o := range objectList(next) {
+		old, ok := before[o.key()]
+		if !ok {
+			continue
+		}
+		for _, f := range Fields[o.kind] {
+			if !reflect.DeepEqual(lookup(old.v, f), lookup(o.v, f)) {
+				out = append(out, Change{Kind: o.kind, Name: o.name, Field: f})
+			}
+		}
+	}
+	return out
+}
+
+type object struct {
+	kind, namespace, name string
+	v                     map[string]any
+}
+
+func (o object) key() string { return o.kind + "/" + o.namespace + "/" + o.name }
+
+func objects(stream []byte) map[string]object {
+	m := map[string]object{}
+	for _, o := range objectList(stream) {
+		m[o.key()] = o
+	}
+	return m
+}
+
+// objectList decodes the objects of a YAML stream; it stops at the first
+// document that does not decode.
+func objectList(stream []byte) []object {
+	var out []object
+	d := yaml.NewDecoder(bytes.NewReader(stream))
+	for {
+		var v map[string]any
+		err := d.Decode(&v)
+		if errors.Is(err, io.EOF) || err != nil {
+			return out
+		}
+		kind, _ := v["kind"].(string)
+		meta, _ := v["metadata"].(map[string]any)
+		name, _ := meta["name"].(string)
+		ns, _ := meta["namespace"].(string)
+		if kind != "" && name != "" {
+			out = append(out, object{kind, ns, name, v})
+		}
+	}
+}
+
+// lookup is the value at a dotted path of v, nil when absent.
+func lookup(v map[string]any, path string) any {
+	var cur any = v
+	for _, k := range strings.Split(path, ".") {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur = m[k]
+	}
+	return cur
+}
