@@ -21,7 +21,12 @@
 //   - watch real rollouts from a v1 spec to a v2 spec (and back, where it
 //     applies) and check the compiler's promises against what the
 //     controllers did: surge and unavailability bounds, recreate's gap,
-//     blue-green and canary endpoints, versioned config and promotion.
+//     blue-green and canary endpoints, versioned config and promotion;
+//   - roll StatefulSets (claims bound to volumes localStorage provides, a
+//     partitioned rolling update, OnDelete) and a DaemonSet (at most
+//     maxUnavailable nodes without a ready pod in any state), for now from
+//     hand-written manifests, through the helpers of storage_test.go and
+//     workloads_test.go that compiled ones will use.
 //
 // The package holds no code outside its tests.
 package e2e

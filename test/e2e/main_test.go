@@ -340,9 +340,17 @@ type pod struct {
 		ResourceVersion   string            `json:"resourceVersion"`
 		Labels            map[string]string `json:"labels"`
 		DeletionTimestamp *string           `json:"deletionTimestamp"`
+		OwnerReferences   []struct {
+			Kind       string `json:"kind"`
+			Name       string `json:"name"`
+			Controller *bool  `json:"controller"`
+		} `json:"ownerReferences"`
 	} `json:"metadata"`
 	Spec struct {
-		NodeName   string `json:"nodeName"`
+		NodeName string `json:"nodeName"`
+		// Affinity pins a DaemonSet's pod to its node before the
+		// scheduler binds it (see node).
+		Affinity   *corev1.Affinity `json:"affinity"`
 		Containers []struct {
 			Image   string `json:"image"`
 			EnvFrom []struct {

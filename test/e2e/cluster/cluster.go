@@ -236,6 +236,11 @@ func (c *Cluster) boot(ctx context.Context, nodes int, istio bool) error {
 		"--kubeconfig="+c.kubeconfig,
 		"--bind-address=127.0.0.1",
 		"--secure-port="+strconv.Itoa(kcmPort),
+		// Every on-by-default controller, which includes those
+		// StatefulSets, DaemonSets and their storage need:
+		// statefulset-controller, daemonset-controller and
+		// persistentvolume-binder-controller (which binds claims to
+		// PersistentVolumes created beforehand; there is no provisioner).
 		"--controllers=*",
 		"--use-service-account-credentials=false",
 		"--service-account-private-key-file="+filepath.Join(api, "sa.key"),

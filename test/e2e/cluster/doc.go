@@ -7,7 +7,11 @@
 // kubelets so that pods on its fake nodes become Running and Ready without any
 // container runtime (images are never pulled). Deployments roll out for real,
 // EndpointSlices follow pod readiness, admission (Pod Security included) and
-// server-side validation behave as in production.
+// server-side validation behave as in production. StatefulSets and DaemonSets
+// roll out too: every on-by-default controller runs, among them the
+// persistentvolume-binder, which binds a claim to a PersistentVolume created
+// beforehand (no provisioner runs; a StorageClass with provisioner
+// kubernetes.io/no-provisioner and volumeBindingMode Immediate serves).
 //
 // Every component listens on 127.0.0.1 only, on ports the kernel picked, and
 // keeps its state in a private temporary directory, so clusters can run side

@@ -1,0 +1,108 @@
+package e2e
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/rollspec/rollspec/release"
+)
+
+// agentDaemonSet is DaemonSet agent in ns: example/agent:<version>
+// (labelled version) on every node, pods that satisfy the restricted Pod
+// Security level, and updateStrategy as given (YAML flow style).
+// Hand-written: the compiler's DaemonSets will replace it.
+func agentDaemonSet(ns, version, strategy string) []byte {
+	return fmt.Appendf(nil, `apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+  namespace: %[1]s
+spec:
+  selector:
+    matchLabels:
+      %[4]s: agent
+  updateStrategy: %[3]s
+  template:
+    metadata:
+      labels:
+        %[4]s: agent
+        %[5]s: %[2]s
+    spec:
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: 1000
+        seccompProfile:
+          type: RuntimeDefault
+      containers:
+      - name: agent
+        image: example/agent:%[2]s
+        securityContext:
+          allowPrivilegeEscalation: false
+          capabilities:
+            drop: [ALL]
+`, ns, version, strategy, release.LabelName, release.LabelVersion)
+}
+
+// TestDaemonSetRolling rolls DaemonSet agent from v1 to v2 with a rolling
+// update of maxUnavailable 1, watching every pod state in between: every
+// node runs exactly one ready pod before and after, and in no state do
+// more nodes than maxUnavailable lack a ready pod that is not being
+// deleted.
+func TestDaemonSetRolling(t *testing.T) {
+	needCluster(t)
+	t.Parallel()
+	const ns, maxUnavailable = "ds-rolling", 1
+	namespace(t, ns, release.PodSecurityRestricted)
+	nodes := nodeNames(t)
+	if len(nodes) < 2 {
+		t.Fatalf("%d nodes: a DaemonSet's rolling update needs 2 or more to show its bound", len(nodes))
+	}
+	spec := func(version string) []byte {
+		return agentDaemonSet(ns, version, fmt.Sprintf("{type: RollingUpdate, rollingUpdate: {maxUnavailable: %d}}", maxUnavailable))
+	}
+
+	w := watchPods(t, ns, release.LabelName+"=agent")
+	apply(t, spec("v1"))
+	kubectl(t, nil, "rollout", "status", "-n", ns, "daemonset/agent", "--timeout=120s")
+	w.waitFor(t, oneEachNode(nodes, "agent", "v1"))
+	before := daemonSetPods(t, ns, "agent", nodes)
+
+	mark := w.mark()
+	apply(t, spec("v2"))
+	kubectl(t, nil, "rollout", "status", "-n", ns, "daemonset/agent", "--timeout=120s")
+	w.waitFor(t, oneEachNode(nodes, "agent", "v2"))
+
+	snaps, err := w.since(mark)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mostDown, mixed := 0, false
+	for i, ps := range snaps {
+		byNode := podsByNode(nodes, owned(ps, "DaemonSet", "agent"))
+		down := unavailableNodes(byNode)
+		mostDown = max(mostDown, len(down))
+		if len(down) > maxUnavailable {
+			t.Errorf("state %d: nodes %v without a ready pod, more than %d: %s", i, down, maxUnavailable, describeNodes(byNode))
+		}
+		if ps := byNode[""]; len(ps) > 0 {
+			t.Errorf("state %d: pods pinned to no node: %s", i, describe(ps))
+		}
+		_, _, byVersion := counts(ps)
+		mixed = mixed || byVersion["v1"] > 0 && byVersion["v2"] > 0
+	}
+	if !mixed || mostDown == 0 {
+		t.Errorf("never saw v1 and v2 pods together, or a node without a ready pod, in %d states: the watch missed the rollout", len(snaps))
+	}
+
+	// Every node's pod was replaced: none of v1's pods is left.
+	after := daemonSetPods(t, ns, "agent", nodes)
+	for _, n := range nodes {
+		if len(before[n]) != 1 || len(after[n]) != 1 {
+			t.Fatalf("node %s: %d pods before, %d after, want 1 each", n, len(before[n]), len(after[n]))
+		}
+		if b, a := before[n][0], after[n][0]; b.Metadata.UID == a.Metadata.UID || a.image() != "example/agent:v2" {
+			t.Errorf("node %s: pod %s (%s) after, %s (%s) before", n, a.Metadata.Name, a.image(), b.Metadata.Name, b.image())
+		}
+	}
+	t.Logf("v1 → v2 on %d nodes: %d states, at most %d node(s) without a ready pod (bound %d)", len(nodes), len(snaps), mostDown, maxUnavailable)
+}

@@ -1,0 +1,280 @@
+package e2e
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
+
+	"github.com/rollspec/rollspec/release"
+)
+
+// dbStatefulSet is StatefulSet db in ns with its headless Service: two
+// replicas of example/db:<version> (labelled version), pods that satisfy
+// the restricted Pod Security level, a 1Gi claim template "data" of
+// storage class, and updateStrategy as given (YAML flow style).
+// Hand-written: the compiler's StatefulSets will replace it.
+func dbStatefulSet(ns, class, version, strategy string) []byte {
+	return fmt.Appendf(nil, `apiVersion: v1
+kind: Service
+metadata:
+  name: db
+  namespace: %[1]s
+spec:
+  clusterIP: None
+  selector:
+    %[5]s: db
+  ports:
+  - name: pg
+    port: 5432
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+  namespace: %[1]s
+spec:
+  serviceName: db
+  replicas: 2
+  selector:
+    matchLabels:
+      %[5]s: db
+  updateStrategy: %[4]s
+  template:
+    metadata:
+      labels:
+        %[5]s: db
+        %[6]s: %[3]s
+    spec:
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: 1000
+        seccompProfile:
+          type: RuntimeDefault
+      containers:
+      - name: db
+        image: example/db:%[3]s
+        ports:
+        - name: pg
+          containerPort: 5432
+        securityContext:
+          allowPrivilegeEscalation: false
+          capabilities:
+            drop: [ALL]
+        volumeMounts:
+        - name: data
+          mountPath: /var/lib/db
+  volumeClaimTemplates:
+  - metadata:
+      name: data
+    spec:
+      accessModes: [ReadWriteOnce]
+      storageClassName: %[2]s
+      resources:
+        requests:
+          storage: 1Gi
+`, ns, class, version, strategy, release.LabelName, release.LabelVersion)
+}
+
+// dbClaims are the claims db's two pods get from its claim template.
+var dbClaims = []string{"data-db-0", "data-db-1"}
+
+// runs returns "" when ps[i] exists, is Ready and not being deleted, runs
+// example/db:<version> with that version label and was made from
+// revision; else what differs.
+func runs(ps map[int]ordinalPod, i int, version, revision string) string {
+	p, ok := ps[i]
+	switch {
+	case !ok:
+		return fmt.Sprintf("no pod of ordinal %d", i)
+	case !p.Ready || p.Terminating:
+		return fmt.Sprintf("%s not ready", p.Name)
+	case p.Version != version || p.Image != "example/db:"+version:
+		return fmt.Sprintf("%s runs %s (version %s), want %s", p.Name, p.Image, p.Version, version)
+	case p.Revision != revision:
+		return fmt.Sprintf("%s is of revision %s, want %s", p.Name, p.Revision, revision)
+	}
+	return ""
+}
+
+// settledAt returns a condition for waitStatefulSet: the controller's
+// current and update revisions are the same, and exactly n pods exist,
+// all of it and running version.
+func settledAt(n int, version string) func(*appsv1.StatefulSet, map[int]ordinalPod) string {
+	return func(s *appsv1.StatefulSet, ps map[int]ordinalPod) string {
+		if s.Status.CurrentRevision != s.Status.UpdateRevision || s.Status.UpdatedReplicas != int32(n) || s.Status.ReadyReplicas != int32(n) {
+			return fmt.Sprintf("status: %d updated, %d ready, want %d of one revision", s.Status.UpdatedReplicas, s.Status.ReadyReplicas, n)
+		}
+		if len(ps) != n {
+			return fmt.Sprintf("%d pods, want %d", len(ps), n)
+		}
+		for i := range n {
+			if msg := runs(ps, i, version, s.Status.UpdateRevision); msg != "" {
+				return msg
+			}
+		}
+		return ""
+	}
+}
+
+// sameClaims checks that the claims of ns are still those of before: same
+// UIDs, bound to the same volumes.
+func sameClaims(t *testing.T, what, ns, class string, before map[string]claim) {
+	t.Helper()
+	after := waitClaimsBound(t, ns, class, slices.Sorted(maps.Keys(before))...)
+	if !maps.Equal(before, after) {
+		t.Errorf("%s: claims changed:\nbefore %v\nafter  %v", what, before, after)
+	}
+}
+
+// TestStatefulSetPartition rolls StatefulSet db from v1 to v2 with a
+// rolling update held at partition 1: the claims its template asks for
+// bind to the volumes provided, only db-1 is replaced, db-0 keeps its pod
+// (same UID) and v1, and `kubectl rollout status` calls the partitioned
+// roll out complete. Lowering the partition to 0 then replaces db-0 and
+// completes the rollout. Every pod keeps its claim throughout.
+func TestStatefulSetPartition(t *testing.T) {
+	needCluster(t)
+	t.Parallel()
+	const ns = "sts-partition"
+	namespace(t, ns, release.PodSecurityRestricted)
+	class := localStorage(t, ns, len(dbClaims), "1Gi")
+	partitioned := func(version string, partition int) []byte {
+		return dbStatefulSet(ns, class, version, fmt.Sprintf("{type: RollingUpdate, rollingUpdate: {partition: %d}}", partition))
+	}
+
+	apply(t, partitioned("v1", 1))
+	s, v1 := waitStatefulSet(t, ns, "db", settledAt(2, "v1"))
+	rev1 := s.Status.UpdateRevision
+	bound := waitClaimsBound(t, ns, class, dbClaims...)
+	kubectl(t, nil, "rollout", "status", "-n", ns, "statefulset/db", "--timeout=120s")
+
+	// v2 at partition 1: db-1 only.
+	apply(t, partitioned("v2", 1))
+	s, part := waitStatefulSet(t, ns, "db", func(s *appsv1.StatefulSet, ps map[int]ordinalPod) string {
+		if s.Status.UpdateRevision == rev1 {
+			return "update revision still v1's"
+		}
+		if s.Status.UpdatedReplicas != 1 {
+			return fmt.Sprintf("%d updated replicas, want 1", s.Status.UpdatedReplicas)
+		}
+		if len(ps) != 2 {
+			return fmt.Sprintf("%d pods, want 2", len(ps))
+		}
+		return firstOf(runs(ps, 1, "v2", s.Status.UpdateRevision), runs(ps, 0, "v1", rev1))
+	})
+	rev2 := s.Status.UpdateRevision
+	if s.Status.CurrentRevision != rev1 {
+		t.Errorf("partitioned: current revision %s, want v1's %s", s.Status.CurrentRevision, rev1)
+	}
+	if part[0].UID != v1[0].UID {
+		t.Errorf("partitioned: db-0 was replaced (uid %s → %s)", v1[0].UID, part[0].UID)
+	}
+	if part[1].UID == v1[1].UID {
+		t.Errorf("partitioned: db-1 runs v2 in its v1 pod %s", part[1].UID)
+	}
+	rolledOut(t, ns, 1)
+	sameClaims(t, "partitioned", ns, class, bound)
+
+	// Partition 0: db-0 too.
+	apply(t, partitioned("v2", 0))
+	s, all := waitStatefulSet(t, ns, "db", settledAt(2, "v2"))
+	if s.Status.UpdateRevision != rev2 {
+		t.Errorf("partition 0: update revision %s, want %s: lowering the partition made a revision", s.Status.UpdateRevision, rev2)
+	}
+	if all[0].UID == part[0].UID {
+		t.Errorf("partition 0: db-0 runs v2 in its v1 pod %s", all[0].UID)
+	}
+	if all[1].UID != part[1].UID {
+		t.Errorf("partition 0: db-1, already v2, was replaced (uid %s → %s)", part[1].UID, all[1].UID)
+	}
+	rolledOut(t, ns, 2)
+	sameClaims(t, "partition 0", ns, class, bound)
+	t.Logf("v1 %s, partitioned %s, all %s", describeOrdinals(v1), describeOrdinals(part), describeOrdinals(all))
+}
+
+// rolledOut runs `kubectl rollout status` on StatefulSet db in ns and
+// checks that it reports n pods updated. kubectl calls every rolling
+// update "partitioned" once it is done: the API server sets a partition
+// (0) when none is written, and kubectl words its message by whether one
+// is set.
+func rolledOut(t *testing.T, ns string, n int) {
+	t.Helper()
+	out, _ := kubectl(t, nil, "rollout", "status", "-n", ns, "statefulset/db", "--timeout=120s")
+	if want := fmt.Sprintf("partitioned roll out complete: %d new pods have been updated", n); !strings.Contains(string(out), want) {
+		t.Errorf("kubectl rollout status: %q, want %q", out, want)
+	}
+}
+
+// TestStatefulSetOnDelete changes the template of StatefulSet db, whose
+// update strategy is OnDelete: once the controller has seen the change
+// (a new update revision in its status) no pod has been replaced; deleting
+// db-0 replaces it, and it alone, with a pod of the new template.
+func TestStatefulSetOnDelete(t *testing.T) {
+	needCluster(t)
+	t.Parallel()
+	const ns = "sts-ondelete"
+	namespace(t, ns, release.PodSecurityRestricted)
+	class := localStorage(t, ns, len(dbClaims), "1Gi")
+	onDelete := func(version string) []byte { return dbStatefulSet(ns, class, version, "{type: OnDelete}") }
+
+	apply(t, onDelete("v1"))
+	s, v1 := waitStatefulSet(t, ns, "db", settledAt(2, "v1"))
+	rev1 := s.Status.UpdateRevision
+	bound := waitClaimsBound(t, ns, class, dbClaims...)
+
+	// The controller records the new revision and replaces nothing.
+	apply(t, onDelete("v2"))
+	s, seen := waitStatefulSet(t, ns, "db", func(s *appsv1.StatefulSet, _ map[int]ordinalPod) string {
+		if s.Status.UpdateRevision == rev1 {
+			return "update revision still v1's"
+		}
+		return ""
+	})
+	rev2 := s.Status.UpdateRevision
+	if s.Status.CurrentRevision != rev1 || s.Status.UpdatedReplicas != 0 {
+		t.Errorf("after the change: current revision %s and %d updated replicas, want v1's %s and 0", s.Status.CurrentRevision, s.Status.UpdatedReplicas, rev1)
+	}
+	for i := range 2 {
+		if seen[i] != v1[i] {
+			t.Errorf("after the change: db-%d is %v, was %v: OnDelete replaced or changed it", i, seen[i], v1[i])
+		}
+	}
+
+	// Deleting db-0 brings it back from the new template; db-1 stays.
+	kubectl(t, nil, "delete", "pod", "-n", ns, "db-0", "--timeout=60s")
+	s, after := waitStatefulSet(t, ns, "db", func(s *appsv1.StatefulSet, ps map[int]ordinalPod) string {
+		if len(ps) != 2 {
+			return fmt.Sprintf("%d pods, want 2", len(ps))
+		}
+		if ps[0].UID == v1[0].UID {
+			return "db-0 not replaced yet"
+		}
+		return firstOf(runs(ps, 0, "v2", rev2), runs(ps, 1, "v1", rev1))
+	})
+	if after[1].UID != v1[1].UID {
+		t.Errorf("after deleting db-0: db-1 was replaced too (uid %s → %s)", v1[1].UID, after[1].UID)
+	}
+	eventually(t, timeoutRollout, func() string {
+		s = statefulSet(t, ns, "db")
+		if s.Status.UpdatedReplicas != 1 || s.Status.ReadyReplicas != 2 || s.Status.UpdateRevision != rev2 {
+			return fmt.Sprintf("status: %d updated, %d ready, update revision %s; want 1, 2, %s", s.Status.UpdatedReplicas, s.Status.ReadyReplicas, s.Status.UpdateRevision, rev2)
+		}
+		return ""
+	})
+	sameClaims(t, "after deleting db-0", ns, class, bound)
+	t.Logf("v1 %s, after the change %s, after deleting db-0 %s", describeOrdinals(v1), describeOrdinals(seen), describeOrdinals(after))
+}
+
+// firstOf returns the first non-empty complaint.
+func firstOf(msgs ...string) string {
+	for _, m := range msgs {
+		if m != "" {
+			return m
+		}
+	}
+	return ""
+}
