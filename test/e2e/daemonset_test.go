@@ -7,40 +7,21 @@ import (
 	"github.com/rollspec/rollspec/release"
 )
 
-// agentDaemonSet is DaemonSet agent in ns: example/agent:<version>
-// (labelled version) on every node, pods that satisfy the restricted Pod
-// Security level, and updateStrategy as given (YAML flow style).
-// Hand-written: the compiler's DaemonSets will replace it.
-func agentDaemonSet(ns, version, strategy string) []byte {
-	return fmt.Appendf(nil, `apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: agent
-  namespace: %[1]s
-spec:
-  selector:
-    matchLabels:
-      %[4]s: agent
-  updateStrategy: %[3]s
-  template:
-    metadata:
-      labels:
-        %[4]s: agent
-        %[5]s: %[2]s
-    spec:
-      securityContext:
-        runAsNonRoot: true
-        runAsUser: 1000
-        seccompProfile:
-          type: RuntimeDefault
-      containers:
-      - name: agent
-        image: example/agent:%[2]s
-        securityContext:
-          allowPrivilegeEscalation: false
-          capabilities:
-            drop: [ALL]
-`, ns, version, strategy, release.LabelName, release.LabelVersion)
+// agentDaemonSet is the compiled release agent in ns, a DaemonSet:
+// example/agent:<version> (labelled version) on every node, its pods at
+// the restricted Pod Security level, updated by strategy (rollspec's,
+// YAML flow style).
+func agentDaemonSet(t *testing.T, ns, version, strategy string) []byte {
+	t.Helper()
+	return compileSpec(t, fmt.Sprintf(`name: agent
+namespace: %s
+image: example/agent
+workload: DaemonSet
+ports: [{name: http, containerPort: 8080}]
+runAsUser: 1000
+stable: {version: %q, tag: %q}
+strategy: %s
+`, ns, version, version, strategy)).YAML
 }
 
 // TestDaemonSetRolling rolls DaemonSet agent from v1 to v2 with a rolling
@@ -58,7 +39,7 @@ func TestDaemonSetRolling(t *testing.T) {
 		t.Fatalf("%d nodes: a DaemonSet's rolling update needs 2 or more to show its bound", len(nodes))
 	}
 	spec := func(version string) []byte {
-		return agentDaemonSet(ns, version, fmt.Sprintf("{type: RollingUpdate, rollingUpdate: {maxUnavailable: %d}}", maxUnavailable))
+		return agentDaemonSet(t, ns, version, fmt.Sprintf("{ramped: {maxUnavailable: %d}}", maxUnavailable))
 	}
 
 	w := watchPods(t, ns, release.LabelName+"=agent")

@@ -93,6 +93,9 @@ func TestExamples(t *testing.T) {
 			}
 
 			provide(t, rs)
+			for _, r := range rs {
+				exampleStorage(t, r)
+			}
 			apply(t, compile.Stream(rs))
 			for _, r := range rs {
 				waitRollout(t, r)
@@ -108,13 +111,13 @@ func TestExamples(t *testing.T) {
 // rollspec compiled.
 func checkPods(t *testing.T, r *compile.Release) {
 	t.Helper()
-	for _, d := range deploymentsOf(r) {
-		sel := labels.SelectorFromSet(d.Spec.Selector.MatchLabels).String()
-		ps := pods(t, d.Namespace, sel)
-		if got, want := len(ps), int(wantPods(t, r, d)); got != want {
-			t.Errorf("deployment %s/%s: %d pods, want %d", d.Namespace, d.Name, got, want)
+	for _, d := range workloadsOf(t, r) {
+		sel := labels.SelectorFromSet(d.selector).String()
+		ps := pods(t, d.namespace, sel)
+		if got, want := len(ps), int(d.pods); got != want {
+			t.Errorf("%s %s/%s: %d pods, want %d", d.kind, d.namespace, d.name, got, want)
 		}
-		want := d.Spec.Template.Labels[release.LabelVersion]
+		want := d.template.Labels[release.LabelVersion]
 		for _, p := range ps {
 			if p.Status.Phase != "Running" || !p.ready() || !strings.HasPrefix(p.Spec.NodeName, "kwok-node-") {
 				t.Errorf("pod %s: phase %s, ready %v, node %q; want Running and Ready on a kwok node",
@@ -133,9 +136,9 @@ func checkServices(t *testing.T, r *compile.Release) {
 	t.Helper()
 	ns := r.Spec.Release.Namespace
 	podIPs := map[string][]string{} // by Deployment name
-	for _, d := range deploymentsOf(r) {
-		for _, p := range pods(t, ns, labels.SelectorFromSet(d.Spec.Selector.MatchLabels).String()) {
-			podIPs[d.Name] = append(podIPs[d.Name], p.Status.PodIP)
+	for _, d := range workloadsOf(t, r) {
+		for _, p := range pods(t, ns, labels.SelectorFromSet(d.selector).String()) {
+			podIPs[d.name] = append(podIPs[d.name], p.Status.PodIP)
 		}
 	}
 	plan := r.Result.Plan

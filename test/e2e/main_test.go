@@ -188,7 +188,38 @@ func deploymentsOf(r *compile.Release) []*appsv1.Deployment {
 	return objectsOf[*appsv1.Deployment](r)
 }
 
-// waitRollout waits until every Deployment of r has rolled out: all
+// workload is what the tests read of any compiled workload: a
+// Deployment, a StatefulSet or a DaemonSet.
+type workload struct {
+	kind, namespace, name string
+	selector              map[string]string
+	template              *corev1.PodTemplateSpec
+	// pods it settles at; for a DaemonSet, one on each node.
+	pods int32
+}
+
+// workloadsOf returns r's workloads, of whatever kind.
+func workloadsOf(t *testing.T, r *compile.Release) []workload {
+	t.Helper()
+	var ws []workload
+	for _, o := range r.Result.Objects {
+		w := workload{namespace: o.GetNamespace(), name: o.GetName(), template: gen.PodTemplate(o)}
+		switch x := o.(type) {
+		case *appsv1.Deployment:
+			w.kind, w.selector, w.pods = "deployment", x.Spec.Selector.MatchLabels, wantPods(t, r, x)
+		case *appsv1.StatefulSet:
+			w.kind, w.selector, w.pods = "statefulset", x.Spec.Selector.MatchLabels, *x.Spec.Replicas
+		case *appsv1.DaemonSet:
+			w.kind, w.selector, w.pods = "daemonset", x.Spec.Selector.MatchLabels, int32(len(nodeNames(t)))
+		default:
+			continue
+		}
+		ws = append(ws, w)
+	}
+	return ws
+}
+
+// waitRollout waits until every workload of r has rolled out: all
 // replicas updated, available and no old pods. An autoscaled Deployment
 // (compiled without replicas, so the API server starts it at 1) must
 // first be scaled by the HPA controller to the count it settles at.
@@ -198,7 +229,9 @@ func waitRollout(t *testing.T, r *compile.Release) {
 		if d.Spec.Replicas == nil {
 			waitReplicas(t, d.Namespace, d.Name, wantPods(t, r, d))
 		}
-		kubectl(t, nil, "rollout", "status", "-n", d.Namespace, "deployment/"+d.Name, "--timeout=120s")
+	}
+	for _, w := range workloadsOf(t, r) {
+		kubectl(t, nil, "rollout", "status", "-n", w.namespace, w.kind+"/"+w.name, "--timeout=120s")
 	}
 }
 
@@ -270,8 +303,8 @@ func provide(t *testing.T, rs []*compile.Release) {
 	accounts := map[string]bool{}             // by namespace/name
 	secrets := map[string]map[string]string{} // keys by namespace/name
 	for _, r := range rs {
-		for _, d := range deploymentsOf(r) {
-			ns, spec := d.Namespace, &d.Spec.Template.Spec
+		for _, d := range workloadsOf(t, r) {
+			ns, spec := d.namespace, &d.template.Spec
 			if sa := spec.ServiceAccountName; sa != "" && sa != "default" {
 				accounts[ns+"/"+sa] = true
 			}

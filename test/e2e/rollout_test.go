@@ -457,7 +457,10 @@ strategy: {ramped: {maxSurge: 1, maxUnavailable: 0}}
 // pruneArgs are the flags the README gives for a pruning apply.
 var pruneArgs = []string{"--prune", "-l", release.LabelManagedBy + "=" + release.ManagedBy,
 	"--prune-allowlist=core/v1/ConfigMap", "--prune-allowlist=core/v1/Service",
-	"--prune-allowlist=apps/v1/Deployment",
+	"--prune-allowlist=apps/v1/Deployment", "--prune-allowlist=apps/v1/StatefulSet",
+	"--prune-allowlist=apps/v1/DaemonSet",
+	"--prune-allowlist=autoscaling/v2/HorizontalPodAutoscaler",
+	"--prune-allowlist=policy/v1/PodDisruptionBudget",
 	"--prune-allowlist=networking.istio.io/v1/DestinationRule",
 	"--prune-allowlist=networking.istio.io/v1/Gateway",
 	"--prune-allowlist=networking.istio.io/v1/VirtualService"}

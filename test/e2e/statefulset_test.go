@@ -12,71 +12,33 @@ import (
 	"github.com/rollspec/rollspec/release"
 )
 
-// dbStatefulSet is StatefulSet db in ns with its headless Service: two
-// replicas of example/db:<version> (labelled version), pods that satisfy
-// the restricted Pod Security level, a 1Gi claim template "data" of
-// storage class, and updateStrategy as given (YAML flow style).
-// Hand-written: the compiler's StatefulSets will replace it.
-func dbStatefulSet(ns, class, version, strategy string) []byte {
-	return fmt.Appendf(nil, `apiVersion: v1
-kind: Service
-metadata:
-  name: db
-  namespace: %[1]s
-spec:
-  clusterIP: None
-  selector:
-    %[5]s: db
-  ports:
-  - name: pg
-    port: 5432
----
-apiVersion: apps/v1
-kind: StatefulSet
-metadata:
-  name: db
-  namespace: %[1]s
-spec:
-  serviceName: db
-  replicas: 2
-  selector:
-    matchLabels:
-      %[5]s: db
-  updateStrategy: %[4]s
-  template:
-    metadata:
-      labels:
-        %[5]s: db
-        %[6]s: %[3]s
-    spec:
-      securityContext:
-        runAsNonRoot: true
-        runAsUser: 1000
-        seccompProfile:
-          type: RuntimeDefault
-      containers:
-      - name: db
-        image: example/db:%[3]s
-        ports:
-        - name: pg
-          containerPort: 5432
-        securityContext:
-          allowPrivilegeEscalation: false
-          capabilities:
-            drop: [ALL]
-        volumeMounts:
-        - name: data
-          mountPath: /var/lib/db
+// dbStatefulSet is the compiled release db in ns, a StatefulSet with its
+// Services: two replicas of example/db:<version> (labelled version), its
+// pods at the restricted Pod Security level, a 1Gi claim template "data"
+// of storage class, stable and (unless "") candidate, updated by strategy
+// (rollspec's, YAML flow style).
+func dbStatefulSet(t *testing.T, ns, class, stable, candidate, strategy string) []byte {
+	t.Helper()
+	spec := fmt.Sprintf(`name: db
+namespace: %s
+image: example/db
+workload: StatefulSet
+replicas: 2
+ports: [{name: tcp-pg, containerPort: 5432}]
+runAsUser: 1000
+container:
+  volumeMounts: [{name: data, mountPath: /var/lib/db}]
+statefulSet:
   volumeClaimTemplates:
-  - metadata:
-      name: data
-    spec:
-      accessModes: [ReadWriteOnce]
-      storageClassName: %[2]s
-      resources:
-        requests:
-          storage: 1Gi
-`, ns, class, version, strategy, release.LabelName, release.LabelVersion)
+    - metadata: {name: data}
+      spec: {accessModes: [ReadWriteOnce], storageClassName: %s, resources: {requests: {storage: 1Gi}}}
+stable: {version: %q, tag: %q}
+strategy: %s
+`, ns, class, stable, stable, strategy)
+	if candidate != "" {
+		spec += fmt.Sprintf("candidate: {version: %q, tag: %q}\n", candidate, candidate)
+	}
+	return compileSpec(t, spec).YAML
 }
 
 // dbClaims are the claims db's two pods get from its claim template.
@@ -142,18 +104,35 @@ func TestStatefulSetPartition(t *testing.T) {
 	const ns = "sts-partition"
 	namespace(t, ns, release.PodSecurityRestricted)
 	class := localStorage(t, ns, len(dbClaims), "1Gi")
-	partitioned := func(version string, partition int) []byte {
-		return dbStatefulSet(ns, class, version, fmt.Sprintf("{type: RollingUpdate, rollingUpdate: {partition: %d}}", partition))
+	partitioned := func(stable, candidate string, step int) []byte {
+		return dbStatefulSet(t, ns, class, stable, candidate, fmt.Sprintf("{partitioned: {steps: [1, 2], step: %d}}", step))
 	}
 
-	apply(t, partitioned("v1", 1))
+	apply(t, partitioned("v1", "", 1))
 	s, v1 := waitStatefulSet(t, ns, "db", settledAt(2, "v1"))
 	rev1 := s.Status.UpdateRevision
 	bound := waitClaimsBound(t, ns, class, dbClaims...)
 	kubectl(t, nil, "rollout", "status", "-n", ns, "statefulset/db", "--timeout=120s")
 
-	// v2 at partition 1: db-1 only.
-	apply(t, partitioned("v2", 1))
+	// Candidate v2 at step 0: the template changes, no pod is replaced.
+	apply(t, partitioned("v1", "v2", 0))
+	s, held := waitStatefulSet(t, ns, "db", func(s *appsv1.StatefulSet, _ map[int]ordinalPod) string {
+		if s.Status.UpdateRevision == rev1 {
+			return "update revision still v1's"
+		}
+		return ""
+	})
+	if s.Status.UpdatedReplicas != 0 {
+		t.Errorf("step 0: %d pods updated, want 0", s.Status.UpdatedReplicas)
+	}
+	for i := range 2 {
+		if held[i].UID != v1[i].UID {
+			t.Errorf("step 0: db-%d was replaced (uid %s → %s)", i, v1[i].UID, held[i].UID)
+		}
+	}
+
+	// Step 1: db-1 only.
+	apply(t, partitioned("v1", "v2", 1))
 	s, part := waitStatefulSet(t, ns, "db", func(s *appsv1.StatefulSet, ps map[int]ordinalPod) string {
 		if s.Status.UpdateRevision == rev1 {
 			return "update revision still v1's"
@@ -179,8 +158,8 @@ func TestStatefulSetPartition(t *testing.T) {
 	rolledOut(t, ns, 1)
 	sameClaims(t, "partitioned", ns, class, bound)
 
-	// Partition 0: db-0 too.
-	apply(t, partitioned("v2", 0))
+	// Step 2, the last: db-0 too.
+	apply(t, partitioned("v1", "v2", 2))
 	s, all := waitStatefulSet(t, ns, "db", settledAt(2, "v2"))
 	if s.Status.UpdateRevision != rev2 {
 		t.Errorf("partition 0: update revision %s, want %s: lowering the partition made a revision", s.Status.UpdateRevision, rev2)
@@ -193,7 +172,24 @@ func TestStatefulSetPartition(t *testing.T) {
 	}
 	rolledOut(t, ns, 2)
 	sameClaims(t, "partition 0", ns, class, bound)
-	t.Logf("v1 %s, partitioned %s, all %s", describeOrdinals(v1), describeOrdinals(part), describeOrdinals(all))
+
+	// Promoted: v2 is stable, the candidate gone. The template is the
+	// same, so the StatefulSet keeps its revision and no pod restarts.
+	apply(t, partitioned("v2", "", 1))
+	s = statefulSet(t, ns, "db")
+	eventually(t, timeoutRollout, func() string {
+		if s = statefulSet(t, ns, "db"); s.Status.ObservedGeneration < s.Generation {
+			return "the controller has not seen the promotion"
+		}
+		return ""
+	})
+	if s.Status.UpdateRevision != rev2 {
+		t.Errorf("promoted: update revision %s, want v2's %s: the pod template changed", s.Status.UpdateRevision, rev2)
+	}
+	if promoted := statefulSetPods(t, ns, "db"); promoted[0].UID != all[0].UID || promoted[1].UID != all[1].UID {
+		t.Errorf("promoted: pods replaced: %s, were %s", describeOrdinals(promoted), describeOrdinals(all))
+	}
+	t.Logf("v1 %s, step 0 %s, step 1 %s, step 2 %s", describeOrdinals(v1), describeOrdinals(held), describeOrdinals(part), describeOrdinals(all))
 }
 
 // rolledOut runs `kubectl rollout status` on StatefulSet db in ns and
@@ -219,9 +215,9 @@ func TestStatefulSetOnDelete(t *testing.T) {
 	const ns = "sts-ondelete"
 	namespace(t, ns, release.PodSecurityRestricted)
 	class := localStorage(t, ns, len(dbClaims), "1Gi")
-	onDelete := func(version string) []byte { return dbStatefulSet(ns, class, version, "{type: OnDelete}") }
+	onDelete := func(candidate string) []byte { return dbStatefulSet(t, ns, class, "v1", candidate, "{onDelete: {}}") }
 
-	apply(t, onDelete("v1"))
+	apply(t, onDelete(""))
 	s, v1 := waitStatefulSet(t, ns, "db", settledAt(2, "v1"))
 	rev1 := s.Status.UpdateRevision
 	bound := waitClaimsBound(t, ns, class, dbClaims...)

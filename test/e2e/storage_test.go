@@ -8,7 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rollspec/rollspec/internal/compile"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 )
 
 // localStorage provides what claims PersistentVolumeClaims of size (a
@@ -113,4 +116,26 @@ func waitClaimsBound(t *testing.T, ns, class string, names ...string) map[string
 		return fmt.Sprintf("claims in %s: want %v Bound to volumes of class %s, have %v", ns, names, class, have)
 	})
 	return cs
+}
+
+// exampleStorage provides, for each StatefulSet of r, volumes for the
+// claims its claim templates make and a StorageClass of r's namespace
+// marked the cluster's default, which claims that name no class get: an
+// example is applied as compiled, and its claims name none.
+func exampleStorage(t *testing.T, r *compile.Release) {
+	t.Helper()
+	for _, s := range objectsOf[*appsv1.StatefulSet](r) {
+		n := int(*s.Spec.Replicas) * len(s.Spec.VolumeClaimTemplates)
+		if n == 0 {
+			continue
+		}
+		size := "1Gi"
+		for _, c := range s.Spec.VolumeClaimTemplates {
+			if q, ok := c.Spec.Resources.Requests[corev1.ResourceStorage]; ok && q.Cmp(resource.MustParse(size)) > 0 {
+				size = q.String()
+			}
+		}
+		class := localStorage(t, s.Namespace, n, size)
+		kubectl(t, nil, "annotate", "storageclass", class, "storageclass.kubernetes.io/is-default-class=true")
+	}
 }
