@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/rollspec/rollspec/release"
+	appsv1 "k8s.io/api/apps/v1"
 )
 
 // agentDaemonSet is the compiled release agent in ns, a DaemonSet:
@@ -86,4 +87,64 @@ func TestDaemonSetRolling(t *testing.T) {
 		}
 	}
 	t.Logf("v1 → v2 on %d nodes: %d states, at most %d node(s) without a ready pod (bound %d)", len(nodes), len(snaps), mostDown, maxUnavailable)
+}
+
+// TestDaemonSetOnDelete changes the template of DaemonSet agent, whose
+// strategy is onDelete: once the controller has seen the change no pod
+// has been replaced; deleting the pod of one node brings that node, and
+// it alone, a pod of the new template.
+func TestDaemonSetOnDelete(t *testing.T) {
+	needCluster(t)
+	t.Parallel()
+	const ns = "ds-ondelete"
+	namespace(t, ns, release.PodSecurityRestricted)
+	nodes := nodeNames(t)
+	w := watchPods(t, ns, release.LabelName+"=agent")
+	apply(t, agentDaemonSet(t, ns, "v1", "{onDelete: {}}"))
+	w.waitFor(t, oneEachNode(nodes, "agent", "v1"))
+	before := daemonSetPods(t, ns, "agent", nodes)
+
+	// The controller sees the new template (its status counts no pod of
+	// it) and replaces nothing.
+	apply(t, agentDaemonSet(t, ns, "v2", "{onDelete: {}}"))
+	eventually(t, timeoutRollout, func() string {
+		var d appsv1.DaemonSet
+		getJSON(t, &d, "daemonset", "-n", ns, "agent")
+		if d.Status.ObservedGeneration < d.Generation {
+			return "the controller has not seen v2"
+		}
+		if d.Status.UpdatedNumberScheduled != 0 {
+			return fmt.Sprintf("%d nodes run v2, want 0", d.Status.UpdatedNumberScheduled)
+		}
+		return ""
+	})
+	seen := daemonSetPods(t, ns, "agent", nodes)
+	for _, n := range nodes {
+		if len(seen[n]) != 1 || seen[n][0].Metadata.UID != before[n][0].Metadata.UID {
+			t.Errorf("node %s: pods %s after the change, %s before: onDelete replaced one", n, describe(seen[n]), describe(before[n]))
+		}
+	}
+
+	// Deleting the first node's pod: that node runs v2, the others v1.
+	first := before[nodes[0]][0]
+	kubectl(t, nil, "delete", "pod", "-n", ns, first.Metadata.Name, "--timeout=60s")
+	w.waitFor(t, func(ps []pod) string {
+		byNode := podsByNode(nodes, owned(ps, "DaemonSet", "agent"))
+		for i, n := range nodes {
+			want := "v1"
+			if i == 0 {
+				want = "v2"
+			}
+			if on := byNode[n]; len(on) != 1 || !on[0].ready() || on[0].terminating() || on[0].version() != want {
+				return fmt.Sprintf("node %s: want one ready pod of %s, have %s", n, want, describe(on))
+			}
+		}
+		return ""
+	})
+	after := daemonSetPods(t, ns, "agent", nodes)
+	for _, n := range nodes[1:] {
+		if after[n][0].Metadata.UID != before[n][0].Metadata.UID {
+			t.Errorf("node %s: its pod was replaced too", n)
+		}
+	}
 }
