@@ -18,7 +18,7 @@ type Release struct {
 	PodAnnotations          map[string]string `json:"podAnnotations,omitempty"`
 	Image                   string            `json:"image,omitempty"`
 	Ports                   []Port            `json:"ports"`
-	Workload                string            `json:"workload"`
+	Workload                string            `json:"workload,omitempty"`
 	StatefulSet             *StatefulSet      `json:"statefulSet,omitempty"`
 	Replicas                int32             `json:"replicas"`
 	Env                     map[string]string `json:"env,omitempty"`

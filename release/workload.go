@@ -9,6 +9,15 @@ const (
 	WorkloadDaemonSet   = "DaemonSet"
 )
 
+// WorkloadKind is the kind of workload r's pods run in: Workload, or a
+// Deployment when the spec leaves it out.
+func (r *Release) WorkloadKind() string {
+	if r.Workload == "" {
+		return WorkloadDeployment
+	}
+	return r.Workload
+}
+
 // Workloads lists the workload kinds in the order the schema documents
 // them.
 var Workloads = []string{WorkloadDeployment, WorkloadStatefulSet, WorkloadDaemonSet}

@@ -42,6 +42,8 @@ type Schema struct {
 	Context *cue.Context
 	// Release is the #Release definition.
 	Release cue.Value
+
+	trimState
 }
 
 // Compile builds the embedded schema in a fresh context.

@@ -568,9 +568,9 @@ func mergeMatches(a, b map[string]istio.StringMatch) map[string]istio.StringMatc
 func checkWorkloadKind(t *testing.T, r *release.Release, o objects) {
 	t.Helper()
 	want := map[string]int{release.WorkloadDeployment: 0, release.WorkloadStatefulSet: 0, release.WorkloadDaemonSet: 0}
-	want[r.Workload] = len(o.workloads)
+	want[r.WorkloadKind()] = len(o.workloads)
 	if got := map[string]int{release.WorkloadDeployment: len(o.deployments), release.WorkloadStatefulSet: len(o.statefulSets), release.WorkloadDaemonSet: len(o.daemonSets)}; !maps.Equal(got, want) {
-		t.Errorf("workload %s compiled %v", r.Workload, got)
+		t.Errorf("workload %s compiled %v", r.WorkloadKind(), got)
 	}
 	for _, s := range o.statefulSets {
 		i := slices.IndexFunc(o.services, func(svc *corev1.Service) bool { return svc.Name == s.Spec.ServiceName })

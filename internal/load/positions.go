@@ -2,6 +2,7 @@ package load
 
 import (
 	"fmt"
+	"iter"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -160,15 +161,7 @@ func syntaxPositions(m map[string]token.Pos, prefix string, e ast.Expr) {
 func walkSyntax(prefix string, e ast.Expr, fn func(path, name string, in, n ast.Node)) {
 	switch x := e.(type) {
 	case *ast.StructLit:
-		for _, d := range x.Elts {
-			f, ok := d.(*ast.Field)
-			if !ok {
-				continue
-			}
-			name, _, err := ast.LabelName(f.Label)
-			if err != nil {
-				continue
-			}
+		for name, f := range namedFields(x) {
 			k := cue.Str(name).String()
 			if prefix != "" {
 				k = prefix + "." + k
@@ -207,4 +200,19 @@ func trimRoot(k string, root cue.Value) string {
 	}
 	k = strings.TrimPrefix(k, r)
 	return strings.TrimPrefix(k, ".")
+}
+
+// namedFields yields the fields of s whose label is a name, in order.
+func namedFields(s *ast.StructLit) iter.Seq2[string, *ast.Field] {
+	return func(yield func(string, *ast.Field) bool) {
+		for _, d := range s.Elts {
+			f, ok := d.(*ast.Field)
+			if !ok {
+				continue
+			}
+			if name, _, err := ast.LabelName(f.Label); err == nil && !yield(name, f) {
+				return
+			}
+		}
+	}
 }

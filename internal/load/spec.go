@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/token"
 
 	"github.com/rollspec/rollspec/internal/cuedecode"
@@ -97,6 +98,9 @@ func (j *job) validate(data cue.Value, prefix cue.Path, filename string, root to
 		root = firstPos(data, filename)
 	}
 	v := &validator{schema: j.s.Release, data: data, root: root, src: j.src, skip: j.skip, yaml: j.yaml}
+	if lit := syntaxOf(data); lit != nil {
+		v.trimmed, _ = j.s.Trimmed(writtenFields(lit))
+	}
 	u, errs := v.unify()
 	if len(errs) > 0 {
 		if specs, errs, ok := j.notRelease(data, prefix, filename, root); ok {
@@ -206,4 +210,19 @@ func prefixed(errs diag.List, prefix cue.Path) diag.List {
 		}
 	}
 	return errs
+}
+
+// writtenFields are the top-level fields a release's syntax writes, and
+// its strategies as "strategy.<kind>", for schema.Trimmed.
+func writtenFields(lit *ast.StructLit) []string {
+	var written []string
+	for name, f := range namedFields(lit) {
+		written = append(written, name)
+		if st, ok := f.Value.(*ast.StructLit); ok && name == "strategy" {
+			for kind := range namedFields(st) {
+				written = append(written, name+"."+kind)
+			}
+		}
+	}
+	return written
 }

@@ -28,12 +28,15 @@ const (
 // validator checks one release's data against the schema.
 type validator struct {
 	schema cue.Value // #Release
-	data   cue.Value // the user's value, positions in their file
-	root   token.Pos // where the release starts, for fields that are missing
-	src    []byte    // the YAML/JSON source, nil for CUE
-	skip   int       // the lines of the file before src
-	yaml   bool      // src is YAML
-	errs   diag.List
+	// trimmed is #Release without the optional fields the release leaves
+	// out (schema.Trimmed), tried first; zero when there is none.
+	trimmed cue.Value
+	data    cue.Value // the user's value, positions in their file
+	root    token.Pos // where the release starts, for fields that are missing
+	src     []byte    // the YAML/JSON source, nil for CUE
+	skip    int       // the lines of the file before src
+	yaml    bool      // src is YAML
+	errs    diag.List
 }
 
 // unify validates data against the schema and returns the unified value,
@@ -43,8 +46,19 @@ func (v *validator) unify() (cue.Value, diag.List) {
 	if v.src == nil {
 		data = userDefaults(data)
 	}
-	u := data.Unify(v.schema)
-	errs := validateAll(u)
+	var u cue.Value
+	var errs []errors.Error
+	if v.trimmed.Exists() {
+		// Valid against the trimmed schema means valid; a problem is
+		// explained against the whole one, whose messages list every
+		// field.
+		u = data.Unify(v.trimmed)
+		errs = validateAll(u)
+	}
+	if !v.trimmed.Exists() || len(errs) > 0 {
+		u = data.Unify(v.schema)
+		errs = validateAll(u)
+	}
 	if len(errs) > 0 {
 		// CUE reports unknown fields itself when nothing else is wrong;
 		// only then can they hide, so only then walk for them.

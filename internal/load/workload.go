@@ -39,10 +39,7 @@ func (c *checker) workload() {
 	if !c.ok(fieldpath.Workload) {
 		return
 	}
-	kind := r.Workload
-	if kind == "" {
-		kind = release.WorkloadDeployment
-	}
+	kind := r.WorkloadKind()
 	rules := workloadStrategies[kind]
 	if c.ok(fieldpath.Strategy.Path) {
 		if s := r.Strategy.Kind(); s != "" && !contains(rules.kinds, s) {
