@@ -21,8 +21,25 @@ import (
 // the trimmed one costs only what a release writes. Its messages are not
 // #Release's (what is allowed lists fewer fields): validate with it only
 // to find a release valid, and again with Release to explain a problem.
-// ok is false when the schema cannot be trimmed.
+// ok is false when the schema cannot be trimmed, or is not yet worth it.
 func (s *Schema) Trimmed(written []string) (v cue.Value, ok bool) {
+	s.trimMu.Lock()
+	defer s.trimMu.Unlock()
+	// Building a trimmed definition costs about what validating a few
+	// releases against the whole one does: it is built for the second
+	// release that writes these fields, so that a process with one
+	// release (a pre-commit hook, a single file) never pays for it, not
+	// even for reading which fields are optional.
+	asked := strings.Join(slices.Compact(slices.Sorted(slices.Values(written))), ",")
+	if s.asked == nil {
+		s.asked = map[string]bool{}
+	}
+	if !s.asked[asked] {
+		if len(s.asked) < 16*maxTrimmed {
+			s.asked[asked] = true
+		}
+		return cue.Value{}, false
+	}
 	s.trimOnce.Do(s.readOptional)
 	if s.optional == nil {
 		return cue.Value{}, false
@@ -35,8 +52,6 @@ func (s *Schema) Trimmed(written []string) (v cue.Value, ok bool) {
 	}
 	slices.Sort(keep)
 	key := strings.Join(slices.Compact(keep), ",")
-	s.trimMu.Lock()
-	defer s.trimMu.Unlock()
 	if v, ok := s.trimmed[key]; ok {
 		return v, true
 	}
@@ -144,4 +159,5 @@ type trimState struct {
 	optional map[string]bool
 	trimMu   sync.Mutex
 	trimmed  map[string]cue.Value // by the optional fields kept, joined
+	asked    map[string]bool      // keys asked for once
 }

@@ -14,6 +14,7 @@ func TrimAgrees(s *schema.Schema, data cue.Value) (full, trimmed, ok bool) {
 	if lit == nil {
 		return false, false, false
 	}
+	s.Trimmed(writtenFields(lit)) // the first ask only records the fields
 	t, ok := s.Trimmed(writtenFields(lit))
 	if !ok {
 		return false, false, false
