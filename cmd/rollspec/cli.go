@@ -105,7 +105,8 @@ func usageError(e *env, msg string) int {
 func mainUsage(w io.Writer) {
 	fmt.Fprint(w, `rollspec compiles release specs (CUE, YAML or JSON) into Kubernetes and Istio
 manifests for the recreate, ramped, blue-green, canary, A/B test and shadow
-strategies.
+strategies on Deployments, and partitioned, ramped and onDelete updates of
+StatefulSets and DaemonSets.
 
 Usage:
   rollspec <command> [flags] [arguments]

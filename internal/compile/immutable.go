@@ -6,6 +6,7 @@ import (
 	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/fieldpath"
 	"github.com/rollspec/rollspec/internal/immutable"
+	"github.com/rollspec/rollspec/release"
 )
 
 // immutableFields are the spec fields behind each field Kubernetes keeps
@@ -25,6 +26,19 @@ var immutableFields = map[string]fieldpath.Path{
 func Immutable(r *Release, prev []byte, file string) diag.List {
 	var list diag.List
 	for _, ch := range immutable.Changes(prev, r.YAML) {
+		if ch.Field == immutable.KindField {
+			claims := ""
+			if ch.Was == release.WorkloadStatefulSet {
+				claims = ", and its claims stay behind"
+			}
+			list = append(list, &diag.Diagnostic{
+				Pos:   r.Spec.Pos(fieldpath.Workload),
+				Field: fieldpath.Workload.String(),
+				Text: fmt.Sprintf("replaces %s %s (%s) by a %s: pruning the %s stops all its pods at once%s (allowed: a %s as before; to switch on purpose, delete %s %s and its file first)",
+					ch.Was, ch.Name, file, ch.Kind, ch.Was, claims, ch.Was, ch.Was, ch.Name),
+			})
+			continue
+		}
 		at, ok := immutableFields[ch.Field]
 		if !ok {
 			at = fieldpath.Root

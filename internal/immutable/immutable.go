@@ -16,9 +16,17 @@ type Change struct {
 	// Kind and Name are the object's.
 	Kind, Name string
 	// Field is the field's path in the object, such as
-	// "spec.volumeClaimTemplates".
+	// "spec.volumeClaimTemplates"; KindField when the object replaces one
+	// of another kind, Was.
 	Field string
+	Was   string
 }
+
+// KindField is a Change's Field when a workload replaces a workload of
+// another kind of the same name: not an update, but the old one's pods
+// all stopped at once when it is pruned (and a StatefulSet's claims left
+// behind).
+const KindField = "kind"
 
 // Fields are, by kind, the fields of an object an update may not change,
 // as the API server's validation refuses them.
@@ -38,7 +46,20 @@ func Changes(prev, next []byte) []Change {
 	for _, o := range objectList(next) {
 		old, ok := before[o.key()]
 		if !ok {
+			if _, workload := Fields[o.kind]; workload {
+				for kind := range Fields {
+					if w, ok := before[object{kind: kind, namespace: o.namespace, name: o.name}.key()]; ok && kind != o.kind {
+						out = append(out, Change{Kind: o.kind, Name: o.name, Field: KindField, Was: w.kind})
+					}
+				}
+			}
 			continue
+		}
+		if d := defaults[o.kind]; d != nil {
+			// What the API server fills in where a manifest leaves it
+			// out is no change.
+			d(old.v)
+			d(o.v)
 		}
 		for _, f := range Fields[o.kind] {
 			if !reflect.DeepEqual(lookup(old.v, f), lookup(o.v, f)) {
@@ -47,6 +68,29 @@ func Changes(prev, next []byte) []Change {
 		}
 	}
 	return out
+}
+
+// defaults fill in, by kind, the defaults the API server gives the
+// immutable fields a manifest may leave out, so that writing one out is
+// no change.
+var defaults = map[string]func(map[string]any){
+	"StatefulSet": func(v map[string]any) {
+		spec, _ := v["spec"].(map[string]any)
+		if spec == nil {
+			return
+		}
+		if spec["podManagementPolicy"] == nil {
+			spec["podManagementPolicy"] = "OrderedReady"
+		}
+		claims, _ := spec["volumeClaimTemplates"].([]any)
+		for _, c := range claims {
+			c, _ := c.(map[string]any)
+			cs, _ := c["spec"].(map[string]any)
+			if cs != nil && cs["volumeMode"] == nil {
+				cs["volumeMode"] = "Filesystem"
+			}
+		}
+	},
 }
 
 type object struct {

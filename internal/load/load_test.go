@@ -263,7 +263,7 @@ func TestValidation(t *testing.T) {
 		{name: "statefulset canary", spec: with("strategy", "strategy: {canary: {steps: [50, 100]}}\nworkload: StatefulSet\ncandidate: {version: v2, tag: \"2.0\"}"), want: []string{
 			`spec.yaml:7:12: strategy.canary: workload StatefulSet does not take canary: a StatefulSet holds one pod template and owns its pods' names and volumes: two versions side by side would need a second StatefulSet with claims of its own (allowed: partitioned, ramped, onDelete)`}},
 		{name: "deployment partitioned", spec: with("strategy", "strategy: {partitioned: {steps: [4]}}"), want: []string{
-			`spec.yaml:7:12: strategy.partitioned: workload Deployment does not take partitioned: it updates a StatefulSet or DaemonSet in place; a Deployment moves between versions with the others (allowed: recreate, ramped, blueGreen, canary, abTest, shadow)`}},
+			`spec.yaml:7:12: strategy.partitioned: workload Deployment does not take partitioned: partitioned updates a StatefulSet and onDelete a StatefulSet or DaemonSet; a Deployment moves between versions with the others (allowed: recreate, ramped, blueGreen, canary, abTest, shadow)`}},
 		{name: "statefulset ramped with surge", spec: valid + "workload: StatefulSet\n", want: []string{
 			`spec.yaml:7:21: strategy.ramped.maxSurge: a StatefulSet's rolling update replaces one pod at a time, from the highest ordinal down (allowed: leave it out: ramped: {}; partitioned to stop part-way)`,
 			`spec.yaml:7:34: strategy.ramped.maxUnavailable: a StatefulSet's rolling update replaces one pod at a time, from the highest ordinal down (allowed: leave it out: ramped: {}; partitioned to stop part-way)`}},
@@ -302,6 +302,8 @@ statefulSet:
 			`spec.yaml:16:7: statefulSet.volumeClaimTemplates[2]: claim template "Bad_Name" has no spec.accessModes (allowed: a list such as [ReadWriteOnce])`,
 			`spec.yaml:16:7: statefulSet.volumeClaimTemplates[2]: claim template "Bad_Name" requests no storage (allowed: spec.resources.requests.storage, such as 1Gi)`,
 			`spec.yaml:16:18: statefulSet.volumeClaimTemplates[2].metadata.name: claim template name "Bad_Name" is not a DNS-1123 label (allowed: lowercase letters, digits and '-', at most 63 characters)`}},
+		{name: "daemonset with a progress deadline", spec: withIn(with("replicas", "workload: DaemonSet\nprogressDeadlineSeconds: 300"), "strategy", "strategy: {onDelete: {}}"), want: []string{
+			`spec.yaml:5:1: progressDeadlineSeconds: a DaemonSet has no progress deadline: only a Deployment's rollout is marked failed after one (allowed: leave it out)`}},
 		{name: "unknown workload", spec: valid + "workload: Pod\n", want: []string{
 			`spec.yaml:9:1: workload: invalid value "Pod" (allowed: "Deployment", "StatefulSet" or "DaemonSet")`}},
 		{name: "stream element", spec: valid + "---\n" + with("replicas", "replicas: x"), want: []string{
@@ -426,7 +428,7 @@ statefulSet:
 		{name: "a sidecar named as the main container", spec: valid + "pod: {containers: [{name: web, image: x}]}\n", want: []string{
 			`spec.yaml:9:21: pod.containers[0].name: "web" is the main container's name (its fields go in container) (allowed: a name of its own)`}},
 		{name: "a restart policy a Deployment refuses", spec: valid + "pod: {restartPolicy: Never}\n", want: []string{
-			`spec.yaml:9:7: pod.restartPolicy: invalid value "Never" (allowed: "Always", the only restart policy of a Deployment's pods)`}},
+			`spec.yaml:9:7: pod.restartPolicy: invalid value "Never" (allowed: "Always", the only restart policy of a workload's pods)`}},
 		{name: "a version's overlay is checked too", spec: withIn(valid, "stable", `stable: {version: "v1", tag: "1.0", pod: {volumes: [{name: c, emptyDir: {sizeLimt: 1Gi}}]}}`), want: []string{
 			`spec.yaml:5:74: stable.pod.volumes[0].emptyDir.sizeLimt: unknown field (did you mean "sizeLimit"?) (allowed: medium, sizeLimit, mode)`}},
 		{name: "a liveness probe on a port with no name", spec: valid + "livenessProbe: {tcp: {port: admin}}\n", want: []string{

@@ -20,7 +20,7 @@ var workloadStrategies = map[string]struct {
 }{
 	release.WorkloadDeployment: {
 		kinds: []string{release.KindRecreate, release.KindRamped, release.KindBlueGreen, release.KindCanary, release.KindABTest, release.KindShadow},
-		why:   "it updates a StatefulSet or DaemonSet in place; a Deployment moves between versions with the others",
+		why:   "partitioned updates a StatefulSet and onDelete a StatefulSet or DaemonSet; a Deployment moves between versions with the others",
 	},
 	release.WorkloadStatefulSet: {
 		kinds: []string{release.KindPartitioned, release.KindRamped, release.KindOnDelete},
@@ -60,6 +60,9 @@ func (c *checker) workload() {
 		if c.wrote(at) {
 			c.fail(at, "rollspec compiles %s for Deployments only, not yet for a %s (allowed: leave it out, or workload: Deployment)", what, kind)
 		}
+	}
+	if c.wrote(fieldpath.ProgressDeadlineSeconds) {
+		c.fail(fieldpath.ProgressDeadlineSeconds, "a %s has no progress deadline: only a Deployment's rollout is marked failed after one (allowed: leave it out)", kind)
 	}
 	notBuilt(fieldpath.Autoscaler.Path, "a HorizontalPodAutoscaler")
 	notBuilt(fieldpath.PodDisruptionBudget.Path, "a PodDisruptionBudget")

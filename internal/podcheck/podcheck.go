@@ -200,7 +200,7 @@ func (c *checker) owned(members []release.Member) {
 			}
 		}
 		if restart, ok := pf["restartPolicy"].(string); ok && restart != "" && restart != string(corev1.RestartPolicyAlways) {
-			c.add(s.pod.Below("restartPolicy"), "invalid value %q (allowed: \"Always\", the only restart policy of a Deployment's pods)", restart)
+			c.add(s.pod.Below("restartPolicy"), "invalid value %q (allowed: \"Always\", the only restart policy of a workload's pods)", restart)
 		}
 		sc, _ := pf["securityContext"].(map[string]any)
 		if _, ok := sc["runAsUser"].(json.Number); ok && r.RunAsUser != nil {
