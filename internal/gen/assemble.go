@@ -400,7 +400,12 @@ func (a *assembler) service(s ServicePlan) *corev1.Service {
 		svc.Spec.Type = corev1.ServiceTypeClusterIP
 	}
 	if s.Headless {
+		// It names the pods for their peers, which find each other while
+		// starting (a database's replicas), ready or not; a cloud load
+		// balancer's settings are not its own.
 		svc.Spec.ClusterIP = corev1.ClusterIPNone
+		svc.Spec.PublishNotReadyAddresses = true
+		svc.Annotations = maps.Clone(r.Annotations)
 	}
 	for _, p := range r.Ports {
 		if !p.Exposed() {

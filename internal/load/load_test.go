@@ -304,6 +304,23 @@ statefulSet:
 			`spec.yaml:16:18: statefulSet.volumeClaimTemplates[2].metadata.name: claim template name "Bad_Name" is not a DNS-1123 label (allowed: lowercase letters, digits and '-', at most 63 characters)`}},
 		{name: "daemonset with a progress deadline", spec: withIn(with("replicas", "workload: DaemonSet\nprogressDeadlineSeconds: 300"), "strategy", "strategy: {onDelete: {}}"), want: []string{
 			`spec.yaml:5:1: progressDeadlineSeconds: a DaemonSet has no progress deadline: only a Deployment's rollout is marked failed after one (allowed: leave it out)`}},
+		{name: "claim template values", spec: with("strategy", `strategy: {onDelete: {}}
+workload: StatefulSet
+container: {volumeMounts: [{name: data, mountPath: /d}]}
+statefulSet:
+  volumeClaimTemplates:
+    - metadata: {name: data, namespace: other}
+      spec: {accessModes: [ReadWriteSometimes, ReadWriteOncePod], volumeMode: Disk, resources: {requests: {storage: -1Gi}}}
+      status: {phase: Bound}`), want: []string{
+			`spec.yaml:12:7: statefulSet.volumeClaimTemplates[0].metadata: a claim template's metadata is its name, labels and annotations: the StatefulSet makes each claim in its own namespace (allowed: name, labels, annotations)`,
+			`spec.yaml:13:28: statefulSet.volumeClaimTemplates[0].spec.accessModes[0]: invalid value "ReadWriteSometimes" (allowed: "ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod")`,
+			`spec.yaml:13:48: statefulSet.volumeClaimTemplates[0].spec.accessModes[1]: ReadWriteOncePod goes alone (allowed: [ReadWriteOncePod], or the other modes without it)`,
+			`spec.yaml:13:67: statefulSet.volumeClaimTemplates[0].spec.volumeMode: invalid value "Disk" (allowed: "Filesystem" or "Block")`,
+			`spec.yaml:13:108: statefulSet.volumeClaimTemplates[0].spec.resources.requests.storage: invalid value "-1Gi" (allowed: a size above zero, such as 1Gi)`,
+			`spec.yaml:14:7: statefulSet.volumeClaimTemplates[0].status: the cluster writes a claim's status (allowed: leave it out)`}},
+		{name: "daemonset surge on the node's network", spec: withIn(with("replicas", "workload: DaemonSet\npodSecurity: privileged\npod: {hostNetwork: true}"), "strategy", "strategy: {ramped: {maxSurge: \"101%\"}}"), want: []string{
+			`spec.yaml:9:21: strategy.ramped.maxSurge: invalid value "101%": a DaemonSet surges at most one pod on each node (allowed: a count, or a percentage of nodes up to 100%)`,
+			`spec.yaml:9:21: strategy.ramped.maxSurge: the pods use the node's network (pod.hostNetwork), so a node's new pod cannot start beside its old one and the rollout would stall (allowed: maxUnavailable above 0 with maxSurge 0)`}},
 		{name: "unknown workload", spec: valid + "workload: Pod\n", want: []string{
 			`spec.yaml:9:1: workload: invalid value "Pod" (allowed: "Deployment", "StatefulSet" or "DaemonSet")`}},
 		{name: "stream element", spec: valid + "---\n" + with("replicas", "replicas: x"), want: []string{

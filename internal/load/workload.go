@@ -1,8 +1,13 @@
 package load
 
 import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/rollspec/rollspec/internal/fieldpath"
@@ -117,6 +122,34 @@ func (c *checker) daemonSetRamp() {
 	if !zero(s.MaxSurge) && !zero(s.MaxUnavailable) {
 		c.fail(at.MaxSurge, "a DaemonSet either starts a node's new pod before stopping the old one (maxSurge) or stops it first (maxUnavailable), not both (allowed: maxSurge 0 with maxUnavailable above 0, or maxUnavailable 0 with maxSurge above 0)")
 	}
+	if n, err := strconv.Atoi(strings.TrimSuffix(s.MaxSurge.StrVal, "%")); s.MaxSurge.Type == intstr.String && err == nil && n > 100 {
+		c.fail(at.MaxSurge, "invalid value %q: a DaemonSet surges at most one pod on each node (allowed: a count, or a percentage of nodes up to 100%%)", s.MaxSurge.StrVal)
+	}
+	if !zero(s.MaxSurge) && c.ok(fieldpath.Pod.Path, fieldpath.Container.Path) {
+		if port := c.hostPort(); port != "" {
+			c.fail(at.MaxSurge, "the pods %s, so a node's new pod cannot start beside its old one and the rollout would stall (allowed: maxUnavailable above 0 with maxSurge 0)", port)
+		}
+	}
+}
+
+// hostPort says how the pods hold a port of their node (hostNetwork, a
+// hostPort), "" when they do not.
+func (c *checker) hostPort() string {
+	var pod corev1.PodSpec
+	var main corev1.Container
+	_ = json.Unmarshal(c.r.Pod, &pod)
+	_ = json.Unmarshal(c.r.Container, &main)
+	if pod.HostNetwork {
+		return "use the node's network (pod.hostNetwork)"
+	}
+	for _, ct := range slices.Concat([]corev1.Container{main}, pod.InitContainers, pod.Containers) {
+		for _, p := range ct.Ports {
+			if p.HostPort != 0 {
+				return fmt.Sprintf("hold the node's port %d (hostPort)", p.HostPort)
+			}
+		}
+	}
+	return ""
 }
 
 // partitionSteps checks a staged update's steps: increasing pod counts,

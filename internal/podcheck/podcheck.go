@@ -260,15 +260,48 @@ func (c *checker) claims(raw json.RawMessage) {
 	if json.Unmarshal(raw, &claims) != nil {
 		return // a field of the wrong type, reported where it is
 	}
+	modes := []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce, corev1.ReadOnlyMany, corev1.ReadWriteMany, corev1.ReadWriteOncePod}
 	for i, cl := range claims {
 		at := fieldpath.StatefulSet.VolumeClaimTemplates.Below("[" + strconv.Itoa(i) + "]")
+		below := func(rel string) fieldpath.Path {
+			return fieldpath.StatefulSet.VolumeClaimTemplates.Below("[" + strconv.Itoa(i) + "]." + rel)
+		}
 		if len(cl.Spec.AccessModes) == 0 {
 			c.add(at, "claim template %q has no spec.accessModes (allowed: a list such as [ReadWriteOnce])", cl.Name)
 		}
-		if _, ok := cl.Spec.Resources.Requests[corev1.ResourceStorage]; !ok {
+		for j, m := range cl.Spec.AccessModes {
+			switch {
+			case !slices.Contains(modes, m):
+				c.add(below(fmt.Sprintf("spec.accessModes[%d]", j)), "invalid value %q (allowed: %s)", m, strings.Join(quoted(toStrings(modes)), ", "))
+			case m == corev1.ReadWriteOncePod && len(cl.Spec.AccessModes) > 1:
+				c.add(below(fmt.Sprintf("spec.accessModes[%d]", j)), "ReadWriteOncePod goes alone (allowed: [ReadWriteOncePod], or the other modes without it)")
+			}
+		}
+		if m := cl.Spec.VolumeMode; m != nil && *m != corev1.PersistentVolumeFilesystem && *m != corev1.PersistentVolumeBlock {
+			c.add(below("spec.volumeMode"), "invalid value %q (allowed: \"Filesystem\" or \"Block\")", *m)
+		}
+		switch q, ok := cl.Spec.Resources.Requests[corev1.ResourceStorage]; {
+		case !ok:
 			c.add(at, "claim template %q requests no storage (allowed: spec.resources.requests.storage, such as 1Gi)", cl.Name)
+		case q.Sign() <= 0:
+			c.add(below("spec.resources.requests.storage"), "invalid value %q (allowed: a size above zero, such as 1Gi)", q.String())
+		}
+		m := cl.ObjectMeta
+		if m.Namespace != "" || m.UID != "" || m.GenerateName != "" || len(m.OwnerReferences) > 0 || len(m.Finalizers) > 0 || m.ResourceVersion != "" {
+			c.add(below("metadata"), "a claim template's metadata is its name, labels and annotations: the StatefulSet makes each claim in its own namespace (allowed: name, labels, annotations)")
+		}
+		if cl.Status.Phase != "" || len(cl.Status.AccessModes) > 0 || len(cl.Status.Capacity) > 0 {
+			c.add(below("status"), "the cluster writes a claim's status (allowed: leave it out)")
 		}
 	}
+}
+
+func toStrings[S ~string](l []S) []string {
+	out := make([]string, len(l))
+	for i, s := range l {
+		out[i] = string(s)
+	}
+	return out
 }
 
 // claimNames are the names of the StatefulSet's claim templates, in
