@@ -24,6 +24,12 @@ import (
 // each version.
 var kubeFields = []string{"container", "pod"}
 
+// statefulSetField holds a StatefulSet's own fields, of which its claim
+// templates (claimFields) are in Kubernetes' shape.
+const statefulSetField = "statefulSet"
+
+var claimFields = []string{"volumeClaimTemplates"}
+
 // versionFields are the fields holding a version.
 var versionFields = []string{"stable", "candidate"}
 
@@ -48,11 +54,13 @@ func (j *job) lift(doc ast.Expr) {
 	case *ast.StructLit:
 		l := &lifted{json: map[string]json.RawMessage{}, fields: map[string]*ast.Field{}}
 		take(l, x, "", kubeFields)
-		for _, f := range x.Elts {
-			if fd, ok := f.(*ast.Field); ok {
-				name, _, err := ast.LabelName(fd.Label)
-				if v, ok := fd.Value.(*ast.StructLit); ok && err == nil && isVersion(name) {
+		for name, fd := range namedFields(x) {
+			if v, ok := fd.Value.(*ast.StructLit); ok {
+				switch {
+				case isVersion(name):
 					take(l, v, name+".", kubeFields)
+				case name == statefulSetField:
+					take(l, v, name+".", claimFields)
 				}
 			}
 		}
@@ -208,6 +216,14 @@ func (l *lifted) into(r *release.Release) {
 		return
 	}
 	r.Container, r.Pod = l.json["container"], l.json["pod"]
+	if claims, ok := l.json[statefulSetField+"."+claimFields[0]]; ok {
+		// Lifted, they are the release's even where another of the
+		// StatefulSet's fields has a problem.
+		if r.StatefulSet == nil {
+			r.StatefulSet = &release.StatefulSet{}
+		}
+		r.StatefulSet.VolumeClaimTemplates = claims
+	}
 	for _, m := range r.Versions() {
 		m.Version.Container, m.Version.Pod = l.json[m.Role+".container"], l.json[m.Role+".pod"]
 	}

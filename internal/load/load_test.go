@@ -321,6 +321,17 @@ statefulSet:
 		{name: "daemonset surge on the node's network", spec: withIn(with("replicas", "workload: DaemonSet\npodSecurity: privileged\npod: {hostNetwork: true}"), "strategy", "strategy: {ramped: {maxSurge: \"101%\"}}"), want: []string{
 			`spec.yaml:9:21: strategy.ramped.maxSurge: invalid value "101%": a DaemonSet surges at most one pod on each node (allowed: a count, or a percentage of nodes up to 100%)`,
 			`spec.yaml:9:21: strategy.ramped.maxSurge: the pods use the node's network (pod.hostNetwork), so a node's new pod cannot start beside its old one and the rollout would stall (allowed: maxUnavailable above 0 with maxSurge 0)`}},
+		{name: "statefulSet mistakes all at once", spec: with("strategy", `strategy: {ramped: {}}
+workload: StatefulSet
+container: {volumeMounts: [{name: data, mountPath: /d}]}
+statefulSet:
+  podManagementPolicy: parallel
+  volumeClaimTemplates:
+    - metadata: {name: data}
+      spec: {accesModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}`), want: []string{
+			`spec.yaml:11:3: statefulSet.podManagementPolicy: invalid value "parallel" (allowed: "OrderedReady" or "Parallel")`,
+			`spec.yaml:13:7: statefulSet.volumeClaimTemplates[0]: claim template "data" has no spec.accessModes (allowed: a list such as [ReadWriteOnce])`,
+			`spec.yaml:14:14: statefulSet.volumeClaimTemplates[0].spec.accesModes: unknown field (did you mean "accessModes"?) (allowed: accessModes, selector, resources, volumeName, storageClassName, volumeMode, dataSource, dataSourceRef, volumeAttributesClassName)`}},
 		{name: "unknown workload", spec: valid + "workload: Pod\n", want: []string{
 			`spec.yaml:9:1: workload: invalid value "Pod" (allowed: "Deployment", "StatefulSet" or "DaemonSet")`}},
 		{name: "stream element", spec: valid + "---\n" + with("replicas", "replicas: x"), want: []string{
