@@ -120,9 +120,9 @@ func (c *checker) kindRules(kind string) {
 		c.fail(fieldpath.Candidate.Path, "%s replaces the running version in place: put the new version in stable (allowed: a candidate with blueGreen, canary, abTest, shadow, partitioned or onDelete)", kind)
 	}
 	switch kind {
-	case release.KindRamped:
-		if c.ok(fieldpath.ReadinessProbe.Path) && r.ReadinessProbe == nil {
-			c.s.Warn(fieldpath.Strategy.Ramped.Path, "no readinessProbe: Kubernetes will count a broken version as ready and roll it out everywhere")
+	case release.KindRamped, release.KindPartitioned:
+		if c.ok(fieldpath.ReadinessProbe.Path) && r.ReadinessProbe == nil && !c.wrote(fieldpath.Container.Below("readinessProbe")) {
+			c.s.Warn(fieldpath.Strategy.Kinds[kind], "no readinessProbe: Kubernetes will count a broken version as ready and roll it out everywhere")
 		}
 	case release.KindBlueGreen:
 		if c.ok(fieldpath.Candidate.Path) && s.BlueGreen.Active == release.RoleCandidate && r.Candidate == nil {
@@ -433,8 +433,8 @@ func (c *checker) labels() {
 }
 
 func (c *checker) traffic() {
-	if !c.ok(fieldpath.Traffic) {
-		return
+	if !c.ok(fieldpath.Traffic) || c.r.Traffic == release.TrafficIstio && c.r.WorkloadKind() != release.WorkloadDeployment {
+		return // workload() refuses Istio for the other kinds
 	}
 	r := c.r
 	if c.ok(fieldpath.Service.Path, fieldpath.Candidate.Path) && r.Traffic == release.TrafficIstio && r.Candidate != nil && r.Service.Type != "ClusterIP" {
