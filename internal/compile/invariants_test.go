@@ -294,6 +294,15 @@ func checkIstio(t *testing.T, r *release.Release, o objects) {
 	for _, dr := range o.rules {
 		for _, s := range dr.Spec.Subsets {
 			subsets[s.Name] = labels.SelectorFromSet(s.Labels)
+			if release.InPlace(r.Strategy.Kind()) {
+				// One workload runs both versions' pods: each subset
+				// selects the pods of a version in play.
+				v := s.Labels[release.LabelVersion]
+				if len(s.Labels) != 1 || v != r.Stable.Version && (r.Candidate == nil || v != r.Candidate.Version) {
+					t.Errorf("subset %s selects %v, not a version in play", s.Name, s.Labels)
+				}
+				continue
+			}
 			// Each subset selects exactly one Deployment's pods.
 			n := 0
 			for _, d := range o.deployments {

@@ -129,3 +129,67 @@ strategy: {ramped: %s}
 		})
 	}
 }
+
+// TestPartitionIstio: with Istio, a staged StatefulSet update routes to
+// the versions' subsets by their share of pods at each step (worked out
+// by hand: 1, 2 and 4 of 4 pods), and without a candidate all to stable.
+func TestPartitionIstio(t *testing.T) {
+	for _, tc := range []struct {
+		step      int
+		cand      bool
+		candidate int32 // the candidate's weight, -1 for no candidate route
+	}{
+		{0, true, -1}, {1, true, 25}, {2, true, 50}, {3, true, 100}, {1, false, -1},
+	} {
+		t.Run(fmt.Sprintf("step %d candidate %v", tc.step, tc.cand), func(t *testing.T) {
+			spec := fmt.Sprintf(`name: db
+image: example/db
+workload: StatefulSet
+replicas: 4
+traffic: istio
+ports: [{name: http, containerPort: 8080}]
+runAsUser: 1000
+readinessProbe: {http: {path: /ready}}
+stable: {version: v1, tag: "1"}
+strategy: {partitioned: {steps: [1, 2, 4], step: %d}}
+`, tc.step)
+			if tc.cand {
+				spec += "candidate: {version: v2, tag: \"2\"}\n"
+			}
+			r := compileYAML(t, spec)
+			o := split(t, r.Result.Objects)
+			if len(o.rules) != 1 || len(o.virtuals) != 1 {
+				t.Fatalf("%d DestinationRules, %d VirtualServices; want 1 each", len(o.rules), len(o.virtuals))
+			}
+			got := map[string]int32{}
+			routes := o.virtuals[0].Spec.HTTP[len(o.virtuals[0].Spec.HTTP)-1].Route
+			for _, d := range routes {
+				got[d.Destination.Subset] = d.Weight
+				if len(routes) == 1 && d.Weight == 0 {
+					got[d.Destination.Subset] = 100 // a lone destination's weight is left out
+				}
+			}
+			want := map[string]int32{"stable": 100}
+			if tc.candidate > 0 {
+				want = map[string]int32{"candidate": tc.candidate}
+				if tc.candidate < 100 {
+					want["stable"] = 100 - tc.candidate
+				}
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("routes %v, want %v", got, want)
+			}
+			subsets := map[string]string{}
+			for _, s := range o.rules[0].Spec.Subsets {
+				subsets[s.Name] = s.Labels["version"]
+			}
+			wantSubsets := map[string]string{"stable": "v1", "candidate": "v1"}
+			if tc.cand {
+				wantSubsets["candidate"] = "v2"
+			}
+			if !reflect.DeepEqual(subsets, wantSubsets) {
+				t.Errorf("subsets %v, want %v", subsets, wantSubsets)
+			}
+		})
+	}
+}

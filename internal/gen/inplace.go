@@ -42,6 +42,28 @@ func inPlacePlan(r *release.Release) *Plan {
 	return &Plan{
 		Workloads: []Workload{{Name: r.Name, Role: role, Version: v, Replicas: r.Replicas}},
 		Services:  []ServicePlan{mainService(r, "")},
-		Routes:    hostRoutes(r),
+		Routes:    inPlaceRoutes(r),
 	}
+}
+
+// inPlaceRoutes is the Istio routing of a workload updated in place. A
+// staged StatefulSet update routes to the versions' subsets by their
+// share of pods (the pods from the partition up run the candidate), as
+// the Service would, with subsets other policies can use; without a
+// candidate, all to stable, the candidate subset selecting stable as a
+// two-version strategy's steady state does, so that the routes of just
+// before a promotion still find it.
+func inPlaceRoutes(r *release.Release) *Routes {
+	if r.Traffic != release.TrafficIstio {
+		return nil
+	}
+	p := r.Strategy.Partitioned
+	switch {
+	case p == nil:
+		return hostRoutes(r) // onDelete: which pods run what is the operator's
+	case r.Candidate == nil:
+		return steadyRoutes()
+	}
+	share := int32((int64(p.Updated())*100 + int64(r.Replicas)/2) / int64(max(r.Replicas, 1)))
+	return &Routes{Subsets: true, Default: weights(100-share, share)}
 }

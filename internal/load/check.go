@@ -433,8 +433,8 @@ func (c *checker) labels() {
 }
 
 func (c *checker) traffic() {
-	if !c.ok(fieldpath.Traffic) || c.r.Traffic == release.TrafficIstio && c.r.WorkloadKind() != release.WorkloadDeployment {
-		return // workload() refuses Istio for the other kinds
+	if !c.ok(fieldpath.Traffic) || c.r.Traffic == release.TrafficIstio && !istioRoutes(c.r.WorkloadKind(), c.r.Strategy.Kind()) {
+		return // workload() refuses Istio there
 	}
 	r := c.r
 	if c.ok(fieldpath.Service.Path, fieldpath.Candidate.Path) && r.Traffic == release.TrafficIstio && r.Candidate != nil && r.Service.Type != "ClusterIP" {

@@ -280,7 +280,7 @@ func TestValidation(t *testing.T) {
 		{name: "statefulset autoscaler", spec: withIn(with("replicas", "workload: StatefulSet\nautoscaler: {maxReplicas: 3, targetCPUUtilizationPercentage: 50}\nresources: {requests: {cpu: 100m}}"), "strategy", "strategy: {ramped: {}}"), want: []string{
 			`spec.yaml:5:1: autoscaler: rollspec compiles a HorizontalPodAutoscaler for Deployments only, not yet for a StatefulSet (allowed: leave it out, or workload: Deployment)`}},
 		{name: "daemonset with istio, a budget and statefulSet", spec: withIn(withIn(with("strategy", "strategy: {onDelete: {}}\nworkload: DaemonSet\npodDisruptionBudget: {maxUnavailable: 1}\nstatefulSet: {podManagementPolicy: Parallel}"), "traffic", "traffic: istio"), "replicas", ""), want: []string{
-			`spec.yaml:5:1: traffic: rollspec routes Istio traffic between the versions of Deployments only, not yet of a DaemonSet (allowed: "native", the Service)`,
+			`spec.yaml:5:1: traffic: a DaemonSet's versions take the share of nodes its rollout has reached, which no route weight can follow (allowed: "native", the Service)`,
 			`spec.yaml:8:1: podDisruptionBudget: rollspec compiles a PodDisruptionBudget for Deployments only, not yet for a DaemonSet (allowed: leave it out, or workload: Deployment)`,
 			`spec.yaml:9:1: statefulSet: is for workload: StatefulSet (allowed: leave it out, or workload: StatefulSet)`}},
 		{name: "statefulset claim templates", spec: with("strategy", `strategy: {onDelete: {}}
@@ -332,6 +332,9 @@ statefulSet:
 			`spec.yaml:11:3: statefulSet.podManagementPolicy: invalid value "parallel" (allowed: "OrderedReady" or "Parallel")`,
 			`spec.yaml:13:7: statefulSet.volumeClaimTemplates[0]: claim template "data" has no spec.accessModes (allowed: a list such as [ReadWriteOnce])`,
 			`spec.yaml:14:14: statefulSet.volumeClaimTemplates[0].spec.accesModes: unknown field (did you mean "accessModes"?) (allowed: accessModes, selector, resources, volumeName, storageClassName, volumeMode, dataSource, dataSourceRef, volumeAttributesClassName)`}},
+		{name: "statefulset onDelete with istio", spec: withIn(with("strategy", "strategy: {onDelete: {}}\nworkload: StatefulSet"), "traffic", "traffic: istio"), want: []string{
+			`spec.yaml:6:1: traffic: with onDelete, which pods run the candidate is up to whoever deletes them, which no route weight can follow (allowed: "native", the Service; or partitioned, whose step sets each version's share)`}},
+		{name: "statefulset partitioned with istio", spec: withIn(with("strategy", "strategy: {partitioned: {steps: [2, 4]}}\nworkload: StatefulSet\ncandidate: {version: v2, tag: \"2.0\"}"), "traffic", "traffic: istio")},
 		{name: "unknown workload", spec: valid + "workload: Pod\n", want: []string{
 			`spec.yaml:9:1: workload: invalid value "Pod" (allowed: "Deployment", "StatefulSet" or "DaemonSet")`}},
 		{name: "stream element", spec: valid + "---\n" + with("replicas", "replicas: x"), want: []string{

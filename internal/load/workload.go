@@ -71,8 +71,12 @@ func (c *checker) workload() {
 	}
 	notBuilt(fieldpath.Autoscaler.Path, "a HorizontalPodAutoscaler")
 	notBuilt(fieldpath.PodDisruptionBudget.Path, "a PodDisruptionBudget")
-	if c.ok(fieldpath.Traffic) && r.Traffic == release.TrafficIstio {
-		c.fail(fieldpath.Traffic, "rollspec routes Istio traffic between the versions of Deployments only, not yet of a %s (allowed: \"native\", the Service)", kind)
+	if c.ok(fieldpath.Traffic, fieldpath.Strategy.Path) && r.Traffic == release.TrafficIstio && !istioRoutes(kind, r.Strategy.Kind()) {
+		if kind == release.WorkloadDaemonSet {
+			c.fail(fieldpath.Traffic, "a DaemonSet's versions take the share of nodes its rollout has reached, which no route weight can follow (allowed: \"native\", the Service)")
+		} else {
+			c.fail(fieldpath.Traffic, "with onDelete, which pods run the candidate is up to whoever deletes them, which no route weight can follow (allowed: \"native\", the Service; or partitioned, whose step sets each version's share)")
+		}
 	}
 	for _, m := range r.Versions() {
 		if c.ok(fieldpath.Role(m.Role).Path) && m.Version.Replicas != nil {
@@ -97,6 +101,14 @@ func (c *checker) workload() {
 			}
 		}
 	}
+}
+
+// istioRoutes reports whether Istio routes the versions of a workload of
+// kind updated by strategy: each StatefulSet strategy but onDelete, where
+// which pods run what is the operator's (a DaemonSet's share of nodes
+// likewise).
+func istioRoutes(kind, strategy string) bool {
+	return kind == release.WorkloadDeployment || kind == release.WorkloadStatefulSet && strategy != release.KindOnDelete
 }
 
 // daemonSetRamp fills the rolling update Kubernetes gives a DaemonSet
