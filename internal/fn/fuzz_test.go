@@ -22,7 +22,12 @@ func FuzzRun(f *testing.F) {
 	f.Add([]byte("a: 1\rb: 2"))
 	f.Add([]byte("{}"))
 	dir := f.TempDir()
-	p := &fn.Processor{Loader: &load.Loader{Limits: load.Limits{AliasBytes: 1 << 20}}, Dir: dir}
+	// The loader stops an evaluation at EvalTime; the watchdog waits well
+	// beyond it, so that it catches a hang the limit misses, never the
+	// limit itself at work on a slow, busy machine (it once waited 5 s,
+	// the loader's default, and raced it).
+	const evalTime, watchdog = time.Second, 10 * time.Second
+	p := &fn.Processor{Loader: &load.Loader{Limits: load.Limits{AliasBytes: 1 << 20, EvalTime: evalTime}}, Dir: dir}
 	f.Fuzz(func(t *testing.T, in []byte) {
 		done := make(chan struct{})
 		go func() {
@@ -35,8 +40,8 @@ func FuzzRun(f *testing.F) {
 		}()
 		select {
 		case <-done:
-		case <-time.After(5 * time.Second):
-			t.Fatalf("%q: still running after 5 s", in)
+		case <-time.After(watchdog):
+			t.Fatalf("%q: still running after %s, though the loader stops evaluating at %s", in, watchdog, evalTime)
 		}
 	})
 }

@@ -38,7 +38,10 @@ func FuzzLoadBytes(f *testing.F) {
 	}
 	f.Add("", []byte(jsonRelease+"\n"+jsonRelease+"\n"))
 	f.Add(".yaml", []byte(valid))
-	l := &load.Loader{Limits: load.Limits{AliasBytes: 1 << 20}}
+	// The watchdog waits well beyond the loader's own evaluation limit, so
+	// that it catches a hang the limit misses, never the limit at work.
+	const evalTime, watchdog = time.Second, 10 * time.Second
+	l := &load.Loader{Limits: load.Limits{AliasBytes: 1 << 20, EvalTime: evalTime}}
 	f.Fuzz(func(t *testing.T, ext string, src []byte) {
 		switch ext {
 		case ".yaml", ".yml", ".json", ".cue", "":
@@ -60,8 +63,8 @@ func FuzzLoadBytes(f *testing.F) {
 		var err error
 		select {
 		case err = <-done:
-		case <-time.After(5 * time.Second):
-			t.Fatalf("%s %q: still loading after 5 s", name, src)
+		case <-time.After(watchdog):
+			t.Fatalf("%s %q: still loading after %s, though the loader stops evaluating at %s", name, src, watchdog, evalTime)
 		}
 		list, _ := err.(diag.List)
 		for _, d := range list {
