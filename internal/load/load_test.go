@@ -335,6 +335,8 @@ statefulSet:
 		{name: "statefulset onDelete with istio", spec: withIn(with("strategy", "strategy: {onDelete: {}}\nworkload: StatefulSet"), "traffic", "traffic: istio"), want: []string{
 			`spec.yaml:6:1: traffic: with onDelete, which pods run the candidate is up to whoever deletes them, which no route weight can follow (allowed: "native", the Service; or partitioned, whose step sets each version's share)`}},
 		{name: "statefulset partitioned with istio", spec: withIn(with("strategy", "strategy: {partitioned: {steps: [2, 4]}}\nworkload: StatefulSet\ncandidate: {version: v2, tag: \"2.0\"}"), "traffic", "traffic: istio")},
+		{name: "a field in onDelete", spec: with("strategy", "strategy: {onDelete: {maxUnavailable: 1}}\nworkload: StatefulSet"), want: []string{
+			`spec.yaml:7:23: strategy.onDelete.maxUnavailable: unknown field (allowed: none: it is written {})`}},
 		{name: "unknown workload", spec: valid + "workload: Pod\n", want: []string{
 			`spec.yaml:9:1: workload: invalid value "Pod" (allowed: "Deployment", "StatefulSet" or "DaemonSet")`}},
 		{name: "stream element", spec: valid + "---\n" + with("replicas", "replicas: x"), want: []string{

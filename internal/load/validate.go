@@ -217,7 +217,8 @@ func notAllowed(sch cue.Value, sel cue.Selector) string {
 		if keys := attr(sch, attrKeys); keys != "" {
 			return fmt.Sprintf("invalid key %s (allowed: %s)", sel.String(), keys)
 		}
-		return fmt.Sprintf("invalid key %s", sel.String())
+		// A struct with no fields at all, such as recreate: {}.
+		return "unknown field (allowed: none: it is written {})"
 	}
 	msg := "unknown field"
 	if s := spell.Closest(sel.String(), names); s != "" {
