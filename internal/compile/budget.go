@@ -11,7 +11,7 @@ import (
 	"github.com/rollspec/rollspec/internal/load"
 )
 
-// budget checks that the PodDisruptionBudget lets each Deployment lose a
+// budget checks that the PodDisruptionBudget lets each workload lose a
 // pod: one that never allows an eviction blocks node drains forever.
 // Pods are counted as the plan counts them (with an autoscaler, at its
 // minReplicas), the way Kubernetes' disruption controller reads a
@@ -41,12 +41,12 @@ func budget(s *load.Spec, p *gen.Plan) diag.List {
 				if pods == 1 {
 					allowed = "maxUnavailable, or more pods"
 				}
-				fail(at.MinAvailable, "%s%s keeps all %d pod(s) of Deployment %s%s available, so none can ever be evicted and node drains block (allowed: %s)", showIntOrPercent(v), rounded(v, n, pods), pods, w.Name, counted, allowed)
+				fail(at.MinAvailable, "%s%s keeps all %d pod(s) of %s %s%s available, so none can ever be evicted and node drains block (allowed: %s)", showIntOrPercent(v), rounded(v, n, pods), pods, r.WorkloadKind(), w.Name, counted, allowed)
 			}
 		}
 		if v := b.MaxUnavailable; v != nil {
 			if n, err := intstr.GetScaledValueFromIntOrPercent(v, pods, true); err == nil && n == 0 {
-				fail(at.MaxUnavailable, "%s lets none of the %d pod(s) of Deployment %s%s be evicted, so node drains block (allowed: 1 or more, or a percentage above 0%%)", showIntOrPercent(v), pods, w.Name, counted)
+				fail(at.MaxUnavailable, "%s lets none of the %d pod(s) of %s %s%s be evicted, so node drains block (allowed: 1 or more, or a percentage above 0%%)", showIntOrPercent(v), pods, r.WorkloadKind(), w.Name, counted)
 			}
 		}
 	}

@@ -39,16 +39,17 @@ func checkScaling(t *testing.T, r *release.Release, o objects) {
 			t.Errorf("Deployment %s: spec.replicas %v with autoscaler set: %v (the autoscaler owns the count)", d.Name, d.Spec.Replicas, autoscaled)
 		}
 	}
-	// Each budget selects exactly one Deployment's pods, by that
-	// Deployment's own selector; each Deployment has one budget.
+	// Each budget selects exactly one workload's pods, by that
+	// workload's own selector; each Deployment and StatefulSet has one
+	// budget.
 	budgets := map[string]int{}
 	for _, b := range o.budgets {
 		var selected []string
-		for _, d := range o.deployments {
-			if labels.SelectorFromSet(b.Spec.Selector.MatchLabels).Matches(labels.Set(d.Spec.Template.Labels)) {
-				selected = append(selected, d.Name)
-				if !reflect.DeepEqual(b.Spec.Selector, d.Spec.Selector) {
-					t.Errorf("PodDisruptionBudget %s selects %v, Deployment %s's selector is %v", b.Name, b.Spec.Selector, d.Name, d.Spec.Selector)
+		for _, d := range o.workloads {
+			if labels.SelectorFromSet(b.Spec.Selector.MatchLabels).Matches(labels.Set(d.template.Labels)) {
+				selected = append(selected, d.name)
+				if !reflect.DeepEqual(b.Spec.Selector.MatchLabels, d.selector) {
+					t.Errorf("PodDisruptionBudget %s selects %v, %s's selector is %v", b.Name, b.Spec.Selector, d.what, d.selector)
 				}
 			}
 		}
@@ -61,20 +62,20 @@ func checkScaling(t *testing.T, r *release.Release, o objects) {
 			t.Errorf("PodDisruptionBudget %s sets minAvailable %v and maxUnavailable %v, want exactly one", b.Name, b.Spec.MinAvailable, b.Spec.MaxUnavailable)
 		}
 	}
-	for _, d := range o.deployments {
+	for _, d := range o.workloads {
 		want := 0
 		if r.PodDisruptionBudget != nil {
 			want = 1
 		}
-		if budgets[d.Name] != want {
-			t.Errorf("Deployment %s has %d PodDisruptionBudgets, want %d", d.Name, budgets[d.Name], want)
+		if budgets[d.name] != want {
+			t.Errorf("%s has %d PodDisruptionBudgets, want %d", d.what, budgets[d.name], want)
 		}
 	}
 	for name := range targets {
 		t.Errorf("a HorizontalPodAutoscaler targets %s, which is not a compiled Deployment", name)
 	}
 	if len(o.budgets) != len(budgets) {
-		t.Errorf("%d PodDisruptionBudgets for %d Deployments with one", len(o.budgets), len(budgets))
+		t.Errorf("%d PodDisruptionBudgets for %d workloads with one", len(o.budgets), len(budgets))
 	}
 }
 

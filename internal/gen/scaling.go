@@ -11,10 +11,10 @@ import (
 	"github.com/rollspec/rollspec/release"
 )
 
-// scaling adds, after the Deployments and Services, a
+// scaling adds, after the workloads and Services, a
 // HorizontalPodAutoscaler per Deployment when the release has an
-// autoscaler, and a PodDisruptionBudget per Deployment when it has a
-// budget. An autoscaled Deployment is compiled without spec.replicas:
+// autoscaler, and a PodDisruptionBudget per Deployment or StatefulSet
+// when it has a budget. An autoscaled Deployment is compiled without spec.replicas:
 // every apply would otherwise reset the autoscaler's count, and GitOps
 // tools would show drift.
 func (a *assembler) scaling() {
@@ -31,8 +31,15 @@ func (a *assembler) scaling() {
 		}
 	}
 	if b := a.r.PodDisruptionBudget; b != nil {
-		for _, d := range deps {
-			a.objs = append(a.objs, a.budget(b, d))
+		var budgeted []Object
+		for _, o := range a.objs {
+			switch o.(type) {
+			case *appsv1.Deployment, *appsv1.StatefulSet:
+				budgeted = append(budgeted, o)
+			}
+		}
+		for _, o := range budgeted {
+			a.objs = append(a.objs, a.budget(b, o))
 		}
 	}
 }
@@ -75,14 +82,22 @@ func (a *assembler) autoscaler(as *release.Autoscaler, d *appsv1.Deployment) *au
 	return hpa
 }
 
-// budget is the PodDisruptionBudget of Deployment d, named after it and
-// selecting exactly its pods: its selector is the Deployment's.
-func (a *assembler) budget(b *release.PodDisruptionBudget, d *appsv1.Deployment) *policyv1.PodDisruptionBudget {
+// budget is the PodDisruptionBudget of workload w (a Deployment or a
+// StatefulSet), named after it and selecting exactly its pods: its
+// selector is the workload's.
+func (a *assembler) budget(b *release.PodDisruptionBudget, w Object) *policyv1.PodDisruptionBudget {
+	var sel *metav1.LabelSelector
+	switch x := w.(type) {
+	case *appsv1.Deployment:
+		sel = x.Spec.Selector
+	case *appsv1.StatefulSet:
+		sel = x.Spec.Selector
+	}
 	return &policyv1.PodDisruptionBudget{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "policy/v1", Kind: "PodDisruptionBudget"},
-		ObjectMeta: a.meta(d.Name),
+		ObjectMeta: a.meta(w.GetName()),
 		Spec: policyv1.PodDisruptionBudgetSpec{
-			Selector:                   d.Spec.Selector.DeepCopy(),
+			Selector:                   sel.DeepCopy(),
 			MinAvailable:               clone(b.MinAvailable),
 			MaxUnavailable:             clone(b.MaxUnavailable),
 			UnhealthyPodEvictionPolicy: clone(b.UnhealthyPodEvictionPolicy),

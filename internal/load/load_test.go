@@ -281,7 +281,7 @@ func TestValidation(t *testing.T) {
 			`spec.yaml:5:1: autoscaler: rollspec compiles a HorizontalPodAutoscaler for Deployments only, not yet for a StatefulSet (allowed: leave it out, or workload: Deployment)`}},
 		{name: "daemonset with istio, a budget and statefulSet", spec: withIn(withIn(with("strategy", "strategy: {onDelete: {}}\nworkload: DaemonSet\npodDisruptionBudget: {maxUnavailable: 1}\nstatefulSet: {podManagementPolicy: Parallel}"), "traffic", "traffic: istio"), "replicas", ""), want: []string{
 			`spec.yaml:5:1: traffic: a DaemonSet's versions take the share of nodes its rollout has reached, which no route weight can follow (allowed: "native", the Service)`,
-			`spec.yaml:8:1: podDisruptionBudget: rollspec compiles a PodDisruptionBudget for Deployments only, not yet for a DaemonSet (allowed: leave it out, or workload: Deployment)`,
+			`spec.yaml:8:1: podDisruptionBudget: a node drain leaves a DaemonSet's pods where they are (kubectl drain --ignore-daemonsets), so a budget would guard nothing (allowed: leave it out)`,
 			`spec.yaml:9:1: statefulSet: is for workload: StatefulSet (allowed: leave it out, or workload: StatefulSet)`}},
 		{name: "statefulset claim templates", spec: with("strategy", `strategy: {onDelete: {}}
 workload: StatefulSet

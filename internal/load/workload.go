@@ -70,7 +70,9 @@ func (c *checker) workload() {
 		c.fail(fieldpath.ProgressDeadlineSeconds, "a %s has no progress deadline: only a Deployment's rollout is marked failed after one (allowed: leave it out)", kind)
 	}
 	notBuilt(fieldpath.Autoscaler.Path, "a HorizontalPodAutoscaler")
-	notBuilt(fieldpath.PodDisruptionBudget.Path, "a PodDisruptionBudget")
+	if kind == release.WorkloadDaemonSet && c.wrote(fieldpath.PodDisruptionBudget.Path) {
+		c.fail(fieldpath.PodDisruptionBudget.Path, "a node drain leaves a DaemonSet's pods where they are (kubectl drain --ignore-daemonsets), so a budget would guard nothing (allowed: leave it out)")
+	}
 	if c.ok(fieldpath.Traffic, fieldpath.Strategy.Path) && r.Traffic == release.TrafficIstio && !istioRoutes(kind, r.Strategy.Kind()) {
 		if kind == release.WorkloadDaemonSet {
 			c.fail(fieldpath.Traffic, "a DaemonSet's versions take the share of nodes its rollout has reached, which no route weight can follow (allowed: \"native\", the Service)")
