@@ -90,7 +90,8 @@ func plan(r *release.Release) (*Plan, diag.List, error) {
 // and Istio does not proxy UDP or SCTP. Their traffic goes through the
 // Service to every version's pods.
 func unrouted(r *release.Release, p *Plan) diag.List {
-	if p.Routes == nil || !p.Routes.Subsets || len(p.Workloads) < 2 {
+	twoVersions := len(p.Workloads) >= 2 || release.InPlace(r.Strategy.Kind()) && r.Candidate != nil
+	if p.Routes == nil || !p.Routes.Subsets || !twoVersions {
 		return nil // one version runs: every pod is the right one
 	}
 	var warns diag.List

@@ -443,11 +443,12 @@ func (c *checker) traffic() {
 	if c.ok(fieldpath.Host) && r.Host != "" && r.Traffic != release.TrafficIstio {
 		c.fail(fieldpath.Host, "an external host is compiled to an Istio Gateway (allowed: with traffic: \"istio\")")
 	}
-	// Istio routes HTTP for a host, and between two versions. A host with
+	// Istio routes HTTP for a host, and between two versions (a staged
+	// StatefulSet's, in one workload, too). A host with
 	// a bad value is still a host the user wants routed, and a candidate
 	// beside a bad strategy still means two versions.
 	routed := (c.ok(fieldpath.Host) && r.Host != "") || (!c.ok(fieldpath.Host) && c.wrote(fieldpath.Host)) ||
-		(c.ok(fieldpath.Strategy.Path) && release.TwoVersion(r.Strategy.Kind())) ||
+		(c.ok(fieldpath.Strategy.Path) && (release.TwoVersion(r.Strategy.Kind()) || r.Strategy.Kind() == release.KindPartitioned)) ||
 		(!c.ok(fieldpath.Strategy.Path) && c.ok(fieldpath.Candidate.Path) && r.Candidate != nil)
 	if !routed || r.Traffic != release.TrafficIstio || !c.ok(fieldpath.Ports.Path) {
 		return

@@ -337,6 +337,8 @@ statefulSet:
 		{name: "statefulset partitioned with istio", spec: withIn(with("strategy", "strategy: {partitioned: {steps: [2, 4]}}\nworkload: StatefulSet\ncandidate: {version: v2, tag: \"2.0\"}"), "traffic", "traffic: istio")},
 		{name: "a field in onDelete", spec: with("strategy", "strategy: {onDelete: {maxUnavailable: 1}}\nworkload: StatefulSet"), want: []string{
 			`spec.yaml:7:23: strategy.onDelete.maxUnavailable: unknown field (allowed: none: it is written {})`}},
+		{name: "staged statefulset with istio on a tcp port", spec: withIn(withIn(with("strategy", "strategy: {partitioned: {steps: [2, 4]}}\nworkload: StatefulSet\ncandidate: {version: v2, tag: \"2.0\"}"), "traffic", "traffic: istio"), "ports", "ports: [{name: tcp-pg, containerPort: 5432}]"), want: []string{
+			`spec.yaml:3:10: ports[0].name: Istio routes HTTP on the first port, named "tcp-pg" (allowed: http, http2, grpc or grpc-web, alone or before a '-' suffix, as in http-api)`}},
 		{name: "unknown workload", spec: valid + "workload: Pod\n", want: []string{
 			`spec.yaml:9:1: workload: invalid value "Pod" (allowed: "Deployment", "StatefulSet" or "DaemonSet")`}},
 		{name: "stream element", spec: valid + "---\n" + with("replicas", "replicas: x"), want: []string{

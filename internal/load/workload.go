@@ -1,7 +1,6 @@
 package load
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -139,27 +138,30 @@ func (c *checker) daemonSetRamp() {
 	if n, err := strconv.Atoi(strings.TrimSuffix(s.MaxSurge.StrVal, "%")); s.MaxSurge.Type == intstr.String && err == nil && n > 100 {
 		c.fail(at.MaxSurge, "invalid value %q: a DaemonSet surges at most one pod on each node (allowed: a count, or a percentage of nodes up to 100%%)", s.MaxSurge.StrVal)
 	}
-	if !zero(s.MaxSurge) && c.ok(fieldpath.Pod.Path, fieldpath.Container.Path) {
+	if !zero(s.MaxSurge) && c.ok(fieldpath.Pod.Path, fieldpath.Container.Path, fieldpath.Stable.Path, fieldpath.Candidate.Path) {
 		if port := c.hostPort(); port != "" {
 			c.fail(at.MaxSurge, "the pods %s, so a node's new pod cannot start beside its old one and the rollout would stall (allowed: maxUnavailable above 0 with maxSurge 0)", port)
 		}
 	}
 }
 
-// hostPort says how the pods hold a port of their node (hostNetwork, a
-// hostPort), "" when they do not.
+// hostPort says how the pods of a version (its overlays merged, as
+// release.PodOf merges them) hold a port of their node — hostNetwork, a
+// hostPort — "" when none does.
 func (c *checker) hostPort() string {
-	var pod corev1.PodSpec
-	var main corev1.Container
-	_ = json.Unmarshal(c.r.Pod, &pod)
-	_ = json.Unmarshal(c.r.Container, &main)
-	if pod.HostNetwork {
-		return "use the node's network (pod.hostNetwork)"
-	}
-	for _, ct := range slices.Concat([]corev1.Container{main}, pod.InitContainers, pod.Containers) {
-		for _, p := range ct.Ports {
-			if p.HostPort != 0 {
-				return fmt.Sprintf("hold the node's port %d (hostPort)", p.HostPort)
+	for _, m := range c.r.Versions() {
+		pod, main, err := c.r.PodOf(m.Version)
+		if err != nil {
+			continue // a field of the wrong type, reported where it is
+		}
+		if pod.HostNetwork {
+			return "use the node's network (pod.hostNetwork)"
+		}
+		for _, ct := range slices.Concat([]corev1.Container{main}, pod.InitContainers, pod.Containers) {
+			for _, p := range ct.Ports {
+				if p.HostPort != 0 {
+					return fmt.Sprintf("hold the node's port %d (hostPort)", p.HostPort)
+				}
 			}
 		}
 	}

@@ -92,12 +92,13 @@ func sameClaims(t *testing.T, what, ns, class string, before map[string]claim) {
 	}
 }
 
-// TestStatefulSetPartition rolls StatefulSet db from v1 to v2 with a
-// rolling update held at partition 1: the claims its template asks for
-// bind to the volumes provided, only db-1 is replaced, db-0 keeps its pod
-// (same UID) and v1, and `kubectl rollout status` calls the partitioned
-// roll out complete. Lowering the partition to 0 then replaces db-0 and
-// completes the rollout. Every pod keeps its claim throughout.
+// TestStatefulSetPartition moves the compiled StatefulSet db from stable
+// v1 to candidate v2 step by step (partitioned, steps [1, 2]): the claims
+// its template asks for bind to the volumes provided; step 0 makes a new
+// revision and replaces no pod; step 1 replaces only db-1, db-0 keeps its
+// pod (same UID) and v1, and `kubectl rollout status` reports 1 pod
+// updated; step 2 replaces db-0 too. Promoting v2 to stable keeps the
+// revision and every pod. Every pod keeps its claim throughout.
 func TestStatefulSetPartition(t *testing.T) {
 	needCluster(t)
 	t.Parallel()
@@ -116,12 +117,7 @@ func TestStatefulSetPartition(t *testing.T) {
 
 	// Candidate v2 at step 0: the template changes, no pod is replaced.
 	apply(t, partitioned("v1", "v2", 0))
-	s, held := waitStatefulSet(t, ns, "db", func(s *appsv1.StatefulSet, _ map[int]ordinalPod) string {
-		if s.Status.UpdateRevision == rev1 {
-			return "update revision still v1's"
-		}
-		return ""
-	})
+	s, held := waitStatefulSet(t, ns, "db", pastRevision(rev1))
 	if s.Status.UpdatedReplicas != 0 {
 		t.Errorf("step 0: %d pods updated, want 0", s.Status.UpdatedReplicas)
 	}
@@ -134,8 +130,8 @@ func TestStatefulSetPartition(t *testing.T) {
 	// Step 1: db-1 only.
 	apply(t, partitioned("v1", "v2", 1))
 	s, part := waitStatefulSet(t, ns, "db", func(s *appsv1.StatefulSet, ps map[int]ordinalPod) string {
-		if s.Status.UpdateRevision == rev1 {
-			return "update revision still v1's"
+		if msg := pastRevision(rev1)(s, ps); msg != "" {
+			return msg
 		}
 		if s.Status.UpdatedReplicas != 1 {
 			return fmt.Sprintf("%d updated replicas, want 1", s.Status.UpdatedReplicas)
@@ -224,12 +220,7 @@ func TestStatefulSetOnDelete(t *testing.T) {
 
 	// The controller records the new revision and replaces nothing.
 	apply(t, onDelete("v2"))
-	s, seen := waitStatefulSet(t, ns, "db", func(s *appsv1.StatefulSet, _ map[int]ordinalPod) string {
-		if s.Status.UpdateRevision == rev1 {
-			return "update revision still v1's"
-		}
-		return ""
-	})
+	s, seen := waitStatefulSet(t, ns, "db", pastRevision(rev1))
 	rev2 := s.Status.UpdateRevision
 	if s.Status.CurrentRevision != rev1 || s.Status.UpdatedReplicas != 0 {
 		t.Errorf("after the change: current revision %s and %d updated replicas, want v1's %s and 0", s.Status.CurrentRevision, s.Status.UpdatedReplicas, rev1)
@@ -263,6 +254,17 @@ func TestStatefulSetOnDelete(t *testing.T) {
 	})
 	sameClaims(t, "after deleting db-0", ns, class, bound)
 	t.Logf("v1 %s, after the change %s, after deleting db-0 %s", describeOrdinals(v1), describeOrdinals(seen), describeOrdinals(after))
+}
+
+// pastRevision is a condition for waitStatefulSet: the controller has
+// seen a template other than revision rev's.
+func pastRevision(rev string) func(*appsv1.StatefulSet, map[int]ordinalPod) string {
+	return func(s *appsv1.StatefulSet, _ map[int]ordinalPod) string {
+		if s.Status.UpdateRevision == rev {
+			return "update revision still " + rev
+		}
+		return ""
+	}
 }
 
 // firstOf returns the first non-empty complaint.
