@@ -116,6 +116,9 @@ func (c *checker) strategy() {
 func (c *checker) kindRules(kind string) {
 	r, s := c.r, c.r.Strategy
 	c.settingRules(kind)
+	if !contains(workloadStrategies[r.WorkloadKind()].kinds, kind) {
+		return // workload() refuses it: its rules about the rest would be noise
+	}
 	if !release.TwoVersion(kind) && !release.InPlace(kind) && c.ok(fieldpath.Candidate.Path) && r.Candidate != nil {
 		c.fail(fieldpath.Candidate.Path, "%s replaces the running version in place: put the new version in stable (allowed: a candidate with blueGreen, canary, abTest, shadow, partitioned or onDelete)", kind)
 	}
