@@ -209,6 +209,34 @@ func InPlace(kind string) bool {
 	return kind == KindPartitioned || kind == KindOnDelete
 }
 
+// Stepped reports how many steps a strategy that moves in steps (canary,
+// partitioned) has and at which it is; ok is false for the others.
+func (s Strategy) Stepped() (steps, step int, ok bool) {
+	switch {
+	case s.Canary != nil:
+		return len(s.Canary.Steps), s.Canary.Step, true
+	case s.Partitioned != nil:
+		return len(s.Partitioned.Steps), s.Partitioned.Step, true
+	}
+	return 0, 0, false
+}
+
+// AtStep is s at step i, if it moves in steps; s shares nothing it
+// changes with the result.
+func (s Strategy) AtStep(i int) Strategy {
+	if s.Canary != nil {
+		c := *s.Canary
+		c.Step = i
+		s.Canary = &c
+	}
+	if s.Partitioned != nil {
+		p := *s.Partitioned
+		p.Step = i
+		s.Partitioned = &p
+	}
+	return s
+}
+
 // Partitioned updates a StatefulSet's pods from the highest ordinal down,
 // Steps[Step-1] of them at step Step.
 type Partitioned struct {

@@ -163,12 +163,18 @@ func Print(w io.Writer, err error, cwd string) {
 		}
 	}
 	for _, e := range list.Sort() {
-		prefix := ""
-		if e.Severity == Warning {
-			prefix = "warning: "
-		}
-		fmt.Fprintln(w, prefix+FormatPos(e.Pos, cwd)+e.format(cwd))
+		fmt.Fprintln(w, e.Line(cwd))
 	}
+}
+
+// Line is the line Print writes for e: `file:line:col: field.path:
+// message`, starting with "warning: " for a warning.
+func (e *Diagnostic) Line(cwd string) string {
+	prefix := ""
+	if e.Severity == Warning {
+		prefix = "warning: "
+	}
+	return prefix + FormatPos(e.Pos, cwd) + e.format(cwd)
 }
 
 // FormatPos renders pos as "file:line:col: " (or "file: " when only the

@@ -1,0 +1,110 @@
+package planfmt
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/rollspec/rollspec/internal/stage"
+)
+
+// Write writes plans to w in format (one of Formats), file names in
+// problems relative to cwd.
+func Write(w io.Writer, format string, plans []*stage.Plan, cwd string) error {
+	switch format {
+	case "", "table":
+		return table(w, plans, cwd)
+	case "markdown":
+		return markdown(w, plans, cwd)
+	case "json":
+		return writeJSON(w, plans)
+	case "svg":
+		_, err := w.Write(SVG(plans))
+		return err
+	}
+	return fmt.Errorf("format: unknown %q (allowed: %s)", format, strings.Join(Formats, ", "))
+}
+
+// title names a release and how it is released.
+func title(p *stage.Plan) string {
+	return fmt.Sprintf("%s/%s: %s, %s, traffic %s", p.Namespace, p.Name, p.Strategy, p.Workload, p.Traffic)
+}
+
+// columns are the table's headings: the routes get one each.
+func columns(p *stage.Plan) []string {
+	return append(append([]string{"STAGE", "CHANGE", "PODS"}, routeNames(p)...), "ON THE WAY")
+}
+
+// row is one stage's cells, in columns' order.
+func row(p *stage.Plan, s *stage.Stage) []string {
+	cells := []string{s.Name, s.Edit, podsCell(s.Pods)}
+	for _, name := range routeNames(p) {
+		cells = append(cells, routeOf(s, name))
+	}
+	return append(cells, moveCell(s))
+}
+
+// table writes each plan as an aligned table, then its problems, each
+// with the stage it belongs to.
+func table(w io.Writer, plans []*stage.Plan, cwd string) error {
+	for i, p := range plans {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintln(w, title(p))
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "  "+strings.Join(columns(p), "\t"))
+		for _, s := range p.Stages {
+			fmt.Fprintln(tw, "  "+strings.Join(row(p, s), "\t"))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		for _, s := range p.Stages {
+			for _, d := range s.Problems {
+				fmt.Fprintf(w, "  %s: %s\n", s.Name, d.Line(cwd))
+			}
+		}
+	}
+	return nil
+}
+
+// markdown writes each plan as a section with a table and its problems,
+// for a pull-request comment.
+func markdown(w io.Writer, plans []*stage.Plan, cwd string) error {
+	esc := strings.NewReplacer("|", `\|`, "\n", " ")
+	for i, p := range plans {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintf(w, "### `%s/%s`: %s (%s, traffic %s)\n\n", p.Namespace, p.Name, p.Strategy, p.Workload, p.Traffic)
+		cols := columns(p)
+		for j := range cols {
+			cols[j] = esc.Replace(strings.ToUpper(cols[j][:1]) + strings.ToLower(cols[j][1:]))
+		}
+		// Routes keep their object's name as written.
+		copy(cols[3:len(cols)-1], routeNames(p))
+		fmt.Fprintf(w, "| %s |\n|%s\n", strings.Join(cols, " | "), strings.Repeat(" --- |", len(cols)))
+		for _, s := range p.Stages {
+			cells := row(p, s)
+			for j := range cells {
+				cells[j] = esc.Replace(cells[j])
+			}
+			if cells[1] != "" {
+				cells[1] = "`" + cells[1] + "`"
+			}
+			fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
+		}
+		var problems []string
+		for _, s := range p.Stages {
+			for _, d := range s.Problems {
+				problems = append(problems, fmt.Sprintf("- **%s** `%s`", s.Name, esc.Replace(d.Line(cwd))))
+			}
+		}
+		if len(problems) > 0 {
+			fmt.Fprintf(w, "\n%s\n", strings.Join(problems, "\n"))
+		}
+	}
+	return nil
+}

@@ -1,0 +1,205 @@
+package stage_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/rollspec/rollspec/internal/compile"
+	"github.com/rollspec/rollspec/internal/load"
+	"github.com/rollspec/rollspec/internal/stage"
+)
+
+const web = `
+name: web
+image: example/web
+ports: [{name: http, containerPort: 8080}]
+readinessProbe: {http: {path: /}}
+runAsUser: 1000
+stable: {version: v1, tag: "1"}
+`
+
+// planOf plans the one release of src.
+func planOf(t *testing.T, src string) *stage.Plan {
+	t.Helper()
+	rs, err := compile.Bytes(&load.Loader{}, "spec.yaml", []byte(src))
+	if err != nil {
+		t.Fatalf("compile: %v", err)
+	}
+	p, err := stage.Of(rs[0].Spec.Release, rs[0].Warnings)
+	if err != nil {
+		t.Fatalf("plan: %v", err)
+	}
+	return p
+}
+
+// summary is a stage as one line a table can state: the stage, the pods
+// per version, the first route's shares, and the transition's bounds.
+func summary(s *stage.Stage) string {
+	var pods, shares []string
+	for _, p := range s.Pods {
+		if len(p.Ordinals) > 0 {
+			pods = append(pods, p.Version+"="+strings.Join(p.Ordinals, ","))
+		} else {
+			pods = append(pods, fmt.Sprintf("%s=%d", p.Version, p.Count))
+		}
+	}
+	if len(s.Routes) > 0 {
+		for _, sh := range s.Routes[0].Shares {
+			shares = append(shares, sh.Version+"="+stage.Percent(sh.Percent))
+		}
+		if m := s.Routes[0].Mirror; m != nil {
+			shares = append(shares, "mirror "+m.Version+"="+stage.Percent(m.Percent))
+		}
+	}
+	line := fmt.Sprintf("%s: %s | %s", s.Name, strings.Join(pods, " "), strings.Join(shares, " "))
+	if t := s.Transition; t != nil {
+		line += fmt.Sprintf(" | ≤%d ≥%d", t.Peak, t.Floor)
+	}
+	return line
+}
+
+// TestStages: each strategy's stages, worked out by hand — pods per
+// version, the requests each gets, and the pods Kubernetes holds on the
+// way (both workloads of a canary move at once: the peak adds the larger
+// side of each, the floor the smaller).
+func TestStages(t *testing.T) {
+	for _, tc := range []struct {
+		name, spec string
+		want       []string
+	}{
+		{"canary native", web + `replicas: 4
+candidate: {version: v2, tag: "2"}
+strategy: {canary: {steps: [25, 50, 100], step: 1}}`, []string{
+			"now: v1=3 v2=1 | v1=75% v2=25%",
+			"step 2: v1=2 v2=2 | v1=50% v2=50% | ≤5 ≥3",
+			"step 3: v1=0 v2=4 | v2=100% | ≤6 ≥2",
+			"promote: v2=4 | v2=100% | ≤4 ≥4",
+		}},
+		{"canary istio from step 0", web + `replicas: 2
+traffic: istio
+candidate: {version: v2, tag: "2"}
+strategy: {canary: {steps: [10, 100], step: 0}}`, []string{
+			"now: v1=2 v2=2 | v1=100%",
+			"step 1: v1=2 v2=2 | v1=90% v2=10% | ≤4 ≥4",
+			"step 2: v1=2 v2=2 | v2=100% | ≤4 ≥4",
+			"promote: v2=2 | v2=100% | ≤4 ≥2",
+		}},
+		{"blue-green", web + `replicas: 3
+candidate: {version: v2, tag: "2"}
+strategy: {blueGreen: {}}`, []string{
+			"now: v1=3 v2=3 | v1=100%",
+			"active: candidate: v1=3 v2=3 | v2=100% | ≤6 ≥6",
+			"promote: v2=3 | v2=100% | ≤6 ≥3",
+		}},
+		{"shadow", web + `replicas: 2
+traffic: istio
+candidate: {version: v2, tag: "2"}
+strategy: {shadow: {percent: 20}}`, []string{
+			"now: v1=2 v2=2 | v1=100% mirror v2=20%",
+			"promote: v2=2 | v2=100% | ≤4 ≥2",
+		}},
+		{"partitioned StatefulSet", web + `replicas: 3
+workload: StatefulSet
+candidate: {version: v2, tag: "2"}
+strategy: {partitioned: {steps: [1, 3], step: 0}}`, []string{
+			"now: v1=web-0,web-1,web-2 v2=0 | v1=100%",
+			"step 1: v1=web-0,web-1 v2=web-2 | v1=66.7% v2=33.3% | ≤3 ≥2",
+			"step 2: v1=0 v2=web-0,web-1,web-2 | v2=100% | ≤3 ≥2",
+			"promote: v2=web-0,web-1,web-2 | v2=100% | ≤3 ≥3",
+		}},
+		{"ramped, no candidate", web + `replicas: 4
+strategy: {ramped: {}}`, []string{
+			"now: v1=4 | v1=100%",
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := planOf(t, tc.spec)
+			var got []string
+			for _, s := range p.Stages {
+				got = append(got, summary(s))
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("stages:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
+	}
+}
+
+// TestRollout: a new pod template's bounds, as the deployment controller
+// resolves maxSurge (rounded up) and maxUnavailable (rounded down).
+func TestRollout(t *testing.T) {
+	for _, tc := range []struct {
+		replicas           int
+		strategy           string
+		peak, floor        int32
+		surge, unavailable int32
+	}{
+		{4, `ramped: {}`, 5, 3, 1, 1}, // rollspec's ramped default: 25%/25%
+		{10, `ramped: {maxSurge: "25%", maxUnavailable: "25%"}`, 13, 8, 3, 2},
+		{4, `ramped: {maxSurge: 1, maxUnavailable: 0}`, 5, 4, 1, 0},
+		{3, `ramped: {maxSurge: "10%", maxUnavailable: 0}`, 4, 3, 1, 0},
+		{5, `ramped: {maxSurge: 0, maxUnavailable: "30%"}`, 5, 4, 0, 1},
+		{4, `recreate: {}`, 4, 0, 0, 0},
+	} {
+		t.Run(tc.strategy+fmt.Sprint(tc.replicas), func(t *testing.T) {
+			p := planOf(t, web+fmt.Sprintf("replicas: %d\nstrategy: {%s}\n", tc.replicas, tc.strategy))
+			ro := p.Stages[0].Rollouts
+			if len(ro) != 1 {
+				t.Fatalf("rollouts: %+v", ro)
+			}
+			if ro[0].Peak != tc.peak || ro[0].Floor != tc.floor || ro[0].ResolvedSurge != tc.surge || ro[0].ResolvedUnavailable != tc.unavailable {
+				t.Errorf("got peak %d floor %d (surge %d, unavailable %d), want %d %d (%d, %d)",
+					ro[0].Peak, ro[0].Floor, ro[0].ResolvedSurge, ro[0].ResolvedUnavailable, tc.peak, tc.floor, tc.surge, tc.unavailable)
+			}
+		})
+	}
+}
+
+// TestWarnings: what only the stages together show, each at the field
+// that causes it, once.
+func TestWarnings(t *testing.T) {
+	for _, tc := range []struct {
+		name, spec string
+		want       []string // stage: field: start of the message
+	}{
+		{"a step that changes nothing", web + `replicas: 4
+candidate: {version: v2, tag: "2"}
+strategy: {canary: {steps: [10, 30, 60, 100], step: 1}}`, []string{
+			"now: strategy.canary.steps[0]: requested 10%, effective 25%",
+			"step 2: strategy.canary.steps[1]: requested 30%, effective 25%",
+			"step 2: strategy.canary.steps[1]: step 2 changes nothing: 1 of 4 pods run the candidate",
+			"step 3: strategy.canary.steps[2]: requested 60%, effective 50%",
+		}},
+		{"two full copies, once", web + `replicas: 3
+candidate: {version: v2, tag: "2"}
+strategy: {blueGreen: {}}`, []string{
+			"now: strategy: now runs two full copies of the release at once, 6 pods",
+		}},
+		{"a promotion that shrinks", web + `replicas: 3
+traffic: istio
+candidate: {version: v2, tag: "2", replicas: 1}
+strategy: {shadow: {percent: 10}}`, []string{
+			"promote: candidate.replicas: the promotion leaves 1 pod(s) of v2 where v1 runs 3 now",
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := planOf(t, tc.spec)
+			var got []string
+			for _, s := range p.Stages {
+				for _, d := range s.Problems {
+					got = append(got, s.Name+": "+d.Field+": "+d.Text)
+				}
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+			for i := range got {
+				if !strings.HasPrefix(got[i], tc.want[i]) {
+					t.Errorf("problem %d:\n%s\nwant it to start:\n%s", i, got[i], tc.want[i])
+				}
+			}
+		})
+	}
+}

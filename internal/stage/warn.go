@@ -1,0 +1,111 @@
+package stage
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/rollspec/rollspec/internal/diag"
+	"github.com/rollspec/rollspec/internal/fieldpath"
+	"github.com/rollspec/rollspec/release"
+)
+
+// warnAcross adds the warnings only the stages together show, and keeps
+// each problem once, at the first stage that has it.
+func warnAcross(p *Plan) {
+	seen := map[string]bool{}
+	copies := false
+	for i, s := range p.Stages {
+		if i > 0 && s.Transition != nil && sameAs(p.Stages[i-1], s) && s.Name != stagePromote {
+			s.Problems = append(s.Problems, warn(s.at, fmt.Sprintf("%s changes nothing: %s, %s (allowed: steps that move pods or traffic; with traffic: native a share is a whole number of pods, traffic: istio gives exact weights)", s.Name, split(s), asAt(p.Stages[i-1].Name))))
+		}
+		if s.Name == stagePromote && i > 0 {
+			s.Problems = append(s.Problems, shrinks(p.Stages[0], s)...)
+		}
+		if !copies {
+			if n, per, ok := twoCopies(s); ok {
+				copies = true
+				s.Problems = append(s.Problems, warn(fieldpath.Strategy.Path, fmt.Sprintf("%s runs two full copies of the release at once, %d pods (%d per version): the cluster needs room for both (allowed: fewer candidate replicas, or a strategy that shares the pods: canary natively, ramped)", s.Name, n, per)))
+			}
+		}
+		kept := s.Problems[:0]
+		for _, d := range s.Problems {
+			key := d.Field + "\x00" + d.Text
+			if !seen[key] {
+				seen[key] = true
+				kept = append(kept, d)
+			}
+		}
+		s.Problems = kept
+	}
+}
+
+// Names of the first and last stages.
+const (
+	stageNow     = "now"
+	stagePromote = "promote"
+)
+
+// sameAs reports whether b runs the same pods per version and shares
+// requests as a does.
+func sameAs(a, b *Stage) bool {
+	return slices.EqualFunc(a.Pods, b.Pods, func(x, y Pods) bool {
+		return x.Workload == y.Workload && x.Version == y.Version && x.Count == y.Count && slices.Equal(x.Ordinals, y.Ordinals)
+	}) && slices.EqualFunc(a.Routes, b.Routes, func(x, y Route) bool {
+		return x.Object == y.Object && slices.Equal(x.Shares, y.Shares) && (x.Mirror == nil) == (y.Mirror == nil)
+	})
+}
+
+// split says how s shares pods and requests, for a message.
+func split(s *Stage) string {
+	cand, _ := podsOf(s.Pods, release.RoleCandidate)
+	var total int32
+	for _, p := range s.Pods {
+		total += p.Count
+	}
+	text := fmt.Sprintf("%d of %d pods run the candidate", cand, total)
+	for _, r := range s.Routes {
+		for _, sh := range r.Shares {
+			if sh.Role == release.RoleCandidate {
+				return fmt.Sprintf("%s, which takes %s of requests", text, Percent(sh.Percent))
+			}
+		}
+	}
+	return text
+}
+
+// shrinks warns when the promotion leaves fewer pods than stable runs
+// now: the candidate was sized for a trial (shadow's, an A/B test's)
+// and becomes the only version.
+func shrinks(now, promoted *Stage) diag.List {
+	before, perNode := podsOf(now.Pods, release.RoleStable)
+	after, _ := podsOf(promoted.Pods, release.RoleStable)
+	if perNode || after >= before {
+		return nil
+	}
+	return diag.List{warn(fieldpath.Candidate.Replicas, fmt.Sprintf("the promotion leaves %d pod(s) of %s where %s runs %d now (allowed: the candidate's replicas at the stable's before promoting)", after, now.Release.Candidate.Version, now.Release.Stable.Version, before))}
+}
+
+// twoCopies reports whether s runs both versions at full size: n pods, per
+// of each.
+func twoCopies(s *Stage) (n, per int32, ok bool) {
+	stable, perNode := podsOf(s.Pods, release.RoleStable)
+	cand, _ := podsOf(s.Pods, release.RoleCandidate)
+	full := s.Release.Replicas
+	if perNode || full == 0 || stable < full || cand < full {
+		return 0, 0, false
+	}
+	return stable + cand, full, true
+}
+
+// warn is a warning about the field at.
+func warn(at fieldpath.Path, text string) *diag.Diagnostic {
+	return &diag.Diagnostic{Severity: diag.Warning, Field: at.String(), Text: text}
+}
+
+// asAt says "as now" or "as at step 1".
+func asAt(name string) string {
+	if name == stageNow {
+		return "as now"
+	}
+	return "as at " + name
+}
