@@ -148,16 +148,11 @@ func one(s *load.Spec, objects bool) (*Release, error) {
 	}
 	// The generators' errors and the checks that need the compiled
 	// objects, all reported at once.
-	warns := append(diag.List(nil), s.Warnings...)
-	var bad diag.List
 	for _, d := range res.Diagnostics {
 		d.Pos = s.Pos(fieldpath.Of(d)) // the generators name the field, the spec knows where it is
-		if d.Severity == diag.Error {
-			bad = append(bad, d)
-		} else {
-			warns = append(warns, d)
-		}
 	}
+	bad, warns := res.Diagnostics.Split()
+	warns = append(append(diag.List(nil), s.Warnings...), warns...)
 	if bad = append(append(bad, budget(s, res.Plan)...), podSecurity(s, res.Objects)...); len(bad) > 0 {
 		return nil, bad
 	}

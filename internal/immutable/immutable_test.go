@@ -36,7 +36,7 @@ func TestChanges(t *testing.T) {
 		{"other namespace", fmt.Sprintf(sts, "2", "1Gi"), strings.Replace(fmt.Sprintf(sts, "2", "2Gi"), "default", "prod", 1), nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := Changes([]byte(tc.prev), []byte(tc.next)); !reflect.DeepEqual(got, tc.want) {
+			if got := Changes(Decode([]byte(tc.prev)), Decode([]byte(tc.next))); !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("got %v, want %v", got, tc.want)
 			}
 		})
