@@ -20,8 +20,9 @@ import (
 func Previous(r *Release, prev []byte, file string, allowSkip bool) diag.List {
 	before, after := immutable.Decode(prev), immutable.Decode(r.YAML)
 	list := immutableChanges(r, before, after, file)
-	if !allowSkip {
-		list = append(list, skipped(r, before.Versions())...)
+	if ran := before.Versions(); len(ran) > 0 && !allowSkip {
+		// No workload before: nothing ran, nothing to compare with.
+		list = append(list, skipped(r, ran)...)
 	}
 	return append(list, familySwitch(r, before, after, file)...)
 }
@@ -67,7 +68,7 @@ func skipped(r *Release, ran map[string]bool) diag.List {
 func familySwitch(r *Release, prev, next *immutable.Output, file string) diag.List {
 	name, ns, kind := r.Spec.Release.Name, r.Spec.Release.Namespace, release.WorkloadDeployment
 	was, is := prev.Names(kind, ns), next.Names(kind, ns)
-	if len(was) == 0 || len(is) == 0 || slices.Contains(was, name) == slices.Contains(is, name) {
+	if slices.Contains(was, name) == slices.Contains(is, name) {
 		return nil
 	}
 	gone := slices.DeleteFunc(slices.Clone(was), func(n string) bool { return slices.Contains(is, n) })
