@@ -157,7 +157,11 @@ func (c *buildConfig) run(e *env, fs *pflag.FlagSet, args []string) int {
 		for _, ch := range changes {
 			fmt.Fprintf(e.stderr, "%s: %s\n", joinPath(c.outDir, ch.Name), ch.Kind)
 		}
-		fmt.Fprintf(e.stderr, "rollspec: %d generated file(s) out of date; run: %s\n", len(changes), shellQuote(append([]string{"rollspec", "build", "-o", c.outDir}, args...)))
+		build := []string{"rollspec", "build", "-o", c.outDir}
+		if c.allowSkip {
+			build = append(build, "--allow-skip") // else the build refuses what check accepted
+		}
+		fmt.Fprintf(e.stderr, "rollspec: %d generated file(s) out of date; run: %s\n", len(changes), shellQuote(append(build, args...)))
 		return exitInvalid
 	}
 	if err := outdir.Apply(c.outDir, changes); err != nil {
