@@ -20,8 +20,9 @@ import (
 func Previous(r *Release, prev []byte, file string, allowSkip bool) diag.List {
 	before, after := immutable.Decode(prev), immutable.Decode(r.YAML)
 	list := immutableChanges(r, before, after, file)
+	// No workload before (a file that does not parse): nothing ran,
+	// nothing to compare with.
 	if ran := before.Versions(); len(ran) > 0 && !allowSkip {
-		// No workload before: nothing ran, nothing to compare with.
 		list = append(list, skipped(r, ran)...)
 	}
 	return append(list, familySwitch(r, before, after, file)...)
@@ -39,25 +40,25 @@ func skipped(r *Release, ran map[string]bool) diag.List {
 	if c == nil || ran[c.Version] {
 		return nil
 	}
-	const allow = "; --allow-skip to mean it)"
+	const steps = "step 0 or 1 for a new candidate"
 	s := rel.Strategy
 	var at fieldpath.Path
-	var text string
+	var what, allowed string
 	switch {
 	case s.Canary != nil && s.Canary.Step > 1:
-		at = fieldpath.Strategy.Canary.Step
-		text = fmt.Sprintf("starts at step %d (%d%%)", s.Canary.Step, s.Canary.Weight())
+		at, allowed = fieldpath.Strategy.Canary.Step, steps+", step 0 with traffic: istio to start without traffic"
+		what = fmt.Sprintf("starts at step %d (%d%%): its first stage would be skipped", s.Canary.Step, s.Canary.Weight())
 	case s.Partitioned != nil && s.Partitioned.Step > 1:
-		at = fieldpath.Strategy.Partitioned.Step
-		text = fmt.Sprintf("starts at step %d (%d of %d pods)", s.Partitioned.Step, s.Partitioned.Updated(), rel.Replicas)
+		at, allowed = fieldpath.Strategy.Partitioned.Step, steps
+		what = fmt.Sprintf("starts at step %d (%d of %d pods): its first stage would be skipped", s.Partitioned.Step, s.Partitioned.Updated(), rel.Replicas)
 	case s.BlueGreen != nil && s.BlueGreen.Active == release.RoleCandidate:
-		return diag.List{{Pos: r.Spec.Pos(fieldpath.Strategy.BlueGreen.Active), Field: fieldpath.Strategy.BlueGreen.Active.String(),
-			Text: fmt.Sprintf("the candidate %s is new in this change but is active at once: every request would reach it before it ran beside stable (allowed: active: stable for a new candidate"+allow, c.Version)}}
+		at, allowed = fieldpath.Strategy.BlueGreen.Active, "active: stable for a new candidate"
+		what = "is active at once: every request would reach it before it ran beside stable"
 	default:
 		return nil
 	}
 	return diag.List{{Pos: r.Spec.Pos(at), Field: at.String(),
-		Text: fmt.Sprintf("the candidate %s is new in this change but %s: its first stage would be skipped (allowed: step 0 or 1 for a new candidate, step 0 with traffic: istio to start without traffic"+allow, c.Version, text)}}
+		Text: fmt.Sprintf("the candidate %s is new in this change but %s (allowed: %s; --allow-skip to mean it)", c.Version, what, allowed)}}
 }
 
 // familySwitch warns when the strategy moves between the family that
