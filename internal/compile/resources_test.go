@@ -2,6 +2,7 @@ package compile_test
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -210,5 +211,25 @@ func TestUnroutedPorts(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestUnservedAllAtOnce: the generators' errors fail the compile with
+// every other release's problems, each at its own spec's field, and no
+// release compiles.
+func TestUnservedAllAtOnce(t *testing.T) {
+	const spec = "name: %s\nimage: example/web\nports: [{name: http, containerPort: 8080}]\nreplicas: 2\nstable: {version: v1, tag: \"1\", replicas: 0}\ncandidate: {version: v2, tag: \"2\"}\nstrategy: {blueGreen: {}}\n"
+	src := strings.ReplaceAll(spec, "%s", "web") + "---\n" + strings.ReplaceAll(spec, "%s", "api") + "---\n" + strings.ReplaceAll(strings.Replace(spec, ", replicas: 0", "", 1), "%s", "ok")
+	rs, err := compile.Bytes(&load.Loader{}, "spec.yaml", []byte(src))
+	var list diag.List
+	if !errors.As(err, &list) || rs != nil {
+		t.Fatalf("got %v (%d releases), want errors and no release", err, len(rs))
+	}
+	var got []string
+	for _, d := range list {
+		got = append(got, diag.FormatPos(d.Pos, "")+d.Field)
+	}
+	if want := []string{"spec.yaml:5:33: stable.replicas", "spec.yaml:13:33: stable.replicas"}; !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }
