@@ -20,7 +20,16 @@ type buildConfig struct {
 	command string // the command run, as typed: build or check
 	outDir  string
 	check   bool
-	read    reading
+	// allowSkip accepts a candidate new in this change that starts past
+	// its strategy's first stage.
+	allowSkip bool
+	read      reading
+}
+
+// previousFlags declares the flags of build and check that relax the
+// guard rails comparing the new output with the files in DIR.
+func previousFlags(fs *pflag.FlagSet, c *buildConfig) {
+	fs.BoolVar(&c.allowSkip, "allow-skip", false, "accept a candidate new since the file in DIR that starts past its strategy's first stage")
 }
 
 var buildCmd = &command{
@@ -37,6 +46,11 @@ files alone; never touches files rollspec did not write.
 With --check (or the check command), writes nothing and exits 1 with a diff
 when DIR is not exactly what build would write.
 
+With -o, each release is compared with its file generated before: a change
+Kubernetes refuses to make to an existing object, or a candidate new in this
+change that starts past its strategy's first stage (--allow-skip to mean
+it), is an error; a strategy switch that replaces the Deployment, a warning.
+
 Nothing is written when any spec is invalid.
 
 Examples:
@@ -48,6 +62,7 @@ Examples:
 		c := &buildConfig{command: "build"}
 		fs.StringVarP(&c.outDir, "output", "o", "", "write one file per release into `DIR`")
 		fs.BoolVar(&c.check, "check", false, "write nothing; exit 1 with a diff when DIR is out of date")
+		previousFlags(fs, c)
 		readFlags(fs, &c.read)
 		return func(e *env, args []string) int { return c.run(e, fs, args) }
 	},
@@ -64,6 +79,7 @@ Example:
 	flags: func(fs *pflag.FlagSet) func(*env, []string) int {
 		c := &buildConfig{command: "check", check: true}
 		fs.StringVarP(&c.outDir, "output", "o", "", "the `DIR` of generated files to compare")
+		previousFlags(fs, c)
 		readFlags(fs, &c.read)
 		return func(e *env, args []string) int { return c.run(e, fs, args) }
 	},
@@ -116,19 +132,21 @@ func (c *buildConfig) run(e *env, fs *pflag.FlagSet, args []string) int {
 		fmt.Fprintf(e.stderr, "rollspec: %s: %v\n", c.outDir, err)
 		return exitInvalid
 	}
-	// A change Kubernetes would refuse to apply is an error here.
+	// Compared with the file generated before: a change Kubernetes would
+	// refuse to apply, or a new candidate past its first stage, is an
+	// error here; a Deployment replaced by a strategy switch, a warning.
 	byFile := map[string]*compile.Release{}
 	for _, r := range rs {
 		byFile[r.FileName()] = r
 	}
-	var refused diag.List
+	var found diag.List
 	for _, ch := range changes {
 		if r := byFile[ch.Name]; r != nil && ch.Kind == outdir.Changed {
-			refused = append(refused, compile.Immutable(r, ch.Old, joinPath(c.outDir, ch.Name))...)
+			found = append(found, compile.Previous(r, ch.Old, joinPath(c.outDir, ch.Name), c.allowSkip)...)
 		}
 	}
-	if len(refused) > 0 {
-		diag.Print(e.stderr, refused, e.cwd)
+	diag.Print(e.stderr, found.Sort(), e.cwd)
+	if errs, _ := found.Split(); len(errs) > 0 {
 		return exitInvalid
 	}
 	if c.check {
@@ -139,7 +157,11 @@ func (c *buildConfig) run(e *env, fs *pflag.FlagSet, args []string) int {
 		for _, ch := range changes {
 			fmt.Fprintf(e.stderr, "%s: %s\n", joinPath(c.outDir, ch.Name), ch.Kind)
 		}
-		fmt.Fprintf(e.stderr, "rollspec: %d generated file(s) out of date; run: %s\n", len(changes), shellQuote(append([]string{"rollspec", "build", "-o", c.outDir}, args...)))
+		build := []string{"rollspec", "build", "-o", c.outDir}
+		if c.allowSkip {
+			build = append(build, "--allow-skip") // else the build refuses what check accepted
+		}
+		fmt.Fprintf(e.stderr, "rollspec: %d generated file(s) out of date; run: %s\n", len(changes), shellQuote(append(build, args...)))
 		return exitInvalid
 	}
 	if err := outdir.Apply(c.outDir, changes); err != nil {

@@ -146,18 +146,19 @@ func one(s *load.Spec, objects bool) (*Release, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Checks that need the compiled objects, all reported at once.
-	if bad := append(budget(s, res.Plan), podSecurity(s, res.Objects)...); len(bad) > 0 {
+	// The generators' errors and the checks that need the compiled
+	// objects, all reported at once.
+	for _, d := range res.Diagnostics {
+		d.Pos = s.Pos(fieldpath.Of(d)) // the generators name the field, the spec knows where it is
+	}
+	bad, warns := res.Diagnostics.Split()
+	warns = append(append(diag.List(nil), s.Warnings...), warns...)
+	if bad = append(append(bad, budget(s, res.Plan)...), podSecurity(s, res.Objects)...); len(bad) > 0 {
 		return nil, bad
 	}
 	y, err := manifest.Render(res.Objects)
 	if err != nil {
 		return nil, fmt.Errorf("render: %w", err)
-	}
-	warns := append(diag.List(nil), s.Warnings...)
-	for _, w := range res.Warnings {
-		w.Pos = s.Pos(fieldpath.Of(w)) // the generators name the field, the spec knows where it is
-		warns = append(warns, w)
 	}
 	ids := make([]objectID, len(res.Objects))
 	for i, o := range res.Objects {

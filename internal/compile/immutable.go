@@ -19,13 +19,13 @@ var immutableFields = map[string]fieldpath.Path{
 	"spec.selector":             fieldpath.Strategy.Path,
 }
 
-// Immutable returns, as errors at the spec's fields, the changes r's
-// output makes to the objects of prev (the file previously generated for
-// it, named file) that Kubernetes refuses to make to an existing object:
-// applying them would fail.
-func Immutable(r *Release, prev []byte, file string) diag.List {
+// immutableChanges returns, as errors at the spec's fields, the changes
+// r's output (next) makes to the objects of prev (the file previously
+// generated for it, named file) that Kubernetes refuses to make to an
+// existing object: applying them would fail.
+func immutableChanges(r *Release, prev, next *immutable.Output, file string) diag.List {
 	var list diag.List
-	for _, ch := range immutable.Changes(prev, r.YAML) {
+	for _, ch := range immutable.Changes(prev, next) {
 		if ch.Field == immutable.KindField {
 			claims := ""
 			if ch.Was == release.WorkloadStatefulSet {

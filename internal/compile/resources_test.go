@@ -1,10 +1,16 @@
 package compile_test
 
 import (
+	"errors"
+	"slices"
 	"strings"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/rollspec/rollspec/internal/compile"
+	"github.com/rollspec/rollspec/internal/diag"
+	"github.com/rollspec/rollspec/internal/load"
 )
 
 // TestQuantities: a quantity written as a YAML number means what
@@ -100,23 +106,33 @@ func TestVersionSettings(t *testing.T) {
 	}
 }
 
-// TestUnservedTraffic: traffic routed to a version that runs no pods, or
-// all of it to a version with fewer pods than the idle one, is a warning
-// at that version's replicas; a version without traffic, or one version
-// scaled to zero, is not.
+// TestUnservedTraffic: every request routed to a version that runs no
+// pods is an error at that version's replicas, and nothing compiles; a
+// share of them, or all of them to a version with fewer pods than the
+// idle one, is a warning there; a version without traffic, or one
+// version scaled to zero, is neither.
 func TestUnservedTraffic(t *testing.T) {
 	const base = "name: web\nimage: example/web\nports: [{name: http, containerPort: 8080}]\nreplicas: 2\n"
 	for _, tc := range []struct {
 		name string
 		spec string
 		want string // the warning's field and start, "" for none
+		err  string // the error's position, field and start, "" for none
 	}{
 		{name: "istio canary to an empty candidate", spec: "traffic: istio\nstable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\", replicas: 0}\nstrategy: {canary: {steps: [10, 100]}}\n",
 			want: "candidate.replicas: the candidate version runs 0 pods but receives 10% of requests"},
 		{name: "abTest match to an empty candidate", spec: "traffic: istio\nstable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\", replicas: 0}\nstrategy: {abTest: {match: [{headers: {x-beta: {exact: \"1\"}}}]}}\n",
 			want: "candidate.replicas: the candidate runs 0 pods but receives the requests its match selects"},
 		{name: "blue-green active version empty", spec: "stable: {version: v1, tag: \"1\", replicas: 0}\ncandidate: {version: v2, tag: \"2\"}\nstrategy: {blueGreen: {}}\n",
-			want: "stable.replicas: Service web sends every request to the stable version, which runs 0 pods"},
+			err: "spec.yaml:5:33: stable.replicas: Service web sends every request to the stable version, which runs 0 pods: all of them fail"},
+		{name: "istio blue-green flip onto an empty candidate", spec: "traffic: istio\nstable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\", replicas: 0}\nstrategy: {blueGreen: {active: candidate}}\n",
+			err: "spec.yaml:7:36: candidate.replicas: the candidate version runs 0 pods but receives every request: all of them fail"},
+		{name: "istio canary's last step onto an empty candidate", spec: "traffic: istio\nstable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\", replicas: 0}\nstrategy: {canary: {steps: [10, 100], step: 2}}\n",
+			err: "spec.yaml:7:36: candidate.replicas: the candidate version runs 0 pods but receives every request"},
+		{name: "istio canary's step 0 with an empty stable", spec: "traffic: istio\nstable: {version: v1, tag: \"1\", replicas: 0}\ncandidate: {version: v2, tag: \"2\"}\nstrategy: {canary: {steps: [10, 100], step: 0}}\n",
+			err: "spec.yaml:6:33: stable.replicas: the stable version runs 0 pods but receives every request"},
+		{name: "abTest's unmatched requests to an empty stable", spec: "traffic: istio\nstable: {version: v1, tag: \"1\", replicas: 0}\ncandidate: {version: v2, tag: \"2\"}\nstrategy: {abTest: {match: [{headers: {x-beta: {exact: \"1\"}}}]}}\n",
+			want: "stable.replicas: the stable version runs 0 pods but receives 100% of the requests no match selects"},
 		{name: "blue-green idle version empty", spec: "stable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\", replicas: 0}\nstrategy: {blueGreen: {}}\n"},
 		{name: "shadow to an empty candidate", spec: "traffic: istio\nstable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\", replicas: 0}\nstrategy: {shadow: {}}\n",
 			want: "candidate.replicas: the candidate version runs 0 pods, so the requests mirrored to it reach nothing"},
@@ -134,7 +150,18 @@ func TestUnservedTraffic(t *testing.T) {
 		{name: "blue-green, smaller candidate idle", spec: "stable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\", replicas: 1}\nstrategy: {blueGreen: {}}\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := compileYAML(t, base+tc.spec)
+			rs, err := compile.Bytes(&load.Loader{}, "spec.yaml", []byte(base+tc.spec))
+			if tc.err != "" {
+				var list diag.List
+				if !errors.As(err, &list) || len(list) != 1 || rs != nil || !strings.HasPrefix(diag.FormatPos(list[0].Pos, "")+list[0].Error(), tc.err) {
+					t.Fatalf("got %v (%d releases), want one error starting %q and no release", err, len(rs), tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("compile: %v", err)
+			}
+			r := rs[0]
 			var got []string
 			for _, w := range r.Warnings {
 				if strings.Contains(w.Text, "0 pods") || strings.Contains(w.Text, "takes every request") {
@@ -184,5 +211,25 @@ func TestUnroutedPorts(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestUnservedAllAtOnce: the generators' errors fail the compile with
+// every other release's problems, each at its own spec's field, and no
+// release compiles.
+func TestUnservedAllAtOnce(t *testing.T) {
+	const spec = "name: %s\nimage: example/web\nports: [{name: http, containerPort: 8080}]\nreplicas: 2\nstable: {version: v1, tag: \"1\", replicas: 0}\ncandidate: {version: v2, tag: \"2\"}\nstrategy: {blueGreen: {}}\n"
+	src := strings.ReplaceAll(spec, "%s", "web") + "---\n" + strings.ReplaceAll(spec, "%s", "api") + "---\n" + strings.ReplaceAll(strings.Replace(spec, ", replicas: 0", "", 1), "%s", "ok")
+	rs, err := compile.Bytes(&load.Loader{}, "spec.yaml", []byte(src))
+	var list diag.List
+	if !errors.As(err, &list) || rs != nil {
+		t.Fatalf("got %v (%d releases), want errors and no release", err, len(rs))
+	}
+	var got []string
+	for _, d := range list {
+		got = append(got, diag.FormatPos(d.Pos, "")+d.Field)
+	}
+	if want := []string{"spec.yaml:5:33: stable.replicas", "spec.yaml:13:33: stable.replicas"}; !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }

@@ -97,6 +97,19 @@ func (l List) Error() string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
+// Split separates the problems that stop compilation from the warnings,
+// each in l's order.
+func (l List) Split() (errs, warns List) {
+	for _, d := range l {
+		if d.Severity == Warning {
+			warns = append(warns, d)
+		} else {
+			errs = append(errs, d)
+		}
+	}
+	return errs, warns
+}
+
 // Errors returns each problem as a cue/errors.Error.
 func (l List) Errors() []errors.Error {
 	out := make([]errors.Error, len(l))

@@ -27,8 +27,10 @@ type Result struct {
 	Objects []Object
 	// Plan is what the strategy decided, for tests and explanations.
 	Plan *Plan
-	// Warnings about the release, e.g. a native canary's effective weight.
-	Warnings diag.List
+	// Diagnostics about the release: warnings (a native canary's
+	// effective weight), and errors compile fails on (every request routed
+	// to a version that runs no pods).
+	Diagnostics diag.List
 }
 
 // Generator decides how one strategy runs a release.
@@ -63,7 +65,7 @@ func Compile(r *release.Release) (*Result, error) {
 	}
 	warns = append(warns, unserved(r, p)...)
 	warns = append(warns, undersized(r, p)...)
-	return &Result{Objects: objs, Plan: p, Warnings: append(warns, unrouted(r, p)...)}, nil
+	return &Result{Objects: objs, Plan: p, Diagnostics: append(warns, unrouted(r, p)...)}, nil
 }
 
 // plan is r's strategy's plan.
@@ -109,9 +111,11 @@ func unrouted(r *release.Release, p *Plan) diag.List {
 	return warns
 }
 
-// unserved warns about traffic sent to a version that runs no pods: a
-// weight or a match routed to a subset with 0 replicas, or a version-only
-// Service (blue-green's active one) selecting none. Those requests fail.
+// unserved reports traffic sent to a version that runs no pods: a weight
+// or a match routed to a subset with 0 replicas, or a version-only
+// Service (blue-green's active one) selecting none. Those requests fail:
+// all of them (a weight of 100 with no match, the Service) is an error, a
+// share of them a warning.
 func unserved(r *release.Release, p *Plan) diag.List {
 	if len(p.Workloads) < 2 {
 		return nil // one version scaled to zero is a choice, not a mistake
@@ -122,33 +126,39 @@ func unserved(r *release.Release, p *Plan) diag.List {
 			empty[w.Role] = true
 		}
 	}
-	var warns diag.List
+	const allowed = " (allowed: replicas above 0 for a version that takes traffic)"
+	var list diag.List
 	if rt := p.Routes; rt != nil && rt.Subsets {
 		for _, d := range rt.Default {
-			if d.Weight > 0 && empty[d.Role] {
-				share := fmt.Sprintf("%d%% of requests", d.Weight)
-				if len(rt.Match) > 0 {
-					share = fmt.Sprintf("%d%% of the requests no match selects", d.Weight)
-				}
-				warns = append(warns, warning(replicasField(r, d.Role), fmt.Sprintf("the %s version runs 0 pods but receives %s, which fail (allowed: replicas above 0 for a version that takes traffic)", d.Role, share)))
+			if d.Weight == 0 || !empty[d.Role] {
+				continue
+			}
+			at := replicasField(r, d.Role)
+			switch {
+			case len(rt.Match) > 0:
+				list = append(list, warning(at, fmt.Sprintf("the %s version runs 0 pods but receives %d%% of the requests no match selects, which fail"+allowed, d.Role, d.Weight)))
+			case d.Weight == 100:
+				list = append(list, problem(at, fmt.Sprintf("the %s version runs 0 pods but receives every request: all of them fail"+allowed, d.Role)))
+			default:
+				list = append(list, warning(at, fmt.Sprintf("the %s version runs 0 pods but receives %d%% of requests, which fail"+allowed, d.Role, d.Weight)))
 			}
 		}
 		if len(rt.Match) > 0 && empty[release.RoleCandidate] {
-			warns = append(warns, warning(replicasField(r, release.RoleCandidate), "the candidate runs 0 pods but receives the requests its match selects, which fail (allowed: replicas above 0 for a version that takes traffic)"))
+			list = append(list, warning(replicasField(r, release.RoleCandidate), "the candidate runs 0 pods but receives the requests its match selects, which fail"+allowed))
 		}
 		if m := rt.Mirror; m != nil && empty[m.Role] {
 			// Mirrored responses are discarded, so nothing fails for users,
 			// and nothing is tested either.
-			warns = append(warns, warning(replicasField(r, m.Role), fmt.Sprintf("the %s version runs 0 pods, so the requests mirrored to it reach nothing and the shadow test observes nothing (allowed: replicas above 0 for a version that receives mirrored traffic)", m.Role)))
+			list = append(list, warning(replicasField(r, m.Role), fmt.Sprintf("the %s version runs 0 pods, so the requests mirrored to it reach nothing and the shadow test observes nothing (allowed: replicas above 0 for a version that receives mirrored traffic)", m.Role)))
 		}
-		return warns
+		return list
 	}
 	for _, s := range p.Services {
 		if s.Role != "" && !s.Preview && empty[s.Role] {
-			warns = append(warns, warning(replicasField(r, s.Role), fmt.Sprintf("Service %s sends every request to the %s version, which runs 0 pods: they fail (allowed: replicas above 0 for a version that takes traffic)", s.Name, s.Role)))
+			list = append(list, problem(replicasField(r, s.Role), fmt.Sprintf("Service %s sends every request to the %s version, which runs 0 pods: all of them fail"+allowed, s.Name, s.Role)))
 		}
 	}
-	return warns
+	return list
 }
 
 // replicasField is the spec field setting role's replicas: its own, or the
@@ -166,6 +176,12 @@ func replicasField(r *release.Release, role string) fieldpath.Path {
 // there.
 func warning(at fieldpath.Path, text string) *diag.Diagnostic {
 	return &diag.Diagnostic{Severity: diag.Warning, Field: at.String(), Text: text}
+}
+
+// problem is an error about the spec field at, which fails the compile;
+// compile positions it there.
+func problem(at fieldpath.Path, text string) *diag.Diagnostic {
+	return &diag.Diagnostic{Severity: diag.Error, Field: at.String(), Text: text}
 }
 
 // undersized warns when one version takes all traffic with fewer pods

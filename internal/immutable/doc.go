@@ -3,5 +3,8 @@
 // claim templates, any workload's selector, …). Comparing a release's
 // previous generated file with its new output, `rollspec build -o` and
 // `check` report such a change before anything is applied, instead of an
-// apply that the API server refuses.
+// apply that the API server refuses. Output decodes each of the two files
+// once for every comparison the compile package makes between them
+// (also the versions the previous workloads ran, and which Deployments
+// each holds).
 package immutable

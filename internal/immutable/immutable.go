@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/rollspec/rollspec/release"
 )
 
 // Change is one field of one object that a new output changes and
@@ -31,24 +33,23 @@ const KindField = "kind"
 // Fields are, by kind, the fields of an object an update may not change,
 // as the API server's validation refuses them.
 var Fields = map[string][]string{
-	"Deployment":  {"spec.selector"},
-	"DaemonSet":   {"spec.selector"},
-	"StatefulSet": {"spec.selector", "spec.serviceName", "spec.podManagementPolicy", "spec.volumeClaimTemplates"},
+	release.WorkloadDeployment:  {"spec.selector"},
+	release.WorkloadDaemonSet:   {"spec.selector"},
+	release.WorkloadStatefulSet: {"spec.selector", "spec.serviceName", "spec.podManagementPolicy", "spec.volumeClaimTemplates"},
 }
 
-// Changes compares two YAML streams of objects, prev (what was generated
-// before) and next, and returns the immutable fields next changes on the
-// objects both hold (same kind, namespace and name). A prev that does not
-// parse holds no objects: there is nothing to compare.
-func Changes(prev, next []byte) []Change {
-	before := objects(prev)
+// Changes compares two outputs, prev (what was generated before) and
+// next, and returns the immutable fields next changes on the objects both
+// hold (same kind, namespace and name). A prev that did not parse holds
+// no objects: there is nothing to compare.
+func Changes(prev, next *Output) []Change {
 	var out []Change
-	for _, o := range objectList(next) {
-		old, ok := before[o.key()]
+	for _, o := range next.list {
+		old, ok := prev.byKey[o.key()]
 		if !ok {
 			if _, workload := Fields[o.kind]; workload {
 				for kind := range Fields {
-					if w, ok := before[object{kind: kind, namespace: o.namespace, name: o.name}.key()]; ok && kind != o.kind {
+					if w, ok := prev.byKey[object{kind: kind, namespace: o.namespace, name: o.name}.key()]; ok && kind != o.kind {
 						out = append(out, Change{Kind: o.kind, Name: o.name, Field: KindField, Was: w.kind})
 					}
 				}
@@ -74,7 +75,7 @@ func Changes(prev, next []byte) []Change {
 // immutable fields a manifest may leave out, so that writing one out is
 // no change.
 var defaults = map[string]func(map[string]any){
-	"StatefulSet": func(v map[string]any) {
+	release.WorkloadStatefulSet: func(v map[string]any) {
 		spec, _ := v["spec"].(map[string]any)
 		if spec == nil {
 			return
@@ -100,12 +101,50 @@ type object struct {
 
 func (o object) key() string { return o.kind + "/" + o.namespace + "/" + o.name }
 
-func objects(stream []byte) map[string]object {
-	m := map[string]object{}
-	for _, o := range objectList(stream) {
-		m[o.key()] = o
+// Output is a generated YAML stream's objects, decoded once for every
+// comparison between a release's previous file and its new output.
+type Output struct {
+	list  []object
+	byKey map[string]object
+}
+
+// Decode decodes the objects of a YAML stream; it stops at the first
+// document that does not decode.
+func Decode(stream []byte) *Output {
+	o := &Output{list: objectList(stream), byKey: map[string]object{}}
+	for _, obj := range o.list {
+		o.byKey[obj.key()] = obj
 	}
-	return m
+	return o
+}
+
+// Names lists the names of the objects of kind in namespace, in the
+// stream's order.
+func (o *Output) Names(kind, namespace string) []string {
+	var names []string
+	for _, obj := range o.list {
+		if obj.kind == kind && obj.namespace == namespace {
+			names = append(names, obj.name)
+		}
+	}
+	return names
+}
+
+// Versions are the values of the version label on the pod templates of
+// the workloads (Deployments, StatefulSets, DaemonSets): the versions the
+// output runs.
+func (o *Output) Versions() map[string]bool {
+	vs := map[string]bool{}
+	for _, obj := range o.list {
+		if _, workload := Fields[obj.kind]; !workload {
+			continue
+		}
+		labels, _ := lookup(obj.v, "spec.template.metadata.labels").(map[string]any)
+		if v, ok := labels[release.LabelVersion].(string); ok {
+			vs[v] = true
+		}
+	}
+	return vs
 }
 
 // objectList decodes the objects of a YAML stream; it stops at the first

@@ -3,6 +3,7 @@ package immutable
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -36,8 +37,43 @@ func TestChanges(t *testing.T) {
 		{"other namespace", fmt.Sprintf(sts, "2", "1Gi"), strings.Replace(fmt.Sprintf(sts, "2", "2Gi"), "default", "prod", 1), nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := Changes([]byte(tc.prev), []byte(tc.next)); !reflect.DeepEqual(got, tc.want) {
+			if got := Changes(Decode([]byte(tc.prev)), Decode([]byte(tc.next))); !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestOutput: the versions an output runs are its workloads' pod
+// template version labels, and nothing else's; Names lists one kind's
+// objects in one namespace.
+func TestOutput(t *testing.T) {
+	const deploy = "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: %s, namespace: %s}\nspec:\n  template:\n    metadata: {labels: {app: web, version: \"%s\"}}\n"
+	const svc = "---\napiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\nspec: {selector: {app: web, version: v9}}\n"
+	for _, tc := range []struct {
+		name     string
+		stream   string
+		versions []string
+		names    []string // the Deployments in namespace default
+	}{
+		{"two versions", fmt.Sprintf(deploy, "web-v1", "default", "v1") + fmt.Sprintf(deploy, "web-v2", "default", "v2") + svc, []string{"v1", "v2"}, []string{"web-v1", "web-v2"}},
+		{"a Service's selector is no version", svc, nil, nil},
+		{"a StatefulSet's template", strings.Replace(fmt.Sprintf(deploy, "db", "default", "11.8"), "Deployment", "StatefulSet", 1), []string{"11.8"}, nil},
+		{"other namespace", fmt.Sprintf(deploy, "web", "prod", "v1"), []string{"v1"}, nil},
+		{"not YAML", "{{{", nil, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := Decode([]byte(tc.stream))
+			var got []string
+			for v := range o.Versions() {
+				got = append(got, v)
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, tc.versions) {
+				t.Errorf("versions %q, want %q", got, tc.versions)
+			}
+			if got := o.Names("Deployment", "default"); !slices.Equal(got, tc.names) {
+				t.Errorf("names %q, want %q", got, tc.names)
 			}
 		})
 	}
