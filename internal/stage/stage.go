@@ -101,7 +101,7 @@ func Of(r *release.Release, now diag.List) (*Plan, error) {
 		if prev != nil {
 			s.Transition = transition(prev, c)
 		}
-		s.Problems = e.remap(c.res.Warnings)
+		s.Problems = e.remap(c.res.Diagnostics)
 		if prev == nil {
 			s.Problems = now
 		}
