@@ -12,11 +12,11 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/labels"
-	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/rollspec/rollspec/internal/compile"
 	"github.com/rollspec/rollspec/internal/gen"
 	"github.com/rollspec/rollspec/internal/istio"
+	"github.com/rollspec/rollspec/internal/stage"
 	"github.com/rollspec/rollspec/release"
 )
 
@@ -41,7 +41,8 @@ const appSelector = release.LabelName + "=web"
 // ReplicaSets never ask for more than replicas + maxSurge (rounded up),
 // live pods exceed it only while a ReplicaSet's controller has yet to
 // delete a pod its ReplicaSet no longer asks for, and ready pods never
-// fall below replicas − maxUnavailable (rounded down).
+// fall below replicas − maxUnavailable (rounded down). Both bounds are
+// reached, and they are the peak and the floor `rollspec plan` gives.
 func TestRamped(t *testing.T) {
 	needCluster(t)
 	for _, tc := range []struct {
@@ -68,14 +69,15 @@ strategy: {ramped: {maxSurge: %[2]s, maxUnavailable: %[3]s}}
 			}
 			v1, v2 := spec("v1"), spec("v2")
 
-			// The compiled strategy, rounded the way the Deployment
-			// controller rounds it, gives the bounds worked out above.
-			ru := deploymentsOf(v2)[0].Spec.Strategy.RollingUpdate
-			surge, _ := intstr.GetScaledValueFromIntOrPercent(ru.MaxSurge, tc.replicas, true)
-			unavail, _ := intstr.GetScaledValueFromIntOrPercent(ru.MaxUnavailable, tc.replicas, false)
-			if tc.replicas+surge != tc.maxPods || tc.replicas-unavail != tc.minReady {
-				t.Fatalf("compiled strategy allows %d pods and %d ready, want %d and %d",
-					tc.replicas+surge, tc.replicas-unavail, tc.maxPods, tc.minReady)
+			// rollspec plan's bounds for a new pod template are the ones
+			// worked out above; the rollout below must reach both.
+			p, err := stage.Of(v2.Spec.Release, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			planned := p.Stages[0].Rollouts[0]
+			if int(planned.Peak) != tc.maxPods || int(planned.Floor) != tc.minReady {
+				t.Fatalf("plan: at most %d pods and at least %d ready, want %d and %d", planned.Peak, planned.Floor, tc.maxPods, tc.minReady)
 			}
 
 			w := watchPods(t, ns, appSelector)
@@ -122,8 +124,19 @@ strategy: {ramped: {maxSurge: %[2]s, maxUnavailable: %[3]s}}
 					if err != nil {
 						t.Fatal(err)
 					}
-					if most > tc.maxPods {
-						t.Errorf("%s: the ReplicaSets asked for %d pods, more than %d", what, most, tc.maxPods)
+					if most != tc.maxPods {
+						t.Errorf("%s: the ReplicaSets asked for %d pods at most, the plan's peak is %d", what, most, tc.maxPods)
+					}
+				}
+				if len(snaps) > 0 {
+					// Available is ready for minReadySeconds: the count the
+					// floor bounds, and the rollout goes down to it.
+					fewest, err := rs.fewestAvailable(versions[0])
+					if err != nil {
+						t.Fatal(err)
+					}
+					if fewest != tc.minReady {
+						t.Errorf("%s: at least %d pods were available, the plan's floor is %d", what, fewest, tc.minReady)
 					}
 				}
 				if !mixed {

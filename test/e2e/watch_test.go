@@ -135,6 +135,7 @@ type replicaSetWatch struct {
 
 	mu     sync.Mutex
 	asked  map[string]int // spec.replicas by UID
+	avail  map[string]int // status.availableReplicas by UID
 	states []replicaSetState
 	err    error
 }
@@ -144,11 +145,14 @@ type replicaSetWatch struct {
 type replicaSetState struct {
 	version int64
 	wanted  int
+	// available pods, as the ReplicaSets' controller counts them: ready
+	// for minReadySeconds, the count a rolling update's floor bounds.
+	available int
 }
 
 func watchReplicaSets(t *testing.T, ns, selector string) *replicaSetWatch {
 	t.Helper()
-	w := &replicaSetWatch{asked: map[string]int{}}
+	w := &replicaSetWatch{asked: map[string]int{}, avail: map[string]int{}}
 	w.kubectlWatch = startWatch(t, ns, "replicasets", selector, w.event, func(err error) {
 		w.mu.Lock()
 		w.err = err
@@ -166,6 +170,9 @@ func (w *replicaSetWatch) event(ev watchEvent) {
 		Spec struct {
 			Replicas *int `json:"replicas"`
 		} `json:"spec"`
+		Status struct {
+			AvailableReplicas int `json:"availableReplicas"`
+		} `json:"status"`
 	}
 	err := json.Unmarshal(ev.Object, &rs)
 	var version int64
@@ -184,14 +191,33 @@ func (w *replicaSetWatch) event(ev watchEvent) {
 		if rs.Spec.Replicas != nil {
 			w.asked[rs.Metadata.UID] = *rs.Spec.Replicas
 		}
+		w.avail[rs.Metadata.UID] = rs.Status.AvailableReplicas
 	case "DELETED":
 		delete(w.asked, rs.Metadata.UID)
+		delete(w.avail, rs.Metadata.UID)
 	}
-	total := 0
+	total, available := 0, 0
 	for _, n := range w.asked {
 		total += n
 	}
-	w.states = append(w.states, replicaSetState{version, total})
+	for _, n := range w.avail {
+		available += n
+	}
+	w.states = append(w.states, replicaSetState{version, total, available})
+}
+
+// fewestAvailable is the fewest pods the ReplicaSets counted available
+// from resourceVersion from on.
+func (w *replicaSetWatch) fewestAvailable(from int64) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	fewest := -1
+	for _, s := range w.states {
+		if s.version >= from && (fewest < 0 || s.available < fewest) {
+			fewest = s.available
+		}
+	}
+	return fewest, w.err
 }
 
 // wanted is how many pods the ReplicaSets asked for at resourceVersion at
