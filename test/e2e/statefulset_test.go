@@ -4,11 +4,14 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
 
+	"github.com/rollspec/rollspec/internal/compile"
+	"github.com/rollspec/rollspec/internal/stage"
 	"github.com/rollspec/rollspec/release"
 )
 
@@ -18,6 +21,12 @@ import (
 // of storage class, stable and (unless "") candidate, updated by strategy
 // (rollspec's, YAML flow style).
 func dbStatefulSet(t *testing.T, ns, class, stable, candidate, strategy string) []byte {
+	t.Helper()
+	return dbRelease(t, ns, class, stable, candidate, strategy).YAML
+}
+
+// dbRelease is dbStatefulSet's release, compiled.
+func dbRelease(t *testing.T, ns, class, stable, candidate, strategy string) *compile.Release {
 	t.Helper()
 	spec := fmt.Sprintf(`name: db
 namespace: %s
@@ -38,7 +47,30 @@ strategy: %s
 	if candidate != "" {
 		spec += fmt.Sprintf("candidate: {version: %q, tag: %q}\n", candidate, candidate)
 	}
-	return compileSpec(t, spec).YAML
+	return compileSpec(t, spec)
+}
+
+// asPlanned checks that each pod runs the version `rollspec plan` says
+// it runs now in r.
+func asPlanned(t *testing.T, what string, r *compile.Release, ps map[int]ordinalPod) {
+	t.Helper()
+	p, err := stage.Of(r.Spec.Release, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	planned := 0
+	for _, pods := range p.Stages[0].Pods {
+		for _, name := range pods.Ordinals {
+			planned++
+			i, _ := strconv.Atoi(name[strings.LastIndexByte(name, '-')+1:])
+			if got, ok := ps[i]; !ok || got.Name != name || got.Version != pods.Version {
+				t.Errorf("%s: the plan runs %s on %s; the cluster: %s", what, pods.Version, name, describeOrdinals(ps))
+			}
+		}
+	}
+	if planned != len(ps) {
+		t.Errorf("%s: the plan names %d pods; the cluster runs %s", what, planned, describeOrdinals(ps))
+	}
 }
 
 // dbClaims are the claims db's two pods get from its claim template.
@@ -108,6 +140,9 @@ func TestStatefulSetPartition(t *testing.T) {
 	partitioned := func(stable, candidate string, step int) []byte {
 		return dbStatefulSet(t, ns, class, stable, candidate, fmt.Sprintf("{partitioned: {steps: [1, 2], step: %d}}", step))
 	}
+	planned := func(stable, candidate string, step int) *compile.Release {
+		return dbRelease(t, ns, class, stable, candidate, fmt.Sprintf("{partitioned: {steps: [1, 2], step: %d}}", step))
+	}
 
 	apply(t, partitioned("v1", "", 1))
 	s, v1 := waitStatefulSet(t, ns, "db", settledAt(2, "v1"))
@@ -127,8 +162,9 @@ func TestStatefulSetPartition(t *testing.T) {
 		}
 	}
 
-	// Step 1: db-1 only.
-	apply(t, partitioned("v1", "v2", 1))
+	// Step 1: db-1 only, as the plan says.
+	step1 := planned("v1", "v2", 1)
+	apply(t, step1.YAML)
 	s, part := waitStatefulSet(t, ns, "db", func(s *appsv1.StatefulSet, ps map[int]ordinalPod) string {
 		if msg := pastRevision(rev1)(s, ps); msg != "" {
 			return msg
@@ -151,12 +187,15 @@ func TestStatefulSetPartition(t *testing.T) {
 	if part[1].UID == v1[1].UID {
 		t.Errorf("partitioned: db-1 runs v2 in its v1 pod %s", part[1].UID)
 	}
+	asPlanned(t, "step 1", step1, part)
 	rolledOut(t, ns, 1)
 	sameClaims(t, "partitioned", ns, class, bound)
 
 	// Step 2, the last: db-0 too.
-	apply(t, partitioned("v1", "v2", 2))
+	step2 := planned("v1", "v2", 2)
+	apply(t, step2.YAML)
 	s, all := waitStatefulSet(t, ns, "db", settledAt(2, "v2"))
+	asPlanned(t, "step 2", step2, all)
 	if s.Status.UpdateRevision != rev2 {
 		t.Errorf("partition 0: update revision %s, want %s: lowering the partition made a revision", s.Status.UpdateRevision, rev2)
 	}
