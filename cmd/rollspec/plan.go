@@ -65,12 +65,19 @@ func (c *planConfig) run(e *env, args []string) int {
 		diag.Print(e.stderr, err, e.cwd)
 		return exitInvalid
 	}
+	return writePlans(e, c.format, rs)
+}
+
+// writePlans writes the plans of rs to standard output in format, and
+// returns the exit code: invalid when a stage would be refused. The
+// commands that edit a spec end with it, showing the new state's plan.
+func writePlans(e *env, format string, rs []*compile.Release) int {
 	plans, refused, err := plansOf(rs)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "rollspec: %v\n", err)
 		return exitInvalid
 	}
-	if err := planfmt.Write(e.stdout, c.format, plans, e.cwd); err != nil {
+	if err := planfmt.Write(e.stdout, format, plans, e.cwd); err != nil {
 		fmt.Fprintf(e.stderr, "rollspec: writing the plan: %v\n", err)
 		return exitInvalid
 	}

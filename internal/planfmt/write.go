@@ -28,7 +28,18 @@ func Write(w io.Writer, format string, plans []*stage.Plan, cwd string) error {
 
 // title names a release and how it is released.
 func title(p *stage.Plan) string {
-	return fmt.Sprintf("%s/%s: %s, %s, traffic %s", p.Namespace, p.Name, p.Strategy, p.Workload, p.Traffic)
+	return fmt.Sprintf("%s/%s: %s%s, %s, traffic %s", p.Namespace, p.Name, p.Strategy, at(p), p.Workload, p.Traffic)
+}
+
+// at says where a release that moves in steps is now: " at step 1 of 3".
+func at(p *stage.Plan) string {
+	if len(p.Stages) == 0 || p.Stages[0].Release.Candidate == nil {
+		return ""
+	}
+	if steps, step, ok := p.Stages[0].Release.Strategy.Stepped(); ok {
+		return fmt.Sprintf(" at step %d of %d", step, steps)
+	}
+	return ""
 }
 
 // columns are the table's headings: the routes get one each.
@@ -78,7 +89,7 @@ func markdown(w io.Writer, plans []*stage.Plan, cwd string) error {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		fmt.Fprintf(w, "### `%s/%s`: %s (%s, traffic %s)\n\n", p.Namespace, p.Name, p.Strategy, p.Workload, p.Traffic)
+		fmt.Fprintf(w, "### `%s/%s`: %s%s (%s, traffic %s)\n\n", p.Namespace, p.Name, p.Strategy, at(p), p.Workload, p.Traffic)
 		cols := columns(p)
 		for j := range cols {
 			cols[j] = esc.Replace(strings.ToUpper(cols[j][:1]) + strings.ToLower(cols[j][1:]))

@@ -85,12 +85,19 @@ func shrinks(now, promoted *Stage) diag.List {
 	return diag.List{warn(fieldpath.Candidate.Replicas, fmt.Sprintf("the promotion leaves %d pod(s) of %s where %s runs %d now (allowed: the candidate's replicas at the stable's before promoting)", after, now.Release.Candidate.Version, now.Release.Stable.Version, before))}
 }
 
-// twoCopies reports whether s runs both versions at full size: n pods, per
-// of each.
+// twoCopies reports whether s runs both versions at full size (the size
+// stable runs at alone): n pods, per of each.
 func twoCopies(s *Stage) (n, per int32, ok bool) {
 	stable, perNode := podsOf(s.Pods, release.RoleStable)
 	cand, _ := podsOf(s.Pods, release.RoleCandidate)
-	full := s.Release.Replicas
+	r := s.Release
+	full := r.Replicas
+	switch {
+	case r.Stable.Replicas != nil:
+		full = *r.Stable.Replicas
+	case r.Autoscaler != nil:
+		full = r.Autoscaler.MinReplicas
+	}
 	if perNode || full == 0 || stable < full || cand < full {
 		return 0, 0, false
 	}
