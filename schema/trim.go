@@ -46,7 +46,7 @@ func (s *Schema) Trimmed(written []string) (v cue.Value, ok bool) {
 	}
 	var keep []string
 	for _, name := range written {
-		if s.optional[name] {
+		if s.optional[name] || s.defaulted[name] {
 			keep = append(keep, name)
 		}
 	}
@@ -74,6 +74,15 @@ func (s *Schema) Trimmed(written []string) (v cue.Value, ok bool) {
 		name, optional := fieldName(d)
 		return optional && !kept[name]
 	})
+	for _, d := range def.Elts {
+		// A field the release leaves out takes its default: the
+		// disjunction CUE would weigh for it in every release is its
+		// default alone.
+		if name, _ := fieldName(d); s.defaulted[name] && !kept[name] {
+			fd := d.(*ast.Field)
+			fd.Value = defaultOf(fd.Value)
+		}
+	}
 	if st := definition(f, strategyPath); st != nil {
 		st.Elts = slices.DeleteFunc(st.Elts, func(d ast.Decl) bool {
 			name, optional := fieldName(d)
@@ -101,10 +110,14 @@ func (s *Schema) readOptional() {
 	if def == nil {
 		return
 	}
-	s.optional = map[string]bool{}
+	s.optional, s.defaulted = map[string]bool{}, map[string]bool{}
 	for _, d := range def.Elts {
-		if name, optional := fieldName(d); optional {
+		name, optional := fieldName(d)
+		if optional {
 			s.optional[name] = true
+		}
+		if fd, ok := d.(*ast.Field); ok && !optional && defaultOf(fd.Value) != nil {
+			s.defaulted[name] = true
 		}
 	}
 	if st := definition(f, strategyPath); st != nil {
@@ -149,6 +162,27 @@ func fieldName(d ast.Decl) (string, bool) {
 	return name, err == nil && fd.Constraint == token.OPTION
 }
 
+// defaultOf is the default of a disjunction `*d | …`, or nil.
+func defaultOf(e ast.Expr) ast.Expr {
+	switch x := e.(type) {
+	case *ast.BinaryExpr:
+		if x.Op != token.OR {
+			return nil
+		}
+		if d := defaultOf(x.X); d != nil {
+			return d
+		}
+		return defaultOf(x.Y)
+	case *ast.UnaryExpr:
+		if x.Op == token.MUL {
+			return x.X
+		}
+	case *ast.ParenExpr:
+		return defaultOf(x.X)
+	}
+	return nil
+}
+
 // maxTrimmed bounds the trimmed definitions one schema keeps: a process
 // that reads many teams' specs meets many sets of fields.
 const maxTrimmed = 64
@@ -157,7 +191,9 @@ const maxTrimmed = 64
 type trimState struct {
 	trimOnce sync.Once
 	optional map[string]bool
-	trimMu   sync.Mutex
-	trimmed  map[string]cue.Value // by the optional fields kept, joined
-	asked    map[string]bool      // keys asked for once
+	// defaulted are #Release's required fields with a default (`*d | …`).
+	defaulted map[string]bool
+	trimMu    sync.Mutex
+	trimmed   map[string]cue.Value // by the optional fields kept, joined
+	asked     map[string]bool      // keys asked for once
 }
