@@ -356,3 +356,30 @@ func Diff(dir string, changes []Change) []byte {
 	}
 	return b.Bytes()
 }
+
+// Replace writes b over the regular file path atomically — a temporary
+// file beside it, with its mode, renamed over it — if path still holds
+// old: an edit made meanwhile is never lost. A symbolic link is followed:
+// the file it names is replaced, the link kept.
+func Replace(path string, old, b []byte) error {
+	path, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return err
+	}
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return err
+	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("write %s: is not a regular file", path)
+	}
+	temp, err := writeTemp(path, b, fi.Mode().Perm())
+	if err != nil {
+		return err
+	}
+	defer os.Remove(temp) // gone once renamed
+	if now, err := os.ReadFile(path); err != nil || !bytes.Equal(now, old) {
+		return fmt.Errorf("write %s: the file changed while rollspec was writing; not replaced (run again)", path)
+	}
+	return os.Rename(temp, path)
+}

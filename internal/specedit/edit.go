@@ -329,3 +329,32 @@ func (r *Release) Problem(path []string, format string, args ...any) *diag.Diagn
 	}
 	return p.doc.problem(off, path, format, args...)
 }
+
+// Split is a field path as cue.Path writes it (strategy.canary.step,
+// env."MY-KEY") in names; a list index is refused.
+func Split(path string) ([]string, error) {
+	var names []string
+	for path != "" {
+		var name string
+		if path[0] == '"' {
+			end := quoteEnd([]byte(path), 0)
+			s, err := strconv.Unquote(path[:end])
+			if err != nil {
+				return nil, fmt.Errorf("field path %s: %w", path, err)
+			}
+			name, path = s, path[end:]
+		} else {
+			i := strings.IndexAny(path, ".[")
+			if i < 0 {
+				i = len(path)
+			}
+			name, path = path[:i], path[i:]
+		}
+		if strings.HasPrefix(path, "[") {
+			return nil, fmt.Errorf("field path %s: a list entry cannot be edited", path)
+		}
+		names = append(names, name)
+		path = strings.TrimPrefix(path, ".")
+	}
+	return names, nil
+}

@@ -1,0 +1,277 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/rollspec/rollspec/internal/diag"
+	"github.com/rollspec/rollspec/internal/lifecycle"
+	"github.com/rollspec/rollspec/internal/load"
+	"github.com/rollspec/rollspec/internal/outdir"
+	"github.com/rollspec/rollspec/internal/specedit"
+	"github.com/rollspec/rollspec/internal/specpath"
+)
+
+// moveConfig is the command line of start, step, promote and rollback.
+type moveConfig struct {
+	command string
+	release string // --release: which of PATH's releases
+	read    reading
+	// start's version and overrides
+	version, tag, digest, image string
+	replicas                    int
+	env                         []string
+	// promote's --force
+	force bool
+}
+
+const moveFoot = `
+The spec is edited in place: only the fields named change, comments, key
+order and formatting stay as written (a CUE package: the file that declares
+the field). The result is loaded and compiled before anything is written;
+nothing is written on any problem. When PATH holds several releases,
+--release NAME (or NAMESPACE/NAME) picks one.`
+
+var startCmd = &command{
+	name: "start", summary: "add a candidate to a release (edits the spec)", usage: "PATH --version V (--tag T | --digest D) [flags]",
+	help: `Start releasing a new version: add candidate (written after stable, in its
+style) and put the strategy at its first step: a canary or partitioned
+update at step 0 with traffic: istio (the candidate's pods get ready before
+any traffic), else 1; blueGreen with active: stable. recreate and ramped
+take no candidate: stable becomes the new version instead.
+` + moveFoot + `
+
+Examples:
+  rollspec start release.yaml --version v2 --tag 2.0.0
+  rollspec start specs/shop --release checkout --version v1.9.0 --tag 1.9.0 --env MODE=fast`,
+	flags: func(fs *pflag.FlagSet) func(*env, []string) int {
+		c := &moveConfig{command: "start"}
+		c.declare(fs)
+		fs.StringVar(&c.version, "version", "", "the new version's label (required)")
+		fs.StringVar(&c.tag, "tag", "", "its image tag")
+		fs.StringVar(&c.digest, "digest", "", "its image digest (sha256:…)")
+		fs.StringVar(&c.image, "image", "", "its own image repository, if not the release's")
+		fs.IntVar(&c.replicas, "replicas", -1, "its own replica count")
+		fs.StringArrayVar(&c.env, "env", nil, "an environment variable of its own, `KEY=VALUE` (repeatable)")
+		return func(e *env, args []string) int { return c.run(e, fs, args) }
+	},
+}
+
+var stepCmd = &command{
+	name: "step", summary: "move a release to its next step (edits the spec)", usage: "PATH [N]",
+	help: `Move a canary or partitioned update to step N, or to the next step; flip a
+blue-green release's active version.
+` + moveFoot + `
+
+Examples:
+  rollspec step release.yaml
+  rollspec step release.yaml 3`,
+	flags: func(fs *pflag.FlagSet) func(*env, []string) int {
+		c := &moveConfig{command: "step"}
+		c.declare(fs)
+		return func(e *env, args []string) int { return c.run(e, fs, args) }
+	},
+}
+
+var promoteCmd = &command{
+	name: "promote", summary: "make the candidate stable (edits the spec)", usage: "PATH [--force]",
+	help: `Finish a release: the candidate becomes stable with all its overrides (its
+pods stay the same), and the strategy goes back to its first step. Refused
+before the candidate takes all traffic unless --force.
+` + moveFoot + `
+
+Example:
+  rollspec promote release.yaml`,
+	flags: func(fs *pflag.FlagSet) func(*env, []string) int {
+		c := &moveConfig{command: "promote"}
+		c.declare(fs)
+		fs.BoolVar(&c.force, "force", false, "promote before the candidate takes all traffic")
+		return func(e *env, args []string) int { return c.run(e, fs, args) }
+	},
+}
+
+var rollbackCmd = &command{
+	name: "rollback", summary: "remove the candidate (edits the spec)", usage: "PATH",
+	help: `Abandon a release: remove the candidate and put the strategy back at its
+first step, so that stable alone runs.
+` + moveFoot + `
+
+Example:
+  rollspec rollback release.yaml`,
+	flags: func(fs *pflag.FlagSet) func(*env, []string) int {
+		c := &moveConfig{command: "rollback"}
+		c.declare(fs)
+		return func(e *env, args []string) int { return c.run(e, fs, args) }
+	},
+}
+
+// declare adds the flags every move command has.
+func (c *moveConfig) declare(fs *pflag.FlagSet) {
+	fs.StringVar(&c.release, "release", "", "the release to edit when PATH holds several: `NAME` or NAMESPACE/NAME")
+	readFlags(fs, &c.read)
+}
+
+// run edits the spec and reports the change; report is where the new
+// state is shown.
+func (c *moveConfig) run(e *env, fs *pflag.FlagSet, args []string) int {
+	res, code := c.edit(e, fs, args)
+	if res == nil {
+		return code
+	}
+	return report(e, res)
+}
+
+// report shows what an edit left: the releases as the spec now holds them.
+func report(_ *env, _ *lifecycle.Result) int { return exitOK }
+
+// edit loads PATH, plans the command's change on the release picked,
+// applies and checks it, writes the files and prints the changes; on any
+// problem it writes nothing and returns nil and the exit code.
+func (c *moveConfig) edit(e *env, fs *pflag.FlagSet, args []string) (*lifecycle.Result, int) {
+	to := -1
+	switch {
+	case len(args) == 0:
+		return nil, usageError(e, c.command+" needs a PATH")
+	case c.command == "step" && len(args) == 2:
+		n, err := strconv.Atoi(args[1])
+		if err != nil || n < 0 {
+			return nil, usageError(e, fmt.Sprintf("step %q: not a step number (allowed: 0, 1, 2, …)", args[1]))
+		}
+		to = n
+	case len(args) > 1:
+		return nil, usageError(e, fmt.Sprintf("%s takes one PATH, got %d arguments", c.command, len(args)))
+	}
+	if args[0] == stdinPath {
+		return nil, usageError(e, c.command+" edits a file: standard input cannot be edited")
+	}
+	var n lifecycle.New
+	if c.command == "start" {
+		var msg string
+		if n, msg = c.newVersion(fs); msg != "" {
+			return nil, usageError(e, msg)
+		}
+	}
+	l := &load.Loader{Limits: c.read.limits, Outside: c.read.links == specpath.Followed}
+	set := specpath.Collect(args[:1], specpath.Listed, c.read.links)
+	specs, err := l.Load(set).Releases(nil)
+	if err != nil {
+		diag.Print(e.stderr, err, e.cwd)
+		return nil, exitInvalid
+	}
+	s, msg := c.pick(specs)
+	if msg != "" {
+		return nil, usageError(e, msg)
+	}
+	var plan *lifecycle.Plan
+	switch c.command {
+	case "start":
+		plan, err = lifecycle.Start(s, n)
+	case "step":
+		plan, err = lifecycle.Step(s, to)
+	case "promote":
+		plan, err = lifecycle.Promote(s, c.force)
+	default:
+		plan, err = lifecycle.Rollback(s)
+	}
+	if err != nil {
+		diag.Print(e.stderr, err, e.cwd)
+		return nil, exitInvalid
+	}
+	i := slices.IndexFunc(set.Units, func(u specpath.Unit) bool { return slices.Contains(u.Files, s.File) })
+	if i < 0 {
+		fmt.Fprintf(e.stderr, "rollspec: %s: the file of release %s is not among the files read\n", s.File, s.Release.Name)
+		return nil, exitInvalid
+	}
+	unit := set.Units[i]
+	srcs := make([][]byte, len(unit.Files))
+	for i, f := range unit.Files {
+		if srcs[i], err = os.ReadFile(f); err != nil {
+			fmt.Fprintf(e.stderr, "rollspec: %v\n", err)
+			return nil, exitInvalid
+		}
+	}
+	res, err := lifecycle.Edit(l, unit, srcs, s, plan)
+	if err != nil {
+		if problems, ok := lifecycle.Problems(err); ok {
+			fmt.Fprintf(e.stderr, "rollspec %s: %v:\n", c.command, lifecycle.ErrInvalid)
+			err = problems
+		}
+		diag.Print(e.stderr, err, e.cwd)
+		return nil, exitInvalid
+	}
+	for _, f := range res.Files {
+		if err := outdir.Replace(f.Name, srcs[slices.Index(unit.Files, f.Name)], f.Src); err != nil {
+			fmt.Fprintf(e.stderr, "rollspec: %v\n", err)
+			return nil, exitInvalid
+		}
+	}
+	where := s.File
+	if len(res.Files) == 1 {
+		where = res.Files[0].Name
+	}
+	shown := where
+	if rel, err := filepath.Rel(e.cwd, where); err == nil && filepath.IsAbs(where) && !strings.HasPrefix(rel, "..") {
+		shown = rel
+	}
+	for _, note := range plan.Notes {
+		fmt.Fprintf(e.stdout, "%s: %s\n", shown, note)
+	}
+	for _, ch := range plan.Changes {
+		fmt.Fprintf(e.stdout, "%s: %s\n", shown, ch)
+	}
+	return res, exitOK
+}
+
+// newVersion is start's version and overrides from its flags, or what is
+// wrong with them.
+func (c *moveConfig) newVersion(fs *pflag.FlagSet) (lifecycle.New, string) {
+	n := lifecycle.New{Version: c.version, Tag: c.tag, Digest: c.digest, Image: c.image}
+	switch {
+	case c.version == "":
+		return n, "start needs --version: the new version's label"
+	case c.tag == "" && c.digest == "":
+		return n, "start needs --tag or --digest: the new version's image"
+	}
+	if fs.Changed("replicas") {
+		n.Replicas = &c.replicas
+	}
+	for _, kv := range c.env {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return n, fmt.Sprintf("--env %q: not KEY=VALUE", kv)
+		}
+		n.Env = append(n.Env, specedit.Entry{Key: k, Value: v})
+	}
+	return n, ""
+}
+
+// pick is the release --release names, or PATH's only one; msg says why
+// none is picked.
+func (c *moveConfig) pick(specs []*load.Spec) (*load.Spec, string) {
+	var names []string
+	var found []*load.Spec
+	for _, s := range specs {
+		r := s.Release
+		names = append(names, r.Namespace+"/"+r.Name)
+		if c.release == r.Name || c.release == r.Namespace+"/"+r.Name {
+			found = append(found, s)
+		}
+	}
+	switch {
+	case c.release == "" && len(specs) == 1:
+		return specs[0], ""
+	case c.release == "":
+		return nil, fmt.Sprintf("PATH holds %d releases: pick one with --release (allowed: %s)", len(specs), strings.Join(names, ", "))
+	case len(found) == 1:
+		return found[0], ""
+	case len(found) > 1:
+		return nil, fmt.Sprintf("--release %s names several releases: write NAMESPACE/NAME (allowed: %s)", c.release, strings.Join(names, ", "))
+	}
+	return nil, fmt.Sprintf("--release %s: no such release in PATH (allowed: %s)", c.release, strings.Join(names, ", "))
+}

@@ -1,0 +1,95 @@
+package lifecycle
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/rollspec/rollspec/internal/compile"
+	"github.com/rollspec/rollspec/internal/diag"
+	"github.com/rollspec/rollspec/internal/load"
+	"github.com/rollspec/rollspec/internal/specedit"
+	"github.com/rollspec/rollspec/internal/specpath"
+)
+
+// File is one spec file the edit changed, with its new content.
+type File struct {
+	Name string
+	Src  []byte
+}
+
+// Result is a plan applied to a release's sources, checked: the files it
+// changes and the unit's releases loaded again from them.
+type Result struct {
+	// Files are the changed files, in the unit's order.
+	Files []File
+	// Specs are the unit's releases as the edited sources hold them.
+	Specs []*load.Spec
+}
+
+// ErrInvalid wraps the problems of an edit whose result would not load
+// or compile.
+var ErrInvalid = errors.New("the edited spec would be invalid, so nothing was written")
+
+// Edit applies plan to the release s, written in the files of unit (whose
+// contents are srcs), and checks that the result loads and compiles;
+// nothing is written. An error is a diag.List or *diag.Diagnostic where
+// the source cannot take the edit, or ErrInvalid wrapping the result's
+// problems.
+func Edit(l *load.Loader, unit specpath.Unit, srcs [][]byte, s *load.Spec, plan *Plan) (*Result, error) {
+	docs := make([]*specedit.Doc, len(unit.Files))
+	for i, f := range unit.Files {
+		d, err := specedit.Parse(f, srcs[i])
+		if err != nil {
+			return nil, fmt.Errorf("reading for editing: %w", err)
+		}
+		docs[i] = d
+	}
+	src, err := specedit.Find(docs, s.Release.Name, s.Release.Namespace)
+	if err != nil {
+		return nil, err
+	}
+	if err := plan.Apply(src); err != nil {
+		return nil, err
+	}
+	res := &Result{}
+	edited := make([][]byte, len(docs))
+	for i, d := range docs {
+		out, changed, err := d.Result()
+		if err != nil {
+			return nil, err
+		}
+		edited[i] = out
+		if changed {
+			res.Files = append(res.Files, File{Name: unit.Files[i], Src: out})
+		}
+	}
+	specs, err := l.LoadUnit(unit, edited).Releases(nil)
+	if err == nil {
+		_, err = compile.Rendered(specs)
+	}
+	if err != nil {
+		return nil, invalid{err}
+	}
+	res.Specs = specs
+	return res, nil
+}
+
+// invalid is ErrInvalid with the problems found.
+type invalid struct{ problems error }
+
+func (e invalid) Error() string { return ErrInvalid.Error() + ": " + e.problems.Error() }
+
+func (e invalid) Unwrap() []error { return []error{ErrInvalid, e.problems} }
+
+// Problems are the edited spec's problems, for printing.
+func Problems(err error) (diag.List, bool) {
+	var inv invalid
+	if !errors.As(err, &inv) {
+		return nil, false
+	}
+	var l diag.List
+	if errors.As(inv.problems, &l) {
+		return l, true
+	}
+	return diag.List{{Text: inv.problems.Error()}}, true
+}
