@@ -183,7 +183,9 @@ func (c *moveConfig) edit(e *env, fs *pflag.FlagSet, args []string) (*lifecycle.
 		diag.Print(e.stderr, err, e.cwd)
 		return nil, exitInvalid
 	}
-	i := slices.IndexFunc(set.Units, func(u specpath.Unit) bool { return slices.Contains(u.Files, s.File) })
+	i := slices.IndexFunc(set.Units, func(u specpath.Unit) bool {
+		return slices.ContainsFunc(u.Files, func(f string) bool { return specpath.Real(f) == specpath.Real(s.File) })
+	})
 	if i < 0 {
 		fmt.Fprintf(e.stderr, "rollspec: %s: the file of release %s is not among the files read\n", s.File, s.Release.Name)
 		return nil, exitInvalid

@@ -66,7 +66,7 @@ func startInPlace(r *release.Release, kind string, n New) *Plan {
 	}{{st.Tag, r.Stable.Tag, n.Tag}, {st.Digest, r.Stable.Digest, n.Digest}, {st.Image, r.Stable.Image, n.Image}} {
 		switch {
 		case f.new != "" && f.new != f.old:
-			p.Changes = append(p.Changes, set(f.path, f.old, f.new))
+			p.Changes = append(p.Changes, set(f.path, f.old, f.new, st.Version))
 		case f.new == "" && f.old != "" && f.path != st.Image:
 			p.Changes = append(p.Changes, remove(f.path, f.old))
 		}

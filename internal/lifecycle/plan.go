@@ -64,9 +64,15 @@ func names(p fieldpath.Path) []string {
 	return n
 }
 
-// set changes the scalar at p from old to v.
-func set(p fieldpath.Path, old string, v any) Change {
-	return Change{Path: p, Old: old, New: fmt.Sprint(v), edit: func(src *specedit.Release) error { return src.Set(names(p), v) }}
+// set changes the scalar at p from old to v; a field not written is
+// added after its sibling named after (else after the last field).
+func set(p fieldpath.Path, old string, v any, after ...fieldpath.Path) Change {
+	sibling := ""
+	if len(after) > 0 {
+		n := names(after[0])
+		sibling = n[len(n)-1]
+	}
+	return Change{Path: p, Old: old, New: fmt.Sprint(v), edit: func(src *specedit.Release) error { return src.SetAfter(names(p), v, sibling) }}
 }
 
 // remove deletes the field at p, whose value old describes.

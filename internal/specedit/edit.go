@@ -107,13 +107,17 @@ func (r *Release) Has(path []string) bool {
 // the value's bytes when the field is written, or adds the field (and
 // the mappings leading to it) after the last field of the deepest
 // mapping written on the way.
-func (r *Release) Set(path []string, v any) error {
+func (r *Release) Set(path []string, v any) error { return r.SetAfter(path, v, "") }
+
+// SetAfter is Set, adding a field not written after its sibling named
+// after (when written).
+func (r *Release) SetAfter(path []string, v any, after string) error {
 	f, err := r.find(path)
 	if err != nil {
 		return err
 	}
 	if f == nil {
-		return r.Insert(path, v, "")
+		return r.Insert(path, v, after)
 	}
 	d := f.owner.doc
 	if f.computed != "" || !f.scalar {
