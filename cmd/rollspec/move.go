@@ -50,17 +50,14 @@ take no candidate: stable becomes the new version instead.
 Examples:
   rollspec start release.yaml --version v2 --tag 2.0.0
   rollspec start specs/shop --release checkout --version v1.9.0 --tag 1.9.0 --env MODE=fast`,
-	flags: func(fs *pflag.FlagSet) func(*env, []string) int {
-		c := &moveConfig{command: "start"}
-		c.declare(fs)
+	flags: moveFlags("start", func(fs *pflag.FlagSet, c *moveConfig) {
 		fs.StringVar(&c.version, "version", "", "the new version's label (required)")
 		fs.StringVar(&c.tag, "tag", "", "its image tag")
 		fs.StringVar(&c.digest, "digest", "", "its image digest (sha256:…)")
 		fs.StringVar(&c.image, "image", "", "its own image repository, if not the release's")
 		fs.IntVar(&c.replicas, "replicas", -1, "its own replica count")
 		fs.StringArrayVar(&c.env, "env", nil, "an environment variable of its own, `KEY=VALUE` (repeatable)")
-		return func(e *env, args []string) int { return c.run(e, fs, args) }
-	},
+	}),
 }
 
 var stepCmd = &command{
@@ -72,11 +69,7 @@ blue-green release's active version.
 Examples:
   rollspec step release.yaml
   rollspec step release.yaml 3`,
-	flags: func(fs *pflag.FlagSet) func(*env, []string) int {
-		c := &moveConfig{command: "step"}
-		c.declare(fs)
-		return func(e *env, args []string) int { return c.run(e, fs, args) }
-	},
+	flags: moveFlags("step", nil),
 }
 
 var promoteCmd = &command{
@@ -88,12 +81,9 @@ before the candidate takes all traffic unless --force.
 
 Example:
   rollspec promote release.yaml`,
-	flags: func(fs *pflag.FlagSet) func(*env, []string) int {
-		c := &moveConfig{command: "promote"}
-		c.declare(fs)
+	flags: moveFlags("promote", func(fs *pflag.FlagSet, c *moveConfig) {
 		fs.BoolVar(&c.force, "force", false, "promote before the candidate takes all traffic")
-		return func(e *env, args []string) int { return c.run(e, fs, args) }
-	},
+	}),
 }
 
 var rollbackCmd = &command{
@@ -104,17 +94,21 @@ first step, so that stable alone runs.
 
 Example:
   rollspec rollback release.yaml`,
-	flags: func(fs *pflag.FlagSet) func(*env, []string) int {
-		c := &moveConfig{command: "rollback"}
-		c.declare(fs)
-		return func(e *env, args []string) int { return c.run(e, fs, args) }
-	},
+	flags: moveFlags("rollback", nil),
 }
 
-// declare adds the flags every move command has.
-func (c *moveConfig) declare(fs *pflag.FlagSet) {
-	fs.StringVar(&c.release, "release", "", "the release to edit when PATH holds several: `NAME` or NAMESPACE/NAME")
-	readFlags(fs, &c.read)
+// moveFlags declares the flags every move command has, then the
+// command's own (own may be nil).
+func moveFlags(name string, own func(*pflag.FlagSet, *moveConfig)) func(*pflag.FlagSet) func(*env, []string) int {
+	return func(fs *pflag.FlagSet) func(*env, []string) int {
+		c := &moveConfig{command: name}
+		fs.StringVar(&c.release, "release", "", "the release to edit when PATH holds several: `NAME` or NAMESPACE/NAME")
+		readFlags(fs, &c.read)
+		if own != nil {
+			own(fs, c)
+		}
+		return func(e *env, args []string) int { return c.run(e, fs, args) }
+	}
 }
 
 // run edits the spec and reports the change; report is where the new
