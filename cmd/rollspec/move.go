@@ -207,19 +207,11 @@ func (c *moveConfig) edit(e *env, fs *pflag.FlagSet, args []string) (*lifecycle.
 			return nil, exitInvalid
 		}
 	}
-	where := s.File
-	if len(res.Files) == 1 {
-		where = res.Files[0].Name
-	}
-	shown := where
-	if rel, err := filepath.Rel(e.cwd, where); err == nil && filepath.IsAbs(where) && !strings.HasPrefix(rel, "..") {
-		shown = rel
-	}
 	for _, note := range plan.Notes {
-		fmt.Fprintf(e.stdout, "%s: %s\n", shown, note)
+		fmt.Fprintf(e.stdout, "%s: %s\n", relative(e, s.File), note)
 	}
-	for _, ch := range plan.Changes {
-		fmt.Fprintf(e.stdout, "%s: %s\n", shown, ch)
+	for i, ch := range plan.Changes {
+		fmt.Fprintf(e.stdout, "%s: %s\n", relative(e, res.Where[i]), ch)
 	}
 	return res, exitOK
 }
@@ -270,4 +262,13 @@ func (c *moveConfig) pick(specs []*load.Spec) (*load.Spec, string) {
 		return nil, fmt.Sprintf("--release %s names several releases: write NAMESPACE/NAME (allowed: %s)", c.release, strings.Join(names, ", "))
 	}
 	return nil, fmt.Sprintf("--release %s: no such release in PATH (allowed: %s)", c.release, strings.Join(names, ", "))
+}
+
+// relative is a file's name as messages print it: relative to the
+// working directory when under it.
+func relative(e *env, name string) string {
+	if rel, err := filepath.Rel(e.cwd, name); err == nil && filepath.IsAbs(name) && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return name
 }

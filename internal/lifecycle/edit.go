@@ -24,6 +24,18 @@ type Result struct {
 	Files []File
 	// Specs are the unit's releases as the edited sources hold them.
 	Specs []*load.Spec
+	// Where is the file each of the plan's changes edited (the release's
+	// file for a change that edits nothing of its own).
+	Where []string
+}
+
+// edits counts the edits made to each of docs.
+func edits(docs []*specedit.Doc) []int {
+	n := make([]int, len(docs))
+	for i, d := range docs {
+		n[i] = d.Edits()
+	}
+	return n
 }
 
 // ErrInvalid wraps the problems of an edit whose result would not load
@@ -48,10 +60,22 @@ func Edit(l *load.Loader, unit specpath.Unit, srcs [][]byte, s *load.Spec, plan 
 	if err != nil {
 		return nil, err
 	}
-	if err := plan.Apply(src); err != nil {
-		return nil, err
+	res := &Result{Where: make([]string, len(plan.Changes))}
+	for i, c := range plan.Changes {
+		res.Where[i] = s.File
+		if c.edit == nil {
+			continue
+		}
+		before := edits(docs)
+		if err := c.edit(src); err != nil {
+			return nil, err
+		}
+		for j, n := range edits(docs) {
+			if n != before[j] {
+				res.Where[i] = unit.Files[j]
+			}
+		}
 	}
-	res := &Result{}
 	edited := make([][]byte, len(docs))
 	for i, d := range docs {
 		out, changed, err := d.Result()

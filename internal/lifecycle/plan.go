@@ -42,19 +42,6 @@ func (c Change) String() string {
 	return c.Path.String() + ": " + c.Old + " → " + c.New
 }
 
-// Apply makes the plan's edits to the release's source.
-func (p *Plan) Apply(src *specedit.Release) error {
-	for _, c := range p.Changes {
-		if c.edit == nil {
-			continue
-		}
-		if err := c.edit(src); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // names is a path of the fields lifecycle names, as specedit takes it.
 func names(p fieldpath.Path) []string {
 	n, err := specedit.Split(p.String())

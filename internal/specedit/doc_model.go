@@ -115,6 +115,9 @@ func (d *Doc) problem(off int, path []string, format string, args ...any) *diag.
 	return &diag.Diagnostic{Pos: d.pos(off), Field: Join(path), Text: fmt.Sprintf(format, args...)}
 }
 
+// Edits is how many edits were made to the file.
+func (d *Doc) Edits() int { return len(d.edits) }
+
 // Result is the file's text with every edit applied, and whether any was
 // made.
 func (d *Doc) Result() ([]byte, bool, error) {
