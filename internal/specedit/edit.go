@@ -2,7 +2,6 @@ package specedit
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/rollspec/rollspec/internal/diag"
@@ -12,55 +11,6 @@ import (
 // mappings in the files of a CUE package that each write some of it.
 type Release struct {
 	parts []*mapping
-}
-
-// Find locates the release called name (in namespace, when the file
-// writes one) among the mappings of docs: a YAML or JSON document or list
-// entry whose name is name, a CUE file's `releases: <name>: {…}`, or the
-// top level of CUE files that write one release.
-func Find(docs []*Doc, name, namespace string) (*Release, error) {
-	r := &Release{}
-	for _, d := range docs {
-		for _, root := range d.roots {
-			if d.format != CUE {
-				if n := root.field("name"); n != nil && n.scalar && n.text() == name {
-					if ns := root.field("namespace"); ns == nil || !ns.scalar || ns.text() == namespace {
-						r.parts = append(r.parts, root)
-					}
-				}
-				continue
-			}
-			if rs, _ := root.lookup([]string{"releases", name}); len(rs) > 0 {
-				for _, f := range rs {
-					if f.m != nil {
-						r.parts = append(r.parts, f.m)
-					}
-				}
-				continue
-			}
-			if root.field("releases") == nil {
-				r.parts = append(r.parts, root)
-			}
-		}
-	}
-	if len(r.parts) == 0 {
-		return nil, fmt.Errorf("release %s/%s: not found in the source", namespace, name)
-	}
-	return r, nil
-}
-
-// text is a scalar's value, unquoted.
-func (f *field) text() string {
-	raw := string(f.owner.doc.src[f.val:f.valEnd])
-	switch {
-	case strings.HasPrefix(raw, `"`):
-		if s, err := strconv.Unquote(raw); err == nil {
-			return s
-		}
-	case strings.HasPrefix(raw, "'"):
-		return strings.ReplaceAll(strings.Trim(raw, "'"), "''", "'")
-	}
-	return raw
 }
 
 // find is the one field written at path, nil when none is; a field
@@ -162,18 +112,18 @@ func (r *Release) Insert(path []string, v any, after string) error {
 // insert adds the field chain: v to m, after the field after or the last.
 func (m *mapping) insert(chain []string, v any, after string) error {
 	d := m.doc
+	inner := m.style(m.sibling(after), v)
 	// A CUE struct written without braces (a: b: c: 1) takes no new line:
-	// the field goes beside the enclosing one as a: b: new: v.
+	// the field goes beside the enclosing one as a: b: new: v, laid out
+	// as its sibling inside is.
 	for d.format == CUE && !m.flow && m.parent != nil {
 		chain = append([]string{m.parent.name}, chain...)
 		after = m.parent.name
 		m = m.parent.owner
 	}
-	sib := m.field(after)
-	if sib == nil && len(m.fields) > 0 {
-		sib = m.fields[len(m.fields)-1]
-	}
+	sib := m.sibling(after)
 	st := m.style(sib, v)
+	st.block, st.multiline, st.like, st.unit = inner.block, inner.multiline, inner.like, inner.unit
 	switch {
 	case sib == nil && m.flow:
 		st.multiline = false
@@ -200,6 +150,18 @@ func (m *mapping) insert(chain []string, v any, after string) error {
 	default:
 		st.multiline = false
 		d.edits = append(d.edits, splice{sib.end, sib.end, ", " + st.field(d.format, chain, v)})
+	}
+	return nil
+}
+
+// sibling is the field named after, or else the last one; nil in an
+// empty mapping.
+func (m *mapping) sibling(after string) *field {
+	if f := m.field(after); f != nil {
+		return f
+	}
+	if len(m.fields) > 0 {
+		return m.fields[len(m.fields)-1]
 	}
 	return nil
 }
@@ -332,33 +294,4 @@ func (r *Release) Problem(path []string, format string, args ...any) *diag.Diagn
 		off = p.fields[0].key
 	}
 	return p.doc.problem(off, path, format, args...)
-}
-
-// Split is a field path as cue.Path writes it (strategy.canary.step,
-// env."MY-KEY") in names; a list index is refused.
-func Split(path string) ([]string, error) {
-	var names []string
-	for path != "" {
-		var name string
-		if path[0] == '"' {
-			end := quoteEnd([]byte(path), 0)
-			s, err := strconv.Unquote(path[:end])
-			if err != nil {
-				return nil, fmt.Errorf("field path %s: %w", path, err)
-			}
-			name, path = s, path[end:]
-		} else {
-			i := strings.IndexAny(path, ".[")
-			if i < 0 {
-				i = len(path)
-			}
-			name, path = path[:i], path[i:]
-		}
-		if strings.HasPrefix(path, "[") {
-			return nil, fmt.Errorf("field path %s: a list entry cannot be edited", path)
-		}
-		names = append(names, name)
-		path = strings.TrimPrefix(path, ".")
-	}
-	return names, nil
 }

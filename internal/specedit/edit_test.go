@@ -129,6 +129,50 @@ func TestEdit(t *testing.T) {
 			ops:     []op{del("stable"), rename("candidate", "stable"), set("strategy.blueGreen.active", "stable")},
 		},
 		{
+			name: "yaml list of releases",
+			files: []file{{"r.yaml", "- name: api\n  stable: {version: v1}\n- name: web\n  stable:\n    version: v1\n  # how\n  strategy: {canary: {steps: [100]}}\n",
+				"- name: api\n  stable: {version: v1}\n- name: web\n  stable:\n    version: v1\n  candidate:\n    version: v2\n    tag: \"2\"\n  # how\n  strategy: {canary: {steps: [100]}}\n"}},
+			ops: []op{insert("candidate", candidate, "stable")},
+		},
+		{
+			name: "yaml rollspec Release object",
+			files: []file{{"r.yaml", "apiVersion: rollspec.dev/v1alpha1\nkind: Release\nspec:\n  name: web\n  stable: {version: v1}\n",
+				"apiVersion: rollspec.dev/v1alpha1\nkind: Release\nspec:\n  name: web\n  stable: {version: v2}\n"}},
+			ops: []op{set("stable.version", "v2")},
+		},
+		{
+			name: "json stream",
+			files: []file{{"r.json", "{\"name\": \"api\", \"stable\": {\"version\": \"v1\"}}\n{\"name\": \"web\", \"stable\": {\"version\": \"v1\"}, \"replicas\": 2}\n",
+				"{\"name\": \"api\", \"stable\": {\"version\": \"v1\"}}\n{\"name\": \"web\", \"stable\": {\"version\": \"v1\"}, \"candidate\": {\"version\": \"v2\", \"tag\": \"2\"}, \"replicas\": 2}\n"}},
+			ops: []op{insert("candidate", candidate, "stable")},
+		},
+		{
+			name: "cue package: a release spread over two files",
+			files: []file{
+				{"a.cue", "package web\n\n// now\nreleases: web: stable: {version: \"v1\"}\n",
+					"package web\n\n// now\nreleases: web: stable: {version: \"v1\"}\nreleases: web: candidate: {version: \"v2\", tag: \"2\"}\n"},
+				{"b.cue", "package web\n\nreleases: web: {\n\tstrategy: canary: {steps: [50, 100], step: 2}\n}\n",
+					"package web\n\nreleases: web: {\n\tstrategy: canary: {steps: [50, 100], step: 1}\n}\n"},
+			},
+			ops: []op{insert("candidate", candidate, "stable"), set("strategy.canary.step", 1)},
+		},
+		{
+			name: "cue package: promote in the file that declares the versions",
+			files: []file{
+				{"a.cue", "package web\n\n// now\nreleases: web: stable: {version: \"v1\"}\nreleases: web: candidate: {version: \"v2\", tag: \"2\"}\n",
+					"package web\n\nreleases: web: stable: {version: \"v2\", tag: \"2\"}\n"},
+				{"b.cue", "package web\n\nreleases: web: {\n\tstrategy: canary: {steps: [50, 100], step: 2}\n}\n",
+					"package web\n\nreleases: web: {\n\tstrategy: canary: {steps: [50, 100], step: 1}\n}\n"},
+			},
+			ops: []op{del("stable"), rename("candidate", "stable"), set("strategy.canary.step", 1)},
+		},
+		{
+			name: "cue: a field added beside its sibling in a struct without braces",
+			files: []file{{"a.cue", "releases: web: stable: {version: \"v1\"}\n",
+				"releases: web: stable: {version: \"v1\"}\nreleases: web: candidate: {version: \"v2\", tag: \"2\"}\n"}},
+			ops: []op{insert("candidate", candidate, "stable")},
+		},
+		{
 			name: "cue computed value refused at its place",
 			files: []file{{"r.cue", "_step: 1\nname: \"web\"\nstrategy: canary: {steps: [50, 100], step: _step}\n",
 				"_step: 1\nname: \"web\"\nstrategy: canary: {steps: [50, 100], step: _step}\n"}},
