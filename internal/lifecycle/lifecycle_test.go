@@ -248,3 +248,25 @@ func TestRamped(t *testing.T) {
 		t.Errorf("lines %d → %d:\n%s", a, b, s.src)
 	}
 }
+
+// TestWithoutSteps: an A/B test only gains and loses its candidate; step
+// is refused naming the strategies that have steps, and promote needs no
+// step first.
+func TestWithoutSteps(t *testing.T) {
+	s := open(t, "act-abtest")
+	original := string(s.src)
+	s.must(lifecycle.Rollback)
+	if strings.Contains(string(s.src), "candidate:") {
+		t.Fatalf("candidate left:\n%s", s.src)
+	}
+	s.refused(step(-1), "abTest has no steps (allowed: a strategy with steps: canary, partitioned, blueGreen)")
+	s.must(start(lifecycle.New{Version: "v2", Tag: "v2"}))
+	if string(s.src) != original {
+		t.Errorf("rollback then start of the same version:\n%s\nwant\n%s", s.src, original)
+	}
+	s.refused(step(-1), "abTest has no steps")
+	s.must(promote(false))
+	if r := s.load().Release; r.Candidate != nil || r.Stable.Version != "v2" {
+		t.Errorf("after promote: stable %s, candidate %v", r.Stable.Version, r.Candidate)
+	}
+}
