@@ -126,6 +126,7 @@ func (d *Doc) Result() ([]byte, bool, error) {
 	}
 	es := slices.Clone(d.edits)
 	slices.SortStableFunc(es, func(a, b splice) int { return a.start - b.start })
+	crlf := bytes.Contains(d.src, []byte("\r\n"))
 	var out bytes.Buffer
 	at := 0
 	for _, e := range es {
@@ -133,6 +134,9 @@ func (d *Doc) Result() ([]byte, bool, error) {
 			return nil, false, fmt.Errorf("%s: two edits overlap at byte %d", d.Name, e.start)
 		}
 		out.Write(d.src[at:e.start])
+		if crlf { // new lines end as the file's do
+			e.text = strings.ReplaceAll(e.text, "\n", "\r\n")
+		}
 		out.WriteString(e.text)
 		at = e.end
 	}

@@ -239,10 +239,10 @@ func (f *field) delete() {
 	}
 	if startsLine(src, f.key) && restOfLine(src, d.format, f.end) {
 		s := headComments(src, d.format, lineStart(src, f.key))
-		e := min(lineEnd(src, f.end)+1, len(src))
+		e := nextLine(src, f.end)
 		if s > 0 && blank(src, lineStart(src, s-1)) && (e == len(src) || blank(src, e)) {
 			for e < len(src) && blank(src, e) {
-				e = min(lineEnd(src, e)+1, len(src))
+				e = nextLine(src, e)
 			}
 		}
 		if (d.format == JSON || m.flow && d.format == YAML) && i == len(m.fields)-1 && i > 0 {

@@ -129,6 +129,12 @@ func TestEdit(t *testing.T) {
 			ops:     []op{del("stable"), rename("candidate", "stable"), set("strategy.blueGreen.active", "stable")},
 		},
 		{
+			name: "yaml with CRLF line ends keeps them",
+			files: []file{{"r.yaml", "name: web\r\nreplicas: 2\r\nstable:\r\n  version: v1\r\nstrategy: {canary: {steps: [100]}}\r\n",
+				"name: web\r\nstable:\r\n  version: v1\r\ncandidate:\r\n  version: v3\r\n  tag: \"3\"\r\nstrategy: {canary: {steps: [100]}}\r\n"}},
+			ops: []op{del("replicas"), insert("candidate", Map{{"version", "v3"}, {"tag", "3"}}, "stable")},
+		},
+		{
 			name: "yaml list of releases",
 			files: []file{{"r.yaml", "- name: api\n  stable: {version: v1}\n- name: web\n  stable:\n    version: v1\n  # how\n  strategy: {canary: {steps: [100]}}\n",
 				"- name: api\n  stable: {version: v1}\n- name: web\n  stable:\n    version: v1\n  candidate:\n    version: v2\n    tag: \"2\"\n  # how\n  strategy: {canary: {steps: [100]}}\n"}},

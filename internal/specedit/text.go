@@ -10,11 +10,23 @@ func lineStart(src []byte, off int) int {
 	return bytes.LastIndexByte(src[:off], '\n') + 1
 }
 
-// lineEnd is the offset of the newline ending the line holding off, or
-// len(src) on the last line.
+// lineEnd is the offset of the line break ending the line holding off
+// ("\n", or "\r\n"'s "\r"), or len(src) on the last line.
 func lineEnd(src []byte, off int) int {
 	if i := bytes.IndexByte(src[off:], '\n'); i >= 0 {
+		if i > 0 && src[off+i-1] == '\r' {
+			i--
+		}
 		return off + i
+	}
+	return len(src)
+}
+
+// nextLine is the offset of the start of the line after the one holding
+// off, or len(src) on the last line.
+func nextLine(src []byte, off int) int {
+	if i := bytes.IndexByte(src[off:], '\n'); i >= 0 {
+		return off + i + 1
 	}
 	return len(src)
 }

@@ -140,7 +140,7 @@ func (d *Doc) scalarEnd(off int, style yaml.Style, flow, key bool) int {
 func blockEnd(src []byte, key int, seq bool) int {
 	col := key - lineStart(src, key)
 	last := lineEnd(src, key)
-	for s := last + 1; s < len(src); {
+	for s := nextLine(src, key); s < len(src); {
 		e := lineEnd(src, s)
 		line := src[s:e]
 		t := bytes.TrimLeft(line, " ")
@@ -154,7 +154,7 @@ func blockEnd(src []byte, key int, seq bool) int {
 		default:
 			return last
 		}
-		s = e + 1
+		s = nextLine(src, s)
 	}
 	return last
 }
