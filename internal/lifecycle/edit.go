@@ -3,9 +3,11 @@ package lifecycle
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 
 	"github.com/rollspec/rollspec/internal/compile"
 	"github.com/rollspec/rollspec/internal/diag"
+	"github.com/rollspec/rollspec/internal/fieldpath"
 	"github.com/rollspec/rollspec/internal/load"
 	"github.com/rollspec/rollspec/internal/specedit"
 	"github.com/rollspec/rollspec/internal/specpath"
@@ -66,6 +68,9 @@ func Edit(l *load.Loader, unit specpath.Unit, srcs [][]byte, s *load.Spec, plan 
 		if c.edit == nil {
 			continue
 		}
+		if err := shared(docs, src, s, c.Path); err != nil {
+			return nil, err
+		}
 		before := edits(docs)
 		if err := c.edit(src); err != nil {
 			return nil, err
@@ -116,4 +121,26 @@ func Problems(err error) (diag.List, bool) {
 		return l, true
 	}
 	return diag.List{{Text: inv.problems.Error()}}, true
+}
+
+// shared is an error when the field at p is not written in the release's
+// own source but the loader found it written elsewhere in its files: in
+// a template its package's releases share (releases: [Name=string]: {…}),
+// where a value the release added would conflict.
+func shared(docs []*specedit.Doc, src *specedit.Release, s *load.Spec, p fieldpath.Path) error {
+	n := names(p)
+	if src.Has(n) {
+		return nil
+	}
+	pos := s.Pos(p)
+	at, err := filepath.Abs(pos.Filename())
+	if !pos.IsValid() || err != nil {
+		return nil
+	}
+	for _, d := range docs {
+		if name, err := filepath.Abs(d.Name); err == nil && name == at && d.Declares(pos.Offset(), n[len(n)-1]) {
+			return &diag.Diagnostic{Pos: pos, Field: p.String(), Text: "written in a template the package's releases share, not in this release: a value of its own would conflict (allowed: make it a default there, such as *1 | int, and run again; or edit it there by hand)"}
+		}
+	}
+	return nil
 }

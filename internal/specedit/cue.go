@@ -62,7 +62,12 @@ func (d *Doc) cueFields(m *mapping, decls []ast.Decl) {
 		}
 		name, _, err := ast.LabelName(x.Label)
 		if err != nil {
-			continue // a pattern such as [Name=string]: applies to many fields
+			// A pattern such as [Name=string]: applies to many fields: no
+			// release's own, yet what it writes is found by Declares.
+			if v, ok := x.Value.(*ast.StructLit); ok {
+				d.shared = append(d.shared, d.cueMapping(v, nil))
+			}
+			continue
 		}
 		f := &field{name: name, owner: m,
 			key: x.Label.Pos().Offset(), keyEnd: x.Label.End().Offset(),

@@ -45,9 +45,12 @@ type Doc struct {
 	// each mapping of a document's list), each JSON value, a CUE file's
 	// top level.
 	roots []*mapping
-	edits []splice
-	file  *token.File
-	lines []int // the offset of each line's start
+	// shared are the mappings of CUE patterns ([Name=string]: {…}),
+	// which write fields for many releases.
+	shared []*mapping
+	edits  []splice
+	file   *token.File
+	lines  []int // the offset of each line's start
 }
 
 // splice replaces src[start:end] by text.

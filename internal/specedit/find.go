@@ -2,6 +2,7 @@ package specedit
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -102,4 +103,24 @@ func Split(path string) ([]string, error) {
 		path = strings.TrimPrefix(path, ".")
 	}
 	return names, nil
+}
+
+// Declares reports whether d writes a field called name whose key or
+// value starts at offset: where a loader's position of a field points.
+func (d *Doc) Declares(offset int, name string) bool {
+	var walk func(m *mapping) bool
+	walk = func(m *mapping) bool {
+		for _, f := range m.fields {
+			if f.name == name && (f.key == offset || f.val == offset) || f.m != nil && walk(f.m) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, m := range append(slices.Clone(d.roots), d.shared...) {
+		if walk(m) {
+			return true
+		}
+	}
+	return false
 }
