@@ -128,28 +128,9 @@ func report(_ *env, _ *lifecycle.Result) int { return exitOK }
 // applies and checks it, writes the files and prints the changes; on any
 // problem it writes nothing and returns nil and the exit code.
 func (c *moveConfig) edit(e *env, fs *pflag.FlagSet, args []string) (*lifecycle.Result, int) {
-	to := -1
-	switch {
-	case len(args) == 0:
-		return nil, usageError(e, c.command+" needs a PATH")
-	case c.command == "step" && len(args) == 2:
-		n, err := strconv.Atoi(args[1])
-		if err != nil || n < 0 {
-			return nil, usageError(e, fmt.Sprintf("step %q: not a step number (allowed: 0, 1, 2, …)", args[1]))
-		}
-		to = n
-	case len(args) > 1:
-		return nil, usageError(e, fmt.Sprintf("%s takes one PATH, got %d arguments", c.command, len(args)))
-	}
-	if args[0] == stdinPath {
-		return nil, usageError(e, c.command+" edits a file: standard input cannot be edited")
-	}
-	var n lifecycle.New
-	if c.command == "start" {
-		var msg string
-		if n, msg = c.newVersion(fs); msg != "" {
-			return nil, usageError(e, msg)
-		}
+	move, msg := c.parse(fs, args)
+	if msg != "" {
+		return nil, usageError(e, msg)
 	}
 	l := &load.Loader{Limits: c.read.limits, Outside: c.read.links == specpath.Followed}
 	set := specpath.Collect(args[:1], specpath.Listed, c.read.links)
@@ -162,35 +143,15 @@ func (c *moveConfig) edit(e *env, fs *pflag.FlagSet, args []string) (*lifecycle.
 	if msg != "" {
 		return nil, usageError(e, msg)
 	}
-	var plan *lifecycle.Plan
-	switch c.command {
-	case "start":
-		plan, err = lifecycle.Start(s, n)
-	case "step":
-		plan, err = lifecycle.Step(s, to)
-	case "promote":
-		plan, err = lifecycle.Promote(s, c.force)
-	default:
-		plan, err = lifecycle.Rollback(s)
-	}
+	plan, err := move(s)
 	if err != nil {
 		diag.Print(e.stderr, err, e.cwd)
 		return nil, exitInvalid
 	}
-	i := slices.IndexFunc(set.Units, func(u specpath.Unit) bool {
-		return slices.ContainsFunc(u.Files, func(f string) bool { return specpath.Real(f) == specpath.Real(s.File) })
-	})
-	if i < 0 {
-		fmt.Fprintf(e.stderr, "rollspec: %s: the file of release %s is not among the files read\n", s.File, s.Release.Name)
+	unit, srcs, err := source(set, s)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "rollspec: %v\n", err)
 		return nil, exitInvalid
-	}
-	unit := set.Units[i]
-	srcs := make([][]byte, len(unit.Files))
-	for i, f := range unit.Files {
-		if srcs[i], err = os.ReadFile(f); err != nil {
-			fmt.Fprintf(e.stderr, "rollspec: %v\n", err)
-			return nil, exitInvalid
-		}
 	}
 	res, err := lifecycle.Edit(l, unit, srcs, s, plan)
 	if err != nil {
@@ -214,6 +175,56 @@ func (c *moveConfig) edit(e *env, fs *pflag.FlagSet, args []string) (*lifecycle.
 		fmt.Fprintf(e.stdout, "%s: %s\n", relative(e, res.Where[i]), ch)
 	}
 	return res, exitOK
+}
+
+// parse checks the command line and returns what plans the command's
+// change, or what is wrong with it.
+func (c *moveConfig) parse(fs *pflag.FlagSet, args []string) (move func(*load.Spec) (*lifecycle.Plan, error), msg string) {
+	to := -1
+	switch {
+	case len(args) == 0:
+		return nil, c.command + " needs a PATH"
+	case args[0] == stdinPath:
+		return nil, c.command + " edits a file: standard input cannot be edited"
+	case c.command == "step" && len(args) == 2:
+		n, err := strconv.Atoi(args[1])
+		if err != nil || n < 0 {
+			return nil, fmt.Sprintf("step %q: not a step number (allowed: 0, 1, 2, …)", args[1])
+		}
+		to = n
+	case len(args) > 1:
+		return nil, fmt.Sprintf("%s takes one PATH, got %d arguments", c.command, len(args))
+	}
+	switch c.command {
+	case "start":
+		n, msg := c.newVersion(fs)
+		return func(s *load.Spec) (*lifecycle.Plan, error) { return lifecycle.Start(s, n) }, msg
+	case "step":
+		return func(s *load.Spec) (*lifecycle.Plan, error) { return lifecycle.Step(s, to) }, ""
+	case "promote":
+		return func(s *load.Spec) (*lifecycle.Plan, error) { return lifecycle.Promote(s, c.force) }, ""
+	}
+	return lifecycle.Rollback, ""
+}
+
+// source is the unit of set that holds the release s, and its files'
+// contents.
+func source(set *specpath.Set, s *load.Spec) (specpath.Unit, [][]byte, error) {
+	i := slices.IndexFunc(set.Units, func(u specpath.Unit) bool {
+		return slices.ContainsFunc(u.Files, func(f string) bool { return specpath.Real(f) == specpath.Real(s.File) })
+	})
+	if i < 0 {
+		return specpath.Unit{}, nil, fmt.Errorf("%s: the file of release %s is not among the files read", s.File, s.Release.Name)
+	}
+	unit := set.Units[i]
+	srcs := make([][]byte, len(unit.Files))
+	for i, f := range unit.Files {
+		var err error
+		if srcs[i], err = os.ReadFile(f); err != nil {
+			return unit, nil, err
+		}
+	}
+	return unit, srcs, nil
 }
 
 // newVersion is start's version and overrides from its flags, or what is
