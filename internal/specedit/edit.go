@@ -134,7 +134,7 @@ func (m *mapping) insert(chain []string, v any, after string) error {
 		d.edits = append(d.edits, splice{m.parent.val, m.parent.val, "\n" + st.indent + st.field(d.format, chain, v)})
 	case sib == nil:
 		d.edits = append(d.edits, splice{len(d.src), len(d.src), st.field(d.format, chain, v) + "\n"})
-	case startsLine(d.src, sib.key) && restOfLine(d.src, d.format, sib.end):
+	case d.format == YAML && !m.flow || startsLine(d.src, sib.key) && restOfLine(d.src, d.format, sib.end):
 		text := st.field(d.format, chain, v)
 		if d.format == JSON || m.flow && d.format == YAML {
 			c := skipSpace(d.src, sib.end)

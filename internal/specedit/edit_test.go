@@ -141,6 +141,30 @@ func TestEdit(t *testing.T) {
 			ops: []op{insert("candidate", candidate, "stable")},
 		},
 		{
+			name: "yaml list entry whose first key is the one edited",
+			files: []file{{"r.yaml", "- stable: {version: v1}\n  name: web\n  candidate: {version: v2}\n- stable: {version: v1}\n  name: api\n",
+				"- name: web\n  stable: {version: v2}\n- stable: {version: v1}\n  name: api\n"}},
+			ops: []op{del("stable"), rename("candidate", "stable")},
+		},
+		{
+			name: "yaml insert after a list entry's first key",
+			files: []file{{"r.yaml", "- stable: {version: v1}\n  name: web\n",
+				"- stable: {version: v1}\n  candidate: {version: v2, tag: \"2\"}\n  name: web\n"}},
+			ops: []op{insert("candidate", candidate, "stable")},
+		},
+		{
+			name: "json empty object takes its first field",
+			files: []file{{"r.json", "{\"name\": \"web\", \"strategy\": {\"blueGreen\": {}}}",
+				"{\"name\": \"web\", \"strategy\": {\"blueGreen\": {\"active\": \"candidate\"}}}"}},
+			ops: []op{set("strategy.blueGreen.active", "candidate")},
+		},
+		{
+			name: "yaml delete between blank lines takes one of them",
+			files: []file{{"r.yaml", "name: web\n\n# the new one\ncandidate:\n  version: v2\n\n\nstrategy: {}\n",
+				"name: web\n\nstrategy: {}\n"}},
+			ops: []op{del("candidate")},
+		},
+		{
 			name: "yaml rollspec Release object",
 			files: []file{{"r.yaml", "apiVersion: rollspec.dev/v1alpha1\nkind: Release\nspec:\n  name: web\n  stable: {version: v1}\n",
 				"apiVersion: rollspec.dev/v1alpha1\nkind: Release\nspec:\n  name: web\n  stable: {version: v2}\n"}},
