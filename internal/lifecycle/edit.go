@@ -106,8 +106,10 @@ func Edit(l *load.Loader, unit specpath.Unit, srcs [][]byte, s *load.Spec, plan 
 // invalid is ErrInvalid with the problems found.
 type invalid struct{ problems error }
 
+// Error says that nothing was written, and why.
 func (e invalid) Error() string { return ErrInvalid.Error() + ": " + e.problems.Error() }
 
+// Unwrap is ErrInvalid and the problems.
 func (e invalid) Unwrap() []error { return []error{ErrInvalid, e.problems} }
 
 // Problems are the edited spec's problems, for printing.
