@@ -40,7 +40,7 @@ nothing is written on any problem. When PATH holds several releases,
 
 var startCmd = &command{
 	name: "start", summary: "add a candidate to a release (edits the spec)", usage: "PATH --version V (--tag T | --digest D) [flags]",
-	help: `Start releasing a new version: add candidate (written after stable, in its
+	help: `Start releasing a new version: add a candidate (written after stable, in its
 style) and put the strategy at its first step: a canary or partitioned
 update at step 0 with traffic: istio (the candidate's pods get ready before
 any traffic), else 1; blueGreen with active: stable. recreate and ramped
@@ -55,7 +55,7 @@ Examples:
 		fs.StringVar(&c.tag, "tag", "", "its image tag")
 		fs.StringVar(&c.digest, "digest", "", "its image digest (sha256:…)")
 		fs.StringVar(&c.image, "image", "", "its own image repository, if not the release's")
-		fs.IntVar(&c.replicas, "replicas", -1, "its own replica count")
+		fs.IntVar(&c.replicas, "replicas", 0, "its own replica count")
 		fs.StringArrayVar(&c.env, "env", nil, "an environment variable of its own, `KEY=VALUE` (repeatable)")
 	}),
 }
