@@ -162,11 +162,13 @@ func (c *moveConfig) edit(e *env, fs *pflag.FlagSet, args []string) (*lifecycle.
 		diag.Print(e.stderr, err, e.cwd)
 		return nil, exitInvalid
 	}
+	var edits []outdir.Edit
 	for _, f := range res.Files {
-		if err := outdir.Replace(f.Name, srcs[slices.Index(unit.Files, f.Name)], f.Src); err != nil {
-			fmt.Fprintf(e.stderr, "rollspec: %v\n", err)
-			return nil, exitInvalid
-		}
+		edits = append(edits, outdir.Edit{Path: f.Name, Old: srcs[slices.Index(unit.Files, f.Name)], New: f.Src})
+	}
+	if err := outdir.Replace(edits); err != nil {
+		fmt.Fprintf(e.stderr, "rollspec: %v\n", err)
+		return nil, exitInvalid
 	}
 	for _, note := range plan.Notes {
 		fmt.Fprintf(e.stdout, "%s: %s\n", relative(e, s.File), note)

@@ -406,7 +406,7 @@ func TestDiff(t *testing.T) {
 }
 
 // TestReplace: a spec edited in place keeps its mode, a link to it stays
-// a link, and a file changed since it was read is not replaced.
+// a link, and when a file changed since it was read, none is replaced.
 func TestReplace(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "release.yaml")
@@ -420,7 +420,7 @@ func TestReplace(t *testing.T) {
 	if err := os.Symlink("release.yaml", link); err != nil {
 		t.Fatal(err)
 	}
-	if err := outdir.Replace(link, []byte("old\n"), []byte("new\n")); err != nil {
+	if err := outdir.Replace([]outdir.Edit{{Path: link, Old: []byte("old\n"), New: []byte("new\n")}}); err != nil {
 		t.Fatal(err)
 	}
 	if b, _ := os.ReadFile(path); string(b) != "new\n" {
@@ -432,14 +432,21 @@ func TestReplace(t *testing.T) {
 	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
 		t.Errorf("the link was replaced: %v", err)
 	}
-	err := outdir.Replace(path, []byte("old\n"), []byte("newer\n"))
+	other := filepath.Join(dir, "other.yaml")
+	if err := os.WriteFile(other, []byte("a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := outdir.Replace([]outdir.Edit{{Path: other, Old: []byte("a\n"), New: []byte("b\n")}, {Path: path, Old: []byte("old\n"), New: []byte("newer\n")}})
 	if err == nil || !strings.Contains(err.Error(), "the file changed while rollspec was writing") {
 		t.Errorf("error %v, want the file changed", err)
 	}
 	if b, _ := os.ReadFile(path); string(b) != "new\n" {
 		t.Errorf("content %q after a refused replace", b)
 	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
-		t.Errorf("%d files left in the directory, want 2 (no temporary file)", len(entries))
+	if b, _ := os.ReadFile(other); string(b) != "a\n" {
+		t.Errorf("other file %q: replaced although another could not be", b)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 3 {
+		t.Errorf("%d files left in the directory, want 3 (no temporary file)", len(entries))
 	}
 }
