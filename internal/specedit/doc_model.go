@@ -128,7 +128,13 @@ func (d *Doc) Result() ([]byte, bool, error) {
 		return d.src, false, nil
 	}
 	es := slices.Clone(d.edits)
-	slices.SortStableFunc(es, func(a, b splice) int { return a.start - b.start })
+	// By start; at one offset, what is inserted before what is replaced.
+	slices.SortStableFunc(es, func(a, b splice) int {
+		if a.start != b.start {
+			return a.start - b.start
+		}
+		return (a.end - a.start) - (b.end - b.start)
+	})
 	crlf := bytes.Contains(d.src, []byte("\r\n"))
 	var out bytes.Buffer
 	at := 0

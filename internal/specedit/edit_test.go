@@ -112,6 +112,14 @@ func TestEdit(t *testing.T) {
 			ops: []op{insert("candidate", candidate, "stable"), set("strategy.canary.step", 0)},
 		},
 		{
+			name: "cue inline struct: a value set, its neighbour replaced",
+			files: []file{{"r.cue", "name: \"web\"\nstable: {version: \"v1\", tag: \"v1\"}\n",
+				"name: \"web\"\nstable: {version: \"v3\", digest: \"sha256:ab\"}\n"}},
+			ops: []op{set("stable.version", "v3"), del("stable.tag"), func(r *Release) error {
+				return r.SetAfter([]string{"stable", "digest"}, "sha256:ab", "version")
+			}},
+		},
+		{
 			name: "cue struct without braces takes a: b: v",
 			files: []file{{"r.cue", "name: \"web\"\nstrategy: canary: steps: [50, 100]\n",
 				"name: \"web\"\nstrategy: canary: steps: [50, 100]\nstrategy: canary: step: 0\n"}},
