@@ -125,7 +125,7 @@ func lowestStep(r *release.Release) int {
 // or blue-green's stable version active.
 func reset(r *release.Release) []Change {
 	if f, _, step, ok := stepped(r); ok && step != firstStep(r) {
-		return []Change{set(f.Step, strconv.Itoa(step), firstStep(r))}
+		return []Change{set(f.Step, strconv.Itoa(step), firstStep(r), f.Steps.Path)}
 	}
 	if bg := r.Strategy.BlueGreen; bg != nil && bg.Active != release.RoleStable {
 		return []Change{set(fieldpath.Strategy.BlueGreen.Active, bg.Active, release.RoleStable)}
