@@ -36,7 +36,7 @@ type command struct {
 }
 
 // commands in the order usage lists them; each is defined in its file.
-var commands = []*command{buildCmd, checkCmd, vetCmd, planCmd, schemaCmd, versionCmd, fnCmd}
+var commands = []*command{buildCmd, checkCmd, vetCmd, planCmd, startCmd, stepCmd, promoteCmd, rollbackCmd, schemaCmd, versionCmd, fnCmd}
 
 // noFlags is the flags of a command that has none.
 func noFlags(run func(e *env, args []string) int) func(*pflag.FlagSet) func(*env, []string) int {
@@ -114,7 +114,7 @@ Usage:
 Commands:
 `)
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
 Exit codes: 0 success, 1 invalid input (or out-of-date files), 2 usage error.

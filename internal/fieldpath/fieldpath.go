@@ -237,6 +237,8 @@ type VersionFields struct {
 	Version Path
 	// Tag is the image tag.
 	Tag Path
+	// Digest pins the image's content.
+	Digest Path
 	// Image is the version's own image repository.
 	Image Path
 	// Replicas is the version's own replica count.
@@ -248,7 +250,7 @@ type VersionFields struct {
 }
 
 func version(p Path) VersionFields {
-	return VersionFields{Path: p, Version: p.dot("version"), Tag: p.dot("tag"), Image: p.dot("image"),
+	return VersionFields{Path: p, Version: p.dot("version"), Tag: p.dot("tag"), Digest: p.dot("digest"), Image: p.dot("image"),
 		Replicas: p.dot("replicas"), Env: mapOf(p.dot("env"), leaf, "GREETING"),
 		Container: Kube{p.dot("container")}, Pod: Kube{p.dot("pod")}}
 }

@@ -199,6 +199,14 @@ func (l *Loader) Load(set *specpath.Set) *Result {
 // LoadBytes validates the releases in one in-memory file; its extension
 // (.cue, .yaml, .yml, .json) picks the format.
 func (l *Loader) LoadBytes(filename string, src []byte) *Result {
+	return l.LoadUnit(specpath.Unit{Files: []string{filename}}, [][]byte{src})
+}
+
+// LoadUnit validates the releases of one unit whose files' contents are
+// srcs, in memory (a command that edits a spec checks its result before
+// writing it): a CUE package when u.CUE, else one file, as LoadBytes.
+func (l *Loader) LoadUnit(u specpath.Unit, srcs [][]byte) *Result {
+	filename := u.Files[0]
 	res := &Result{Paths: []specpath.Path{{Name: filename, Outcome: specpath.Holds}}}
 	w, err := l.worker()
 	if err != nil {
@@ -207,7 +215,12 @@ func (l *Loader) LoadBytes(filename string, src []byte) *Result {
 	}
 	j := l.job(w)
 	var done bool
-	res.specs, res.problems, done = l.bounded(w, filename, j.progress, func() ([]*Spec, diag.List) { return j.loadFile(filename, src) })
+	res.specs, res.problems, done = l.bounded(w, filename, j.progress, func() ([]*Spec, diag.List) {
+		if u.CUE {
+			return j.loadCUE(u.Files, srcs)
+		}
+		return j.loadFile(filename, srcs[0])
+	})
 	if done {
 		l.release(w)
 	}

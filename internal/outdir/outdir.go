@@ -356,3 +356,57 @@ func Diff(dir string, changes []Change) []byte {
 	}
 	return b.Bytes()
 }
+
+// Edit is a new content for an existing file, and the content it was
+// made from.
+type Edit struct {
+	Path     string
+	Old, New []byte
+}
+
+// Replace writes each edit over its regular file atomically — a
+// temporary file beside it, with its mode, renamed over it — once every
+// file is known to still hold its Old: an edit made meanwhile is never
+// lost, and nothing is replaced when any temporary file cannot be
+// written. A symbolic link is followed: the file it names is replaced,
+// the link kept.
+func Replace(edits []Edit) error {
+	paths := make([]string, len(edits))
+	temps := make([]string, len(edits))
+	defer func() {
+		for _, t := range temps {
+			if t != "" {
+				os.Remove(t)
+			}
+		}
+	}()
+	for i, e := range edits {
+		path, err := filepath.EvalSymlinks(e.Path)
+		if err != nil {
+			return err
+		}
+		fi, err := os.Lstat(path)
+		if err != nil {
+			return err
+		}
+		if !fi.Mode().IsRegular() {
+			return fmt.Errorf("write %s: is not a regular file", path)
+		}
+		paths[i] = path
+		if temps[i], err = writeTemp(path, e.New, fi.Mode().Perm()); err != nil {
+			return err
+		}
+	}
+	for i, e := range edits {
+		if now, err := os.ReadFile(paths[i]); err != nil || !bytes.Equal(now, e.Old) {
+			return fmt.Errorf("write %s: the file changed while rollspec was writing; not replaced (run again)", e.Path)
+		}
+	}
+	for i := range edits {
+		if err := os.Rename(temps[i], paths[i]); err != nil {
+			return err
+		}
+		temps[i] = ""
+	}
+	return nil
+}

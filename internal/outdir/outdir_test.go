@@ -404,3 +404,49 @@ func TestDiff(t *testing.T) {
 		t.Errorf("Diff of no changes = %q, want empty", got)
 	}
 }
+
+// TestReplace: a spec edited in place keeps its mode, a link to it stays
+// a link, and when a file changed since it was read, none is replaced.
+func TestReplace(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "release.yaml")
+	if err := os.WriteFile(path, []byte("old\n"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.yaml")
+	if err := os.Symlink("release.yaml", link); err != nil {
+		t.Fatal(err)
+	}
+	if err := outdir.Replace([]outdir.Edit{{Path: link, Old: []byte("old\n"), New: []byte("new\n")}}); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "new\n" {
+		t.Errorf("content %q, want new", b)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o640 {
+		t.Errorf("mode %v (%v), want -rw-r-----", fi.Mode(), err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v", err)
+	}
+	other := filepath.Join(dir, "other.yaml")
+	if err := os.WriteFile(other, []byte("a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := outdir.Replace([]outdir.Edit{{Path: other, Old: []byte("a\n"), New: []byte("b\n")}, {Path: path, Old: []byte("old\n"), New: []byte("newer\n")}})
+	if err == nil || !strings.Contains(err.Error(), "the file changed while rollspec was writing") {
+		t.Errorf("error %v, want the file changed", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "new\n" {
+		t.Errorf("content %q after a refused replace", b)
+	}
+	if b, _ := os.ReadFile(other); string(b) != "a\n" {
+		t.Errorf("other file %q: replaced although another could not be", b)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 3 {
+		t.Errorf("%d files left in the directory, want 3 (no temporary file)", len(entries))
+	}
+}

@@ -133,19 +133,19 @@ func moveCell(s *stage.Stage) string {
 // rolloutCell is the bounds of a new pod template for the now stage of a
 // release with one workload running one version.
 func rolloutCell(s *stage.Stage) string {
-	if len(s.Rollouts) != 1 || s.Release.Candidate != nil && !release.InPlace(s.Release.Strategy.Kind()) {
+	if len(s.Rollouts) != 1 || s.Release.Candidate != nil {
 		return ""
 	}
 	ro := s.Rollouts[0]
 	switch {
 	case ro.PerNode && ro.MaxUnavailable != "":
-		return fmt.Sprintf("new template: node by node, maxSurge %s, maxUnavailable %s nodes", ro.MaxSurge, ro.MaxUnavailable)
+		return fmt.Sprintf("a new template rolls node by node: maxSurge %s, maxUnavailable %s", ro.MaxSurge, ro.MaxUnavailable)
 	case ro.PerNode, ro.Strategy == "OnDelete":
-		return "new template: pods change when deleted"
+		return "a new template: each pod takes it when deleted"
 	case ro.Strategy == "Recreate":
-		return fmt.Sprintf("new template: all %d pods stop first; ≥0 ready", ro.Replicas)
+		return fmt.Sprintf("a new template: all %d pods stop first; ≥0 ready", ro.Replicas)
 	}
-	return fmt.Sprintf("new template: ≤%d pods, ≥%d ready", ro.Peak, ro.Floor)
+	return fmt.Sprintf("a new template rolls: ≤%d pods, ≥%d ready", ro.Peak, ro.Floor)
 }
 
 // routeNames are the routes the plan's stages name, in order of first

@@ -1,0 +1,7 @@
+// Package lifecycle decides how a release moves through its stages by
+// editing its spec: start adds a candidate, step advances a canary or a
+// partitioned update (or flips blue-green's active version), promote
+// makes the candidate stable, rollback removes it. Each returns a Plan of
+// the edits, each reported as a field's old and new value, which
+// internal/specedit applies to the spec's source.
+package lifecycle

@@ -1,0 +1,154 @@
+package lifecycle
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/rollspec/rollspec/internal/fieldpath"
+	"github.com/rollspec/rollspec/internal/load"
+	"github.com/rollspec/rollspec/internal/specedit"
+	"github.com/rollspec/rollspec/release"
+)
+
+// New is the version start brings in, and the overrides it runs with.
+type New struct {
+	Version, Tag, Digest, Image string
+	// Replicas is the version's own replica count, nil for the release's.
+	Replicas *int
+	// Env are the version's own environment variables, in order.
+	Env []specedit.Entry
+}
+
+// inPlace reports whether kind replaces stable in place, with no
+// candidate (recreate, ramped).
+func inPlace(kind string) bool { return !release.TwoVersion(kind) && !release.InPlace(kind) }
+
+// Start adds a candidate written after stable, in stable's style, and
+// puts the strategy at its first step; a strategy that replaces the pods
+// in place (recreate, ramped) gets the new version as stable instead.
+func Start(s *load.Spec, n New) (*Plan, error) {
+	r := s.Release
+	if r.Candidate != nil {
+		return nil, problem(s, fieldpath.Candidate.Path, "a release is in progress: candidate %s (allowed: rollspec promote or rollspec rollback first)", describe(r.Candidate))
+	}
+	kind := r.Strategy.Kind()
+	if inPlace(kind) {
+		return startInPlace(r, kind, n), nil
+	}
+	m := specedit.Map{{Key: "version", Value: n.Version}}
+	for _, e := range []specedit.Entry{{Key: "tag", Value: n.Tag}, {Key: "digest", Value: n.Digest}, {Key: "image", Value: n.Image}} {
+		if e.Value != "" {
+			m = append(m, e)
+		}
+	}
+	if n.Replicas != nil {
+		m = append(m, specedit.Entry{Key: "replicas", Value: *n.Replicas})
+	}
+	if len(n.Env) > 0 {
+		m = append(m, specedit.Entry{Key: "env", Value: specedit.Map(n.Env)})
+	}
+	v := &release.Version{Version: n.Version, Tag: n.Tag, Digest: n.Digest, Image: n.Image}
+	add := Change{Path: fieldpath.Candidate.Path, New: describe(v), edit: func(src *specedit.Release) error {
+		return src.Insert(names(fieldpath.Candidate.Path), m, names(fieldpath.Stable.Path)[0])
+	}}
+	return &Plan{Changes: append([]Change{add}, reset(r)...)}, nil
+}
+
+// startInPlace sets stable to the new version: its tag and digest as
+// given (one not given is removed, as it would name the old image).
+func startInPlace(r *release.Release, kind string, n New) *Plan {
+	st := fieldpath.Stable
+	p := &Plan{Notes: []string{fmt.Sprintf("%s replaces the pods in place and takes no candidate: stable becomes %s", kind, n.Version)}}
+	p.Changes = append(p.Changes, set(st.Version, r.Stable.Version, n.Version))
+	for _, f := range []struct {
+		path     fieldpath.Path
+		old, new string
+	}{{st.Tag, r.Stable.Tag, n.Tag}, {st.Digest, r.Stable.Digest, n.Digest}, {st.Image, r.Stable.Image, n.Image}} {
+		switch {
+		case f.new != "" && f.new != f.old:
+			p.Changes = append(p.Changes, set(f.path, f.old, f.new, st.Version))
+		case f.new == "" && f.old != "" && f.path != st.Image:
+			p.Changes = append(p.Changes, remove(f.path, f.old))
+		}
+	}
+	if n.Replicas != nil {
+		old := ""
+		if r.Stable.Replicas != nil {
+			old = strconv.Itoa(int(*r.Stable.Replicas))
+		}
+		p.Changes = append(p.Changes, set(st.Replicas, old, *n.Replicas))
+	}
+	for _, e := range n.Env {
+		p.Changes = append(p.Changes, set(st.Env.Key(e.Key), r.Stable.Env[e.Key], e.Value))
+	}
+	return p
+}
+
+// Step moves a canary or partitioned update to step to (the next one
+// when to < 0), or flips blue-green's active version.
+func Step(s *load.Spec, to int) (*Plan, error) {
+	r := s.Release
+	kind := r.Strategy.Kind()
+	f, steps, step, ok := stepped(r)
+	switch {
+	case !ok && kind != release.KindBlueGreen:
+		return nil, problem(s, fieldpath.Strategy.Kinds[kind], "%s has no steps (allowed: a strategy with steps: %s)", kind, withSteps)
+	case r.Candidate == nil:
+		return nil, problem(s, fieldpath.Stable.Path, "no candidate to step to (allowed: rollspec start first)")
+	case !ok && to >= 0:
+		return nil, problem(s, fieldpath.Strategy.BlueGreen.Active, "blueGreen has no numbered steps: step flips active (allowed: rollspec step PATH)")
+	case !ok:
+		flip := map[string]string{release.RoleStable: release.RoleCandidate, release.RoleCandidate: release.RoleStable}
+		active := r.Strategy.BlueGreen.Active
+		return &Plan{Changes: []Change{set(fieldpath.Strategy.BlueGreen.Active, active, flip[active])}}, nil
+	case to < 0 && step >= steps:
+		return nil, problem(s, f.Step, "at the last step (%d of %d): run rollspec promote", step, steps)
+	case to < 0:
+		to = step + 1
+	}
+	switch {
+	case to < lowestStep(r) || to > steps:
+		return nil, problem(s, f.Step, "there is no step %d (allowed: %d to %d)", to, lowestStep(r), steps)
+	case to == step:
+		return nil, problem(s, f.Step, "already at step %d (allowed: another step from %d to %d)", to, lowestStep(r), steps)
+	}
+	return &Plan{Changes: []Change{set(f.Step, strconv.Itoa(step), to)}}, nil
+}
+
+// Promote makes the candidate stable with all its overrides (its block
+// replaces stable's), and puts the strategy back at its first step.
+// Before the candidate takes all traffic it refuses unless force.
+func Promote(s *load.Spec, force bool) (*Plan, error) {
+	r := s.Release
+	if r.Candidate == nil {
+		return nil, problem(s, fieldpath.Stable.Path, "no candidate to promote (allowed: rollspec start first)")
+	}
+	if f, steps, step, ok := stepped(r); ok && step < steps && !force {
+		return nil, problem(s, f.Step, "the candidate is at step %d of %d: promoting now moves every pod and request to it at once (allowed: rollspec step to step %d first, or --force)", step, steps, steps)
+	}
+	if bg := r.Strategy.BlueGreen; bg != nil && bg.Active != release.RoleCandidate && !force {
+		return nil, problem(s, fieldpath.Strategy.BlueGreen.Active, "the candidate is not active: promoting now flips all traffic to it at once (allowed: rollspec step to make it active first, or --force)")
+	}
+	promote := Change{Path: fieldpath.Stable.Path, Old: describe(&r.Stable), New: describe(r.Candidate) + ", the candidate with its overrides",
+		edit: func(src *specedit.Release) error {
+			if err := src.Delete(names(fieldpath.Stable.Path)); err != nil {
+				return err
+			}
+			return src.Rename(names(fieldpath.Candidate.Path), names(fieldpath.Stable.Path)[0])
+		}}
+	moved := Change{Path: fieldpath.Candidate.Path, Old: "now stable"}
+	return &Plan{Changes: append([]Change{promote, moved}, reset(r)...)}, nil
+}
+
+// Rollback removes the candidate and puts the strategy back at its first
+// step: stable only.
+func Rollback(s *load.Spec) (*Plan, error) {
+	r := s.Release
+	if kind := r.Strategy.Kind(); inPlace(kind) {
+		return nil, problem(s, fieldpath.Strategy.Kinds[kind], "%s keeps no candidate to roll back: it replaced stable in place (allowed: set stable back to the previous version, rollspec start PATH --version OLD --tag OLD)", kind)
+	}
+	if r.Candidate == nil {
+		return nil, problem(s, fieldpath.Stable.Path, "no candidate to roll back (allowed: a release started with rollspec start)")
+	}
+	return &Plan{Changes: append([]Change{remove(fieldpath.Candidate.Path, describe(r.Candidate))}, reset(r)...)}, nil
+}

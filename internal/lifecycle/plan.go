@@ -1,0 +1,137 @@
+package lifecycle
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/rollspec/rollspec/internal/diag"
+	"github.com/rollspec/rollspec/internal/fieldpath"
+	"github.com/rollspec/rollspec/internal/load"
+	"github.com/rollspec/rollspec/internal/specedit"
+	"github.com/rollspec/rollspec/release"
+)
+
+// Plan is what a command changes in one release's spec.
+type Plan struct {
+	// Changes are the edits, in the order they are reported.
+	Changes []Change
+	// Notes are said besides the changes (start on a strategy that
+	// replaces stable in place).
+	Notes []string
+}
+
+// Change is one field's edit: its old and new value as reported ("" for
+// a field added or removed) and the edit of the source it makes.
+type Change struct {
+	// Path is the field changed.
+	Path fieldpath.Path
+	// Old and New describe the value before and after.
+	Old, New string
+	edit     func(src *specedit.Release) error
+}
+
+// String reports the change: strategy.canary.step: 1 → 2.
+func (c Change) String() string {
+	switch {
+	case c.Old == "":
+		return c.Path.String() + ": added " + c.New
+	case c.New == "":
+		return c.Path.String() + ": removed (" + c.Old + ")"
+	}
+	return c.Path.String() + ": " + c.Old + " → " + c.New
+}
+
+// names is a path of the fields lifecycle names, as specedit takes it.
+func names(p fieldpath.Path) []string {
+	n, err := specedit.Split(p.String())
+	if err != nil {
+		panic(err) // the paths named here are fields, never list entries
+	}
+	return n
+}
+
+// set changes the scalar at p from old to v; a field not written is
+// added after its sibling named after (else after the last field).
+func set(p fieldpath.Path, old string, v any, after ...fieldpath.Path) Change {
+	sibling := ""
+	if len(after) > 0 {
+		n := names(after[0])
+		sibling = n[len(n)-1]
+	}
+	return Change{Path: p, Old: old, New: fmt.Sprint(v), edit: func(src *specedit.Release) error { return src.SetAfter(names(p), v, sibling) }}
+}
+
+// remove deletes the field at p, whose value old describes.
+func remove(p fieldpath.Path, old string) Change {
+	return Change{Path: p, Old: old, edit: func(src *specedit.Release) error { return src.Delete(names(p)) }}
+}
+
+// problem is an error at the field at, where the spec writes it (or the
+// closest enclosing field it writes).
+func problem(s *load.Spec, at fieldpath.Path, format string, args ...any) *diag.Diagnostic {
+	return &diag.Diagnostic{Pos: s.Pos(at), Field: at.String(), Text: fmt.Sprintf(format, args...)}
+}
+
+// describe writes a version as changes report it: v2 (tag 2).
+func describe(v *release.Version) string {
+	var parts []string
+	if v.Tag != "" {
+		parts = append(parts, "tag "+v.Tag)
+	}
+	if v.Digest != "" {
+		parts = append(parts, "digest "+v.Digest)
+	}
+	if v.Image != "" {
+		parts = append(parts, "image "+v.Image)
+	}
+	if len(parts) == 0 {
+		return v.Version
+	}
+	return v.Version + " (" + strings.Join(parts, ", ") + ")"
+}
+
+// stepped is a canary's or partitioned update's step fields and values;
+// ok is false for the other strategies.
+func stepped(r *release.Release) (f fieldpath.CanaryFields, steps, step int, ok bool) {
+	switch {
+	case r.Strategy.Canary != nil:
+		return fieldpath.Strategy.Canary, len(r.Strategy.Canary.Steps), r.Strategy.Canary.Step, true
+	case r.Strategy.Partitioned != nil:
+		return fieldpath.Strategy.Partitioned, len(r.Strategy.Partitioned.Steps), r.Strategy.Partitioned.Step, true
+	}
+	return f, 0, 0, false
+}
+
+// firstStep is the step a release starts at: 0 with Istio, where the
+// candidate's pods get ready before any traffic reaches them, else 1 (a
+// native Service waits for ready pods itself).
+func firstStep(r *release.Release) int {
+	if r.Traffic == release.TrafficIstio {
+		return 0
+	}
+	return 1
+}
+
+// lowestStep is the lowest step a release with a candidate may be at.
+func lowestStep(r *release.Release) int {
+	if r.Strategy.Partitioned != nil {
+		return 0
+	}
+	return firstStep(r)
+}
+
+// reset puts the strategy back where a release starts: the first step,
+// or blue-green's stable version active.
+func reset(r *release.Release) []Change {
+	if f, _, step, ok := stepped(r); ok && step != firstStep(r) {
+		return []Change{set(f.Step, strconv.Itoa(step), firstStep(r), f.Steps.Path)}
+	}
+	if bg := r.Strategy.BlueGreen; bg != nil && bg.Active != release.RoleStable {
+		return []Change{set(fieldpath.Strategy.BlueGreen.Active, bg.Active, release.RoleStable)}
+	}
+	return nil
+}
+
+// withSteps are the strategies step moves.
+var withSteps = strings.Join([]string{release.KindCanary, release.KindPartitioned, release.KindBlueGreen}, ", ")
