@@ -221,6 +221,16 @@ func (s Strategy) Stepped() (steps, step int, ok bool) {
 	return 0, 0, false
 }
 
+// FirstStep is the step a new candidate starts at: 0 with Istio, where
+// its pods get ready before any request reaches them, else 1 (a native
+// Service waits for ready pods itself).
+func (r *Release) FirstStep() int {
+	if r.Traffic == TrafficIstio {
+		return 0
+	}
+	return 1
+}
+
 // AtStep is s at step i, if it moves in steps; s shares nothing it
 // changes with the result.
 func (s Strategy) AtStep(i int) Strategy {

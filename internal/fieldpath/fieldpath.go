@@ -213,6 +213,15 @@ func Role(role string) VersionFields {
 	panic("fieldpath: no version plays the role " + strconv.Quote(role))
 }
 
+// Stepped are the fields of s's strategy that moves in steps: canary's,
+// or partitioned's.
+func Stepped(s release.Strategy) CanaryFields {
+	if s.Partitioned != nil {
+		return Strategy.Partitioned
+	}
+	return Strategy.Canary
+}
+
 // PortFields are the fields of one port.
 type PortFields struct {
 	Path

@@ -94,38 +94,24 @@ func describe(v *release.Version) string {
 // stepped is a canary's or partitioned update's step fields and values;
 // ok is false for the other strategies.
 func stepped(r *release.Release) (f fieldpath.CanaryFields, steps, step int, ok bool) {
-	switch {
-	case r.Strategy.Canary != nil:
-		return fieldpath.Strategy.Canary, len(r.Strategy.Canary.Steps), r.Strategy.Canary.Step, true
-	case r.Strategy.Partitioned != nil:
-		return fieldpath.Strategy.Partitioned, len(r.Strategy.Partitioned.Steps), r.Strategy.Partitioned.Step, true
-	}
-	return f, 0, 0, false
+	steps, step, ok = r.Strategy.Stepped()
+	return fieldpath.Stepped(r.Strategy), steps, step, ok
 }
 
-// firstStep is the step a release starts at: 0 with Istio, where the
-// candidate's pods get ready before any traffic reaches them, else 1 (a
-// native Service waits for ready pods itself).
-func firstStep(r *release.Release) int {
-	if r.Traffic == release.TrafficIstio {
-		return 0
-	}
-	return 1
-}
 
 // lowestStep is the lowest step a release with a candidate may be at.
 func lowestStep(r *release.Release) int {
 	if r.Strategy.Partitioned != nil {
 		return 0
 	}
-	return firstStep(r)
+	return r.FirstStep()
 }
 
 // reset puts the strategy back where a release starts: the first step,
 // or blue-green's stable version active.
 func reset(r *release.Release) []Change {
-	if f, _, step, ok := stepped(r); ok && step != firstStep(r) {
-		return []Change{set(f.Step, strconv.Itoa(step), firstStep(r), f.Steps.Path)}
+	if f, _, step, ok := stepped(r); ok && step != r.FirstStep() {
+		return []Change{set(f.Step, strconv.Itoa(step), r.FirstStep(), f.Steps.Path)}
 	}
 	if bg := r.Strategy.BlueGreen; bg != nil && bg.Active != release.RoleStable {
 		return []Change{set(fieldpath.Strategy.BlueGreen.Active, bg.Active, release.RoleStable)}

@@ -153,10 +153,7 @@ func edits(r *release.Release) []edit {
 	steps, step, stepped := s.Stepped()
 	switch {
 	case stepped:
-		f := fieldpath.Strategy.Canary
-		if s.Partitioned != nil {
-			f = fieldpath.Strategy.Partitioned
-		}
+		f := fieldpath.Stepped(s)
 		for i := step + 1; i <= steps; i++ {
 			rr := *r
 			rr.Strategy = s.AtStep(i)
@@ -187,11 +184,7 @@ func Promoted(r *release.Release) *release.Release {
 // first step (step 0 with Istio, so the candidate's pods are ready before
 // it takes requests), blue-green's stable version active.
 func Reset(r *release.Release) release.Strategy {
-	first := 1
-	if r.Traffic == release.TrafficIstio {
-		first = 0
-	}
-	s := r.Strategy.AtStep(first)
+	s := r.Strategy.AtStep(r.FirstStep())
 	if s.BlueGreen != nil {
 		bg := *s.BlueGreen
 		bg.Active = release.RoleStable
