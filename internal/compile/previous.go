@@ -58,7 +58,7 @@ func skipped(r *Release, ran map[string]bool) diag.List {
 		return nil
 	}
 	return diag.List{{Pos: r.Spec.Pos(at), Field: at.String(),
-		Text: fmt.Sprintf("the candidate %s is new in this change but %s (allowed: %s; --allow-skip to mean it)", c.Version, what, allowed)}}
+		Text: fmt.Sprintf("the candidate %s is new in this change but %s (allowed: %s, as rollspec start writes it; --allow-skip to mean it)", c.Version, what, allowed)}}
 }
 
 // familySwitch warns when the strategy moves between the family that
