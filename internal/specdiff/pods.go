@@ -163,7 +163,7 @@ func routes(a, b *side) []Route {
 	var out []Route
 	for i := range after {
 		old := find(before, after[i].Object)
-		if old == nil || !reflect.DeepEqual(*old, after[i]) {
+		if old == nil || !reflect.DeepEqual(byVersion(*old), byVersion(after[i])) {
 			out = append(out, Route{Object: after[i].Object, Old: old, New: &after[i]})
 		}
 	}
@@ -173,4 +173,19 @@ func routes(a, b *side) []Route {
 		}
 	}
 	return out
+}
+
+// byVersion is r without the roles of its versions: a promotion makes the
+// candidate stable, which moves no request.
+func byVersion(r stage.Route) stage.Route {
+	r.Shares = slices.Clone(r.Shares)
+	for i := range r.Shares {
+		r.Shares[i].Role = ""
+	}
+	if r.Mirror != nil {
+		m := *r.Mirror
+		m.Role = ""
+		r.Mirror = &m
+	}
+	return r
 }
