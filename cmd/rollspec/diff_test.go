@@ -2,10 +2,11 @@ package main
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/rollspec/rollspec/internal/testfs"
 )
 
 // TestDiffExitCodes: a diff is information, exit 0 whatever changes; 1
@@ -13,19 +14,11 @@ import (
 func TestDiffExitCodes(t *testing.T) {
 	dir := t.TempDir()
 	spec := "name: web\nimage: example/web\nports: [{name: http, containerPort: 8080}]\nreadinessProbe: {http: {path: /}}\nrunAsUser: 1000\nstable: {version: v1, tag: \"1\"}\nstrategy: {ramped: {}}\n"
-	for name, src := range map[string]string{
+	testfs.Write(t, dir, map[string]string{
 		"old/web.yaml": spec,
 		"new/web.yaml": strings.Replace(spec, `tag: "1"`, `tag: "2"`, 1),
 		"bad/web.yaml": strings.Replace(spec, "name: web", "name: Web!", 1),
-	} {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	at := func(n string) string { return filepath.Join(dir, n) }
 	for _, tc := range []struct {
 		name   string

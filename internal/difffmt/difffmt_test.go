@@ -5,95 +5,122 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rollspec/rollspec/internal/compile"
 	"github.com/rollspec/rollspec/internal/difffmt"
-	"github.com/rollspec/rollspec/internal/load"
 	"github.com/rollspec/rollspec/internal/specdiff"
+	"github.com/rollspec/rollspec/internal/stage"
 )
 
-const canary = `
-name: web
-image: example/web
-ports: [{name: http, containerPort: 8080}]
-replicas: 4
-readinessProbe: {http: {path: /}}
-runAsUser: 1000
-config: {LOG_LEVEL: info, GREETING: hello}
-stable: {version: v1, tag: "1"}
-candidate: {version: v2, tag: "2"}
-strategy: {canary: {steps: [25, 50, 100], step: 1}}
-`
+// rolling is a Deployment's rollout of 4 pods, one at a time.
+var rolling = &stage.Rollout{Workload: "web", Kind: "Deployment", Strategy: "RollingUpdate", Replicas: 4, Peak: 5, Floor: 4}
 
-// diff compares two sources of releases.
-func diff(t *testing.T, old, next string) *specdiff.Diff {
-	t.Helper()
-	var sides [2][]*compile.Release
-	for i, src := range []string{old, next} {
-		rs, err := compile.Bytes(&load.Loader{}, "spec.yaml", []byte(src))
-		if err != nil {
-			t.Fatalf("compile: %v", err)
-		}
-		sides[i] = rs
-	}
-	d, err := specdiff.Compare(sides[0], sides[1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
+// release is a changed release with the objects, workloads and routes
+// given.
+func release(objs []specdiff.Object, ws []specdiff.Workload, rs []specdiff.Route) *specdiff.Diff {
+	return &specdiff.Diff{Releases: []*specdiff.Release{{Namespace: "shop", Name: "web", Status: specdiff.StatusChanged, Objects: objs, Workloads: ws, Routes: rs}}, Unchanged: 2}
 }
 
 func TestWrite(t *testing.T) {
-	step2 := strings.Replace(canary, "step: 1", "step: 2", 1)
-	long := strings.Replace(canary, "GREETING: hello", "GREETING: "+strings.Repeat("x", 60), 1)
+	config := release([]specdiff.Object{{
+		Kind: "ConfigMap", Name: "web-config-b", Was: "web-config-a", Change: specdiff.Replaced,
+		Config: &specdiff.Config{New: []specdiff.Served{{Role: "stable", Version: "v1"}, {Role: "candidate", Version: "v2"}}, Keys: []specdiff.Key{
+			{Name: "A", Change: specdiff.KeyChanged, Old: "info", New: "debug"},
+			{Name: "B", Change: specdiff.KeyAdded, New: strings.Repeat("x", 60)},
+			{Name: "C", Change: specdiff.KeyRemoved, Old: "gone"},
+			{Name: "D", Change: specdiff.KeyAdded, New: "line 1\nline 2\n"},
+		}},
+	}}, []specdiff.Workload{{Kind: "Deployment", Name: "web", Action: stage.ActRoll, From: 4, To: 4, Restarted: 4, Rollout: rolling}}, nil)
+	var fields []specdiff.Field
+	for range 10 {
+		fields = append(fields, specdiff.Field{Path: "spec.x", Old: "1", New: "2"})
+	}
+	fields[0] = specdiff.Field{Path: "spec.selector", OldAbsent: true, New: `{"app":"web"}`}
+	moves := release([]specdiff.Object{
+		{Kind: "Deployment", Name: "web", Change: specdiff.Changed, Fields: fields},
+		{Kind: "Service", Name: "web_preview|x", Change: specdiff.Created},
+	}, []specdiff.Workload{
+		{Kind: "Deployment", Name: "web-v1", Action: stage.ActScale, From: 3, To: 2},
+		{Kind: "Deployment", Name: "web-v3", Action: stage.ActCreate, To: 1},
+		{Kind: "DaemonSet", Name: "proxy", Action: stage.ActDelete, PerNode: true},
+		{Kind: "StatefulSet", Name: "db", Action: stage.ActReplace, From: 3, To: 3, Restarted: 2, Replaced: []string{"db-2", "db-1"}},
+		{Kind: "StatefulSet", Name: "cache", Action: stage.ActRoll, From: 3, To: 3, OnDelete: true},
+		{Kind: "Deployment", Name: "old", Action: stage.ActRoll, From: 2, To: 2, Restarted: 2, Rollout: &stage.Rollout{Strategy: "Recreate"}},
+		{Kind: "Deployment", Name: "web", Action: stage.ActRoll, From: 2, To: 4, Restarted: 4, Rollout: rolling},
+	}, []specdiff.Route{
+		{Object: "VirtualService web", Old: &stage.Route{Shares: []stage.Share{{Version: "v1", Percent: 90}, {Version: "v2", Percent: 10}}}, New: &stage.Route{Shares: []stage.Share{{Version: "v1", Percent: 50}, {Version: "v2", Percent: 50}}}},
+		{Object: "Service web-preview", New: &stage.Route{Shares: []stage.Share{{Version: "v2", Percent: 100}}}},
+	})
 	for _, tc := range []struct {
-		name, format, old, next, want string
+		name, format string
+		d            *specdiff.Diff
+		want         string
 	}{
 		{
-			name: "text, a canary step", format: "text", old: canary, next: step2,
-			want: `default/web: changed
+			name: "text: config keys, shortened, a restart", format: "text", d: config,
+			want: `shop/web: changed
   objects:
-    ~ Deployment web-v1
-        spec.replicas: 3 → 2
-    ~ Deployment web-v2
-        spec.replicas: 1 → 2
-  pods: no pod restarts
-    Deployment web-v1: 3 → 2 pods
-    Deployment web-v2: 1 → 2 pods
-  traffic:
-    Service web: v1 75% · v2 25% → v1 50% · v2 50%
+    ~ ConfigMap web-config-a → web-config-b (config of stable v1, candidate v2)
+        ~ A: info → debug
+        + B=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (60 bytes)
+        - C
+        + D=line 1… (14 bytes)
+  pods: pods restart
+    Deployment web: pod template changed: 4 pods restart (RollingUpdate: ≤5 pods, ≥4 ready)
+  traffic: unchanged
 
-releases: 1 changed, 0 new, 0 removed, 0 unchanged
+releases: 1 changed, 0 new, 0 removed, 2 unchanged
 `,
 		},
 		{
-			name: "markdown, a canary step", format: "markdown", old: canary, next: step2,
-			want: "### `default/web`: changed\n\n**Objects**\n\n" +
-				"- ~ Deployment `web-v1`\n  - `spec.replicas: 3 → 2`\n" +
-				"- ~ Deployment `web-v2`\n  - `spec.replicas: 1 → 2`\n\n" +
-				"**Pods**: no pod restarts\n\n- Deployment `web-v1`: 3 → 2 pods\n- Deployment `web-v2`: 1 → 2 pods\n\n" +
-				"**Traffic**\n\n- Service web: v1 75% · v2 25% → v1 50% · v2 50%\n\n" +
-				"_Releases: 1 changed, 0 new, 0 removed, 0 unchanged._\n",
-		},
-		{
-			name: "text, a long config value shortened", format: "text", old: canary, next: long,
-			want: `default/web: changed
+			name: "text: fields cut after eight, every move, traffic", format: "text", d: moves,
+			want: `shop/web: changed
   objects:
-    ~ ConfigMap web-config-758kt8k87t → web-config-btchd8mfm2 (config of stable v1, candidate v2)
-        ~ GREETING: hello → xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (60 bytes)
+    ~ Deployment web
+        spec.selector: (none) → {"app":"web"}
+        spec.x: 1 → 2
+        spec.x: 1 → 2
+        spec.x: 1 → 2
+        spec.x: 1 → 2
+        spec.x: 1 → 2
+        spec.x: 1 → 2
+        spec.x: 1 → 2
+        … 2 more fields
+    + Service web_preview|x
+  pods: pods restart
+    Deployment web-v1: 3 → 2 pods
+    Deployment web-v3: new, 1 pod starts
+    DaemonSet proxy: deleted, a pod on every node stops
+    StatefulSet db: partition moved: 2 pods restart (db-2, db-1, one at a time, highest ordinal first)
+    StatefulSet cache: pod template changed: each pod takes it when deleted
+    Deployment old: pod template changed: 2 pods restart (Recreate: every pod stops first)
+    Deployment web: pod template changed: its 2 pods replaced by 4 (RollingUpdate: ≤5 pods, ≥4 ready)
+  traffic:
+    VirtualService web: v1 90% · v2 10% → v1 50% · v2 50%
+    Service web-preview: (none) → v2 100%
+
+releases: 1 changed, 0 new, 0 removed, 2 unchanged
 `,
 		},
 		{
-			name: "text, nothing changes", format: "text", old: canary, next: canary,
-			want: "releases: 0 changed, 0 new, 0 removed, 1 unchanged\n",
+			name: "markdown: code spans, markup escaped outside them", format: "markdown", d: moves,
+			want: "### `shop/web`: changed\n\n**Objects**\n\n- ~ Deployment `web`\n  - `spec.selector: (none) → {\"app\":\"web\"}`\n",
+		},
+		{
+			name: "markdown: a name with markup", format: "markdown", d: moves,
+			want: "- + Service `web_preview|x`\n",
+		},
+		{
+			name: "markdown: the summary", format: "markdown", d: &specdiff.Diff{Unchanged: 3},
+			want: "_Releases: 0 changed, 0 new, 0 removed, 3 unchanged._\n",
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := difffmt.Write(&b, tc.format, diff(t, tc.old, tc.next)); err != nil {
+			if err := difffmt.Write(&b, tc.format, tc.d); err != nil {
 				t.Fatal(err)
 			}
-			if got := b.String(); !strings.HasPrefix(got, tc.want) {
-				t.Errorf("got\n%s\nwant it to start with\n%s", got, tc.want)
+			got := b.String()
+			if tc.format == "text" && got != tc.want || !strings.Contains(got, tc.want) {
+				t.Errorf("got\n%s\nwant\n%s", got, tc.want)
 			}
 		})
 	}

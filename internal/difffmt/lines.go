@@ -142,13 +142,13 @@ func pods(r *specdiff.Release) section {
 func move(w specdiff.Workload) string {
 	switch w.Action {
 	case stage.ActCreate:
-		return "new, " + podCount(w.To, w.PerNode) + " start"
+		return "new, " + agree(w.To, w.PerNode, "start")
 	case stage.ActDelete:
-		return "deleted, " + podCount(w.From, w.PerNode) + " stop"
+		return "deleted, " + agree(w.From, w.PerNode, "stop")
 	case stage.ActScale:
 		return fmt.Sprintf("%d → %d pods", w.From, w.To)
 	case stage.ActReplace:
-		return fmt.Sprintf("partition moved: %s (%s, one at a time, highest ordinal first)", restart(w.Restarted), strings.Join(w.Replaced, ", "))
+		return fmt.Sprintf("partition moved: %s (%s, one at a time, highest ordinal first)", agree(w.Restarted, false, "restart"), strings.Join(w.Replaced, ", "))
 	}
 	text := "pod template changed: "
 	ro := w.Rollout
@@ -160,7 +160,7 @@ func move(w specdiff.Workload) string {
 	case w.From != w.To && w.Restarted == w.To:
 		text += fmt.Sprintf("its %s replaced by %d", podCount(w.From, false), w.To)
 	default:
-		text += restart(w.Restarted)
+		text += agree(w.Restarted, false, "restart")
 	}
 	switch {
 	case ro == nil, w.OnDelete:
@@ -174,12 +174,12 @@ func move(w specdiff.Workload) string {
 	return text
 }
 
-// restart says that n pods restart.
-func restart(n int32) string {
-	if n == 1 {
-		return "1 pod restarts"
+// agree says that n pods (a pod on every node) do what verb says.
+func agree(n int32, perNode bool, verb string) string {
+	if n == 1 || perNode {
+		verb += "s"
 	}
-	return podCount(n, false) + " restart"
+	return podCount(n, perNode) + " " + verb
 }
 
 // podCount says how many pods: "3 pods", "1 pod", "a pod on every node".

@@ -18,17 +18,23 @@ const nameField = "name"
 // fieldsOf are the fields that differ between two objects, each at its
 // path in the object, in the order of a walk by field name.
 func fieldsOf(a, b any) ([]Field, error) {
-	va, err := generic(a)
-	if err != nil {
-		return nil, err
-	}
-	vb, err := generic(b)
+	va, vb, err := both(generic, a, b)
 	if err != nil {
 		return nil, err
 	}
 	var out []Field
 	walk(nil, va, vb, &out)
 	return out, nil
+}
+
+// both is f of the two sides a and b.
+func both[I, O any](f func(I) (O, error), a, b I) (O, O, error) {
+	x, err := f(a)
+	if err != nil {
+		return x, x, err
+	}
+	y, err := f(b)
+	return x, y, err
 }
 
 // generic is o as JSON decodes it: maps, lists, strings, json.Number,

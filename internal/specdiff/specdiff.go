@@ -159,11 +159,7 @@ func kindOf(o gen.Object) string { return o.GetObjectKind().GroupVersionKind().K
 
 // compareRelease compares one release's two sides; nil when nothing changes.
 func compareRelease(oldC, nextC *compile.Release) (*Release, error) {
-	a, err := sideOf(oldC)
-	if err != nil {
-		return nil, err
-	}
-	b, err := sideOf(nextC)
+	a, b, err := both(sideOf, oldC, nextC)
 	if err != nil {
 		return nil, err
 	}
