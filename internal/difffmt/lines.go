@@ -129,8 +129,11 @@ func pods(r *specdiff.Release) section {
 	if r.Restarts() {
 		s.note = "pods restart"
 	}
-	if len(r.Workloads) == 0 {
-		s.note = "unchanged"
+	switch {
+	case r.Status != specdiff.StatusChanged:
+		s.note = "" // all of them start, or stop
+	case len(r.Workloads) == 0:
+		s.note = "unchanged, no pod restarts"
 	}
 	for _, w := range r.Workloads {
 		s.lines = append(s.lines, line{text: fmt.Sprintf("%s %s%s%s: %s", w.Kind, code, w.Name, code, move(w))})

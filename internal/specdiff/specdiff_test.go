@@ -156,6 +156,24 @@ strategy: {canary: {steps: [25, 50, 100], step: 1}}
 			},
 		},
 		{
+			name: "a blue-green flip moves the Services' selectors, no pod moves",
+			old: base + `stable: {version: v1, tag: "1"}
+candidate: {version: v2, tag: "2"}
+strategy: {blueGreen: {active: stable, preview: true}}
+`,
+			next: base + `stable: {version: v1, tag: "1"}
+candidate: {version: v2, tag: "2"}
+strategy: {blueGreen: {active: candidate, preview: true}}
+`,
+			want: []string{
+				"status changed",
+				"changed Service web", "  spec.selector.version: v1 → v2",
+				"changed Service web-preview", "  spec.selector.version: v2 → v1",
+				"route Service web: v1 100% → v2 100%",
+				"route Service web-preview: v2 100% → v1 100%",
+			},
+		},
+		{
 			name: "a partitioned StatefulSet's next step restarts the pods it replaces, its template unchanged",
 			old: base + `workload: StatefulSet
 stable: {version: v1, tag: "1"}
