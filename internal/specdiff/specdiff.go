@@ -32,8 +32,9 @@ type Release struct {
 	// Status is StatusNew (only after), StatusRemoved (only before) or
 	// StatusChanged.
 	Status string
-	// Objects created, deleted, changed and replaced, in the compiled
-	// order (the new side's, then what only the old side holds).
+	// Objects created, deleted, changed and replaced: the replaced
+	// ConfigMaps first, then in the compiled order (the new side's, then
+	// what only the old side holds).
 	Objects []Object
 	// Workloads whose pods start, stop, restart or scale.
 	Workloads []Workload
@@ -67,9 +68,9 @@ type Object struct {
 	Config *Config
 }
 
-// Field is one field of an object that changes. A side where the field
-// is absent is Absent's; Old and New are the values as compact JSON
-// (strings bare).
+// Field is one field of an object that changes: Old and New are its
+// values as compact JSON (strings bare), empty on a side where the field
+// is absent.
 type Field struct {
 	Path     string
 	Old, New string
