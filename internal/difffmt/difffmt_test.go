@@ -28,6 +28,9 @@ func TestWrite(t *testing.T) {
 			{Name: "C", Change: specdiff.KeyRemoved, Old: "gone"},
 			{Name: "D", Change: specdiff.KeyAdded, New: "line 1\nline 2\n"},
 		}},
+	}, {
+		Kind: "ConfigMap", Name: "web-config-c", Was: "web-config-b", Change: specdiff.Replaced,
+		Config: &specdiff.Config{New: []specdiff.Served{{Role: "candidate", Version: "v2"}}, Stays: []specdiff.Served{{Role: "stable", Version: "v1"}}},
 	}}, []specdiff.Workload{{Kind: "Deployment", Name: "web", Action: stage.ActRoll, From: 4, To: 4, Restarted: 4, Rollout: rolling}}, nil)
 	var fields []specdiff.Field
 	for range 10 {
@@ -63,6 +66,7 @@ func TestWrite(t *testing.T) {
         + B=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (60 bytes)
         - C
         + D=line 1… (14 bytes)
+    ~ ConfigMap web-config-b → web-config-c (config of candidate v2; web-config-b stays for stable v1)
   pods: pods restart
     Deployment web: pod template changed: 4 pods restart (RollingUpdate: ≤5 pods, ≥4 ready)
   traffic: unchanged

@@ -60,7 +60,11 @@ func objects(r *specdiff.Release) section {
 	for _, o := range r.Objects {
 		l := line{text: fmt.Sprintf("%s %s %s%s%s", marks[o.Change], o.Kind, code, o.Name, code)}
 		if o.Change == specdiff.Replaced {
-			l.text = fmt.Sprintf("%s %s %s%s%s → %s%s%s (config of %s)", marks[o.Change], o.Kind, code, o.Was, code, code, o.Name, code, served(o.Config.New))
+			l.text = fmt.Sprintf("%s %s %s%s%s → %s%s%s (config of %s", marks[o.Change], o.Kind, code, o.Was, code, code, o.Name, code, served(o.Config.New))
+			if len(o.Config.Stays) > 0 {
+				l.text += fmt.Sprintf("; %s%s%s stays for %s", code, o.Was, code, served(o.Config.Stays))
+			}
+			l.text += ")"
 			for _, k := range o.Config.Keys {
 				l.details = append(l.details, code+keyText(k)+code)
 			}

@@ -15,6 +15,9 @@ import (
 type Config struct {
 	// Old and New are the versions the ConfigMap serves on each side.
 	Old, New []Served
+	// Stays are the versions the previous ConfigMap still serves after
+	// (it is kept for them), none when it is deleted.
+	Stays []Served
 	// Keys that change, by name.
 	Keys []Key
 }
@@ -52,12 +55,26 @@ func (c *configMap) is(o Object) bool {
 	return c != nil && o.Kind == kindOf(c.cm) && o.Name == c.cm.Name
 }
 
-// pairConfigs pairs each ConfigMap deleted from a with the one created
-// in b for the same version (else the same role), as one replaced
-// ConfigMap with the keys that change; replaced ConfigMaps lead, as
-// ConfigMaps lead the compiled objects.
+// pairConfigs pairs each ConfigMap created in b with the one a held for
+// the same version (else the same role) — one it deletes, else one kept
+// for other versions — as one replaced ConfigMap with the keys that
+// change; replaced ConfigMaps lead, as ConfigMaps lead the compiled
+// objects.
 func pairConfigs(a, b *side, objs []Object) []Object {
 	olds, news := a.configs(), b.configs()
+	// The old ConfigMaps a created one may replace: those deleted, then
+	// those kept.
+	var deleted, kept []*configMap
+	for _, o := range objs {
+		if c := olds[o.Name]; o.Change == Deleted && c.is(o) {
+			deleted = append(deleted, c)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(olds)) {
+		if news[name] != nil {
+			kept = append(kept, olds[name])
+		}
+	}
 	var out []Object
 	used := map[*configMap]bool{}
 	for _, o := range objs {
@@ -65,13 +82,19 @@ func pairConfigs(a, b *side, objs []Object) []Object {
 		if o.Change != Created || !nc.is(o) {
 			continue
 		}
-		oc := match(nc.serves, olds, objs, used)
+		oc := match(nc.serves, deleted, used)
+		if oc == nil {
+			oc = match(nc.serves, kept, nil)
+		}
 		if oc == nil {
 			continue
 		}
 		used[oc], used[nc] = true, true
-		out = append(out, Object{Kind: o.Kind, Name: o.Name, Change: Replaced, Was: oc.cm.Name,
-			Config: &Config{Old: oc.serves, New: nc.serves, Keys: keys(oc.cm.Data, nc.cm.Data)}})
+		c := &Config{Old: oc.serves, New: nc.serves, Keys: keys(oc.cm.Data, nc.cm.Data)}
+		if k := news[oc.cm.Name]; k != nil {
+			c.Stays = k.serves
+		}
+		out = append(out, Object{Kind: o.Kind, Name: o.Name, Change: Replaced, Was: oc.cm.Name, Config: c})
 	}
 	for _, o := range objs {
 		if c := olds[o.Name]; o.Change == Deleted && c.is(o) && used[c] {
@@ -85,16 +108,15 @@ func pairConfigs(a, b *side, objs []Object) []Object {
 	return out
 }
 
-// match is the ConfigMap of olds that objs delete, not yet used, serving
-// one of the versions in serves, else one of its roles; nil when none.
-func match(serves []Served, olds map[string]*configMap, objs []Object, used map[*configMap]bool) *configMap {
+// match is the first ConfigMap of olds, not yet used, serving one of the
+// versions in serves, else one of its roles; nil when none.
+func match(serves []Served, olds []*configMap, used map[*configMap]bool) *configMap {
 	for _, same := range []func(a, b Served) bool{
 		func(a, b Served) bool { return a.Version == b.Version },
 		func(a, b Served) bool { return a.Role == b.Role },
 	} {
-		for _, o := range objs {
-			c := olds[o.Name]
-			if o.Change != Deleted || !c.is(o) || used[c] {
+		for _, c := range olds {
+			if used[c] {
 				continue
 			}
 			for _, s := range serves {

@@ -57,7 +57,11 @@ func lines(r *specdiff.Release) []string {
 			out = append(out, fmt.Sprintf("  %s: %s → %s", f.Path, side(f.Old, f.OldAbsent), side(f.New, f.NewAbsent)))
 		}
 		if c := o.Config; c != nil {
-			out = append(out, fmt.Sprintf("  was %s, for %v", o.Was, c.New))
+			was := fmt.Sprintf("  was %s, for %v", o.Was, c.New)
+			if len(c.Stays) > 0 {
+				was += fmt.Sprintf(", stays for %v", c.Stays)
+			}
+			out = append(out, was)
 			for _, k := range c.Keys {
 				out = append(out, fmt.Sprintf("  %s %s %q %q", k.Change, k.Name, k.Old, k.New))
 			}
@@ -118,6 +122,21 @@ func TestCompare(t *testing.T) {
 				"changed Deployment web",
 				"  spec.template.spec.containers[0].envFrom[0].configMapRef.name: web-config-66h75h6mkm → web-config-f9h6g68db8",
 				"roll Deployment web 4→4 restarted 4",
+			},
+		},
+		{
+			name: "a candidate's own config gets a ConfigMap of its own, compared with the one it shared",
+			old:  strings.Replace(canaryAt1, "stable:", "config: {LOG_LEVEL: info}\nstable:", 1),
+			next: strings.Replace(strings.Replace(canaryAt1, "stable:", "config: {LOG_LEVEL: info}\nstable:", 1), `tag: "2"}`, `tag: "2", config: {LOG_LEVEL: debug}}`, 1),
+			restarts: true,
+			want: []string{
+				"status changed",
+				"replaced ConfigMap web-config-47668c6k28",
+				"  was web-config-hf678c7m2b, for [{candidate v2}], stays for [{stable v1}]",
+				`  ~ LOG_LEVEL "info" "debug"`,
+				"changed Deployment web-v2",
+				"  spec.template.spec.containers[0].envFrom[0].configMapRef.name: web-config-hf678c7m2b → web-config-47668c6k28",
+				"roll Deployment web-v2 1→1 restarted 1",
 			},
 		},
 		{
