@@ -125,9 +125,9 @@ func TestCompare(t *testing.T) {
 			},
 		},
 		{
-			name: "a candidate's own config gets a ConfigMap of its own, compared with the one it shared",
-			old:  strings.Replace(canaryAt1, "stable:", "config: {LOG_LEVEL: info}\nstable:", 1),
-			next: strings.Replace(strings.Replace(canaryAt1, "stable:", "config: {LOG_LEVEL: info}\nstable:", 1), `tag: "2"}`, `tag: "2", config: {LOG_LEVEL: debug}}`, 1),
+			name:     "a candidate's own config gets a ConfigMap of its own, compared with the one it shared",
+			old:      strings.Replace(canaryAt1, "stable:", "config: {LOG_LEVEL: info}\nstable:", 1),
+			next:     strings.Replace(strings.Replace(canaryAt1, "stable:", "config: {LOG_LEVEL: info}\nstable:", 1), `tag: "2"}`, `tag: "2", config: {LOG_LEVEL: debug}}`, 1),
 			restarts: true,
 			want: []string{
 				"status changed",
