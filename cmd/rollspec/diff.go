@@ -33,7 +33,7 @@ changes, the new hashed ConfigMap beside the one it replaces.
 
 OLD and NEW are paths as build takes them (files or directories of specs).
 With --against REV, the PATHs in the working tree are compared with the same
-paths at git revision REV: this runs git (ls-tree, cat-file) in the
+paths at git revision REV: this runs git (rev-parse, ls-tree, cat-file) in the
 repository holding each PATH, the only time rollspec runs a program; it
 reads nothing but the named paths, into a temporary directory it removes.
 A path that did not exist at REV holds no release there: its releases are
