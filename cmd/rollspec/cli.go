@@ -36,7 +36,7 @@ type command struct {
 }
 
 // commands in the order usage lists them; each is defined in its file.
-var commands = []*command{buildCmd, checkCmd, vetCmd, planCmd, startCmd, stepCmd, promoteCmd, rollbackCmd, schemaCmd, versionCmd, fnCmd}
+var commands = []*command{buildCmd, checkCmd, vetCmd, planCmd, diffCmd, startCmd, stepCmd, promoteCmd, rollbackCmd, schemaCmd, versionCmd, fnCmd}
 
 // noFlags is the flags of a command that has none.
 func noFlags(run func(e *env, args []string) int) func(*pflag.FlagSet) func(*env, []string) int {

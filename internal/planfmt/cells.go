@@ -47,9 +47,9 @@ func ordinals(names []string) string {
 	return strings.Join(names, ",")
 }
 
-// routeCell says how a route shares requests: "v1 75% · v2 25%", what a
+// RouteText says how a route shares requests: "v1 75% · v2 25%", what a
 // match sends to the candidate, what is mirrored.
-func routeCell(r stage.Route) string {
+func RouteText(r stage.Route) string {
 	var parts []string
 	for _, s := range r.Shares {
 		parts = append(parts, s.Version+" "+stage.Percent(s.Percent))
@@ -166,7 +166,7 @@ func routeNames(p *stage.Plan) []string {
 func routeOf(s *stage.Stage, name string) string {
 	for _, r := range s.Routes {
 		if r.Object == name {
-			return routeCell(r)
+			return RouteText(r)
 		}
 	}
 	return "—"

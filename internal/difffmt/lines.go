@@ -1,0 +1,230 @@
+package difffmt
+
+import (
+	"fmt"
+	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
+
+	"github.com/rollspec/rollspec/internal/planfmt"
+	"github.com/rollspec/rollspec/internal/specdiff"
+	"github.com/rollspec/rollspec/internal/stage"
+)
+
+// code marks the ends of a name or a value in a line: Markdown writes it
+// as a code span, text drops it.
+const code = "\x1f"
+
+// maxFields is how many changed fields of one object are listed; the
+// rest are counted.
+const maxFields = 8
+
+// maxValue is the longest value written whole; a longer one is shortened
+// to its start and its length.
+const maxValue = 48
+
+// section is one part of a release's diff: its objects, its pods, its
+// traffic.
+type section struct {
+	name  string // "objects", "pods", "traffic"
+	note  string // said beside the name: "no pod restarts"
+	lines []line
+}
+
+// line is one thing that changes, and its details.
+type line struct {
+	text    string
+	details []string
+}
+
+// sections are what changes in r, in the order both formats write them.
+func sections(r *specdiff.Release) []section {
+	return []section{objects(r), pods(r), traffic(r)}
+}
+
+// title names r and how it changes.
+func title(r *specdiff.Release) string {
+	return fmt.Sprintf("%s%s/%s%s: %s", code, r.Namespace, r.Name, code, r.Status)
+}
+
+// marks say how an object changes, as a diff marks lines.
+var marks = map[string]string{
+	specdiff.Created:  "+",
+	specdiff.Deleted:  "-",
+	specdiff.Changed:  "~",
+	specdiff.Replaced: "~",
+}
+
+func objects(r *specdiff.Release) section {
+	s := section{name: "objects"}
+	for _, o := range r.Objects {
+		l := line{text: fmt.Sprintf("%s %s %s%s%s", marks[o.Change], o.Kind, code, o.Name, code)}
+		if o.Change == specdiff.Replaced {
+			l.text = fmt.Sprintf("%s %s %s%s%s → %s%s%s (config of %s", marks[o.Change], o.Kind, code, o.Was, code, code, o.Name, code, served(o.Config.New))
+			if len(o.Config.Stays) > 0 {
+				l.text += fmt.Sprintf("; %s%s%s stays for %s", code, o.Was, code, served(o.Config.Stays))
+			}
+			l.text += ")"
+			for _, k := range o.Config.Keys {
+				l.details = append(l.details, code+keyText(k)+code)
+			}
+		}
+		for i, f := range o.Fields {
+			if i == maxFields {
+				l.details = append(l.details, fmt.Sprintf("… %d more fields", len(o.Fields)-maxFields))
+				break
+			}
+			l.details = append(l.details, code+fieldText(f)+code)
+		}
+		s.lines = append(s.lines, l)
+	}
+	return s
+}
+
+// served lists the versions a ConfigMap serves: "stable v1, candidate v2".
+func served(ss []specdiff.Served) string {
+	var parts []string
+	for _, s := range ss {
+		parts = append(parts, s.Role+" "+s.Version)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// keyText is a config key's change: "+ KEY=value", "- KEY", "~ KEY: old → new".
+func keyText(k specdiff.Key) string {
+	switch k.Change {
+	case specdiff.KeyAdded:
+		return k.Change + " " + k.Name + "=" + short(k.New)
+	case specdiff.KeyRemoved:
+		return k.Change + " " + k.Name
+	}
+	return k.Change + " " + k.Name + ": " + short(k.Old) + " → " + short(k.New)
+}
+
+// fieldText is a field's change: "spec.replicas: 3 → 2", "(none)" for
+// the side without it.
+func fieldText(f specdiff.Field) string {
+	old, next := short(f.Old), short(f.New)
+	if f.OldAbsent {
+		old = "(none)"
+	}
+	if f.NewAbsent {
+		next = "(none)"
+	}
+	return f.Path + ": " + old + " → " + next
+}
+
+// short is v on one line, shortened to its start and its length when
+// long or on several lines.
+func short(v string) string {
+	first, _, multi := strings.Cut(v, "\n")
+	r := []rune(first)
+	if !multi && len(r) <= maxValue {
+		return strings.ReplaceAll(v, code, "")
+	}
+	if len(r) > maxValue {
+		r = r[:maxValue]
+	}
+	return fmt.Sprintf("%s… (%d bytes)", strings.ReplaceAll(string(r), code, ""), len(v))
+}
+
+func pods(r *specdiff.Release) section {
+	s := section{name: "pods", note: "no pod restarts"}
+	if r.Restarts() {
+		s.note = "pods restart"
+	}
+	switch {
+	case r.Status != specdiff.StatusChanged:
+		s.note = "" // all of them start, or stop
+	case len(r.Workloads) == 0:
+		s.note = "unchanged, no pod restarts"
+	}
+	for _, w := range r.Workloads {
+		s.lines = append(s.lines, line{text: fmt.Sprintf("%s %s%s%s: %s", w.Kind, code, w.Name, code, move(w))})
+	}
+	return s
+}
+
+// move says what happens to a workload's pods.
+func move(w specdiff.Workload) string {
+	switch w.Action {
+	case stage.ActCreate:
+		return "new, " + agree(w.To, w.PerNode, "start")
+	case stage.ActDelete:
+		return "deleted, " + agree(w.From, w.PerNode, "stop")
+	case stage.ActScale:
+		return fmt.Sprintf("%d → %d pods", w.From, w.To)
+	case stage.ActReplace:
+		return fmt.Sprintf("partition moved: %s (%s, one at a time, highest ordinal first)", agree(w.Restarted, false, "restart"), strings.Join(w.Replaced, ", "))
+	}
+	text := "pod template changed: "
+	ro := w.Rollout
+	switch {
+	case w.OnDelete:
+		text += "each pod takes it when deleted"
+	case w.PerNode:
+		text += "the pod on every node restarts"
+	case w.From != w.To && w.Restarted == w.To:
+		text += fmt.Sprintf("its %s replaced by %d", podCount(w.From, false), w.To)
+	default:
+		text += agree(w.Restarted, false, "restart")
+	}
+	switch {
+	case ro == nil, w.OnDelete:
+	case ro.Strategy == string(appsv1.RecreateDeploymentStrategyType):
+		text += " (Recreate: every pod stops first)"
+	case ro.PerNode:
+		text += fmt.Sprintf(" (%s: node by node, maxSurge %s, maxUnavailable %s)", ro.Strategy, ro.MaxSurge, ro.MaxUnavailable)
+	default:
+		text += fmt.Sprintf(" (%s: ≤%d pods, ≥%d ready)", ro.Strategy, ro.Peak, ro.Floor)
+	}
+	return text
+}
+
+// agree says that n pods (a pod on every node) do what verb says.
+func agree(n int32, perNode bool, verb string) string {
+	if n == 1 || perNode {
+		verb += "s"
+	}
+	return podCount(n, perNode) + " " + verb
+}
+
+// podCount says how many pods: "3 pods", "1 pod", "a pod on every node".
+func podCount(n int32, perNode bool) string {
+	switch {
+	case perNode:
+		return "a pod on every node"
+	case n == 1:
+		return "1 pod"
+	}
+	return fmt.Sprintf("%d pods", n)
+}
+
+func traffic(r *specdiff.Release) section {
+	s := section{name: "traffic"}
+	if len(r.Routes) == 0 {
+		s.note = "unchanged"
+	}
+	for _, rt := range r.Routes {
+		s.lines = append(s.lines, line{text: fmt.Sprintf("%s: %s → %s", rt.Object, routeText(rt.Old), routeText(rt.New))})
+	}
+	return s
+}
+
+// routeText is how a route shares requests, "(none)" where it does not
+// exist.
+func routeText(r *stage.Route) string {
+	if r == nil {
+		return "(none)"
+	}
+	return planfmt.RouteText(*r)
+}
+
+// summary counts the releases by how they change.
+func summary(d *specdiff.Diff) string {
+	n := map[string]int{}
+	for _, r := range d.Releases {
+		n[r.Status]++
+	}
+	return fmt.Sprintf("%d changed, %d new, %d removed, %d unchanged", n[specdiff.StatusChanged], n[specdiff.StatusNew], n[specdiff.StatusRemoved], d.Unchanged)
+}

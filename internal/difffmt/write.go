@@ -1,0 +1,96 @@
+package difffmt
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/rollspec/rollspec/internal/specdiff"
+)
+
+// Formats lists the formats Write takes, the default first.
+var Formats = []string{"text", "markdown"}
+
+// Write writes d to w in format (one of Formats).
+func Write(w io.Writer, format string, d *specdiff.Diff) error {
+	bw := bufio.NewWriter(w)
+	switch format {
+	case "", "text":
+		text(bw, d)
+	case "markdown":
+		markdown(bw, d)
+	default:
+		return fmt.Errorf("format: unknown %q (allowed: %s)", format, strings.Join(Formats, ", "))
+	}
+	return bw.Flush()
+}
+
+// text writes d indented: a release a paragraph, its sections below it.
+func text(w *bufio.Writer, d *specdiff.Diff) {
+	plain := strings.NewReplacer(code, "")
+	for _, r := range d.Releases {
+		fmt.Fprintln(w, plain.Replace(title(r)))
+		for _, s := range sections(r) {
+			head := "  " + s.name + ":"
+			if s.note != "" {
+				head += " " + s.note
+			}
+			if s.note == "" && len(s.lines) == 0 {
+				continue
+			}
+			fmt.Fprintln(w, head)
+			for _, l := range s.lines {
+				fmt.Fprintln(w, "    "+plain.Replace(l.text))
+				for _, dt := range l.details {
+					fmt.Fprintln(w, "        "+plain.Replace(dt))
+				}
+			}
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintln(w, "releases: "+summary(d))
+}
+
+// markdown writes d for a pull-request comment: a heading per release,
+// its sections as lists.
+func markdown(w *bufio.Writer, d *specdiff.Diff) {
+	md := strings.NewReplacer(code, "`")
+	// Outside code spans, what Markdown would read as markup.
+	esc := strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`, "<", "&lt;")
+	spans := func(s string) string {
+		parts := strings.Split(s, code)
+		for i := range parts {
+			if i%2 == 0 {
+				parts[i] = esc.Replace(parts[i])
+			} else {
+				parts[i] = strings.ReplaceAll(parts[i], "`", "'")
+			}
+		}
+		return md.Replace(strings.Join(parts, code))
+	}
+	for _, r := range d.Releases {
+		fmt.Fprintf(w, "### %s\n", spans(title(r)))
+		for _, s := range sections(r) {
+			if s.note == "" && len(s.lines) == 0 {
+				continue
+			}
+			head := "\n**" + strings.ToUpper(s.name[:1]) + s.name[1:] + "**"
+			if s.note != "" {
+				head += ": " + s.note
+			}
+			fmt.Fprintln(w, head)
+			if len(s.lines) > 0 {
+				fmt.Fprintln(w)
+			}
+			for _, l := range s.lines {
+				fmt.Fprintln(w, "- "+spans(l.text))
+				for _, dt := range l.details {
+					fmt.Fprintln(w, "  - "+spans(dt))
+				}
+			}
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "_Releases: %s._\n", summary(d))
+}
