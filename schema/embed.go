@@ -6,7 +6,6 @@ import (
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/cuecontext"
-	"cuelang.org/go/cue/parser"
 )
 
 // FS holds the schema source files, for `rollspec schema` and for tools that
@@ -57,7 +56,7 @@ func Compile() (*Schema, error) {
 // compiled schema (`rollspec schema` prints the source itself), and
 // keeping them was a third of what compiling costs every worker.
 func CompileIn(ctx *cue.Context) (*Schema, error) {
-	f, err := parser.ParseFile(File, Source())
+	f, err := parseSchema()
 	if err != nil {
 		return nil, fmt.Errorf("schema: parse: %w", err)
 	}

@@ -8,16 +8,24 @@ import (
 
 // TrimAgrees reports, for the YAML or JSON release data, whether it is
 // valid against s's #Release and against the schema trimmed to the
-// fields it writes; ok is false when data is no release's syntax.
-func TrimAgrees(s *schema.Schema, data cue.Value) (full, trimmed, ok bool) {
+// fields it writes, and when both, whether the two values are the same;
+// ok is false when data is no release's syntax.
+func TrimAgrees(s *schema.Schema, data cue.Value) (full, trimmed, same, ok bool) {
 	lit := syntaxOf(data)
 	if lit == nil {
-		return false, false, false
+		return false, false, false, false
 	}
-	s.Trimmed(writtenFields(lit)) // the first ask only records the fields
-	t, ok := s.Trimmed(writtenFields(lit))
+	s.Trimmed(s.Written(lit)) // the first ask only records the fields
+	t, ok := s.Trimmed(s.Written(lit))
 	if !ok {
-		return false, false, false
+		return false, false, false, false
 	}
-	return len(validateAll(data.Unify(s.Release))) == 0, len(validateAll(data.Unify(t))) == 0, true
+	uf, ut := data.Unify(s.Release), data.Unify(t)
+	full, trimmed = len(validateAll(uf)) == 0, len(validateAll(ut)) == 0
+	if full && trimmed {
+		jf, errf := uf.MarshalJSON()
+		jt, errt := ut.MarshalJSON()
+		same = errf == nil && errt == nil && string(jf) == string(jt)
+	}
+	return full, trimmed, same, true
 }

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"cuelang.org/go/cue"
-	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/token"
 
 	"github.com/rollspec/rollspec/internal/cuedecode"
@@ -98,8 +97,11 @@ func (j *job) validate(data cue.Value, prefix cue.Path, filename string, root to
 		root = firstPos(data, filename)
 	}
 	v := &validator{schema: j.s.Release, data: data, root: root, src: j.src, skip: j.skip, yaml: j.yaml}
-	if lit := syntaxOf(data); lit != nil {
-		v.trimmed, _ = j.s.Trimmed(writtenFields(lit))
+	if lit := syntaxOf(data); lit != nil && j.used > 1 {
+		// A context's first release is validated against the whole
+		// schema: a process with one release never reads the schema's
+		// shape, nor trims it.
+		v.trimmed, _ = j.s.Trimmed(j.s.Written(lit))
 	}
 	u, errs := v.unify()
 	if len(errs) > 0 {
@@ -210,19 +212,4 @@ func prefixed(errs diag.List, prefix cue.Path) diag.List {
 		}
 	}
 	return errs
-}
-
-// writtenFields are the top-level fields a release's syntax writes, and
-// its strategies as "strategy.<kind>", for schema.Trimmed.
-func writtenFields(lit *ast.StructLit) []string {
-	var written []string
-	for name, f := range namedFields(lit) {
-		written = append(written, name)
-		if st, ok := f.Value.(*ast.StructLit); ok && name == "strategy" {
-			for kind := range namedFields(st) {
-				written = append(written, name+"."+kind)
-			}
-		}
-	}
-	return written
 }
