@@ -110,6 +110,9 @@ func moveFlags(name string, own func(*pflag.FlagSet, *moveConfig)) func(*pflag.F
 		if own != nil {
 			own(fs, c)
 		}
+		if fs.Lookup("force") == nil {
+			fs.BoolVar(&c.force, "force", false, "edit even when applying the change leaves no ready pod on the way")
+		}
 		return func(e *env, args []string) int { return c.run(e, fs, args) }
 	}
 }
@@ -182,6 +185,11 @@ func (c *moveConfig) edit(e *env, fs *pflag.FlagSet, args []string) (*lifecycle.
 		diag.Print(e.stderr, err, e.cwd)
 		return nil, exitInvalid
 	}
+	applied := c.change(s, res.Specs)
+	if d := c.outage(s, applied); d != nil {
+		diag.Print(e.stderr, diag.List{d}, e.cwd)
+		return nil, exitInvalid
+	}
 	var edits []outdir.Edit
 	for _, f := range res.Files {
 		edits = append(edits, outdir.Edit{Path: f.Name, Old: srcs[slices.Index(unit.Files, f.Name)], New: f.Src})
@@ -196,6 +204,7 @@ func (c *moveConfig) edit(e *env, fs *pflag.FlagSet, args []string) (*lifecycle.
 	for i, ch := range plan.Changes {
 		fmt.Fprintf(e.stdout, "%s: %s\n", relative(e, res.Where[i]), ch)
 	}
+	printApplied(e, relative(e, s.File), applied)
 	return res, exitOK
 }
 

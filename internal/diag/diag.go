@@ -263,3 +263,9 @@ func shorten(text string) string {
 
 // maxLine is the longest message printed whole.
 const maxLine = 4096
+
+// FileOnly is a position naming only the file: a problem of the whole
+// file, or of a file whose positions are no longer known.
+func FileOnly(path string) token.Pos {
+	return token.NewFile(path, -1, 0).Pos(0, token.NoRelPos)
+}

@@ -215,7 +215,7 @@ func (f *fetches) report(dir string) diag.List {
 	defer f.mu.Unlock()
 	var l diag.List
 	for _, m := range f.modules {
-		l = append(l, &diag.Diagnostic{Severity: diag.Warning, Pos: fileOnly(cmp.Or(moduleFile(dir), dir)),
+		l = append(l, &diag.Diagnostic{Severity: diag.Warning, Pos: diag.FileOnly(cmp.Or(moduleFile(dir), dir)),
 			Text: fmt.Sprintf("fetched CUE module %s from %s, as CUE_REGISTRY asks (unset, rollspec fetches nothing)", m, f.registry)})
 	}
 	return l
@@ -234,10 +234,10 @@ func placed(errs diag.List, file string) diag.List {
 		if d.Pos.IsValid() || d.Pos.Filename() != "" {
 			continue
 		}
-		d.Pos = fileOnly(file)
+		d.Pos = diag.FileOnly(file)
 		if strings.Contains(d.Text, "module.cue") {
 			if m := moduleFile(filepath.Dir(file)); m != "" {
-				d.Pos = fileOnly(m)
+				d.Pos = diag.FileOnly(m)
 			}
 		}
 	}

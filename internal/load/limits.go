@@ -10,7 +10,6 @@ import (
 	"runtime/metrics"
 	"time"
 
-	"cuelang.org/go/cue/token"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/rollspec/rollspec/internal/diag"
@@ -58,7 +57,7 @@ func (l Limits) memoryBytes() int64 { return orDefault(l.MemoryBytes, DefaultMem
 // memoryProblem says loading file was stopped at the memory limit.
 func (l Limits) memoryProblem(file string) *diag.Diagnostic {
 	m := bytesText(l.memoryBytes())
-	return &diag.Diagnostic{Pos: fileOnly(file), Text: fmt.Sprintf("was stopped: loading passed %s of memory (allowed: at most %s; raise with --max-memory)", m, m)}
+	return &diag.Diagnostic{Pos: diag.FileOnly(file), Text: fmt.Sprintf("was stopped: loading passed %s of memory (allowed: at most %s; raise with --max-memory)", m, m)}
 }
 
 // overMemory reports whether the heap holds more than l's memory limit.
@@ -98,7 +97,7 @@ func (l Limits) readSpec(path string) ([]byte, *diag.Diagnostic) {
 		if fi, serr := os.Stat(path); serr == nil {
 			kind = specpath.FileKind(fi.Mode())
 		}
-		return nil, &diag.Diagnostic{Pos: fileOnly(path), Text: fmt.Sprintf("is not a regular file but %s (allowed: a regular file, or a link to one)", kind)}
+		return nil, &diag.Diagnostic{Pos: diag.FileOnly(path), Text: fmt.Sprintf("is not a regular file but %s (allowed: a regular file, or a link to one)", kind)}
 	case err != nil:
 		return nil, &diag.Diagnostic{Text: specpath.PathError(err)}
 	}
@@ -119,12 +118,7 @@ func (l Limits) ReadAll(name string, r io.Reader) ([]byte, *diag.Diagnostic) {
 }
 
 func tooLarge(path string, max int64) *diag.Diagnostic {
-	return &diag.Diagnostic{Pos: fileOnly(path), Text: fmt.Sprintf("is larger than %s (allowed: at most %s per spec file; raise with --max-file-size)", bytesText(max), bytesText(max))}
-}
-
-// fileOnly is a position naming only the file.
-func fileOnly(path string) token.Pos {
-	return token.NewFile(path, -1, 0).Pos(0, token.NoRelPos)
+	return &diag.Diagnostic{Pos: diag.FileOnly(path), Text: fmt.Sprintf("is larger than %s (allowed: at most %s per spec file; raise with --max-file-size)", bytesText(max), bytesText(max))}
 }
 
 // bytesText writes n bytes for people: 16 MiB, 512 KiB, 100 bytes.

@@ -293,7 +293,7 @@ func guard(file string, load func() ([]*Spec, diag.List)) (specs []*Spec, errs d
 				}
 			}
 			specs, crashed = nil, true
-			errs = diag.List{{Pos: fileOnly(file), Text: fmt.Sprintf("rollspec crashed reading this file: %v at %s (a bug in rollspec: please report it with this file)", r, where)}}
+			errs = diag.List{{Pos: diag.FileOnly(file), Text: fmt.Sprintf("rollspec crashed reading this file: %v at %s (a bug in rollspec: please report it with this file)", r, where)}}
 		}
 	}()
 	specs, errs = load()
@@ -337,7 +337,7 @@ func (l *Loader) bounded(w *worker, file string, progress *atomic.Int64, load fu
 			case p != last:
 				last, since = p, now // a long stream, still validating releases
 			case now.Sub(since) >= limit:
-				problem = &diag.Diagnostic{Pos: fileOnly(file), Text: fmt.Sprintf("evaluated for %s without finishing a release and was stopped (allowed: at most %s per release; raise with --max-eval-time)", limit, limit)}
+				problem = &diag.Diagnostic{Pos: diag.FileOnly(file), Text: fmt.Sprintf("evaluated for %s without finishing a release and was stopped (allowed: at most %s per release; raise with --max-eval-time)", limit, limit)}
 			}
 			if problem != nil {
 				w.retire()

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/rollspec/rollspec/internal/stage"
@@ -28,6 +27,9 @@ func podsCell(ps []stage.Pods) string {
 			parts = append(parts, p.Version+" "+ordinals(p.Ordinals))
 		default:
 			parts = append(parts, fmt.Sprintf("%s ×%d", p.Version, p.Count))
+		}
+		if p.Autoscaled {
+			parts[len(parts)-1] += " (autoscaled from)"
 		}
 		if p.UntilDeleted {
 			parts[len(parts)-1] += " until deleted"
@@ -89,23 +91,34 @@ func matches(ms []release.Match) string {
 func stringMatch(m release.StringMatch) string {
 	switch {
 	case m.Exact != nil:
-		return "=" + strconv.Quote(*m.Exact)
+		return "=" + quote(*m.Exact)
 	case m.Prefix != nil:
-		return " starting " + strconv.Quote(*m.Prefix)
+		return " starting " + quote(*m.Prefix)
 	case m.Regex != nil:
-		return " matching " + strconv.Quote(*m.Regex)
+		return " matching " + quote(*m.Regex)
 	}
 	return ""
 }
 
+// quote writes a value as the spec has it, between quotes: a regex's
+// backslashes are not doubled.
+func quote(v string) string { return `"` + v + `"` }
+
 // moveCell says what Kubernetes does between the stage before and s, and
-// the bounds it holds; for the current state of a release that replaces
-// its pods in place, the bounds of a new pod template.
+// the bounds it holds.
 func moveCell(s *stage.Stage) string {
 	t := s.Transition
 	if t == nil {
-		return rolloutCell(s)
+		return ""
 	}
+	if len(t.Moves) == 0 {
+		return "nothing moves"
+	}
+	return fmt.Sprintf("%s; ≤%d pods, ≥%d ready", Moves(t), t.Peak, t.Floor)
+}
+
+// Moves says what Kubernetes does in t: "web-v1 3→2, create web-v2 ×1".
+func Moves(t *stage.Transition) string {
 	var parts []string
 	for _, m := range t.Moves {
 		switch m.Action {
@@ -119,33 +132,46 @@ func moveCell(s *stage.Stage) string {
 		case stage.ActScale:
 			parts = append(parts, fmt.Sprintf("%s %d→%d", m.Workload, m.From, m.To))
 		case stage.ActRoll:
-			parts = append(parts, fmt.Sprintf("roll %s", m.Workload))
+			parts = append(parts, fmt.Sprintf("roll %s to a new template", m.Workload))
 		case stage.ActReplace:
-			parts = append(parts, fmt.Sprintf("replace %s", strings.Join(m.Replaced, ",")))
+			parts = append(parts, "replace "+strings.Join(m.Replaced, ","))
 		}
 	}
 	if len(parts) == 0 {
-		return "nothing moves"
+		return "no pod moves"
 	}
-	return fmt.Sprintf("%s; ≤%d pods, ≥%d ready", strings.Join(parts, ", "), t.Peak, t.Floor)
+	return strings.Join(parts, ", ")
 }
 
-// rolloutCell is the bounds of a new pod template for the now stage of a
-// release with one workload running one version.
-func rolloutCell(s *stage.Stage) string {
+// rolloutNote says, for a release without a candidate, what a new pod
+// template of its one workload does: the bounds of its next rollout.
+func rolloutNote(p *stage.Plan) string {
+	if len(p.Stages) == 0 {
+		return ""
+	}
+	s := p.Stages[0]
 	if len(s.Rollouts) != 1 || s.Release.Candidate != nil {
 		return ""
 	}
 	ro := s.Rollouts[0]
 	switch {
 	case ro.PerNode && ro.MaxUnavailable != "":
-		return fmt.Sprintf("a new template rolls node by node: maxSurge %s, maxUnavailable %s", ro.MaxSurge, ro.MaxUnavailable)
+		return fmt.Sprintf("a new pod template rolls node by node: maxSurge %s, maxUnavailable %s", ro.MaxSurge, ro.MaxUnavailable)
 	case ro.PerNode, ro.Strategy == "OnDelete":
-		return "a new template: each pod takes it when deleted"
+		return "a new pod template reaches each pod when it is deleted"
 	case ro.Strategy == "Recreate":
-		return fmt.Sprintf("a new template: all %d pods stop first; ≥0 ready", ro.Replicas)
+		return fmt.Sprintf("a new pod template stops all %d pods first: none ready until the new ones are", ro.Replicas)
 	}
-	return fmt.Sprintf("a new template rolls: ≤%d pods, ≥%d ready", ro.Peak, ro.Floor)
+	return fmt.Sprintf("a new pod template rolls with ≤%d pods, ≥%d ready (maxSurge %s, maxUnavailable %s)", ro.Peak, ro.Floor, resolved(ro.MaxSurge, ro.ResolvedSurge), resolved(ro.MaxUnavailable, ro.ResolvedUnavailable))
+}
+
+// resolved is a rolling update's bound as written, and a percentage's
+// pods: "25% = 1".
+func resolved(written string, n *int32) string {
+	if strings.HasSuffix(written, "%") && n != nil {
+		return fmt.Sprintf("%s = %d", written, *n)
+	}
+	return written
 }
 
 // routeNames are the routes the plan's stages name, in order of first

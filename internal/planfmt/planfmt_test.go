@@ -58,6 +58,16 @@ replicas: 3
 runAsUser: 1000
 stable: {version: v1, tag: "1"}
 strategy: {recreate: {}}
+---
+name: zeta
+image: example/web
+ports: [{name: http, containerPort: 8080}]
+replicas: 2
+runAsUser: 1000
+traffic: istio
+stable: {version: v1, tag: "1"}
+candidate: {version: v2, tag: "2"}
+strategy: {abTest: {match: [{headers: {x-user: {exact: "<script>alert(1)</script>"}}}]}}
 `
 
 // plans are the plans of every example and of extra.
@@ -263,6 +273,12 @@ func TestMarkdown(t *testing.T) {
 				t.Errorf("row with %d cells under a heading of %d: %s", n-1, cells-1, line)
 			}
 		}
+	}
+	if strings.Contains(md, "<script>") {
+		t.Errorf("a match value went into the Markdown as HTML")
+	}
+	if !strings.Contains(md, `&lt;script&gt;`) {
+		t.Errorf("the match value is not shown, escaped")
 	}
 	for _, p := range ps {
 		for _, s := range p.Stages {

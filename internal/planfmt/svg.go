@@ -13,6 +13,12 @@ import (
 // its colour once promoted.
 var colours = []string{"#4e79a7", "#f28e2b"}
 
+// Colours of the marks of the peak and the floor of pods on the way.
+const (
+	peakColour  = "#d62728"
+	floorColour = "#2ca02c"
+)
+
 // Chart geometry, in SVG user units.
 const (
 	chartLeft   = 70  // room for the axis labels
@@ -34,7 +40,7 @@ const (
 // each mark carries data-stage and data-value, so that tools and tests
 // read the numbers back.
 func SVG(plans []*stage.Plan) []byte {
-	width := chartLeft + 20
+	width := 520 // the title and the legend
 	for _, p := range plans {
 		width = max(width, chartLeft+len(p.Stages)*stageWidth+20)
 	}
@@ -63,7 +69,7 @@ func panel(b *bytes.Buffer, p *stage.Plan, top int) {
 	}
 	fmt.Fprintf(b, `<text x="8" y="%d">pods</text><text x="8" y="%d">requests</text>`+"\n", podsTop+podsHeight/2, trafficTop+trafficHigh/2)
 	fmt.Fprintf(b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#999"/>`+"\n", chartLeft-6, podsTop+podsHeight, chartLeft+len(p.Stages)*stageWidth, podsTop+podsHeight)
-	fmt.Fprintf(b, `<text x="%d" y="%d" text-anchor="end">%d</text><text x="%d" y="%d" text-anchor="end">0</text>`+"\n", chartLeft-10, podsTop+8, scale, chartLeft-10, podsTop+podsHeight)
+	fmt.Fprintf(b, `<text x="%d" y="%d" text-anchor="end">%d</text><text x="%d" y="%d" text-anchor="end">0</text>`+"\n", chartLeft-10, podsTop+4, scale, chartLeft-10, podsTop+podsHeight)
 	vs := versions(p)
 	for i := range vs {
 		podSeries(b, p, vs, i, scale)
@@ -81,8 +87,13 @@ func legend(b *bytes.Buffer, p *stage.Plan) {
 	at := chartLeft
 	for i, v := range versions(p) {
 		fmt.Fprintf(b, `<rect x="%d" y="28" width="10" height="10" fill="%s"/><text x="%d" y="37">%s</text>`+"\n", at, colours[i], at+14, esc(v))
-		at += 140
+		at += 14 + 7*len(v) + 16
 	}
+	// The marks beside the bars: the most pods on the way to a stage, the
+	// fewest ready ones.
+	fmt.Fprintf(b, `<line x1="%d" y1="33" x2="%d" y2="33" stroke="%s" stroke-width="2"/><text x="%d" y="37">most pods on the way</text>`+"\n", at, at+12, peakColour, at+16)
+	at += 16 + 130
+	fmt.Fprintf(b, `<line x1="%d" y1="33" x2="%d" y2="33" stroke="%s" stroke-width="2"/><text x="%d" y="37">fewest ready</text>`+"\n", at, at+12, floorColour, at+16)
 }
 
 // podSeries draws the pods of version vs[i] at each stage, stacked on
@@ -117,8 +128,12 @@ func trafficSeries(b *bytes.Buffer, p *stage.Plan, vs []string, i int) {
 			sh, _ := shareOf(s, v)
 			below += sh
 		}
+		left, width := x(j)+int(below/100*barWidth), int(share/100*barWidth)
 		fmt.Fprintf(b, `<rect data-stage="%s" data-value="%g" x="%d" y="%d" width="%d" height="%d"/>`+"\n",
-			esc(s.Name), share, x(j)+int(below/100*barWidth), trafficTop, int(share/100*barWidth), trafficHigh)
+			esc(s.Name), share, left, trafficTop, width, trafficHigh)
+		if width >= 24 {
+			fmt.Fprintf(b, `<text x="%d" y="%d" text-anchor="middle" fill="#fff">%s</text>`+"\n", left+width/2, trafficTop+trafficHigh/2+4, stage.Percent(share))
+		}
 		if mirrored > 0 {
 			fmt.Fprintf(b, `<rect data-stage="%s" data-mirror="%g" x="%d" y="%d" width="%d" height="6" fill="none" stroke="%s" stroke-dasharray="3 2"/>`+"\n",
 				esc(s.Name), mirrored, x(j), trafficTop-9, int(mirrored/100*barWidth), colours[i])
@@ -133,8 +148,8 @@ func bounds(b *bytes.Buffer, p *stage.Plan, scale int32) {
 		name, colour string
 		of           func(*stage.Transition) int32
 	}{
-		{"peak", "#d62728", func(t *stage.Transition) int32 { return t.Peak }},
-		{"floor", "#2ca02c", func(t *stage.Transition) int32 { return t.Floor }},
+		{"peak", peakColour, func(t *stage.Transition) int32 { return t.Peak }},
+		{"floor", floorColour, func(t *stage.Transition) int32 { return t.Floor }},
 	} {
 		fmt.Fprintf(b, `<g data-series="%s" stroke="%s" stroke-width="2">`+"\n", series.name, series.colour)
 		for i, s := range p.Stages {

@@ -72,6 +72,9 @@ func table(w io.Writer, plans []*stage.Plan, cwd string) error {
 		if err := tw.Flush(); err != nil {
 			return err
 		}
+		if note := rolloutNote(p); note != "" {
+			fmt.Fprintf(w, "  %s\n", note)
+		}
 		for _, s := range p.Stages {
 			for _, d := range s.Problems {
 				fmt.Fprintf(w, "  %s: %s\n", s.Name, d.Line(cwd))
@@ -84,7 +87,11 @@ func table(w io.Writer, plans []*stage.Plan, cwd string) error {
 // markdown writes each plan as a section with a table and its problems,
 // for a pull-request comment.
 func markdown(w io.Writer, plans []*stage.Plan, cwd string) error {
+	// Outside code spans a value the spec wrote (a match's header value)
+	// could be HTML in the comment: it is escaped, as is the table's
+	// column separator.
 	esc := strings.NewReplacer("|", `\|`, "\n", " ")
+	text := strings.NewReplacer("|", `\|`, "\n", " ", "<", "&lt;", ">", "&gt;", "&", "&amp;")
 	for i, p := range plans {
 		if i > 0 {
 			fmt.Fprintln(w)
@@ -92,7 +99,7 @@ func markdown(w io.Writer, plans []*stage.Plan, cwd string) error {
 		fmt.Fprintf(w, "### `%s/%s`: %s%s (%s, traffic %s)\n\n", p.Namespace, p.Name, p.Strategy, at(p), p.Workload, p.Traffic)
 		cols := columns(p)
 		for j := range cols {
-			cols[j] = esc.Replace(strings.ToUpper(cols[j][:1]) + strings.ToLower(cols[j][1:]))
+			cols[j] = text.Replace(strings.ToUpper(cols[j][:1]) + strings.ToLower(cols[j][1:]))
 		}
 		// Routes keep their object's name as written.
 		copy(cols[3:len(cols)-1], routeNames(p))
@@ -100,12 +107,16 @@ func markdown(w io.Writer, plans []*stage.Plan, cwd string) error {
 		for _, s := range p.Stages {
 			cells := row(p, s)
 			for j := range cells {
-				cells[j] = esc.Replace(cells[j])
-			}
-			if cells[1] != "" {
-				cells[1] = "`" + cells[1] + "`"
+				if j == 1 && cells[j] != "" {
+					cells[j] = "`" + esc.Replace(cells[j]) + "`"
+					continue
+				}
+				cells[j] = text.Replace(cells[j])
 			}
 			fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
+		}
+		if note := rolloutNote(p); note != "" {
+			fmt.Fprintf(w, "\n%s\n", text.Replace(note))
 		}
 		var problems []string
 		for _, s := range p.Stages {

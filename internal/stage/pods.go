@@ -33,6 +33,10 @@ func pods(r *release.Release, p *gen.Plan) []Pods {
 			out = append(out, st, one(kind, w.Name, release.RoleCandidate, r.Candidate.Version, 0, 0))
 		}
 	}
+	for i := range out {
+		// An autoscaler starts the Deployment at its minimum.
+		out[i].Autoscaled = r.Autoscaler != nil && kind == release.WorkloadDeployment
+	}
 	return out
 }
 

@@ -73,6 +73,9 @@ type Pods struct {
 	// UntilDeleted marks onDelete's pods: they keep this version until
 	// each is deleted, when it takes the candidate's.
 	UntilDeleted bool `json:"untilDeleted"`
+	// Autoscaled marks a Deployment an autoscaler scales: Count is its
+	// minReplicas, where it starts from.
+	Autoscaled bool `json:"autoscaled"`
 }
 
 // Of works out the stages of r, valid and as written now, to its
@@ -217,4 +220,19 @@ func compileStage(r *release.Release) (*compiled, error) {
 	}
 	c.pods = pods(r, res.Plan)
 	return c, nil
+}
+
+// Between is what Kubernetes does when a change of the spec takes a
+// release from before to after (both valid): what `start`, `step`,
+// `promote` and `rollback` make it do, and the bounds it holds on the way.
+func Between(before, after *release.Release) (*Transition, error) {
+	a, err := compileStage(before)
+	if err != nil {
+		return nil, err
+	}
+	b, err := compileStage(after)
+	if err != nil {
+		return nil, err
+	}
+	return transition(a, b), nil
 }

@@ -149,9 +149,13 @@ func TestRollout(t *testing.T) {
 			if len(ro) != 1 {
 				t.Fatalf("rollouts: %+v", ro)
 			}
-			if ro[0].Peak != tc.peak || ro[0].Floor != tc.floor || ro[0].ResolvedSurge != tc.surge || ro[0].ResolvedUnavailable != tc.unavailable {
+			var surge, unavailable int32 // Recreate resolves neither
+			if ro[0].ResolvedSurge != nil {
+				surge, unavailable = *ro[0].ResolvedSurge, *ro[0].ResolvedUnavailable
+			}
+			if ro[0].Peak != tc.peak || ro[0].Floor != tc.floor || surge != tc.surge || unavailable != tc.unavailable {
 				t.Errorf("got peak %d floor %d (surge %d, unavailable %d), want %d %d (%d, %d)",
-					ro[0].Peak, ro[0].Floor, ro[0].ResolvedSurge, ro[0].ResolvedUnavailable, tc.peak, tc.floor, tc.surge, tc.unavailable)
+					ro[0].Peak, ro[0].Floor, surge, unavailable, tc.peak, tc.floor, tc.surge, tc.unavailable)
 			}
 		})
 	}
@@ -171,11 +175,12 @@ strategy: {canary: {steps: [10, 30, 60, 100], step: 1}}`, []string{
 			"step 2: strategy.canary.steps[1]: requested 30%, effective 25%",
 			"step 2: strategy.canary.steps[1]: step 2 changes nothing: 1 of 4 pods run the candidate",
 			"step 3: strategy.canary.steps[2]: requested 60%, effective 50%",
+			"step 4: strategy.canary.steps[3]: on the way to step 4 only 2 of 4 pods are ready while the new ones start",
 		}},
 		{"two full copies, once", web + `replicas: 3
 candidate: {version: v2, tag: "2"}
 strategy: {blueGreen: {}}`, []string{
-			"now: strategy: now runs two full copies of the release at once, 6 pods",
+			"now: strategy: now runs both versions at full size at once, 6 pods (3 of v1, 3 of v2)",
 		}},
 		{"a promotion that shrinks", web + `replicas: 3
 traffic: istio

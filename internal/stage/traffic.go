@@ -1,6 +1,8 @@
 package stage
 
 import (
+	"math"
+
 	"github.com/rollspec/rollspec/internal/gen"
 	"github.com/rollspec/rollspec/release"
 )
@@ -72,13 +74,14 @@ func routes(r *release.Release, p *gen.Plan, ps []Pods) []Route {
 	return out
 }
 
-// share is role's share of percent.
+// share is role's share of percent, rounded to 2 decimals (a third of
+// the pods is 33.33 %).
 func share(r *release.Release, role string, percent float64) Share {
 	v := r.Stable.Version
 	if role == release.RoleCandidate && r.Candidate != nil {
 		v = r.Candidate.Version
 	}
-	return Share{Role: role, Version: v, Percent: percent}
+	return Share{Role: role, Version: v, Percent: math.Round(percent*100) / 100}
 }
 
 // podShares are the shares of a Service selecting role's pods ("" for

@@ -18,15 +18,16 @@ type Rollout struct {
 	// Strategy is the workload's update strategy as Kubernetes names it:
 	// RollingUpdate, Recreate, OnDelete.
 	Strategy string `json:"strategy"`
-	// Replicas the workload runs once done; for a DaemonSet, per node.
+	// Replicas the workload runs once done; a DaemonSet's, per node: 1.
 	Replicas int32 `json:"replicas"`
 	// MaxSurge and MaxUnavailable as written, and resolved against
 	// Replicas as the controller does (surge rounded up, unavailable
-	// down, 1 unavailable when both are 0); a DaemonSet's are nodes.
+	// down, 1 unavailable when both are 0); a DaemonSet's are nodes,
+	// which a plan does not know: not resolved.
 	MaxSurge            string `json:"maxSurge,omitempty"`
 	MaxUnavailable      string `json:"maxUnavailable,omitempty"`
-	ResolvedSurge       int32  `json:"resolvedSurge"`
-	ResolvedUnavailable int32  `json:"resolvedUnavailable"`
+	ResolvedSurge       *int32 `json:"resolvedSurge,omitempty"`
+	ResolvedUnavailable *int32 `json:"resolvedUnavailable,omitempty"`
 	// Peak is the most pods the workload runs at once, Floor the fewest
 	// ready ones; a DaemonSet's per node (PerNode).
 	Peak    int32 `json:"peak"`
@@ -111,14 +112,16 @@ func rolloutOf(o gen.Object, n int32) (Rollout, bool) {
 		}
 		ro.Strategy = string(appsv1.RollingUpdateDeploymentStrategyType)
 		ro.MaxSurge, ro.MaxUnavailable = surge.String(), unavail.String()
-		ro.ResolvedSurge, ro.ResolvedUnavailable = fenceposts(surge, unavail, n)
-		ro.Peak, ro.Floor = n+ro.ResolvedSurge, max(0, n-ro.ResolvedUnavailable)
+		rs, ru := fenceposts(surge, unavail, n)
+		ro.ResolvedSurge, ro.ResolvedUnavailable = &rs, &ru
+		ro.Peak, ro.Floor = n+rs, max(0, n-ru)
 		return ro, true
 	case *appsv1.StatefulSet:
 		ro := Rollout{Workload: w.Name, Kind: release.WorkloadStatefulSet, Strategy: string(w.Spec.UpdateStrategy.Type), Replicas: n, Peak: n, Floor: n}
 		if w.Spec.UpdateStrategy.Type != appsv1.OnDeleteStatefulSetStrategyType && n > 0 {
 			// One pod at a time, from the highest ordinal down.
-			ro.MaxUnavailable, ro.ResolvedUnavailable, ro.Floor = "1", 1, n-1
+			one := int32(1)
+			ro.MaxUnavailable, ro.ResolvedUnavailable, ro.Floor = "1", &one, n-1
 		}
 		return ro, true
 	case *appsv1.DaemonSet:

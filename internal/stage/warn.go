@@ -18,13 +18,22 @@ func warnAcross(p *Plan) {
 		if i > 0 && s.Transition != nil && sameAs(p.Stages[i-1], s) && s.Name != stagePromote {
 			s.Problems = append(s.Problems, warn(s.at, fmt.Sprintf("%s changes nothing: %s, %s (allowed: steps that move pods or traffic; with traffic: native a share is a whole number of pods, traffic: istio gives exact weights)", s.Name, split(s), asAt(p.Stages[i-1].Name))))
 		}
+		if i > 0 && s.Transition != nil {
+			if d := dip(p.Stages[i-1], s); d != nil {
+				s.Problems = append(s.Problems, d)
+			}
+		}
 		if s.Name == stagePromote && i > 0 {
 			s.Problems = append(s.Problems, shrinks(p.Stages[0], s)...)
 		}
 		if !copies {
-			if n, per, ok := twoCopies(s); ok {
+			if pods, ok := twoCopies(s); ok {
 				copies = true
-				s.Problems = append(s.Problems, warn(fieldpath.Strategy.Path, fmt.Sprintf("%s runs two full copies of the release at once, %d pods (%d per version): the cluster needs room for both (allowed: fewer candidate replicas, or a strategy that shares the pods: canary natively, ramped)", s.Name, n, per)))
+				allowed := "fewer candidate replicas (candidate.replicas), or a strategy that shares the pods: canary natively, ramped"
+				if s.Release.Autoscaler != nil {
+					allowed = "room in the cluster for both autoscalers' minimum, or ramped, which shares the pods"
+				}
+				s.Problems = append(s.Problems, warn(fieldpath.Strategy.Path, fmt.Sprintf("%s runs both versions at full size at once, %s: the cluster needs room for both (allowed: %s)", s.Name, pods, allowed)))
 			}
 		}
 		kept := s.Problems[:0]
@@ -73,6 +82,24 @@ func split(s *Stage) string {
 	return text
 }
 
+// dip warns when the way from stage a to b leaves half the pods ready, or
+// fewer: a native canary's step that scales stable down while the
+// candidate's new pods start.
+func dip(a, b *Stage) *diag.Diagnostic {
+	var before, after int32
+	for _, p := range a.Pods {
+		before += p.Count
+	}
+	for _, p := range b.Pods {
+		after += p.Count
+	}
+	ready := min(before, after)
+	if ready < 2 || b.Transition.Floor*2 > ready {
+		return nil
+	}
+	return warn(b.at, fmt.Sprintf("on the way to %s only %d of %d pods are ready while the new ones start (allowed: more steps, each moving fewer pods; traffic: istio, whose steps move no pod)", b.Name, b.Transition.Floor, ready))
+}
+
 // shrinks warns when the promotion leaves fewer pods than stable runs
 // now: the candidate was sized for a trial (shadow's, an A/B test's)
 // and becomes the only version.
@@ -85,23 +112,23 @@ func shrinks(now, promoted *Stage) diag.List {
 	return diag.List{warn(fieldpath.Candidate.Replicas, fmt.Sprintf("the promotion leaves %d pod(s) of %s where %s runs %d now (allowed: the candidate's replicas at the stable's before promoting)", after, now.Release.Candidate.Version, now.Release.Stable.Version, before))}
 }
 
-// twoCopies reports whether s runs both versions at full size (the size
-// stable runs at alone): n pods, per of each.
-func twoCopies(s *Stage) (n, per int32, ok bool) {
+// twoCopies says, when s runs both versions at the release's full size
+// (its replicas, or its autoscaler's minimum), how many pods of each.
+func twoCopies(s *Stage) (string, bool) {
+	r := s.Release
+	if r.Candidate == nil {
+		return "", false
+	}
 	stable, perNode := podsOf(s.Pods, release.RoleStable)
 	cand, _ := podsOf(s.Pods, release.RoleCandidate)
-	r := s.Release
 	full := r.Replicas
-	switch {
-	case r.Stable.Replicas != nil:
-		full = *r.Stable.Replicas
-	case r.Autoscaler != nil:
+	if r.Autoscaler != nil {
 		full = r.Autoscaler.MinReplicas
 	}
 	if perNode || full == 0 || stable < full || cand < full {
-		return 0, 0, false
+		return "", false
 	}
-	return stable + cand, full, true
+	return fmt.Sprintf("%d pods (%d of %s, %d of %s)", stable+cand, stable, r.Stable.Version, cand, r.Candidate.Version), true
 }
 
 // warn is a warning about the field at.
