@@ -59,7 +59,7 @@ func TestPrevious(t *testing.T) {
 		{name: "the candidate's tag changed, then the next step", prev: retag(spec(canary, "v1", "v2", "1"), "2", "2.1"), next: retag(spec(canary, "v1", "v2", "3"), "2", "2.1")},
 		{name: "stable's tag changed at the candidate's last step", prev: spec(canary, "v1", "v2", "3"), next: retag(spec(canary, "v1", "v2", "3"), "1", "1.1")},
 		{name: "the config changed at step 2", prev: withConfig(spec(canary, "v1", "v2", "2"), "info"), next: withConfig(spec(canary, "v1", "v2", "2"), "debug"),
-			want: []string{"spec.yaml:8:43: strategy.canary.step: the candidate v2's pod template changed (spec.containers[web].envFrom[0].configMapRef.name: web-config-"}},
+			want: []string{"spec.yaml:8:43: strategy.canary.step: the candidate v2's pod template changed (ConfigMap web-config-"}},
 		{name: "a pod annotation changed at step 2", prev: spec(canary, "v1", "v2", "2"), next: "podAnnotations: {team: shop}\n" + spec(canary, "v1", "v2", "2"),
 			want: []string{"spec.yaml:9:43: strategy.canary.step: the candidate v2's pod template changed (metadata.annotations added) at step 2 (50%)"}},
 		{name: "the candidate's env and probe changed", prev: spec(canary, "v1", "v2", "2"),

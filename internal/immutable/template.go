@@ -42,7 +42,9 @@ const maxDifferences = 3
 // a new output (is) with those they ran before (was), and describes, for
 // the first new template that none before equals, what changed since the
 // one before it is compared with (the same workload's, else the first):
-// the main container's image as "image A → B", any other field as its
+// the main container's image as "image A → B", a ConfigMap referenced
+// by another name (a hashed one: new config) as "ConfigMap A → B", any
+// other field as its
 // path in the template ("spec.containers[web].env[LOG_LEVEL].value: info
 // → debug", list items by name where they have one), at most three and
 // a count of the rest. "" when every new template ran before, or when
@@ -103,6 +105,9 @@ func describe(ds []difference, main string) string {
 		switch {
 		case d.path == main+".image" && d.had && d.has:
 			parts = append(parts, fmt.Sprintf("image %v → %v", d.was, d.is))
+		case configMap(d.path) && d.had && d.has:
+			// The name of a hashed ConfigMap: the config changed.
+			parts = append(parts, fmt.Sprintf("ConfigMap %v → %v", d.was, d.is))
 		case !d.had:
 			parts = append(parts, d.path+" added")
 		case !d.has:
@@ -117,6 +122,12 @@ func describe(ds []difference, main string) string {
 		parts = append(parts, fmt.Sprintf("%d more", n))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// configMap reports whether path names the ConfigMap of an envFrom or a
+// volume.
+func configMap(path string) bool {
+	return strings.HasSuffix(path, ".configMapRef.name") || strings.HasSuffix(path, ".configMap.name")
 }
 
 // scalar reports whether v is a string, number or boolean.
