@@ -65,7 +65,7 @@ type stage struct {
 	at fieldpath.Path // the field that sets it
 	// skipped and allowed say it of a new candidate; where, replaced and
 	// first of a candidate whose pod template changed.
-	skipped, allowed         string
+	skipped, allowed       string
 	where, replaced, first string
 }
 
