@@ -20,8 +20,8 @@ type buildConfig struct {
 	command string // the command run, as typed: build or check
 	outDir  string
 	check   bool
-	// allowSkip accepts a candidate new in this change that starts past
-	// its strategy's first stage.
+	// allowSkip accepts a candidate past its strategy's first stage that
+	// is new in this change or whose pod template changed.
 	allowSkip bool
 	read      reading
 }
@@ -29,7 +29,7 @@ type buildConfig struct {
 // previousFlags declares the flags of build and check that relax the
 // guard rails comparing the new output with the files in DIR.
 func previousFlags(fs *pflag.FlagSet, c *buildConfig) {
-	fs.BoolVar(&c.allowSkip, "allow-skip", false, "accept a candidate new since the file in DIR that starts past its strategy's first stage")
+	fs.BoolVar(&c.allowSkip, "allow-skip", false, "accept a candidate past its strategy's first stage that is new since the file in DIR, or whose pod template changed since")
 }
 
 var buildCmd = &command{
@@ -47,9 +47,11 @@ With --check (or the check command), writes nothing and exits 1 with a diff
 when DIR is not exactly what build would write.
 
 With -o, each release is compared with its file generated before: a change
-Kubernetes refuses to make to an existing object, or a candidate new in this
-change that starts past its strategy's first stage (--allow-skip to mean
-it), is an error; a strategy switch that replaces the Deployment, a warning.
+Kubernetes refuses to make to an existing object, or a candidate past its
+strategy's first stage that is new in this change or whose pod template
+changed since (a new tag under the same version label: its new pods would
+take the stage's traffic at once; --allow-skip to mean it), is an error; a
+strategy switch that replaces the Deployment, a warning.
 
 Nothing is written when any spec is invalid.
 
@@ -133,8 +135,8 @@ func (c *buildConfig) run(e *env, fs *pflag.FlagSet, args []string) int {
 		return exitInvalid
 	}
 	// Compared with the file generated before: a change Kubernetes would
-	// refuse to apply, or a new candidate past its first stage, is an
-	// error here; a Deployment replaced by a strategy switch, a warning.
+	// refuse to apply, or a candidate past its first stage that is new or
+	// whose pod template changed, is an error here; a Deployment replaced by a strategy switch, a warning.
 	byFile := map[string]*compile.Release{}
 	for _, r := range rs {
 		byFile[r.FileName()] = r

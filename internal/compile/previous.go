@@ -14,51 +14,96 @@ import (
 // Previous compares r's output with prev, the file generated for it
 // before (named file), and returns what applying the change would do that
 // the spec likely does not mean. Errors: a change Kubernetes refuses to
-// make to an existing object, and a candidate new in this change that
-// does not start at its strategy's first stage (unless allowSkip). A
-// warning: a switch of strategy family, which replaces the Deployment.
+// make to an existing object, and a candidate past its strategy's first
+// stage whose pods never ran that stage: new in this change, or with a
+// pod template changed since (unless allowSkip). A warning: a switch of
+// strategy family, which replaces the Deployment.
 func Previous(r *Release, prev []byte, file string, allowSkip bool) diag.List {
 	before, after := immutable.Decode(prev), immutable.Decode(r.YAML)
 	list := immutableChanges(r, before, after, file)
 	// No workload before (a file that does not parse): nothing ran,
 	// nothing to compare with.
 	if ran := before.Versions(); len(ran) > 0 && !allowSkip {
-		list = append(list, skipped(r, ran)...)
+		list = append(list, skipped(r, ran, before, after)...)
 	}
 	return append(list, familySwitch(r, before, after, file)...)
 }
 
 // skipped is an error at the strategy's stage field when the candidate
-// is new in this change (no workload of the previous file ran its
-// version) but starts past its strategy's first stage: a canary or
-// partitioned update past step 1, a blue-green candidate already active.
-// The trap: a spec promoted at step 2 keeps it, and the next candidate
-// would start at that step's share.
-func skipped(r *Release, ran map[string]bool) diag.List {
+// is past its strategy's first stage — a canary or partitioned update
+// past step 1, a blue-green candidate already active — but its pods never
+// ran the first: it is new in this change (no workload of the previous
+// file ran its version), or its pod template changed since the previous
+// file (a new tag under the same version label, new config, …), which
+// replaces its pods by pods that take the stage's traffic at once. The
+// trap: a spec promoted at step 2 keeps it, and the next candidate would
+// start at that step's share. A template change of stable is a rolling
+// update of the version that takes the traffic anyway: not this rule.
+func skipped(r *Release, ran map[string]bool, prev, next *immutable.Output) diag.List {
 	rel := r.Spec.Release
 	c := rel.Candidate
-	if c == nil || ran[c.Version] {
+	if c == nil {
 		return nil
 	}
+	st := pastFirst(rel)
+	if st == nil {
+		return nil
+	}
+	text := fmt.Sprintf("the candidate %s is new in this change but %s (allowed: %s, as rollspec start writes it; --allow-skip to mean it)", c.Version, st.skipped, st.allowed)
+	if ran[c.Version] {
+		changed := immutable.TemplateChange(prev.Templates(c.Version), next.Templates(c.Version))
+		if changed == "" {
+			return nil
+		}
+		text = fmt.Sprintf("the candidate %s's pod template changed (%s) %s: %s (allowed: a new version label, as rollspec start writes it, or %s first; --allow-skip to mean it)", c.Version, changed, st.where, st.replaced, st.first)
+	}
+	return diag.List{{Pos: r.Spec.Pos(st.at), Field: st.at.String(), Text: text}}
+}
+
+// stage describes a strategy's stage past its first, for skipped.
+type stage struct {
+	at fieldpath.Path // the field that sets it
+	// skipped and allowed say it of a new candidate; where, replaced and
+	// first of a candidate whose pod template changed.
+	skipped, allowed       string
+	where, replaced, first string
+}
+
+// pastFirst is the stage rel's strategy is at when it is past its first
+// (a canary or partitioned update past step 1, a blue-green candidate
+// active), else nil.
+func pastFirst(rel *release.Release) *stage {
 	const steps = "step 0 or 1 for a new candidate"
 	s := rel.Strategy
-	var at fieldpath.Path
-	var what, allowed string
 	switch {
 	case s.Canary != nil && s.Canary.Step > 1:
-		at, allowed = fieldpath.Strategy.Canary.Step, steps+", step 0 with traffic: istio to start without traffic"
-		what = fmt.Sprintf("starts at step %d (%d%%): its first stage would be skipped", s.Canary.Step, s.Canary.Weight())
+		w := s.Canary.Weight()
+		share := fmt.Sprintf("%d%% of the requests", w)
+		if w == 100 {
+			share = "every request"
+		}
+		return &stage{at: fieldpath.Strategy.Canary.Step,
+			skipped:  fmt.Sprintf("starts at step %d (%d%%): its first stage would be skipped", s.Canary.Step, w),
+			allowed:  steps + ", step 0 with traffic: istio to start without traffic",
+			where:    fmt.Sprintf("at step %d (%d%%)", s.Canary.Step, w),
+			replaced: "its new pods would take " + share + " at once",
+			first:    "step 0 or 1"}
 	case s.Partitioned != nil && s.Partitioned.Step > 1:
-		at, allowed = fieldpath.Strategy.Partitioned.Step, steps
-		what = fmt.Sprintf("starts at step %d (%d of %d pods): its first stage would be skipped", s.Partitioned.Step, s.Partitioned.Updated(), rel.Replicas)
+		return &stage{at: fieldpath.Strategy.Partitioned.Step,
+			skipped:  fmt.Sprintf("starts at step %d (%d of %d pods): its first stage would be skipped", s.Partitioned.Step, s.Partitioned.Updated(), rel.Replicas),
+			allowed:  steps,
+			where:    fmt.Sprintf("at step %d (%d of %d pods)", s.Partitioned.Step, s.Partitioned.Updated(), rel.Replicas),
+			replaced: fmt.Sprintf("the StatefulSet would replace its %d updated pods by pods of the new template, its first stage skipped", s.Partitioned.Updated()),
+			first:    "step 1"}
 	case s.BlueGreen != nil && s.BlueGreen.Active == release.RoleCandidate:
-		at, allowed = fieldpath.Strategy.BlueGreen.Active, "active: stable for a new candidate"
-		what = "is active at once: every request would reach it before it ran beside stable"
-	default:
-		return nil
+		return &stage{at: fieldpath.Strategy.BlueGreen.Active,
+			skipped:  "is active at once: every request would reach it before it ran beside stable",
+			allowed:  "active: stable for a new candidate",
+			where:    "while it is active",
+			replaced: "its new pods would take every request as they start, before they ran beside stable",
+			first:    "active: stable"}
 	}
-	return diag.List{{Pos: r.Spec.Pos(at), Field: at.String(),
-		Text: fmt.Sprintf("the candidate %s is new in this change but %s (allowed: %s, as rollspec start writes it; --allow-skip to mean it)", c.Version, what, allowed)}}
+	return nil
 }
 
 // familySwitch warns when the strategy moves between the family that

@@ -110,7 +110,7 @@ func TestVersionSettings(t *testing.T) {
 // pods is an error at that version's replicas, and nothing compiles; a
 // share of them, or all of them to a version with fewer pods than the
 // idle one, is a warning there; a version without traffic, or one
-// version scaled to zero, is neither.
+// version scaled to zero (no candidate), is neither.
 func TestUnservedTraffic(t *testing.T) {
 	const base = "name: web\nimage: example/web\nports: [{name: http, containerPort: 8080}]\nreplicas: 2\n"
 	for _, tc := range []struct {
@@ -138,6 +138,8 @@ func TestUnservedTraffic(t *testing.T) {
 			want: "candidate.replicas: the candidate version runs 0 pods, so the requests mirrored to it reach nothing"},
 		{name: "shadow to a running candidate", spec: "traffic: istio\nstable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\", replicas: 1}\nstrategy: {shadow: {percent: 5}}\n"},
 		{name: "one version scaled to zero", spec: "stable: {version: v1, tag: \"1\", replicas: 0}\nstrategy: {ramped: {}}\n"},
+		{name: "istio canary without a candidate, stable scaled to zero", spec: "traffic: istio\nstable: {version: v1, tag: \"1\", replicas: 0}\nstrategy: {canary: {steps: [10, 100]}}\n"},
+		{name: "blue-green without a candidate, stable scaled to zero", spec: "stable: {version: v1, tag: \"1\", replicas: 0}\nstrategy: {blueGreen: {}}\n"},
 		{name: "istio canary's last step onto a smaller candidate", spec: "traffic: istio\nstable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\", replicas: 1}\nstrategy: {canary: {steps: [10, 100], step: 2}}\n",
 			want: "candidate.replicas: the candidate version takes every request with 1 pod(s) while stable keeps 2 that get none"},
 		{name: "istio canary's first step onto a smaller candidate", spec: "traffic: istio\nstable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\", replicas: 1}\nstrategy: {canary: {steps: [10, 100]}}\n"},
