@@ -98,7 +98,6 @@ func stepped(r *release.Release) (f fieldpath.CanaryFields, steps, step int, ok 
 	return fieldpath.Stepped(r.Strategy), steps, step, ok
 }
 
-
 // lowestStep is the lowest step a release with a candidate may be at.
 func lowestStep(r *release.Release) int {
 	if r.Strategy.Partitioned != nil {
