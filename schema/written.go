@@ -2,6 +2,7 @@ package schema
 
 import (
 	"strings"
+	"sync"
 
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/token"
@@ -16,22 +17,102 @@ import (
 
 // Written lists the fields a release's syntax writes, as places of the
 // schema (see Trimmed), walking the syntax beside the schema: a struct
-// written for a field that is a definition, a list of one, or a struct
-// written inline, is walked in that struct's place.
+// written for a field that is a definition, a list of one, a map of one
+// by pattern, or a struct written inline, is walked in that struct's
+// place.
 func (s *Schema) Written(lit *ast.StructLit) []string {
-	s.shapeOnce.Do(s.readShape)
-	if s.structs == nil {
+	sh := theShape()
+	if sh == nil {
 		return nil
 	}
 	var out []string
-	s.walk(ReleasePath, lit, &out)
+	sh.walk(ReleasePath, lit, &out)
 	return out
+}
+
+// shape is, for every struct of the schema by place, where each of its
+// fields leads: read once per process, then only read.
+type shape map[string]*placeFields
+
+// placeFields are the fields of the struct at one place.
+type placeFields struct {
+	// fields are the place of the struct each field holds ("" for none),
+	// and whether it holds a list of them.
+	fields map[string]target
+	// pattern is the place of the struct a map's pattern constraint
+	// holds for every field the struct does not name ("" for none).
+	pattern string
+}
+
+type target struct {
+	place string
+	list  bool
+}
+
+var (
+	shapeOnce sync.Once
+	shapeOf   shape
+)
+
+// theShape is the schema's shape, nil when the schema cannot be read.
+func theShape() shape {
+	shapeOnce.Do(func() {
+		f, err := parseSchema()
+		if err != nil {
+			return
+		}
+		structs := structsOf(f)
+		sh := shape{}
+		for place, st := range structs {
+			pf := &placeFields{fields: map[string]target{}}
+			for _, d := range st.Elts {
+				fd, ok := d.(*ast.Field)
+				if !ok {
+					continue
+				}
+				if _, pattern := fd.Label.(*ast.ListLit); pattern {
+					if id, ok := fd.Value.(*ast.Ident); ok && structs[id.Name] != nil {
+						pf.pattern = id.Name
+					}
+					continue
+				}
+				name, _, err := ast.LabelName(fd.Label)
+				if err != nil {
+					continue
+				}
+				pf.fields[name] = targetOf(structs, place, name, fd.Value)
+			}
+			sh[place] = pf
+		}
+		shapeOf = sh
+	})
+	return shapeOf
+}
+
+// targetOf is the place of the struct a field name of the struct at place
+// holds, given its value in the schema.
+func targetOf(structs map[string]*ast.StructLit, place, name string, v ast.Expr) target {
+	switch v := v.(type) {
+	case *ast.StructLit:
+		return target{place: place + "." + name}
+	case *ast.Ident:
+		if structs[v.Name] != nil {
+			return target{place: v.Name}
+		}
+	case *ast.ListLit:
+		if len(v.Elts) > 0 {
+			if id, ok := v.Elts[0].(*ast.Ident); ok && structs[id.Name] != nil {
+				return target{place: id.Name, list: true}
+			}
+		}
+	}
+	return target{}
 }
 
 // walk records the fields lit writes at place, and walks on into the
 // structs it writes.
-func (s *Schema) walk(place string, lit *ast.StructLit, out *[]string) {
-	schemaStruct := s.structs[place]
+func (sh shape) walk(place string, lit *ast.StructLit, out *[]string) {
+	pf := sh[place]
 	for _, d := range lit.Elts {
 		f, ok := d.(*ast.Field)
 		if !ok {
@@ -42,88 +123,31 @@ func (s *Schema) walk(place string, lit *ast.StructLit, out *[]string) {
 			continue
 		}
 		*out = append(*out, place+"."+name)
-		if schemaStruct == nil {
+		if pf == nil {
 			continue
 		}
-		target, list := s.targetOf(place, schemaStruct, name)
-		if target == "" {
+		t, named := pf.fields[name]
+		if !named && pf.pattern != "" {
+			t = target{place: pf.pattern}
+		}
+		if t.place == "" {
 			continue
 		}
 		switch v := f.Value.(type) {
 		case *ast.StructLit:
-			if !list {
-				s.walk(target, v, out)
+			if !t.list {
+				sh.walk(t.place, v, out)
 			}
 		case *ast.ListLit:
-			if list {
+			if t.list {
 				for _, e := range v.Elts {
 					if el, ok := e.(*ast.StructLit); ok {
-						s.walk(target, el, out)
+						sh.walk(t.place, el, out)
 					}
 				}
 			}
 		}
 	}
-}
-
-// targetOf is the place of the struct field name of the struct at place
-// holds (or, when list, each element of its list holds), "" when it holds
-// no struct of the schema's.
-func (s *Schema) targetOf(place string, st *ast.StructLit, name string) (target string, list bool) {
-	for _, d := range st.Elts {
-		fd, ok := d.(*ast.Field)
-		if !ok {
-			continue
-		}
-		if _, pattern := fd.Label.(*ast.ListLit); pattern {
-			// A map's pattern ([=~"^[a-z]+$"]: #StringMatch) holds each
-			// field the map does not name.
-			if id, ok := fd.Value.(*ast.Ident); ok && s.structs[id.Name] != nil && !names(st, name) {
-				return id.Name, false
-			}
-			continue
-		}
-		if n, _, err := ast.LabelName(fd.Label); err != nil || n != name {
-			continue
-		}
-		switch v := fd.Value.(type) {
-		case *ast.StructLit:
-			return place + "." + name, false
-		case *ast.Ident:
-			if s.structs[v.Name] != nil {
-				return v.Name, false
-			}
-		case *ast.ListLit:
-			if len(v.Elts) > 0 {
-				if id, ok := v.Elts[0].(*ast.Ident); ok && s.structs[id.Name] != nil {
-					return id.Name, true
-				}
-			}
-		}
-		return "", false
-	}
-	return "", false
-}
-
-// names reports whether st has a field called name.
-func names(st *ast.StructLit, name string) bool {
-	for _, d := range st.Elts {
-		if fd, ok := d.(*ast.Field); ok {
-			if n, _, err := ast.LabelName(fd.Label); err == nil && n == name {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// readShape records every struct of the schema by place.
-func (s *Schema) readShape() {
-	f, err := parseSchema()
-	if err != nil {
-		return
-	}
-	s.structs = structsOf(f)
 }
 
 // structsOf finds f's structs by place: each definition written as a

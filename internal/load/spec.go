@@ -12,6 +12,7 @@ import (
 	"github.com/rollspec/rollspec/internal/fieldpath"
 	"github.com/rollspec/rollspec/internal/spell"
 	"github.com/rollspec/rollspec/release"
+	"github.com/rollspec/rollspec/schema"
 )
 
 // Spec is one validated release and where it was written.
@@ -97,8 +98,8 @@ func (j *job) validate(data cue.Value, prefix cue.Path, filename string, root to
 		root = firstPos(data, filename)
 	}
 	v := &validator{schema: j.s.Release, data: data, root: root, src: j.src, skip: j.skip, yaml: j.yaml}
-	if lit := syntaxOf(data); lit != nil && j.used > 1 {
-		// A context's first release is validated against the whole
+	if lit := syntaxOf(data); lit != nil && (j.used > 1 || schema.TrimmedBefore()) {
+		// A process's first release is validated against the whole
 		// schema: a process with one release never reads the schema's
 		// shape, nor trims it.
 		v.trimmed, _ = j.s.Trimmed(j.s.Written(lit))
