@@ -26,6 +26,9 @@ type Plan struct {
 type Change struct {
 	// Path is the field changed.
 	Path fieldpath.Path
+	// To is the field Path is renamed to (promote: candidate → stable),
+	// New describing the value moved; empty for an edit in place.
+	To fieldpath.Path
 	// Old and New describe the value before and after.
 	Old, New string
 	edit     func(src *specedit.Release) error
@@ -34,6 +37,8 @@ type Change struct {
 // String reports the change: strategy.canary.step: 1 → 2.
 func (c Change) String() string {
 	switch {
+	case c.To.String() != "":
+		return c.Path.String() + " → " + c.To.String() + ": " + c.New
 	case c.Old == "":
 		return c.Path.String() + ": added " + c.New
 	case c.New == "":
@@ -97,7 +102,6 @@ func stepped(r *release.Release) (f fieldpath.CanaryFields, steps, step int, ok 
 	steps, step, ok = r.Strategy.Stepped()
 	return fieldpath.Stepped(r.Strategy), steps, step, ok
 }
-
 
 // lowestStep is the lowest step a release with a candidate may be at.
 func lowestStep(r *release.Release) int {
