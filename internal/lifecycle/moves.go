@@ -123,7 +123,7 @@ func Step(s *load.Spec, to int) (*Plan, error) {
 	case r.Candidate == nil:
 		return nil, problem(s, fieldpath.Stable.Path, "no candidate to step to (allowed: rollspec start first)")
 	case !ok && to >= 0:
-		return nil, problem(s, fieldpath.Strategy.BlueGreen.Active, "blueGreen has no numbered steps: step flips active (allowed: rollspec step PATH)")
+		return nil, problem(s, fieldpath.Strategy.BlueGreen.Active, "blueGreen has no numbered steps: step makes the candidate active (allowed: rollspec step PATH)")
 	case !ok && r.Strategy.BlueGreen.Active == release.RoleCandidate:
 		// Its last step: flipping back would revert production unasked.
 		return nil, problem(s, fieldpath.Strategy.BlueGreen.Active, "the candidate is active: run rollspec promote, or rollspec rollback to return to stable")
