@@ -16,8 +16,9 @@ import (
 type Plan struct {
 	// Changes are the edits, in the order they are reported.
 	Changes []Change
-	// Notes are said besides the changes (start on a strategy that
-	// replaces stable in place).
+	// Notes are said besides the changes: start on a strategy that
+	// replaces stable in place, a changeCause start or rollback keeps,
+	// onDelete's pods that promote does not move.
 	Notes []string
 }
 
