@@ -28,6 +28,7 @@ type moveConfig struct {
 	version, tag, digest, image string
 	replicas                    int
 	env                         []string
+	changeCause                 string
 	// promote's --force
 	force bool
 	// edited is the release the command edited, namespace/name.
@@ -47,11 +48,13 @@ var startCmd = &command{
 style) and put the strategy at its first step: a canary or partitioned
 update at step 0 with traffic: istio (the candidate's pods get ready before
 any traffic), else 1; blueGreen with active: stable. recreate and ramped
-take no candidate: stable becomes the new version instead.
+take no candidate: stable becomes the new version instead. --change-cause
+sets the release's changeCause; without it, one written stays as it reads
+(a note says so).
 ` + moveFoot + `
 
 Examples:
-  rollspec start release.yaml --version v2 --tag 2.0.0
+  rollspec start release.yaml --version v2 --tag 2.0.0 --change-cause "v2: faster search"
   rollspec start specs/shop --release checkout --version v1.9.0 --tag 1.9.0 --env MODE=fast`,
 	flags: moveFlags("start", func(fs *pflag.FlagSet, c *moveConfig) {
 		fs.StringVar(&c.version, "version", "", "the new version's label (required)")
@@ -60,13 +63,15 @@ Examples:
 		fs.StringVar(&c.image, "image", "", "its own image repository, if not the release's")
 		fs.IntVar(&c.replicas, "replicas", 0, "its own replica count")
 		fs.StringArrayVar(&c.env, "env", nil, "an environment variable of its own, `KEY=VALUE` (repeatable)")
+		fs.StringVar(&c.changeCause, "change-cause", "", "the release's new changeCause, which kubectl rollout history shows (\"\" removes it); without it the old one stays")
 	}),
 }
 
 var stepCmd = &command{
 	name: "step", summary: "move a release to its next step (edits the spec)", usage: "PATH [N]",
-	help: `Move a canary or partitioned update to step N, or to the next step; flip a
-blue-green release's active version.
+	help: `Move a canary or partitioned update to step N, or to the next step; make a
+blue-green release's candidate active. At the last step (blue-green: the
+candidate active) step is refused: promote, or roll back to stable.
 ` + moveFoot + `
 
 Examples:
@@ -79,7 +84,10 @@ var promoteCmd = &command{
 	name: "promote", summary: "make the candidate stable (edits the spec)", usage: "PATH [--force]",
 	help: `Finish a release: the candidate becomes stable with all its overrides (its
 pods stay the same), and the strategy goes back to its first step. Refused
-before the candidate takes all traffic unless --force.
+before the candidate takes all traffic unless --force: before a canary's or
+partitioned update's last step, before blue-green's candidate is active,
+and always for abTest and shadow, whose candidate has served only the
+requests matched or mirrored to it.
 ` + moveFoot + `
 
 Example:
@@ -223,6 +231,8 @@ func (c *moveConfig) parse(fs *pflag.FlagSet, args []string) (move func(*load.Sp
 			return nil, fmt.Sprintf("step %q: not a step number (allowed: 0, 1, 2, …)", args[1])
 		}
 		to = n
+	case c.command == "step" && len(args) > 2:
+		return nil, fmt.Sprintf("step takes PATH and an optional step number, got %d arguments", len(args))
 	case len(args) > 1:
 		return nil, fmt.Sprintf("%s takes one PATH, got %d arguments", c.command, len(args))
 	}
@@ -270,6 +280,9 @@ func (c *moveConfig) newVersion(fs *pflag.FlagSet) (lifecycle.New, string) {
 	}
 	if fs.Changed("replicas") {
 		n.Replicas = &c.replicas
+	}
+	if fs.Changed("change-cause") {
+		n.ChangeCause = &c.changeCause
 	}
 	for _, kv := range c.env {
 		k, v, ok := strings.Cut(kv, "=")

@@ -253,8 +253,8 @@ func TestRamped(t *testing.T) {
 }
 
 // TestWithoutSteps: an A/B test only gains and loses its candidate; step
-// is refused naming the strategies that have steps, and promote needs no
-// step first.
+// is refused naming the strategies that have steps, and promote needs
+// --force, as no step ever sends the candidate every request.
 func TestWithoutSteps(t *testing.T) {
 	s := open(t, "act-abtest")
 	original := string(s.src)
@@ -268,7 +268,8 @@ func TestWithoutSteps(t *testing.T) {
 		t.Errorf("rollback then start of the same version:\n%s\nwant\n%s", s.src, original)
 	}
 	s.refused(step(-1), "abTest has no steps")
-	s.must(promote(false))
+	s.refused(promote(false), "the candidate has served only the requests its match selects")
+	s.must(promote(true))
 	if r := s.load().Release; r.Candidate != nil || r.Stable.Version != "v2" {
 		t.Errorf("after promote: stable %s, candidate %v", r.Stable.Version, r.Candidate)
 	}
@@ -282,4 +283,166 @@ func marshal(t *testing.T, p corev1.PodTemplateSpec) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestRefused: a move that would change what production runs unasked is
+// refused, saying why, and nothing is edited; promote --force goes ahead
+// where promote alone is refused.
+func TestRefused(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		example string
+		edit    func(src string) string // the example changed first, or nil
+		move    func(*load.Spec) (*lifecycle.Plan, error)
+		want    string
+	}{
+		{name: "promote shadow", example: "shadow", move: promote(false),
+			want: "shadow.yaml:23:3: strategy.shadow: the candidate has served only the mirrored requests, whose answers are discarded: promoting now sends every request to it at once (allowed: --force)"},
+		{name: "promote abTest", example: "act-abtest", move: promote(false),
+			want: "act-abtest.yaml:18:3: strategy.abTest: the candidate has served only the requests its match selects: promoting now sends every request to it at once (allowed: --force)"},
+		{name: "promote canary before its last step", example: "kubia-canary", move: promote(false),
+			want: "strategy.canary.step: the candidate is at step 1 of 3"},
+		{name: "promote blue-green with stable active", example: "act-bluegreen", move: promote(false),
+			want: "strategy.blueGreen.active: the candidate is not active"},
+		{name: "step blue-green with the candidate active", example: "act-bluegreen", move: step(-1),
+			edit: func(src string) string { return strings.Replace(src, "active: stable", "active: candidate", 1) },
+			want: "act-bluegreen.yaml:23:5: strategy.blueGreen.active: the candidate is active: run rollspec promote, or rollspec rollback to return to stable"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := open(t, tc.example)
+			if tc.edit != nil {
+				s.src = []byte(tc.edit(string(s.src)))
+			}
+			s.refused(tc.move, tc.want)
+			if strings.HasPrefix(tc.name, "promote") {
+				s.must(promote(true))
+			}
+		})
+	}
+}
+
+// TestPromoteOnDelete: promoting an onDelete update changes no pod, so it
+// is not refused; a note says the pods not deleted yet keep stable.
+func TestPromoteOnDelete(t *testing.T) {
+	s := open(t, "ledger-istio")
+	s.src = []byte(strings.Replace(string(s.src), "  partitioned:\n    steps: [1, 3]\n    step: 1\n", "  onDelete: {}\n", 1))
+	s.src = []byte(strings.Replace(string(s.src), "traffic: istio\n", "", 1))
+	plan, err := lifecycle.Promote(s.load(), false)
+	if err != nil {
+		t.Fatal(errText(err))
+	}
+	if want := "onDelete: the pods not deleted yet still run v1.4.0 until they are; promoting changes no pod (delete them to move them to v1.5.0)"; strings.Join(plan.Notes, "\n") != want {
+		t.Errorf("notes %q, want %q", plan.Notes, want)
+	}
+}
+
+// TestChangeCause: start sets, adds or removes changeCause as asked, and
+// without --change-cause keeps it with a note; rollback keeps it with a
+// note too (the text before start is not known).
+func TestChangeCause(t *testing.T) {
+	cause := func(s string) *string { return &s }
+	for _, tc := range []struct {
+		name    string
+		example string
+		cause   *string
+		want    string // the changeCause line after start, "" for none
+		changes []string
+		notes   []string
+	}{
+		{name: "kept with a note", example: "kubia-canary", want: `changeCause: "kubia v2 canary"`,
+			changes: []string{"candidate: added v9 (tag 9)"},
+			notes:   []string{`changeCause: still reads "kubia v2 canary", which kubectl rollout history will show for v9: edit it in the spec (rollspec start --change-cause TEXT sets it)`}},
+		{name: "replaced", example: "kubia-canary", cause: cause("kubia v9: faster"), want: `changeCause: "kubia v9: faster"`,
+			changes: []string{"candidate: added v9 (tag 9)", `changeCause: "kubia v2 canary" → "kubia v9: faster"`}},
+		{name: "removed", example: "kubia-canary", cause: cause(""),
+			changes: []string{"candidate: added v9 (tag 9)", `changeCause: removed ("kubia v2 canary")`}},
+		{name: "added after the candidate", example: "act-abtest", cause: cause("act v9"), want: "  tag: \"9\"\nchangeCause: \"act v9\"\nstrategy:",
+			changes: []string{"candidate: added v9 (tag 9)", `changeCause: added "act v9"`}},
+		{name: "none, no note", example: "act-abtest", changes: []string{"candidate: added v9 (tag 9)"}},
+		{name: "in place", example: "vweb-ramped", cause: cause("vweb v9"), want: `changeCause: "vweb v9"`,
+			changes: []string{"stable.version: v2 → v9", "stable.tag: v2 → 9", `changeCause: "vweb v2: new landing page" → "vweb v9"`},
+			notes:   []string{"ramped replaces the pods in place and takes no candidate: stable becomes v9"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := open(t, tc.example)
+			if s.load().Release.Candidate != nil {
+				s.must(lifecycle.Rollback)
+			}
+			var plan *lifecycle.Plan
+			s.must(func(l *load.Spec) (*lifecycle.Plan, error) {
+				var err error
+				plan, err = lifecycle.Start(l, lifecycle.New{Version: "v9", Tag: "9", ChangeCause: tc.cause})
+				return plan, err
+			})
+			var changes []string
+			for _, c := range plan.Changes {
+				changes = append(changes, c.String())
+			}
+			if strings.Join(changes, "\n") != strings.Join(tc.changes, "\n") {
+				t.Errorf("changes:\n%s\nwant\n%s", strings.Join(changes, "\n"), strings.Join(tc.changes, "\n"))
+			}
+			if strings.Join(plan.Notes, "\n") != strings.Join(tc.notes, "\n") {
+				t.Errorf("notes:\n%s\nwant\n%s", strings.Join(plan.Notes, "\n"), strings.Join(tc.notes, "\n"))
+			}
+			switch {
+			case tc.want == "" && strings.Contains(string(s.src), "changeCause"):
+				t.Errorf("changeCause left:\n%s", s.src)
+			case !strings.Contains(string(s.src), tc.want):
+				t.Errorf("no %q in\n%s", tc.want, s.src)
+			}
+		})
+	}
+	s := open(t, "kubia-canary")
+	plan, err := lifecycle.Rollback(s.load())
+	if want := `changeCause: still reads "kubia v2 canary", which now annotates stable's workload: edit it in the spec if it describes the candidate rolled back`; err != nil || strings.Join(plan.Notes, "\n") != want {
+		t.Errorf("rollback: notes %q (%v), want %q", plan.Notes, err, want)
+	}
+}
+
+// TestWhere: each change is reported at the file it edits, in words that
+// say what happened there: promoting a release whose stable and candidate
+// are written in two files of a CUE package removes stable in one and
+// renames the candidate in the other.
+func TestWhere(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		files []string // a.cue, b.cue
+		want  []string // file: change
+	}{
+		{name: "stable and candidate apart",
+			files: []string{
+				"package web\n\nreleases: web: stable: {version: \"v1\", tag: \"1\"}\n",
+				"package web\n\nreleases: web: {\n\timage: \"nginx\"\n\treplicas: 2\n\trunAsUser: 1000\n\tports: [{name: \"http\", containerPort: 8080}]\n\tcandidate: {version: \"v2\", tag: \"2\"}\n\tstrategy: canary: {steps: [50, 100], step: 2}\n}\n"},
+			want: []string{"a.cue: stable: removed (v1 (tag 1))", "b.cue: candidate → stable: v2 (tag 2), with its overrides", "b.cue: strategy.canary.step: 2 → 1"}},
+		{name: "stable and candidate together",
+			files: []string{
+				"package web\n\nreleases: web: stable: {version: \"v1\", tag: \"1\"}\nreleases: web: candidate: {version: \"v2\", tag: \"2\"}\n",
+				"package web\n\nreleases: web: {\n\timage: \"nginx\"\n\treplicas: 2\n\trunAsUser: 1000\n\tports: [{name: \"http\", containerPort: 8080}]\n\tstrategy: canary: {steps: [50, 100], step: 2}\n}\n"},
+			want: []string{"a.cue: stable: removed (v1 (tag 1))", "a.cue: candidate → stable: v2 (tag 2), with its overrides", "b.cue: strategy.canary.step: 2 → 1"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			unit := specpath.Unit{Files: []string{"a.cue", "b.cue"}, CUE: true}
+			srcs := [][]byte{[]byte(tc.files[0]), []byte(tc.files[1])}
+			l := &load.Loader{}
+			specs, err := l.LoadUnit(unit, srcs).Releases(nil)
+			if err != nil || len(specs) != 1 {
+				t.Fatalf("%v (%d releases)", err, len(specs))
+			}
+			plan, err := lifecycle.Promote(specs[0], false)
+			if err != nil {
+				t.Fatal(errText(err))
+			}
+			res, err := lifecycle.Edit(l, unit, srcs, specs[0], plan)
+			if err != nil {
+				t.Fatal(errText(err))
+			}
+			var got []string
+			for i, c := range plan.Changes {
+				got = append(got, res.Where[i]+": "+c.String())
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("changes:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
+	}
 }

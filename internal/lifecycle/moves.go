@@ -17,6 +17,30 @@ type New struct {
 	Replicas *int
 	// Env are the version's own environment variables, in order.
 	Env []specedit.Entry
+	// ChangeCause is the release's new changeCause, nil to keep the one
+	// written (a note says it is kept), "" to remove it.
+	ChangeCause *string
+}
+
+// changeCause is the edit of the release's changeCause n asks for, or
+// the note that the old one is kept.
+func changeCause(r *release.Release, n New) ([]Change, []string) {
+	p := fieldpath.ChangeCause
+	switch {
+	case n.ChangeCause == nil && r.ChangeCause != "":
+		return nil, []string{fmt.Sprintf("%s: still reads %q, which kubectl rollout history will show for %s: edit it in the spec (rollspec start --change-cause TEXT sets it)", p, r.ChangeCause, n.Version)}
+	case n.ChangeCause == nil || *n.ChangeCause == r.ChangeCause:
+		return nil, nil
+	case *n.ChangeCause == "":
+		return []Change{remove(p, strconv.Quote(r.ChangeCause))}, nil
+	}
+	old := ""
+	if r.ChangeCause != "" {
+		old = strconv.Quote(r.ChangeCause)
+	}
+	c := set(p, old, *n.ChangeCause, fieldpath.Stable.Path)
+	c.New = strconv.Quote(*n.ChangeCause)
+	return []Change{c}, nil
 }
 
 // inPlace reports whether kind replaces stable in place, with no
@@ -32,8 +56,11 @@ func Start(s *load.Spec, n New) (*Plan, error) {
 		return nil, problem(s, fieldpath.Candidate.Path, "a release is in progress: candidate %s (allowed: rollspec promote or rollspec rollback first)", describe(r.Candidate))
 	}
 	kind := r.Strategy.Kind()
+	cause, notes := changeCause(r, n)
 	if inPlace(kind) {
-		return startInPlace(r, kind, n), nil
+		p := startInPlace(r, kind, n)
+		p.Changes, p.Notes = append(p.Changes, cause...), append(p.Notes, notes...)
+		return p, nil
 	}
 	m := specedit.Map{{Key: "version", Value: n.Version}}
 	for _, e := range []specedit.Entry{{Key: "tag", Value: n.Tag}, {Key: "digest", Value: n.Digest}, {Key: "image", Value: n.Image}} {
@@ -51,7 +78,7 @@ func Start(s *load.Spec, n New) (*Plan, error) {
 	add := Change{Path: fieldpath.Candidate.Path, New: describe(v), edit: func(src *specedit.Release) error {
 		return src.Insert(names(fieldpath.Candidate.Path), m, names(fieldpath.Stable.Path)[0])
 	}}
-	return &Plan{Changes: append([]Change{add}, reset(r)...)}, nil
+	return &Plan{Changes: append(append([]Change{add}, cause...), reset(r)...), Notes: notes}, nil
 }
 
 // startInPlace sets stable to the new version: its tag and digest as
@@ -96,11 +123,12 @@ func Step(s *load.Spec, to int) (*Plan, error) {
 	case r.Candidate == nil:
 		return nil, problem(s, fieldpath.Stable.Path, "no candidate to step to (allowed: rollspec start first)")
 	case !ok && to >= 0:
-		return nil, problem(s, fieldpath.Strategy.BlueGreen.Active, "blueGreen has no numbered steps: step flips active (allowed: rollspec step PATH)")
+		return nil, problem(s, fieldpath.Strategy.BlueGreen.Active, "blueGreen has no numbered steps: step makes the candidate active (allowed: rollspec step PATH)")
+	case !ok && r.Strategy.BlueGreen.Active == release.RoleCandidate:
+		// Its last step: flipping back would revert production unasked.
+		return nil, problem(s, fieldpath.Strategy.BlueGreen.Active, "the candidate is active: run rollspec promote, or rollspec rollback to return to stable")
 	case !ok:
-		flip := map[string]string{release.RoleStable: release.RoleCandidate, release.RoleCandidate: release.RoleStable}
-		active := r.Strategy.BlueGreen.Active
-		return &Plan{Changes: []Change{set(fieldpath.Strategy.BlueGreen.Active, active, flip[active])}}, nil
+		return &Plan{Changes: []Change{set(fieldpath.Strategy.BlueGreen.Active, r.Strategy.BlueGreen.Active, release.RoleCandidate)}}, nil
 	case to < 0 && step >= steps:
 		return nil, problem(s, f.Step, "at the last step (%d of %d): run rollspec promote", step, steps)
 	case to < 0:
@@ -129,15 +157,29 @@ func Promote(s *load.Spec, force bool) (*Plan, error) {
 	if bg := r.Strategy.BlueGreen; bg != nil && bg.Active != release.RoleCandidate && !force {
 		return nil, problem(s, fieldpath.Strategy.BlueGreen.Active, "the candidate is not active: promoting now flips all traffic to it at once (allowed: rollspec step to make it active first, or --force)")
 	}
-	promote := Change{Path: fieldpath.Stable.Path, Old: describe(&r.Stable), New: describe(r.Candidate) + ", the candidate with its overrides",
+	if served, ok := partial[r.Strategy.Kind()]; ok && !force {
+		kind := r.Strategy.Kind()
+		return nil, problem(s, fieldpath.Strategy.Kinds[kind], "the candidate has served only %s: promoting now sends every request to it at once (allowed: --force)", served)
+	}
+	// Two changes, each reported at the file it edits: in a CUE package
+	// stable and the candidate may be written in different files.
+	dropped := remove(fieldpath.Stable.Path, describe(&r.Stable))
+	promoted := Change{Path: fieldpath.Candidate.Path, To: fieldpath.Stable.Path, New: describe(r.Candidate) + ", with its overrides",
 		edit: func(src *specedit.Release) error {
-			if err := src.Delete(names(fieldpath.Stable.Path)); err != nil {
-				return err
-			}
 			return src.Rename(names(fieldpath.Candidate.Path), names(fieldpath.Stable.Path)[0])
 		}}
-	moved := Change{Path: fieldpath.Candidate.Path, Old: "now stable"}
-	return &Plan{Changes: append([]Change{promote, moved}, reset(r)...)}, nil
+	p := &Plan{Changes: append([]Change{dropped, promoted}, reset(r)...)}
+	if r.Strategy.OnDelete != nil {
+		p.Notes = append(p.Notes, fmt.Sprintf("onDelete: the pods not deleted yet still run %s until they are; promoting changes no pod (delete them to move them to %s)", r.Stable.Version, r.Candidate.Version))
+	}
+	return p, nil
+}
+
+// partial are the strategies whose candidate serves only some requests
+// until promoted, and which ones: promote refuses them unless forced.
+var partial = map[string]string{
+	release.KindShadow: "the mirrored requests, whose answers are discarded",
+	release.KindABTest: "the requests its match selects",
 }
 
 // Rollback removes the candidate and puts the strategy back at its first
@@ -150,5 +192,10 @@ func Rollback(s *load.Spec) (*Plan, error) {
 	if r.Candidate == nil {
 		return nil, problem(s, fieldpath.Stable.Path, "no candidate to roll back (allowed: a release started with rollspec start)")
 	}
-	return &Plan{Changes: append([]Change{remove(fieldpath.Candidate.Path, describe(r.Candidate))}, reset(r)...)}, nil
+	p := &Plan{Changes: append([]Change{remove(fieldpath.Candidate.Path, describe(r.Candidate))}, reset(r)...)}
+	if r.ChangeCause != "" {
+		// Kept: rollspec cannot know the text stable had before start.
+		p.Notes = append(p.Notes, fmt.Sprintf("%s: still reads %q, which now annotates stable's workload: edit it in the spec if it describes the candidate rolled back", fieldpath.ChangeCause, r.ChangeCause))
+	}
+	return p, nil
 }

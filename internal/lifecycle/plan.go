@@ -16,8 +16,9 @@ import (
 type Plan struct {
 	// Changes are the edits, in the order they are reported.
 	Changes []Change
-	// Notes are said besides the changes (start on a strategy that
-	// replaces stable in place).
+	// Notes are said besides the changes: start on a strategy that
+	// replaces stable in place, a changeCause start or rollback keeps,
+	// onDelete's pods that promote does not move.
 	Notes []string
 }
 
@@ -26,6 +27,9 @@ type Plan struct {
 type Change struct {
 	// Path is the field changed.
 	Path fieldpath.Path
+	// To is the field Path is renamed to (promote: candidate → stable),
+	// New describing the value moved; empty for an edit in place.
+	To fieldpath.Path
 	// Old and New describe the value before and after.
 	Old, New string
 	edit     func(src *specedit.Release) error
@@ -34,6 +38,8 @@ type Change struct {
 // String reports the change: strategy.canary.step: 1 → 2.
 func (c Change) String() string {
 	switch {
+	case c.To.String() != "":
+		return c.Path.String() + " → " + c.To.String() + ": " + c.New
 	case c.Old == "":
 		return c.Path.String() + ": added " + c.New
 	case c.New == "":

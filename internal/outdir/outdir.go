@@ -368,11 +368,14 @@ type Edit struct {
 // temporary file beside it, with its mode, renamed over it — once every
 // file is known to still hold its Old: an edit made meanwhile is never
 // lost, and nothing is replaced when any temporary file cannot be
-// written. A symbolic link is followed: the file it names is replaced,
-// the link kept.
+// written. A file the process may not write is refused before anything
+// is written, though its directory would let a new file replace it: it
+// is not this user's to change. A symbolic link is followed: the file it
+// names is replaced, the link kept. Errors name the edit's Path.
 func Replace(edits []Edit) error {
 	paths := make([]string, len(edits))
 	temps := make([]string, len(edits))
+	modes := make([]fs.FileMode, len(edits))
 	defer func() {
 		for _, t := range temps {
 			if t != "" {
@@ -392,9 +395,15 @@ func Replace(edits []Edit) error {
 		if !fi.Mode().IsRegular() {
 			return fmt.Errorf("write %s: is not a regular file", path)
 		}
-		paths[i] = path
-		if temps[i], err = writeTemp(path, e.New, fi.Mode().Perm()); err != nil {
-			return err
+		if err := writable(path); err != nil {
+			return fmt.Errorf("%s: cannot edit: %w", e.Path, cause(err))
+		}
+		paths[i], modes[i] = path, fi.Mode().Perm()
+	}
+	for i, e := range edits {
+		var err error
+		if temps[i], err = writeTemp(paths[i], e.New, modes[i]); err != nil {
+			return fmt.Errorf("%s: cannot write its directory: %w", e.Path, cause(err))
 		}
 	}
 	for i, e := range edits {
@@ -409,4 +418,24 @@ func Replace(edits []Edit) error {
 		temps[i] = ""
 	}
 	return nil
+}
+
+// writable is nil when the process may write the file at path: opened
+// for writing, neither truncated nor written.
+func writable(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// cause is what went wrong in err, without the file name an
+// *fs.PathError adds (a temporary file's, which means nothing to a user).
+func cause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

@@ -70,6 +70,9 @@ type mapping struct {
 	fields      []*field
 	// parent is the field whose value this is, nil at a root.
 	parent *field
+	// refused is why a root cannot be edited (a YAML anchor in its
+	// document), nil when it can.
+	refused *diag.Diagnostic
 }
 
 // field is one key and its value.

@@ -137,11 +137,16 @@ func (m *mapping) insert(chain []string, v any, after string) error {
 	case d.format == YAML && !m.flow || startsLine(d.src, sib.key) && restOfLine(d.src, d.format, sib.end):
 		text := st.field(d.format, chain, v)
 		if d.format == JSON || m.flow && d.format == YAML {
-			c := skipSpace(d.src, sib.end)
-			if c < len(d.src) && d.src[c] == ',' {
+			// After the sibling's line, so that a comment ending it stays
+			// with it; the comma that separates them after the sibling.
+			c, at := skipSpace(d.src, sib.end), lineEnd(d.src, sib.end)
+			switch {
+			case c < len(d.src) && d.src[c] == ',' && c < at:
+				d.edits = append(d.edits, splice{at, at, "\n" + st.indent + text + ","})
+			case c < len(d.src) && d.src[c] == ',':
 				d.edits = append(d.edits, splice{c + 1, c + 1, "\n" + st.indent + text + ","})
-			} else {
-				d.edits = append(d.edits, splice{sib.end, sib.end, ",\n" + st.indent + text})
+			default:
+				d.edits = append(d.edits, splice{sib.end, sib.end, ","}, splice{at, at, "\n" + st.indent + text})
 			}
 			return nil
 		}

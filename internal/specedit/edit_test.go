@@ -211,6 +211,18 @@ func TestEdit(t *testing.T) {
 			ops: []op{insert("candidate", candidate, "stable")},
 		},
 		{
+			name: "yaml flow: a comment ending stable's line stays with stable",
+			files: []file{{"r.yaml", "{name: web,\n  stable: {version: v1},   # stable here\n  strategy: {}}\n",
+				"{name: web,\n  stable: {version: v1},   # stable here\n  candidate: {version: v2, tag: \"2\"},\n  strategy: {}}\n"}},
+			ops: []op{insert("candidate", candidate, "stable")},
+		},
+		{
+			name: "yaml flow: after the last entry and its comment, the comma after it",
+			files: []file{{"r.yaml", "{name: web,\n  stable: {version: v1}   # stable here\n}\n",
+				"{name: web,\n  stable: {version: v1},   # stable here\n  candidate: {version: v2, tag: \"2\"}\n}\n"}},
+			ops: []op{insert("candidate", candidate, "stable")},
+		},
+		{
 			name: "cue computed value refused at its place",
 			files: []file{{"r.cue", "_step: 1\nname: \"web\"\nstrategy: canary: {steps: [50, 100], step: _step}\n",
 				"_step: 1\nname: \"web\"\nstrategy: canary: {steps: [50, 100], step: _step}\n"}},
@@ -291,4 +303,42 @@ func errText(err error) string {
 		return d.Position().String() + ": " + err.Error()
 	}
 	return err.Error()
+}
+
+// TestAnchors: a YAML document with anchors, aliases or merge keys is
+// refused at the first one, as an edit in one place would change or
+// break another; another document of the stream may be edited.
+func TestAnchors(t *testing.T) {
+	const allowed = ": rollspec cannot edit a YAML document with anchors, aliases or merge keys, as an edit in one place would change or break another (allowed: write the fields out)"
+	for _, tc := range []struct {
+		name, src, release, err string
+	}{
+		{name: "merge key", src: "name: web\nstable:\n  <<: {version: v1}\n  tag: \"1\"\n",
+			err: "r.yaml:3:3: stable: a merge key (<<)" + allowed},
+		{name: "anchor", src: "name: web\nstable: &s\n  version: v1\ncandidate:\n  <<: *s\n  version: v2\n",
+			err: "r.yaml:2:9: stable: an anchor (&s)" + allowed},
+		{name: "alias of a scalar", src: "name: web\nx: &v v1\nstable:\n  version: *v\n",
+			err: "r.yaml:2:4: x: an anchor (&v)" + allowed},
+		{name: "alias in a list", src: "name: web\nports: [&p {name: http}, *p]\n",
+			err: "r.yaml:2:9: ports.0: an anchor (&p)" + allowed},
+		{name: "another document's anchors", src: "name: api\nstable: &s {version: v1}\n---\nname: web\nstable: {version: v1}\n", release: "web"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := Parse("r.yaml", []byte(tc.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := tc.release
+			if name == "" {
+				name = "web"
+			}
+			got := ""
+			if _, err := Find([]*Doc{d}, name, "default"); err != nil {
+				got = errText(err)
+			}
+			if got != tc.err {
+				t.Errorf("error:\n got %s\nwant %s", got, tc.err)
+			}
+		})
+	}
 }

@@ -23,8 +23,12 @@ func Find(docs []*Doc, name, namespace string) (*Release, error) {
 	for _, d := range docs {
 		for _, root := range d.roots {
 			if d.format != CUE {
+				refused := root.refused
 				if spec := root.field("spec"); spec != nil && spec.m != nil && root.field("name") == nil {
 					root = spec.m // a rollspec Release object holds its spec under spec
+				}
+				if named(root, name, namespace) && refused != nil {
+					return nil, refused
 				}
 				if named(root, name, namespace) {
 					r.parts = append(r.parts, root)

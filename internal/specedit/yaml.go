@@ -5,10 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/rollspec/rollspec/internal/diag"
 )
 
 // parseYAML finds the mappings of every document of a YAML stream.
@@ -26,6 +30,7 @@ func (d *Doc) parseYAML() error {
 		if len(doc.Content) == 0 {
 			continue
 		}
+		first := len(d.roots)
 		switch n := doc.Content[0]; n.Kind {
 		case yaml.MappingNode:
 			d.roots = append(d.roots, d.yamlMapping(n, nil, false))
@@ -36,7 +41,41 @@ func (d *Doc) parseYAML() error {
 				}
 			}
 		}
+		// An anchor's value is written once and read wherever an alias
+		// names it: an edit of one place would change, or break, another.
+		if p := d.anchored(doc.Content[0], nil); p != nil {
+			for _, m := range d.roots[first:] {
+				m.refused = p
+			}
+		}
 	}
+}
+
+// anchored is an error at the first anchor, alias or merge key of n (a
+// document's value, at path), nil when it has none.
+func (d *Doc) anchored(n *yaml.Node, path []string) *diag.Diagnostic {
+	const allowed = "rollspec cannot edit a YAML document with anchors, aliases or merge keys, as an edit in one place would change or break another (allowed: write the fields out)"
+	switch {
+	case n.Kind == yaml.AliasNode:
+		return d.problem(d.offset(n.Line, n.Column), path, "an alias (*%s): %s", n.Value, allowed)
+	case n.Anchor != "":
+		return d.problem(d.offset(n.Line, n.Column), path, "an anchor (&%s): %s", n.Anchor, allowed)
+	}
+	for i, c := range n.Content {
+		at := path
+		if n.Kind == yaml.MappingNode {
+			if i%2 == 0 && c.Tag == "!!merge" {
+				return d.problem(d.offset(c.Line, c.Column), path, "a merge key (<<): %s", allowed)
+			}
+			at = append(slices.Clone(path), n.Content[i-i%2].Value)
+		} else if n.Kind == yaml.SequenceNode {
+			at = append(slices.Clone(path), strconv.Itoa(i))
+		}
+		if p := d.anchored(c, at); p != nil {
+			return p
+		}
+	}
+	return nil
 }
 
 // offset is the byte offset of a yaml.v3 position (1-based line, and
