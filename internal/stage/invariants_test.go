@@ -1,0 +1,129 @@
+package stage_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+
+	"github.com/rollspec/rollspec/internal/compile"
+	"github.com/rollspec/rollspec/internal/istio"
+	"github.com/rollspec/rollspec/internal/load"
+	"github.com/rollspec/rollspec/internal/specpath"
+	"github.com/rollspec/rollspec/internal/stage"
+	"github.com/rollspec/rollspec/release"
+)
+
+// TestNowIsWhatCompiles: for every example, the plan's current stage says
+// what the compiled objects do — each workload's pods are its replicas
+// (an autoscaled one's, its autoscaler's minimum) of the version its pod
+// template runs, and Istio's shares are the VirtualService's weights.
+func TestNowIsWhatCompiles(t *testing.T) {
+	entries, err := os.ReadDir("../../examples")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &load.Loader{}
+	checked := 0
+	for _, e := range entries {
+		switch e.Name() {
+		case "kustomize", "argocd", "pre-commit":
+			continue
+		}
+		rs, err := compile.Paths(l, specpath.Contained, []string{filepath.Join("../../examples", e.Name())})
+		if err != nil {
+			t.Fatalf("%s: %v", e.Name(), err)
+		}
+		for _, r := range rs {
+			t.Run(r.Spec.Release.Namespace+"/"+r.Spec.Release.Name, func(t *testing.T) {
+				p, err := stage.Of(r.Spec.Release, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				now := p.Stages[0]
+				pods := map[string]int32{}
+				versions := map[string]map[string]bool{}
+				for _, ps := range now.Pods {
+					pods[ps.Workload] += ps.Count
+					if versions[ps.Workload] == nil {
+						versions[ps.Workload] = map[string]bool{}
+					}
+					if ps.Count > 0 {
+						versions[ps.Workload][ps.Version] = true
+					}
+				}
+				minimum := map[string]int32{}
+				for _, o := range r.Result.Objects {
+					if h, ok := o.(*autoscalingv2.HorizontalPodAutoscaler); ok && h.Spec.MinReplicas != nil {
+						minimum[h.Spec.ScaleTargetRef.Name] = *h.Spec.MinReplicas
+					}
+				}
+				for _, o := range r.Result.Objects {
+					var replicas *int32
+					switch w := o.(type) {
+					case *appsv1.Deployment:
+						replicas = w.Spec.Replicas
+						if replicas == nil {
+							m := minimum[w.Name]
+							replicas = &m
+						}
+					case *appsv1.StatefulSet:
+						replicas = w.Spec.Replicas
+					default:
+						continue
+					}
+					if pods[o.GetName()] != *replicas {
+						t.Errorf("%s: the plan runs %d pods, the workload %d", o.GetName(), pods[o.GetName()], *replicas)
+					}
+					checked++
+				}
+				for _, o := range r.Result.Objects {
+					d, ok := o.(*appsv1.Deployment)
+					if !ok {
+						continue
+					}
+					if v := d.Spec.Template.Labels[release.LabelVersion]; len(versions[d.Name]) > 0 && !versions[d.Name][v] {
+						t.Errorf("%s runs %s; the plan says %v", d.Name, v, versions[d.Name])
+					}
+				}
+				for _, o := range r.Result.Objects {
+					vs, ok := o.(*istio.VirtualService)
+					if !ok || len(vs.Spec.HTTP) == 0 {
+						continue
+					}
+					def := vs.Spec.HTTP[len(vs.Spec.HTTP)-1] // the route no match selects
+					want := map[string]float64{}
+					for _, d := range def.Route {
+						w := float64(d.Weight)
+						if len(def.Route) == 1 && w == 0 {
+							w = 100
+						}
+						role := d.Destination.Subset
+						if role == "" {
+							role = release.RoleStable
+						}
+						want[role] += w
+					}
+					got := map[string]float64{}
+					for _, rt := range now.Routes {
+						if rt.Object == "VirtualService "+r.Spec.Release.Name {
+							for _, sh := range rt.Shares {
+								got[sh.Role] += sh.Percent
+							}
+						}
+					}
+					for role, w := range want {
+						if got[role] != w {
+							t.Errorf("VirtualService %s sends %v%% to %s; the plan %v%%", vs.Name, w, role, got[role])
+						}
+					}
+				}
+			})
+		}
+	}
+	if checked < 15 {
+		t.Errorf("checked %d workloads: the examples did not compile into what this test reads", checked)
+	}
+}
