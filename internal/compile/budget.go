@@ -41,12 +41,12 @@ func budget(s *load.Spec, p *gen.Plan) diag.List {
 				if pods == 1 {
 					allowed = "maxUnavailable, or more pods"
 				}
-				fail(at.MinAvailable, "%s%s keeps all %d pod(s) of %s %s%s available, so none can ever be evicted and node drains block (allowed: %s)", showIntOrPercent(v), rounded(v, n, pods), pods, r.WorkloadKind(), w.Name, counted, allowed)
+				fail(at.MinAvailable, "%s%s keeps all %s of %s %s%s available, so none can ever be evicted and node drains block (allowed: %s)", showIntOrPercent(v), rounded(v, n, pods), diag.Count(pods, "pod"), r.WorkloadKind(), w.Name, counted, allowed)
 			}
 		}
 		if v := b.MaxUnavailable; v != nil {
 			if n, err := intstr.GetScaledValueFromIntOrPercent(v, pods, true); err == nil && n == 0 {
-				fail(at.MaxUnavailable, "%s lets none of the %d pod(s) of %s %s%s be evicted, so node drains block (allowed: 1 or more, or a percentage above 0%%)", showIntOrPercent(v), pods, r.WorkloadKind(), w.Name, counted)
+				fail(at.MaxUnavailable, "%s lets none of the %s of %s %s%s be evicted, so node drains block (allowed: 1 or more, or a percentage above 0%%)", showIntOrPercent(v), diag.Count(pods, "pod"), r.WorkloadKind(), w.Name, counted)
 			}
 		}
 	}

@@ -83,14 +83,14 @@ func pastFirst(rel *release.Release) *stage {
 			share = "every request"
 		}
 		return &stage{at: fieldpath.Strategy.Canary.Step,
-			skipped:  fmt.Sprintf("starts at step %d (%d%%): its first stage would be skipped", s.Canary.Step, w),
+			skipped:  fmt.Sprintf("starts at step %d (%d%%): the steps before it would be skipped", s.Canary.Step, w),
 			allowed:  steps + ", step 0 with traffic: istio to start without traffic",
 			where:    fmt.Sprintf("at step %d (%d%%)", s.Canary.Step, w),
 			replaced: "its new pods would take " + share + " at once",
 			first:    "step 0 or 1"}
 	case s.Partitioned != nil && s.Partitioned.Step > 1:
 		return &stage{at: fieldpath.Strategy.Partitioned.Step,
-			skipped:  fmt.Sprintf("starts at step %d (%d of %d pods): its first stage would be skipped", s.Partitioned.Step, s.Partitioned.Updated(), rel.Replicas),
+			skipped:  fmt.Sprintf("starts at step %d (%d of %d pods): the steps before it would be skipped", s.Partitioned.Step, s.Partitioned.Updated(), rel.Replicas),
 			allowed:  steps,
 			where:    fmt.Sprintf("at step %d (%d of %d pods)", s.Partitioned.Step, s.Partitioned.Updated(), rel.Replicas),
 			replaced: fmt.Sprintf("the StatefulSet would replace its %d updated pods by pods of the new template, its first stage skipped", s.Partitioned.Updated()),

@@ -44,7 +44,7 @@ func TestPrevious(t *testing.T) {
 		{name: "a new candidate at step 1", prev: oneVersion, next: spec(canary, "v1", "v2", "1")},
 		{name: "a new candidate at step 0", prev: oneVersion, next: spec(canary, "v1", "v2", "0")},
 		{name: "a promoted spec left at step 2", prev: spec(canary, "v1", "v2", "2"), next: spec(canary, "v2", "v3", "2"),
-			want: []string{"spec.yaml:8:43: strategy.canary.step: the candidate v3 is new in this change but starts at step 2 (50%): its first stage would be skipped (allowed: step 0 or 1 for a new candidate, step 0 with traffic: istio to start without traffic, as rollspec start writes it; --allow-skip to mean it)"}},
+			want: []string{"spec.yaml:8:43: strategy.canary.step: the candidate v3 is new in this change but starts at step 2 (50%): the steps before it would be skipped (allowed: step 0 or 1 for a new candidate, step 0 with traffic: istio to start without traffic, as rollspec start writes it; --allow-skip to mean it)"}},
 		{name: "allowed", prev: spec(canary, "v1", "v2", "2"), next: spec(canary, "v2", "v3", "2"), allowSkip: true},
 		{name: "the same candidate, next step", prev: spec(canary, "v1", "v2", "1"), next: spec(canary, "v1", "v2", "3")},
 		{name: "a rollback onto the previous stable", prev: spec(canary, "v1", "v2", "2"), next: swapTags(spec(canary, "v2", "v1", "3"))},

@@ -141,14 +141,14 @@ func TestUnservedTraffic(t *testing.T) {
 		{name: "istio canary without a candidate, stable scaled to zero", spec: "traffic: istio\nstable: {version: v1, tag: \"1\", replicas: 0}\nstrategy: {canary: {steps: [10, 100]}}\n"},
 		{name: "blue-green without a candidate, stable scaled to zero", spec: "stable: {version: v1, tag: \"1\", replicas: 0}\nstrategy: {blueGreen: {}}\n"},
 		{name: "istio canary's last step onto a smaller candidate", spec: "traffic: istio\nstable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\", replicas: 1}\nstrategy: {canary: {steps: [10, 100], step: 2}}\n",
-			want: "candidate.replicas: the candidate version takes every request with 1 pod(s) while stable keeps 2 that get none"},
+			want: "candidate.replicas: the candidate version takes every request with 1 pod while stable keeps 2 that get none"},
 		{name: "istio canary's first step onto a smaller candidate", spec: "traffic: istio\nstable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\", replicas: 1}\nstrategy: {canary: {steps: [10, 100]}}\n"},
 		{name: "istio canary's last step, candidate full size", spec: "traffic: istio\nstable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\"}\nstrategy: {canary: {steps: [10, 100], step: 2}}\n"},
 		{name: "native canary's last step", spec: "stable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\"}\nstrategy: {canary: {steps: [10, 100], step: 2}}\n"},
 		{name: "blue-green flip onto a smaller candidate", spec: "stable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\", replicas: 1}\nstrategy: {blueGreen: {active: candidate}}\n",
-			want: "candidate.replicas: the candidate version takes every request with 1 pod(s) while stable keeps 2 that get none"},
+			want: "candidate.replicas: the candidate version takes every request with 1 pod while stable keeps 2 that get none"},
 		{name: "blue-green rollback onto a smaller stable", spec: "stable: {version: v1, tag: \"1\", replicas: 1}\ncandidate: {version: v2, tag: \"2\", replicas: 3}\nstrategy: {blueGreen: {active: stable}}\n",
-			want: "stable.replicas: the stable version takes every request with 1 pod(s) while candidate keeps 3 that get none"},
+			want: "stable.replicas: the stable version takes every request with 1 pod while candidate keeps 3 that get none"},
 		{name: "blue-green, smaller candidate idle", spec: "stable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\", replicas: 1}\nstrategy: {blueGreen: {}}\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -269,3 +269,11 @@ const maxLine = 4096
 func FileOnly(path string) token.Pos {
 	return token.NewFile(path, -1, 0).Pos(0, token.NoRelPos)
 }
+
+// Count writes n of noun for a message: "1 pod", "3 pods".
+func Count[N ~int | ~int32 | ~int64](n N, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

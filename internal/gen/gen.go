@@ -220,5 +220,5 @@ func undersized(r *release.Release, p *Plan) diag.List {
 	if all == "" || pods[all] == 0 || pods[all] >= pods[idle] {
 		return nil // no version takes it all, or 0 pods (unserved says so)
 	}
-	return diag.List{warning(replicasField(r, all), fmt.Sprintf("the %s version takes every request with %d pod(s) while %s keeps %d that get none (allowed: at least as many pods as %s before it takes all traffic)", all, pods[all], idle, pods[idle], idle))}
+	return diag.List{warning(replicasField(r, all), fmt.Sprintf("the %s version takes every request with %s while %s keeps %d that get none (allowed: at least as many pods as %s before it takes all traffic)", all, diag.Count(pods[all], "pod"), idle, pods[idle], idle))}
 }

@@ -355,7 +355,7 @@ func TestChangeCause(t *testing.T) {
 		{name: "replaced", example: "kubia-canary", cause: cause("kubia v9: faster"), want: `changeCause: "kubia v9: faster"`,
 			changes: []string{"candidate: added v9 (tag 9)", `changeCause: "kubia v2 canary" → "kubia v9: faster"`}},
 		{name: "removed", example: "kubia-canary", cause: cause(""),
-			changes: []string{"candidate: added v9 (tag 9)", `changeCause: removed ("kubia v2 canary")`}},
+			changes: []string{"candidate: added v9 (tag 9)", `changeCause: removed: "kubia v2 canary"`}},
 		{name: "added after the candidate", example: "act-abtest", cause: cause("act v9"), want: "  tag: \"9\"\nchangeCause: \"act v9\"\nstrategy:",
 			changes: []string{"candidate: added v9 (tag 9)", `changeCause: added "act v9"`}},
 		{name: "none, no note", example: "act-abtest", changes: []string{"candidate: added v9 (tag 9)"}},
@@ -413,12 +413,12 @@ func TestWhere(t *testing.T) {
 			files: []string{
 				"package web\n\nreleases: web: stable: {version: \"v1\", tag: \"1\"}\n",
 				"package web\n\nreleases: web: {\n\timage: \"nginx\"\n\treplicas: 2\n\trunAsUser: 1000\n\tports: [{name: \"http\", containerPort: 8080}]\n\tcandidate: {version: \"v2\", tag: \"2\"}\n\tstrategy: canary: {steps: [50, 100], step: 2}\n}\n"},
-			want: []string{"a.cue: stable: removed (v1 (tag 1))", "b.cue: candidate → stable: v2 (tag 2), with its overrides", "b.cue: strategy.canary.step: 2 → 1"}},
+			want: []string{"a.cue: stable: removed: v1 (tag 1)", "b.cue: candidate → stable: v2 (tag 2), with its overrides", "b.cue: strategy.canary.step: 2 → 1"}},
 		{name: "stable and candidate together",
 			files: []string{
 				"package web\n\nreleases: web: stable: {version: \"v1\", tag: \"1\"}\nreleases: web: candidate: {version: \"v2\", tag: \"2\"}\n",
 				"package web\n\nreleases: web: {\n\timage: \"nginx\"\n\treplicas: 2\n\trunAsUser: 1000\n\tports: [{name: \"http\", containerPort: 8080}]\n\tstrategy: canary: {steps: [50, 100], step: 2}\n}\n"},
-			want: []string{"a.cue: stable: removed (v1 (tag 1))", "a.cue: candidate → stable: v2 (tag 2), with its overrides", "b.cue: strategy.canary.step: 2 → 1"}},
+			want: []string{"a.cue: stable: removed: v1 (tag 1)", "a.cue: candidate → stable: v2 (tag 2), with its overrides", "b.cue: strategy.canary.step: 2 → 1"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			unit := specpath.Unit{Files: []string{"a.cue", "b.cue"}, CUE: true}

@@ -43,7 +43,7 @@ func (c Change) String() string {
 	case c.Old == "":
 		return c.Path.String() + ": added " + c.New
 	case c.New == "":
-		return c.Path.String() + ": removed (" + c.Old + ")"
+		return c.Path.String() + ": removed: " + c.Old
 	}
 	return c.Path.String() + ": " + c.Old + " → " + c.New
 }

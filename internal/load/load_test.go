@@ -426,22 +426,22 @@ statefulSet:
 		{name: "budget both", spec: with("replicas", "replicas: 2\npodDisruptionBudget: {minAvailable: 1, maxUnavailable: 1}"), want: []string{
 			`spec.yaml:5:1: podDisruptionBudget: sets both of minAvailable and maxUnavailable (allowed: exactly one)`}},
 		{name: "budget minAvailable all pods", spec: with("replicas", "replicas: 2\npodDisruptionBudget: {minAvailable: 2}"), want: []string{
-			`spec.yaml:5:23: podDisruptionBudget.minAvailable: 2 keeps all 2 pod(s) of Deployment web available, so none can ever be evicted and node drains block (allowed: fewer than 2, or maxUnavailable)`}},
+			`spec.yaml:5:23: podDisruptionBudget.minAvailable: 2 keeps all 2 pods of Deployment web available, so none can ever be evicted and node drains block (allowed: fewer than 2, or maxUnavailable)`}},
 		{name: "budget minAvailable percentage rounds up to all pods", spec: with("replicas", "replicas: 3\npodDisruptionBudget: {minAvailable: \"67%\"}"), want: []string{
-			`spec.yaml:5:23: podDisruptionBudget.minAvailable: "67%" (3 of 3, rounded up) keeps all 3 pod(s) of Deployment web available, so none can ever be evicted and node drains block (allowed: fewer than 3, or maxUnavailable)`}},
+			`spec.yaml:5:23: podDisruptionBudget.minAvailable: "67%" (3 of 3, rounded up) keeps all 3 pods of Deployment web available, so none can ever be evicted and node drains block (allowed: fewer than 3, or maxUnavailable)`}},
 		{name: "budget minAvailable percentage below all pods", spec: with("replicas", "replicas: 3\npodDisruptionBudget: {minAvailable: \"66%\"}")},
 		{name: "budget of a single pod", spec: with("replicas", "podDisruptionBudget: {minAvailable: 1}"), want: []string{
-			`spec.yaml:4:23: podDisruptionBudget.minAvailable: 1 keeps all 1 pod(s) of Deployment web available, so none can ever be evicted and node drains block (allowed: maxUnavailable, or more pods)`}},
+			`spec.yaml:4:23: podDisruptionBudget.minAvailable: 1 keeps all 1 pod of Deployment web available, so none can ever be evicted and node drains block (allowed: maxUnavailable, or more pods)`}},
 		{name: "autoscaler misspelt with replicas", spec: with("replicas", "replicas: 2\nautoscaler: {maxReplicas: 4, metrics: [{tpye: Pods}]}"), want: []string{
 			`spec.yaml:4:1: replicas: the autoscaler decides replicas (allowed: autoscaler.minReplicas and autoscaler.maxReplicas)`,
 			`spec.yaml:5:41: autoscaler.metrics[0].tpye: unknown field (did you mean "type"?) (allowed: type, object, pods, resource, containerResource, external)`}},
 		{name: "budget maxUnavailable zero", spec: with("replicas", "replicas: 3\npodDisruptionBudget: {maxUnavailable: \"0%\"}"), want: []string{
-			`spec.yaml:5:23: podDisruptionBudget.maxUnavailable: "0%" lets none of the 3 pod(s) of Deployment web be evicted, so node drains block (allowed: 1 or more, or a percentage above 0%)`}},
+			`spec.yaml:5:23: podDisruptionBudget.maxUnavailable: "0%" lets none of the 3 pods of Deployment web be evicted, so node drains block (allowed: 1 or more, or a percentage above 0%)`}},
 		{name: "budget maxUnavailable small percentage rounds up", spec: with("replicas", "replicas: 3\npodDisruptionBudget: {maxUnavailable: \"1%\"}")},
 		{name: "budget on no pods", spec: with("replicas", "replicas: 0\npodDisruptionBudget: {maxUnavailable: 0}")},
 		{name: "budget at the autoscaler's minimum, per Deployment", spec: withIn(with("replicas", "autoscaler: {minReplicas: 2, maxReplicas: 4, metrics: [{type: Pods, pods: {metric: {name: rps}, target: {type: AverageValue, averageValue: 100}}}]}\npodDisruptionBudget: {minAvailable: \"100%\"}\ncandidate: {version: v2, tag: \"2\"}"), "strategy", "strategy: {blueGreen: {}}"), want: []string{
-			`spec.yaml:5:23: podDisruptionBudget.minAvailable: "100%" (2 of 2, rounded up) keeps all 2 pod(s) of Deployment web-v1 (at autoscaler.minReplicas) available, so none can ever be evicted and node drains block (allowed: fewer than 2, or maxUnavailable)`,
-			`spec.yaml:5:23: podDisruptionBudget.minAvailable: "100%" (2 of 2, rounded up) keeps all 2 pod(s) of Deployment web-v2 (at autoscaler.minReplicas) available, so none can ever be evicted and node drains block (allowed: fewer than 2, or maxUnavailable)`}},
+			`spec.yaml:5:23: podDisruptionBudget.minAvailable: "100%" (2 of 2, rounded up) keeps all 2 pods of Deployment web-v1 (at autoscaler.minReplicas) available, so none can ever be evicted and node drains block (allowed: fewer than 2, or maxUnavailable)`,
+			`spec.yaml:5:23: podDisruptionBudget.minAvailable: "100%" (2 of 2, rounded up) keeps all 2 pods of Deployment web-v2 (at autoscaler.minReplicas) available, so none can ever be evicted and node drains block (allowed: fewer than 2, or maxUnavailable)`}},
 		// The pod and container sections, in Kubernetes' shape.
 		{name: "pod section valid", spec: valid + "container: {args: [-v], env: [{name: PW, valueFrom: {secretKeyRef: {name: db, key: pw}}}], volumeMounts: [{name: c, mountPath: /c}]}\npod: {serviceAccountName: web, volumes: [{name: c, emptyDir: {}}], containers: [{name: side, image: example/side}]}\n"},
 		{name: "container field misspelt", spec: valid + "container: {comand: [x]}\n", want: []string{
@@ -486,7 +486,7 @@ statefulSet:
 			`spec.yaml:9:38: pod.containers[1].name: container name "" is not a DNS-1123 label (allowed: lowercase letters, digits and '-', at most 63 characters)`,
 			`spec.yaml:9:61: pod.volumes[0]: volume "v" sets 0 sources (allowed: exactly one, such as emptyDir: {}, configMap, secret or persistentVolumeClaim)`}},
 		{name: "a budget that blocks drains beside a pod the level forbids, at once", spec: valid + "podDisruptionBudget: {maxUnavailable: 0}\ncontainer: {securityContext: {privileged: true}}\n", want: []string{
-			`spec.yaml:9:23: podDisruptionBudget.maxUnavailable: 0 lets none of the 4 pod(s) of Deployment web be evicted, so node drains block (allowed: 1 or more, or a percentage above 0%)`,
+			`spec.yaml:9:23: podDisruptionBudget.maxUnavailable: 0 lets none of the 4 pods of Deployment web be evicted, so node drains block (allowed: 1 or more, or a percentage above 0%)`,
 			`spec.yaml:10:31: container.securityContext.privileged: container "web" must not set securityContext.privileged=true: podSecurity "restricted" forbids privileged (allowed: change the field, or podSecurity: "privileged", which allows anything)`}},
 		{name: "an annotation YAML reads as a boolean", spec: valid + "podAnnotations: {prometheus.io/scrape: true}\n", want: []string{
 			`spec.yaml:9:18: podAnnotations."prometheus.io/scrape": true is a boolean, not a string (allowed: a string: quote it as "true")`}},

@@ -29,7 +29,7 @@ func podsCell(ps []stage.Pods) string {
 			parts = append(parts, fmt.Sprintf("%s ×%d", p.Version, p.Count))
 		}
 		if p.Autoscaled {
-			parts[len(parts)-1] += " (autoscaled from)"
+			parts[len(parts)-1] += " (the autoscaler's minimum)"
 		}
 		if p.UntilDeleted {
 			parts[len(parts)-1] += " until deleted"

@@ -186,7 +186,7 @@ strategy: {blueGreen: {}}`, []string{
 traffic: istio
 candidate: {version: v2, tag: "2", replicas: 1}
 strategy: {shadow: {percent: 10}}`, []string{
-			"promote: candidate.replicas: the promotion leaves 1 pod(s) of v2 where v1 runs 3 now",
+			"promote: candidate.replicas: the promotion leaves 1 pod of v2 where v1 runs 3 now",
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -97,6 +97,11 @@ func dip(a, b *Stage) *diag.Diagnostic {
 	if ready < 2 || b.Transition.Floor*2 > ready {
 		return nil
 	}
+	for _, m := range b.Transition.Moves {
+		if m.Action == ActReplace {
+			return nil // a StatefulSet's pods, one at a time: the least a step can move
+		}
+	}
 	return warn(b.at, fmt.Sprintf("on the way to %s only %d of %d pods are ready while the new ones start (allowed: more steps, each moving fewer pods; traffic: istio, whose steps move no pod)", b.Name, b.Transition.Floor, ready))
 }
 
@@ -109,7 +114,7 @@ func shrinks(now, promoted *Stage) diag.List {
 	if perNode || after >= before {
 		return nil
 	}
-	return diag.List{warn(fieldpath.Candidate.Replicas, fmt.Sprintf("the promotion leaves %d pod(s) of %s where %s runs %d now (allowed: the candidate's replicas at the stable's before promoting)", after, now.Release.Candidate.Version, now.Release.Stable.Version, before))}
+	return diag.List{warn(fieldpath.Candidate.Replicas, fmt.Sprintf("the promotion leaves %s of %s where %s runs %d now (allowed: the candidate's replicas at the stable's before promoting)", diag.Count(after, "pod"), now.Release.Candidate.Version, now.Release.Stable.Version, before))}
 }
 
 // twoCopies says, when s runs both versions at the release's full size
