@@ -34,11 +34,7 @@ func TestReadmeWalkthrough(t *testing.T) {
 		t.Fatalf("build: %d: %s", code, errs.String())
 	}
 	out.Reset()
-	wd, _ := os.Getwd()
-	if err := os.Chdir(dir); err != nil {
-		t.Fatal(err)
-	}
-	defer os.Chdir(wd)
+	t.Chdir(dir) // the output names web.yaml as given
 	if code := run([]string{"start", "web.yaml", "--version", "v2", "--tag", "2.0.0"}, &out, &errs); code != exitOK {
 		t.Fatalf("start: %d: %s", code, errs.String())
 	}
