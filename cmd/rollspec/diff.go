@@ -35,7 +35,9 @@ OLD and NEW are paths as build takes them (files or directories of specs).
 With --against REV, the PATHs in the working tree are compared with the same
 paths at git revision REV: this runs git (rev-parse, ls-tree, cat-file) in the
 repository holding each PATH, the only time rollspec runs a program; it
-reads nothing but the named paths, into a temporary directory it removes.
+reads what loading the PATH reads in the working tree (a named .cue file
+with its package's files beside it, and the cue.mod of the CUE module
+holding it), into a temporary directory it removes.
 A path that did not exist at REV holds no release there: its releases are
 new.
 
