@@ -35,12 +35,16 @@ OLD and NEW are paths as build takes them (files or directories of specs).
 With --against REV, the PATHs in the working tree are compared with the same
 paths at git revision REV: this runs git (rev-parse, ls-tree, cat-file) in the
 repository holding each PATH, the only time rollspec runs a program; it
-reads nothing but the named paths, into a temporary directory it removes.
+reads what loading the PATH reads in the working tree (a named .cue file
+with its package's files beside it, and the cue.mod of the CUE module
+holding it), into a temporary directory it removes.
 A path that did not exist at REV holds no release there: its releases are
 new.
 
-Writes nothing. Exits 0 whenever both sides compile, whatever changes;
-1 when a side is invalid (its problems printed as build prints them).
+Writes nothing but the difference, and on standard error the new side's
+warnings as build prints them. Exits 0 whenever both sides compile,
+whatever changes; 1 when a side is invalid (its problems printed as build
+prints them, then which side).
 
 Formats: text (default), markdown (for a pull-request comment).
 
@@ -82,10 +86,12 @@ func (c *diffConfig) run(e *env, args []string) int {
 	}
 	old, ok := c.side(e, []string{args[0]}, e.cwd)
 	if !ok {
+		fmt.Fprintf(e.stderr, "rollspec diff: OLD (%s) is invalid (see above)\n", args[0])
 		return exitInvalid
 	}
 	next, ok := c.side(e, []string{args[1]}, e.cwd)
 	if !ok {
+		fmt.Fprintf(e.stderr, "rollspec diff: NEW (%s) is invalid (see above)\n", args[1])
 		return exitInvalid
 	}
 	return c.write(e, old, next)
@@ -108,6 +114,7 @@ func (c *diffConfig) runAgainst(e *env, args []string) int {
 	}
 	next, ok := c.side(e, present, e.cwd)
 	if !ok {
+		fmt.Fprintf(e.stderr, "rollspec diff: the specs in the working tree are invalid (see above)\n")
 		return exitInvalid
 	}
 	old, ok := c.side(e, rev.paths, rev.cwd)
@@ -137,8 +144,12 @@ func (c *diffConfig) side(e *env, paths []string, cwd string) ([]*compile.Releas
 	return rs, true
 }
 
-// write compares old and next and writes the difference.
+// write compares old and next and writes the difference, after the new
+// side's warnings, as build prints them: what the change brings.
 func (c *diffConfig) write(e *env, old, next []*compile.Release) int {
+	for _, r := range next {
+		diag.Print(e.stderr, r.Warnings, e.cwd)
+	}
 	d, err := specdiff.Compare(old, next)
 	if err == nil {
 		err = difffmt.Write(e.stdout, c.format, d)

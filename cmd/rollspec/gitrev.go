@@ -52,8 +52,9 @@ const (
 
 // checkoutRev reads the paths args at git revision rev into a temporary
 // directory, each from the repository whose work tree holds it: only the
-// files under each path, through `git ls-tree` and `git cat-file`, never
-// running anything the repository configures. A file larger than
+// files under each path and what loading reads beside it (revReader.alike),
+// through `git ls-tree` and `git cat-file`, never running anything the
+// repository configures. A file larger than
 // limits allow is cut just past the limit, which loading then refuses.
 func checkoutRev(rev string, args []string, limits load.Limits, cwd string) (_ *revTree, err error) {
 	if _, err := exec.LookPath("git"); err != nil {
@@ -70,6 +71,7 @@ func checkoutRev(rev string, args []string, limits load.Limits, cwd string) (_ *
 		}
 	}()
 	roots := map[string]string{} // repository root → its mirror under dir
+	written := map[string]bool{}
 	commits := map[string]string{}
 	for _, arg := range args {
 		root, rel, err := inRepo(arg)
@@ -87,7 +89,11 @@ func checkoutRev(rev string, args []string, limits load.Limits, cwd string) (_ *
 				t.cwd = filepath.Join(mirror, c)
 			}
 		}
-		n, err := writeTree(root, commits[root], rel, mirror, cmp.Or(limits.FileBytes, load.DefaultFileBytes))
+		g := &revReader{root: root, commit: commits[root], mirror: mirror, maxBytes: cmp.Or(limits.FileBytes, load.DefaultFileBytes), written: written}
+		n, err := g.tree(rel)
+		if err == nil && n > 0 {
+			err = g.alike(arg, rel)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: reading it at %s: %w", arg, rev, err)
 		}
@@ -97,6 +103,55 @@ func checkoutRev(rev string, args []string, limits load.Limits, cwd string) (_ *
 		}
 	}
 	return t, nil
+}
+
+// revReader writes files of one repository at a commit into its mirror.
+type revReader struct {
+	root, commit, mirror string
+	maxBytes             int64
+	// written are the files written into any mirror, each once: two
+	// named paths may lead to the same file.
+	written map[string]bool
+}
+
+// alike reads at the commit what loading the named path arg (at rel)
+// reads beside it in the work tree, so that both sides load alike: a
+// named .cue file's package is the .cue files of its directory
+// (specpath), so the directory's .cue files, for loading to pick the
+// package's from; and the cue.mod of the CUE module holding it, which
+// CUE's loader reads from above (load.ModuleFile).
+func (g *revReader) alike(arg, rel string) error {
+	abs, err := filepath.Abs(arg)
+	if err != nil {
+		return err
+	}
+	dir := abs
+	if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
+		dir = filepath.Dir(abs)
+		if filepath.Ext(rel) == ".cue" {
+			if _, err := g.write(filepath.Dir(rel), false, func(name string) bool {
+				return filepath.Ext(name) == ".cue" && !strings.HasPrefix(name, ".")
+			}); err != nil {
+				return err
+			}
+		}
+	}
+	mod := load.ModuleFile(dir)
+	if mod == "" {
+		return nil
+	}
+	modRel, err := filepath.Rel(g.root, realPath(filepath.Dir(mod)))
+	if err != nil || !filepath.IsLocal(modRel) {
+		return nil // a module around the repository: the same on both sides
+	}
+	_, err = g.tree(modRel)
+	return err
+}
+
+// tree writes the files under rel (a file, or a directory and all below
+// it); it returns how many there are (0: rel did not exist at commit).
+func (g *revReader) tree(rel string) (int, error) {
+	return g.write(rel, true, func(string) bool { return true })
 }
 
 // inRepo finds the root of the git work tree holding path (which may be
@@ -140,36 +195,55 @@ func realPath(p string) string {
 	return p
 }
 
-// writeTree writes the files under rel at commit of the repository at
-// root into mirror, at the same place; it returns how many it wrote (0:
-// rel did not exist at commit). Links are written as links, for loading
-// to judge as it judges the work tree's; submodules are left out.
-func writeTree(root, commit, rel, mirror string, maxBytes int64) (int, error) {
-	list, err := runGit(root, nil, "--literal-pathspecs", "ls-tree", "-r", "-l", "-z", "--full-tree", commit, "--", filepath.ToSlash(rel))
+// write writes the files under rel at g.commit that keep accepts by
+// name into the mirror, at the same place: every file below rel when
+// recursive, else rel's own entries (rel a directory); it returns how
+// many rel holds. Links are written as links, for loading to judge as it
+// judges the work tree's; submodules are left out.
+func (g *revReader) write(rel string, recursive bool, keep func(name string) bool) (int, error) {
+	args := []string{"--literal-pathspecs", "ls-tree", "-l", "-z", "--full-tree"}
+	if recursive {
+		args = append(args, "-r")
+	}
+	args = append(args, g.commit)
+	switch {
+	case recursive:
+		args = append(args, "--", filepath.ToSlash(rel))
+	case rel != ".":
+		args = append(args, "--", filepath.ToSlash(rel)+"/") // its entries, not itself
+	}
+	list, err := runGit(g.root, nil, args...)
 	if err != nil {
 		return 0, err
 	}
 	var entries []gitEntry
+	n := 0
 	for rec := range strings.SplitSeq(list, "\x00") {
 		meta, path, ok := strings.Cut(rec, "\t")
 		f := strings.Fields(meta)
 		if !ok || len(f) != 4 || f[1] != gitTypeBlob {
-			continue // a submodule, or the end
+			continue // a submodule, a directory, or the end
 		}
+		n++
 		size, _ := strconv.ParseInt(f[3], 10, 64)
 		if !filepath.IsLocal(filepath.FromSlash(path)) {
 			return 0, fmt.Errorf("tree entry %q leads out of the repository", path)
 		}
+		dst := filepath.Join(g.mirror, filepath.FromSlash(path))
+		if !keep(filepath.Base(dst)) || g.written[dst] {
+			continue
+		}
+		g.written[dst] = true
 		entries = append(entries, gitEntry{mode: f[0], typ: f[1], object: f[2], size: size, path: filepath.FromSlash(path)})
 	}
 	if len(entries) == 0 {
-		return 0, nil
+		return n, nil
 	}
 	var ids bytes.Buffer
 	for _, en := range entries {
 		ids.WriteString(en.object + "\n")
 	}
-	cmd := gitCommand(root, &ids, "cat-file", "--batch")
+	cmd := gitCommand(g.root, &ids, "cat-file", "--batch")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return 0, err
@@ -177,12 +251,12 @@ func writeTree(root, commit, rel, mirror string, maxBytes int64) (int, error) {
 	if err := cmd.Start(); err != nil {
 		return 0, err
 	}
-	werr := writeBlobs(bufio.NewReader(stdout), entries, mirror, maxBytes)
+	werr := writeBlobs(bufio.NewReader(stdout), entries, g.mirror, g.maxBytes)
 	io.Copy(io.Discard, stdout)
 	if err := cmd.Wait(); err != nil && werr == nil {
 		werr = fmt.Errorf("git cat-file: %w", err)
 	}
-	return len(entries), werr
+	return n, werr
 }
 
 // writeBlobs writes each entry from cat-file's output, in order.

@@ -52,6 +52,25 @@ func TestWrite(t *testing.T) {
 		{Object: "VirtualService web", Old: &stage.Route{Shares: []stage.Share{{Version: "v1", Percent: 90}, {Version: "v2", Percent: 10}}}, New: &stage.Route{Shares: []stage.Share{{Version: "v1", Percent: 50}, {Version: "v2", Percent: 50}}}},
 		{Object: "Service web-preview", New: &stage.Route{Shares: []stage.Share{{Version: "v2", Percent: 100}}}},
 	})
+	file := release([]specdiff.Object{{
+		Kind: "ConfigMap", Name: "web-config-b", Was: "web-config-a", Change: specdiff.Replaced,
+		Config: &specdiff.Config{New: []specdiff.Served{{Role: "stable", Version: "v1"}}, Keys: []specdiff.Key{
+			{Name: "orders.yaml", Change: specdiff.KeyChanged, Old: "…", New: "…", Lines: []specdiff.Line{
+				{New: 2, NewText: "timeout: 3s"},
+				{Old: 2, New: 3, OldText: "database: a", NewText: "database: b"},
+				{Old: 4, OldText: "log: info"},
+				{Old: 5, New: 5, OldText: "x: 1", NewText: "x: 2"},
+				{Old: 6, New: 6, OldText: "y: 1", NewText: "y: 2"},
+			}},
+		}},
+	}, {Kind: "ConfigMap", Name: "gone", Change: specdiff.Deleted}}, nil, nil)
+	switched := release([]specdiff.Object{
+		{Kind: "Deployment", Name: "web-v1", Change: specdiff.Created},
+		{Kind: "Deployment", Name: "web", Change: specdiff.Deleted},
+	}, []specdiff.Workload{
+		{Kind: "Deployment", Name: "web-v1", Action: stage.ActCreate, To: 4},
+		{Kind: "Deployment", Name: "web", Action: stage.ActDelete, From: 4},
+	}, nil)
 	for _, tc := range []struct {
 		name, format string
 		d            *specdiff.Diff
@@ -64,7 +83,7 @@ func TestWrite(t *testing.T) {
     ~ ConfigMap web-config-a → web-config-b (config of stable v1, candidate v2)
         ~ A: info → debug
         + B=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (60 bytes)
-        - C
+        - C=gone
         + D=line 1… (14 bytes)
     ~ ConfigMap web-config-b → web-config-c (config of candidate v2; web-config-b stays for stable v1)
   pods: pods restart
@@ -118,8 +137,33 @@ releases: 1 changed, 0 new, 0 removed, 2 unchanged
 			want: "### `shop/web`: changed\n\n**Objects**\n\n- ~ Deployment `web`\n  - `spec.selector: (none) → {\"app\":\"web\"}`\n",
 		},
 		{
+			name: "text: a config file's lines that change, a few, then counted", format: "text", d: file,
+			want: `    ~ ConfigMap web-config-a → web-config-b (config of stable v1)
+        ~ orders.yaml: line 2 added: timeout: 3s
+        ~ orders.yaml: line 3 (was 2): database: a → database: b
+        ~ orders.yaml: line 4 removed: log: info
+        ~ orders.yaml: and 2 more changed lines
+`,
+		},
+		{
+			name: "text: a strategy switch's pods are replaced, not restarted", format: "text", d: switched,
+			want: "  pods: replaced: Deployment web's 4 pods stop while Deployment web-v1's 4 pods start — apply without pruning, wait until kubectl rollout status succeeds for web-v1, then apply with pruning, to avoid an interruption\n",
+		},
+		{
+			name: "markdown: a strategy switch's note, names as code", format: "markdown", d: switched,
+			want: "**Pods**: replaced: Deployment `web`'s 4 pods stop while Deployment `web-v1`'s 4 pods start — apply without pruning, wait until `kubectl rollout status` succeeds for `web-v1`, then apply with pruning, to avoid an interruption\n",
+		},
+		{
+			name: "markdown: created and deleted marked literally, not as nested lists", format: "markdown", d: switched,
+			want: "- \\+ Deployment `web-v1`\n- \\- Deployment `web`\n",
+		},
+		{
+			name: "markdown: a config file's lines, and a key removed, in code spans", format: "markdown", d: file,
+			want: "  - `~ orders.yaml: line 3 (was 2): database: a → database: b`\n",
+		},
+		{
 			name: "markdown: a name with markup", format: "markdown", d: moves,
-			want: "- + Service `web_preview|x`\n",
+			want: "- \\+ Service `web_preview|x`\n",
 		},
 		{
 			name: "markdown: the summary", format: "markdown", d: &specdiff.Diff{Unchanged: 3},

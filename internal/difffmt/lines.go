@@ -66,7 +66,7 @@ func objects(r *specdiff.Release) section {
 			}
 			l.text += ")"
 			for _, k := range o.Config.Keys {
-				l.details = append(l.details, code+keyText(k)+code)
+				l.details = append(l.details, keyLines(k)...)
 			}
 		}
 		for i, f := range o.Fields {
@@ -90,13 +90,47 @@ func served(ss []specdiff.Served) string {
 	return strings.Join(parts, ", ")
 }
 
-// keyText is a config key's change: "+ KEY=value", "- KEY", "~ KEY: old → new".
+// maxLines is how many changed lines of one config value are listed;
+// the rest are counted.
+const maxLines = 3
+
+// keyLines are a config key's change, each a code span: "+ KEY=value",
+// "- KEY=old", "~ KEY: old → new"; a value of several lines (a config
+// file) a line per line that changes, "~ KEY: line 3: old → new".
+func keyLines(k specdiff.Key) []string {
+	if len(k.Lines) == 0 {
+		return []string{code + keyText(k) + code}
+	}
+	var out []string
+	for i, l := range k.Lines {
+		if i == maxLines {
+			out = append(out, fmt.Sprintf("%s%s %s:%s and %d more changed lines", code, k.Change, k.Name, code, len(k.Lines)-maxLines))
+			break
+		}
+		var text string
+		switch {
+		case l.Old == 0:
+			text = fmt.Sprintf("line %d added: %s", l.New, short(l.NewText))
+		case l.New == 0:
+			text = fmt.Sprintf("line %d removed: %s", l.Old, short(l.OldText))
+		case l.Old == l.New:
+			text = fmt.Sprintf("line %d: %s → %s", l.New, short(l.OldText), short(l.NewText))
+		default:
+			text = fmt.Sprintf("line %d (was %d): %s → %s", l.New, l.Old, short(l.OldText), short(l.NewText))
+		}
+		out = append(out, code+k.Change+" "+k.Name+": "+text+code)
+	}
+	return out
+}
+
+// keyText is a config key's change on one line: "+ KEY=value",
+// "- KEY=old", "~ KEY: old → new".
 func keyText(k specdiff.Key) string {
 	switch k.Change {
 	case specdiff.KeyAdded:
 		return k.Change + " " + k.Name + "=" + short(k.New)
 	case specdiff.KeyRemoved:
-		return k.Change + " " + k.Name
+		return k.Change + " " + k.Name + "=" + short(k.Old)
 	}
 	return k.Change + " " + k.Name + ": " + short(k.Old) + " → " + short(k.New)
 }
@@ -133,16 +167,48 @@ func pods(r *specdiff.Release) section {
 	if r.Restarts() {
 		s.note = "pods restart"
 	}
+	stop, start := r.Replacement()
 	switch {
 	case r.Status != specdiff.StatusChanged:
 		s.note = "" // all of them start, or stop
 	case len(r.Workloads) == 0:
 		s.note = "unchanged, no pod restarts"
+	case stop != nil && r.Restarts():
+		s.note = "pods restart; " + replacement(stop, start)
+	case stop != nil:
+		s.note = replacement(stop, start)
 	}
 	for _, w := range r.Workloads {
 		s.lines = append(s.lines, line{text: fmt.Sprintf("%s %s%s%s: %s", w.Kind, code, w.Name, code, move(w))})
 	}
 	return s
+}
+
+// replacement says that the pods of the workloads stop stop while those
+// of start start, and how to avoid the interruption, as build -o warns
+// of a strategy switch.
+func replacement(stop, start []specdiff.Workload) string {
+	return fmt.Sprintf("replaced: %s stop while %s start — apply without pruning, wait until %skubectl rollout status%s succeeds for %s, then apply with pruning, to avoid an interruption",
+		whose(stop), whose(start), code, code, names(start))
+}
+
+// whose names workloads and their pods: "Deployment web's 4 pods",
+// "Deployment web-v1's 3 pods and Deployment web-v2's 1 pod".
+func whose(ws []specdiff.Workload) string {
+	var parts []string
+	for _, w := range ws {
+		parts = append(parts, fmt.Sprintf("%s %s%s%s's %s", w.Kind, code, w.Name, code, podCount(max(w.From, w.To), w.PerNode)))
+	}
+	return strings.Join(parts, " and ")
+}
+
+// names are workloads' names: "web-v1 and web-v2".
+func names(ws []specdiff.Workload) string {
+	var parts []string
+	for _, w := range ws {
+		parts = append(parts, code+w.Name+code)
+	}
+	return strings.Join(parts, " and ")
 }
 
 // move says what happens to a workload's pods.

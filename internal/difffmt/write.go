@@ -39,7 +39,7 @@ func text(w *bufio.Writer, d *specdiff.Diff) {
 			if s.note == "" && len(s.lines) == 0 {
 				continue
 			}
-			fmt.Fprintln(w, head)
+			fmt.Fprintln(w, plain.Replace(head))
 			for _, l := range s.lines {
 				fmt.Fprintln(w, "    "+plain.Replace(l.text))
 				for _, dt := range l.details {
@@ -50,6 +50,24 @@ func text(w *bufio.Writer, d *specdiff.Diff) {
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintln(w, "releases: "+summary(d))
+}
+
+// literal is a list item's text with its start escaped where Markdown
+// would read it as the start of a block — a list item of its own ("+ x",
+// "- x": a nested list, added and removed alike), a numbered one ("1. x"),
+// a heading, a quote — so that it renders as written.
+func literal(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '+', '-', '#', '>', '=':
+		return `\` + s
+	}
+	if i := strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' }); i > 0 && (s[i] == '.' || s[i] == ')') {
+		return s[:i] + `\` + s[i:]
+	}
+	return s
 }
 
 // markdown writes d for a pull-request comment: a heading per release,
@@ -77,16 +95,16 @@ func markdown(w *bufio.Writer, d *specdiff.Diff) {
 			}
 			head := "\n**" + strings.ToUpper(s.name[:1]) + s.name[1:] + "**"
 			if s.note != "" {
-				head += ": " + s.note
+				head += ": " + spans(s.note)
 			}
 			fmt.Fprintln(w, head)
 			if len(s.lines) > 0 {
 				fmt.Fprintln(w)
 			}
 			for _, l := range s.lines {
-				fmt.Fprintln(w, "- "+spans(l.text))
+				fmt.Fprintln(w, "- "+literal(spans(l.text)))
 				for _, dt := range l.details {
-					fmt.Fprintln(w, "  - "+spans(dt))
+					fmt.Fprintln(w, "  - "+literal(spans(dt)))
 				}
 			}
 		}

@@ -25,12 +25,24 @@ func Field(name string) Step { return Step{Name: name, Index: -1} }
 // Entry is the step to the list entry i.
 func Entry(i int) Step { return Step{Index: i} }
 
+// keyedIndex is Step.Index of a Keyed step.
+const keyedIndex = -2
+
+// Keyed is the step to the entry of a list keyed by name (containers,
+// env: lists Kubernetes merges by name), written [name] as package
+// immutable writes it: env[LOG_LEVEL].value.
+func Keyed(name string) Step { return Step{Name: name, Index: keyedIndex} }
+
 // String writes the steps as cue.Path does: volumes[0].name,
 // labels."app.kubernetes.io/name"; prefix, a path's text, comes first.
 func (s Steps) String(prefix string) string {
 	var b strings.Builder
 	b.WriteString(prefix)
 	for _, st := range s {
+		if st.Index == keyedIndex {
+			b.WriteString("[" + st.Name + "]")
+			continue
+		}
 		if st.Index >= 0 {
 			b.WriteString("[" + strconv.Itoa(st.Index) + "]")
 			continue

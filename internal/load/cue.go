@@ -215,7 +215,7 @@ func (f *fetches) report(dir string) diag.List {
 	defer f.mu.Unlock()
 	var l diag.List
 	for _, m := range f.modules {
-		l = append(l, &diag.Diagnostic{Severity: diag.Warning, Pos: diag.FileOnly(cmp.Or(moduleFile(dir), dir)),
+		l = append(l, &diag.Diagnostic{Severity: diag.Warning, Pos: diag.FileOnly(cmp.Or(ModuleFile(dir), dir)),
 			Text: fmt.Sprintf("fetched CUE module %s from %s, as CUE_REGISTRY asks (unset, rollspec fetches nothing)", m, f.registry)})
 	}
 	return l
@@ -236,7 +236,7 @@ func placed(errs diag.List, file string) diag.List {
 		}
 		d.Pos = diag.FileOnly(file)
 		if strings.Contains(d.Text, "module.cue") {
-			if m := moduleFile(filepath.Dir(file)); m != "" {
+			if m := ModuleFile(filepath.Dir(file)); m != "" {
 				d.Pos = diag.FileOnly(m)
 			}
 		}
@@ -244,9 +244,9 @@ func placed(errs diag.List, file string) diag.List {
 	return errs
 }
 
-// moduleFile is the cue.mod/module.cue of the CUE module dir is in, ""
+// ModuleFile is the cue.mod/module.cue of the CUE module dir is in, ""
 // when there is none.
-func moduleFile(dir string) string {
+func ModuleFile(dir string) string {
 	for {
 		m := filepath.Join(dir, "cue.mod", "module.cue")
 		if _, err := os.Stat(m); err == nil {
@@ -266,7 +266,7 @@ func moduleFile(dir string) string {
 // would load CUE packages, and show their values in messages, from
 // anywhere on the machine.
 func (j *job) replacements(dir string) diag.List {
-	mod := moduleFile(dir)
+	mod := ModuleFile(dir)
 	if mod == "" || j.outside {
 		return nil
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"maps"
 	"slices"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 
@@ -42,6 +43,17 @@ type Key struct {
 	// Change is KeyAdded, KeyRemoved or KeyChanged.
 	Change   string
 	Old, New string
+	// Lines are the lines that change in a changed value of several
+	// lines (a config file), in order.
+	Lines []Line
+}
+
+// Line is one line that changes in a value of several lines: Old and
+// New number it on each side from 1, 0 on a side without it (a line
+// added or removed).
+type Line struct {
+	Old, New         int
+	OldText, NewText string
 }
 
 // configMap is one of a side's ConfigMaps and the versions it serves.
@@ -160,7 +172,7 @@ func keys(a, b map[string]string) []Key {
 		if nv, ok := b[k]; !ok {
 			out = append(out, Key{Name: k, Change: KeyRemoved, Old: v})
 		} else if nv != v {
-			out = append(out, Key{Name: k, Change: KeyChanged, Old: v, New: nv})
+			out = append(out, Key{Name: k, Change: KeyChanged, Old: v, New: nv, Lines: lineDiff(v, nv)})
 		}
 	}
 	for k, v := range b {
@@ -170,4 +182,118 @@ func keys(a, b map[string]string) []Key {
 	}
 	slices.SortFunc(out, func(x, y Key) int { return cmp.Compare(x.Name, y.Name) })
 	return out
+}
+
+// maxLineCells bounds the table lineDiff fills (lines before × lines
+// after, past the lines both sides start and end with); past it the
+// lines between are paired by place.
+const maxLineCells = 1 << 20
+
+// lineDiff are the lines that change from a to b when either has several
+// lines, nil otherwise: the fewest lines removed and added (a longest
+// common subsequence), a line removed and one added at the same place
+// paired as one changed line (pairLines).
+func lineDiff(a, b string) []Line {
+	if !strings.Contains(a, "\n") && !strings.Contains(b, "\n") {
+		return nil
+	}
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	// The lines both start and end with.
+	pre := 0
+	for pre < len(al) && pre < len(bl) && al[pre] == bl[pre] {
+		pre++
+	}
+	suf := 0
+	for suf < len(al)-pre && suf < len(bl)-pre && al[len(al)-1-suf] == bl[len(bl)-1-suf] {
+		suf++
+	}
+	am, bm := al[pre:len(al)-suf], bl[pre:len(bl)-suf]
+	// same[i][j] is the longest common subsequence of am[i:] and bm[j:].
+	var same [][]int
+	if len(am)*len(bm) <= maxLineCells {
+		same = make([][]int, len(am)+1)
+		for i := range same {
+			same[i] = make([]int, len(bm)+1)
+		}
+		for i := len(am) - 1; i >= 0; i-- {
+			for j := len(bm) - 1; j >= 0; j-- {
+				if am[i] == bm[j] {
+					same[i][j] = same[i+1][j+1] + 1
+				} else {
+					same[i][j] = max(same[i+1][j], same[i][j+1])
+				}
+			}
+		}
+	}
+	var out []Line
+	var gone, added []Line // the run of lines since the last common one
+	flush := func() {
+		out = append(out, pairLines(gone, added)...)
+		gone, added = gone[:0], added[:0]
+	}
+	i, j := 0, 0
+	for i < len(am) || j < len(bm) {
+		switch {
+		case i < len(am) && j < len(bm) && am[i] == bm[j] && same != nil:
+			flush()
+			i, j = i+1, j+1
+		case j == len(bm) || i < len(am) && (same == nil && i <= j || same != nil && same[i+1][j] >= same[i][j+1]):
+			gone = append(gone, Line{Old: pre + i + 1, OldText: am[i]})
+			i++
+		default:
+			added = append(added, Line{New: pre + j + 1, NewText: bm[j]})
+			j++
+		}
+	}
+	flush()
+	return out
+}
+
+// pairLines pairs the lines removed and added between two common ones as
+// changed lines: a removed and an added line setting the same key
+// (`database: a`, `database: b`) first, then the rest by place; the
+// removed lines left over first, then the others by their new number.
+func pairLines(gone, added []Line) []Line {
+	used := make([]bool, len(added))
+	var out, left []Line
+	for _, g := range gone {
+		k := lineKey(g.OldText)
+		if i := slices.IndexFunc(added, func(a Line) bool { return k != "" && lineKey(a.NewText) == k }); i >= 0 && !used[i] {
+			used[i] = true
+			out = append(out, Line{Old: g.Old, OldText: g.OldText, New: added[i].New, NewText: added[i].NewText})
+			continue
+		}
+		left = append(left, g)
+	}
+	var rest []Line
+	for i, a := range added {
+		if !used[i] {
+			rest = append(rest, a)
+		}
+	}
+	for k := range min(len(left), len(rest)) {
+		out = append(out, Line{Old: left[k].Old, OldText: left[k].OldText, New: rest[k].New, NewText: rest[k].NewText})
+	}
+	if len(left) > len(rest) {
+		out = append(left[len(rest):], out...)
+	} else {
+		out = append(out, rest[len(left):]...)
+	}
+	slices.SortStableFunc(out, func(x, y Line) int {
+		if x.New == 0 || y.New == 0 {
+			return cmp.Compare(min(x.New, 1), min(y.New, 1)) // removed lines first
+		}
+		return cmp.Compare(x.New, y.New)
+	})
+	return out
+}
+
+// lineKey is what a line of a config file sets: its text before the
+// first ':' or '=', trimmed; "" when it has neither.
+func lineKey(l string) string {
+	i := strings.IndexAny(l, ":=")
+	if i < 0 {
+		return ""
+	}
+	return strings.TrimSpace(l[:i])
 }

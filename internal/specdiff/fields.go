@@ -91,8 +91,7 @@ func walk(at fieldpath.Steps, a, b any, out *[]Field) {
 }
 
 // walkList compares two lists: entries of named lists by name (each at
-// its index on the side that has it, the new one's when both do), other
-// lists by index.
+// its name, env[LOG_LEVEL]), other lists by index.
 func walkList(at fieldpath.Steps, a, b []any, out *[]Field) {
 	an, bn := names(a), names(b)
 	if an == nil || bn == nil {
@@ -110,7 +109,7 @@ func walkList(at fieldpath.Steps, a, b []any, out *[]Field) {
 		return
 	}
 	for j, n := range bn {
-		step := append(slices.Clip(at), fieldpath.Entry(j))
+		step := append(slices.Clip(at), fieldpath.Keyed(n))
 		if i := slices.Index(an, n); i >= 0 {
 			walk(step, a[i], b[j], out)
 		} else {
@@ -119,7 +118,7 @@ func walkList(at fieldpath.Steps, a, b []any, out *[]Field) {
 	}
 	for i, n := range an {
 		if !slices.Contains(bn, n) {
-			step := append(slices.Clip(at), fieldpath.Entry(i))
+			step := append(slices.Clip(at), fieldpath.Keyed(n))
 			*out = append(*out, Field{Path: step.String(""), Old: text(a[i]), NewAbsent: true})
 		}
 	}

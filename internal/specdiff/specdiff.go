@@ -47,6 +47,30 @@ func (r *Release) Restarts() bool {
 	return slices.ContainsFunc(r.Workloads, func(w Workload) bool { return w.Action == stage.ActRoll || w.Action == stage.ActReplace })
 }
 
+// Replacement is what a changed release replaces when it deletes
+// workloads whose pods run and creates others whose pods start (a
+// strategy switch: ramped's Deployment web by canary's web-v1), each of
+// a kind the other side has: the pods stop while the new ones start.
+// None when it deletes or creates none.
+func (r *Release) Replacement() (stop, start []Workload) {
+	if r.Status != StatusChanged {
+		return nil, nil
+	}
+	runs := func(action string, w Workload) bool {
+		return w.Action == action && (w.From > 0 || w.To > 0 || w.PerNode)
+	}
+	// Each of the same kind as one on the other side.
+	for _, w := range r.Workloads {
+		switch {
+		case runs(stage.ActDelete, w) && slices.ContainsFunc(r.Workloads, func(o Workload) bool { return runs(stage.ActCreate, o) && o.Kind == w.Kind }):
+			stop = append(stop, w)
+		case runs(stage.ActCreate, w) && slices.ContainsFunc(r.Workloads, func(o Workload) bool { return runs(stage.ActDelete, o) && o.Kind == w.Kind }):
+			start = append(start, w)
+		}
+	}
+	return stop, start
+}
+
 // Object changes, as Object.Change names them.
 const (
 	Created  = "created"

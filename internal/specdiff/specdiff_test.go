@@ -64,6 +64,9 @@ func lines(r *specdiff.Release) []string {
 			out = append(out, was)
 			for _, k := range c.Keys {
 				out = append(out, fmt.Sprintf("  %s %s %q %q", k.Change, k.Name, k.Old, k.New))
+				for _, l := range k.Lines {
+					out = append(out, fmt.Sprintf("    line %d/%d: %q → %q", l.Old, l.New, l.OldText, l.NewText))
+				}
 			}
 		}
 	}
@@ -120,7 +123,25 @@ func TestCompare(t *testing.T) {
 				`  + NEW "" "1"`,
 				`  - OLD "x" ""`,
 				"changed Deployment web",
-				"  spec.template.spec.containers[0].envFrom[0].configMapRef.name: web-config-66h75h6mkm → web-config-f9h6g68db8",
+				"  spec.template.spec.containers[web].envFrom[0].configMapRef.name: web-config-66h75h6mkm → web-config-f9h6g68db8",
+				"roll Deployment web 4→4 restarted 4",
+			},
+		},
+		{
+			name:     "a config file's lines that change: changed, added, removed, each at its number on its side",
+			old:      strings.Replace(ramped, "{LOG_LEVEL: info, OLD: x}", `{"orders.yaml": "listen: :8080\ndatabase: a\npool: 4\nlog: info\ncache: on\n"}`, 1),
+			next:     strings.Replace(ramped, "{LOG_LEVEL: info, OLD: x}", `{"orders.yaml": "listen: :8080\ntimeout: 3s\ndatabase: b\npool: 4\ncache: on\n"}`, 1),
+			restarts: true,
+			want: []string{
+				"status changed",
+				"replaced ConfigMap web-config-tb96d925m2",
+				"  was web-config-88b5kt75ht, for [{stable v1}]",
+				`  ~ orders.yaml "listen: :8080\ndatabase: a\npool: 4\nlog: info\ncache: on\n" "listen: :8080\ntimeout: 3s\ndatabase: b\npool: 4\ncache: on\n"`,
+				`    line 0/2: "" → "timeout: 3s"`,
+				`    line 2/3: "database: a" → "database: b"`,
+				`    line 4/0: "log: info" → ""`,
+				"changed Deployment web",
+				"  spec.template.spec.containers[web].envFrom[0].configMapRef.name: web-config-88b5kt75ht → web-config-tb96d925m2",
 				"roll Deployment web 4→4 restarted 4",
 			},
 		},
@@ -135,7 +156,7 @@ func TestCompare(t *testing.T) {
 				"  was web-config-hf678c7m2b, for [{candidate v2}], stays for [{stable v1}]",
 				`  ~ LOG_LEVEL "info" "debug"`,
 				"changed Deployment web-v2",
-				"  spec.template.spec.containers[0].envFrom[0].configMapRef.name: web-config-hf678c7m2b → web-config-47668c6k28",
+				"  spec.template.spec.containers[web].envFrom[0].configMapRef.name: web-config-hf678c7m2b → web-config-47668c6k28",
 				"roll Deployment web-v2 1→1 restarted 1",
 			},
 		},
@@ -158,7 +179,20 @@ strategy: {canary: {steps: [25, 50, 100], step: 1}}
 			want: []string{
 				"status changed",
 				"changed Deployment web",
-				`  spec.template.spec.containers[0].env: absent → [{"name":"FEATURE","value":"on"}]`,
+				`  spec.template.spec.containers[web].env: absent → [{"name":"FEATURE","value":"on"}]`,
+				"roll Deployment web 4→4 restarted 4",
+			},
+		},
+		{
+			name:     "an environment variable is named by its name, not its place",
+			old:      strings.Replace(ramped, "runAsUser: 1000", "runAsUser: 1000\nenv: {A: x, MODE: fast}", 1),
+			next:     strings.Replace(ramped, "runAsUser: 1000", "runAsUser: 1000\nenv: {MODE: slow}", 1),
+			restarts: true,
+			want: []string{
+				"status changed",
+				"changed Deployment web",
+				"  spec.template.spec.containers[web].env[MODE].value: fast → slow",
+				`  spec.template.spec.containers[web].env[A]: {"name":"A","value":"x"} → absent`,
 				"roll Deployment web 4→4 restarted 4",
 			},
 		},
@@ -169,8 +203,8 @@ strategy: {canary: {steps: [25, 50, 100], step: 1}}
 			want: []string{
 				"status changed",
 				"changed VirtualService web",
-				"  spec.http[0].route[0].weight: 75 → 50",
-				"  spec.http[0].route[1].weight: 25 → 50",
+				"  spec.http[default].route[0].weight: 75 → 50",
+				"  spec.http[default].route[1].weight: 25 → 50",
 				"route VirtualService web: v1 75% · v2 25% → v1 50% · v2 50%",
 			},
 		},
@@ -254,6 +288,36 @@ strategy: {partitioned: {steps: [1, 2, 4], step: 2}}
 				t.Errorf("Restarts() = %v, want %v", r.Restarts(), tc.restarts)
 			}
 		})
+	}
+}
+
+// TestReplacement finds a strategy switch's workloads: one deleted with
+// its pods, another created whose pods replace them.
+func TestReplacement(t *testing.T) {
+	canary := base + `stable: {version: v1, tag: "1"}
+strategy: {canary: {steps: [25, 50, 100]}}
+`
+	d, err := specdiff.Compare(compiled(t, strings.Replace(ramped, "config: {LOG_LEVEL: info, OLD: x}\n", "", 1)), compiled(t, canary))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Releases) != 1 {
+		t.Fatalf("got %d releases that change, want 1", len(d.Releases))
+	}
+	stop, start := d.Releases[0].Replacement()
+	var got []string
+	for _, w := range append(stop, start...) {
+		got = append(got, fmt.Sprintf("%s %s %s %d→%d", w.Action, w.Kind, w.Name, w.From, w.To))
+	}
+	if want := []string{"delete Deployment web 4→0", "create Deployment web-v1 0→4"}; !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	d, err = specdiff.Compare(compiled(t, canaryAt1), compiled(t, strings.Replace(canaryAt1, "step: 1", "step: 2", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stop, start := d.Releases[0].Replacement(); stop != nil || start != nil {
+		t.Errorf("a step replaces %v by %v, want nothing", stop, start)
 	}
 }
 
