@@ -30,6 +30,14 @@ func (s *Schema) Written(lit *ast.StructLit) []string {
 	return out
 }
 
+// Optional reports whether the field name of the struct at place is
+// optional (name?:), so that a value has it only where a spec writes it.
+func Optional(place, name string) bool {
+	sh := theShape()
+	pf := sh[place]
+	return pf != nil && pf.optional[name]
+}
+
 // shape is, for every struct of the schema by place, where each of its
 // fields leads: read once per process, then only read.
 type shape map[string]*placeFields
@@ -42,6 +50,9 @@ type placeFields struct {
 	// pattern is the place of the struct a map's pattern constraint
 	// holds for every field the struct does not name ("" for none).
 	pattern string
+	// optional are the struct's optional fields (name?:): a value has
+	// one only where a spec writes it.
+	optional map[string]bool
 }
 
 type target struct {
@@ -64,7 +75,7 @@ func theShape() shape {
 		structs := structsOf(f)
 		sh := shape{}
 		for place, st := range structs {
-			pf := &placeFields{fields: map[string]target{}}
+			pf := &placeFields{fields: map[string]target{}, optional: map[string]bool{}}
 			for _, d := range st.Elts {
 				fd, ok := d.(*ast.Field)
 				if !ok {
@@ -81,6 +92,9 @@ func theShape() shape {
 					continue
 				}
 				pf.fields[name] = targetOf(structs, place, name, fd.Value)
+				if fd.Constraint == token.OPTION {
+					pf.optional[name] = true
+				}
 			}
 			sh[place] = pf
 		}

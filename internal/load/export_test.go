@@ -1,8 +1,12 @@
 package load
 
 import (
+	"reflect"
+
 	"cuelang.org/go/cue"
 
+	"github.com/rollspec/rollspec/internal/cuedecode"
+	"github.com/rollspec/rollspec/release"
 	"github.com/rollspec/rollspec/schema"
 )
 
@@ -28,4 +32,17 @@ func TrimAgrees(s *schema.Schema, data cue.Value) (full, trimmed, same, ok bool)
 		same = errf == nil && errt == nil && string(jf) == string(jt)
 	}
 	return full, trimmed, same, true
+}
+
+// DecodeSkipping decodes the valid YAML or JSON release data as validate
+// does once the process trims the schema: the optional fields of nested
+// structs its syntax writes nowhere are not looked up.
+func DecodeSkipping(s *schema.Schema, data cue.Value, r *release.Release) error {
+	lit := syntaxOf(data)
+	written := map[string]bool{}
+	for _, p := range s.Written(lit) {
+		written[p] = true
+	}
+	u := data.Unify(s.Release)
+	return cuedecode.Release(u, r, func(t reflect.Type, name string) bool { return absentAt(written, t, name) })
 }

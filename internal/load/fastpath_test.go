@@ -148,15 +148,21 @@ func TestDecodeMatchesCUE(t *testing.T) {
 			if err := u.Validate(cue.Concrete(true), cue.Final()); err != nil {
 				t.Fatalf("spec is invalid: %v", err)
 			}
-			var got, want release.Release
+			var got, skipping, want release.Release
 			if err := cuedecode.Value(u, &got); err != nil {
 				t.Fatalf("decode: %v", err)
+			}
+			if err := DecodeSkipping(s, s.Context.BuildFile(f), &skipping); err != nil {
+				t.Fatalf("decode skipping: %v", err)
 			}
 			if err := u.Decode(&want); err != nil {
 				t.Fatalf("Value.Decode: %v", err)
 			}
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("decode differs from Value.Decode:\ngot  %+v\nwant %+v", got, want)
+			}
+			if !reflect.DeepEqual(skipping, want) {
+				t.Errorf("decode skipping the optional fields written nowhere differs from Value.Decode:\ngot  %+v\nwant %+v", skipping, want)
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package load
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 
 	"cuelang.org/go/cue"
@@ -98,11 +99,17 @@ func (j *job) validate(data cue.Value, prefix cue.Path, filename string, root to
 		root = firstPos(data, filename)
 	}
 	v := &validator{schema: j.s.Release, data: data, root: root, src: j.src, skip: j.skip, yaml: j.yaml}
+	var written map[string]bool // the schema's places the release writes
 	if lit := syntaxOf(data); lit != nil && (j.used > 1 || schema.TrimmedBefore()) {
 		// A process's first release is validated against the whole
 		// schema: a process with one release never reads the schema's
 		// shape, nor trims it.
-		v.trimmed, _ = j.s.Trimmed(j.s.Written(lit))
+		places := j.s.Written(lit)
+		v.trimmed, _ = j.s.Trimmed(places)
+		written = make(map[string]bool, len(places))
+		for _, p := range places {
+			written[p] = true
+		}
 	}
 	u, errs := v.unify()
 	if len(errs) > 0 {
@@ -114,9 +121,12 @@ func (j *job) validate(data cue.Value, prefix cue.Path, filename string, root to
 	spec := &Spec{File: root.Filename(), root: root, pos: positionsOf(data, lift)}
 	r := new(release.Release)
 	if len(errs) == 0 {
-		absent := func(name string) bool {
-			_, wrote := spec.pos.find(name)
-			return cuedecode.Optional(j.s.Release)[name] && !wrote
+		absent := func(t reflect.Type, name string) bool {
+			if t == releaseType {
+				_, wrote := spec.pos.find(name)
+				return cuedecode.Optional(j.s.Release)[name] && !wrote
+			}
+			return absentAt(written, t, name)
 		}
 		if err := cuedecode.Release(u, r, absent); err != nil {
 			errs = append(errs, &diag.Diagnostic{Pos: root, Text: fmt.Sprintf("decode: %v", err)})
@@ -213,4 +223,24 @@ func prefixed(errs diag.List, prefix cue.Path) diag.List {
 		}
 	}
 	return errs
+}
+
+// releaseType is the type a release decodes into.
+var releaseType = reflect.TypeFor[release.Release]()
+
+// places are the schema's definitions the release's nested types decode
+// from.
+var places = map[reflect.Type]string{
+	reflect.TypeFor[release.Version]():  "#Version",
+	reflect.TypeFor[release.Port]():     "#Port",
+	reflect.TypeFor[release.Probe]():    "#Probe",
+	reflect.TypeFor[release.Strategy](): "#Strategy",
+}
+
+// absentAt reports whether a field of a nested struct of type t is
+// optional in the schema and written nowhere in the release (written are
+// the places it writes, nil when unknown): then no value has it.
+func absentAt(written map[string]bool, t reflect.Type, name string) bool {
+	place, ok := places[t]
+	return ok && written != nil && schema.Optional(place, name) && !written[place+"."+name]
 }
