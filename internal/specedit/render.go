@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Map is a mapping to insert, its entries in the order written.
@@ -27,10 +28,12 @@ type style struct {
 	like      *mapping // the mapping whose scalars' quoting new ones follow
 }
 
+// The patterns are compiled when an edit first needs them: every run of
+// rollspec carries this package, few edit.
 var (
-	yamlPlain = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._/-]*$`)
+	yamlPlain = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._/-]*$`) })
 	yamlWords = map[string]bool{"true": true, "false": true, "yes": true, "no": true, "on": true, "off": true, "null": true, "y": true, "n": true}
-	cueIdent  = regexp.MustCompile(`^[A-Za-z$][A-Za-z0-9_$]*$`)
+	cueIdent  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z$][A-Za-z0-9_$]*$`) })
 	cueWords  = map[string]bool{"true": true, "false": true, "null": true, "_": true, "if": true, "for": true, "in": true, "let": true, "import": true, "package": true}
 )
 
@@ -46,9 +49,9 @@ func key(f Format, k string, quoted bool) string {
 	switch {
 	case f == JSON:
 		return quote(k)
-	case f == CUE && (!cueIdent.MatchString(k) || cueWords[k]):
+	case f == CUE && (!cueIdent().MatchString(k) || cueWords[k]):
 		return quote(k)
-	case f == YAML && (quoted || !yamlPlain.MatchString(k) || yamlWords[strings.ToLower(k)]):
+	case f == YAML && (quoted || !yamlPlain().MatchString(k) || yamlWords[strings.ToLower(k)]):
 		return quote(k)
 	}
 	return k
@@ -59,7 +62,7 @@ func key(f Format, k string, quoted bool) string {
 func scalar(f Format, v any, plain bool) string {
 	switch v := v.(type) {
 	case string:
-		if f == YAML && plain && yamlPlain.MatchString(v) && !yamlWords[strings.ToLower(v)] {
+		if f == YAML && plain && yamlPlain().MatchString(v) && !yamlWords[strings.ToLower(v)] {
 			return v
 		}
 		return quote(v)
