@@ -188,6 +188,19 @@ func routeNames(p *stage.Plan) []string {
 	return names
 }
 
+// routeHeading is a route's column heading: its object, and the external
+// host it serves too.
+func routeHeading(p *stage.Plan, name string) string {
+	for _, s := range p.Stages {
+		for _, r := range s.Routes {
+			if r.Object == name && len(r.Hosts) > 0 {
+				return name + " (+ " + strings.Join(r.Hosts, ", ") + ")"
+			}
+		}
+	}
+	return name
+}
+
 // routeOf is the cell of route name at s, "" when s has no such route.
 func routeOf(s *stage.Stage, name string) string {
 	for _, r := range s.Routes {

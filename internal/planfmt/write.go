@@ -44,7 +44,11 @@ func at(p *stage.Plan) string {
 
 // columns are the table's headings: the routes get one each.
 func columns(p *stage.Plan) []string {
-	return append(append([]string{"STAGE", "CHANGE", "PODS"}, routeNames(p)...), "ON THE WAY")
+	cols := []string{"STAGE", "CHANGE", "PODS"}
+	for _, name := range routeNames(p) {
+		cols = append(cols, routeHeading(p, name))
+	}
+	return append(cols, "ON THE WAY")
 }
 
 // row is one stage's cells, in columns' order.
@@ -102,7 +106,9 @@ func markdown(w io.Writer, plans []*stage.Plan, cwd string) error {
 			cols[j] = text.Replace(strings.ToUpper(cols[j][:1]) + strings.ToLower(cols[j][1:]))
 		}
 		// Routes keep their object's name as written.
-		copy(cols[3:len(cols)-1], routeNames(p))
+		for j, name := range routeNames(p) {
+			cols[3+j] = text.Replace(routeHeading(p, name))
+		}
 		fmt.Fprintf(w, "| %s |\n|%s\n", strings.Join(cols, " | "), strings.Repeat(" --- |", len(cols)))
 		for _, s := range p.Stages {
 			cells := row(p, s)

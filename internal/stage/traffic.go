@@ -12,6 +12,9 @@ import (
 type Route struct {
 	// Object routing the requests: "Service web", "VirtualService web".
 	Object string `json:"object"`
+	// Hosts are, for Istio's routes, the external host they serve too
+	// (through the Gateway), beside the mesh's calls to the Service.
+	Hosts []string `json:"hosts,omitempty"`
 	// Preview marks blue-green's Service for the idle version.
 	Preview bool `json:"preview"`
 	// Shares of the requests per version, in percent: a Service's share
@@ -48,6 +51,9 @@ func routes(r *release.Release, p *gen.Plan, ps []Pods) []Route {
 	rt := p.Routes
 	if rt != nil {
 		route := Route{Object: objVirtualService + " " + r.Name, Shares: []Share{}}
+		if r.Host != "" {
+			route.Hosts = []string{r.Host}
+		}
 		if !rt.Subsets {
 			route.Shares = []Share{{Role: release.RoleStable, Version: r.Stable.Version, Percent: 100}}
 		}
