@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/stage"
 	"github.com/rollspec/rollspec/release"
 )
@@ -114,7 +115,7 @@ func moveCell(s *stage.Stage) string {
 	if len(t.Moves) == 0 {
 		return "nothing moves"
 	}
-	return fmt.Sprintf("%s; ≤%d pods, ≥%d ready", Moves(t), t.Peak, t.Floor)
+	return fmt.Sprintf("%s; ≤%s, ≥%d ready", Moves(t), diag.Count(t.Peak, "pod"), t.Floor)
 }
 
 // Moves says what Kubernetes does in t: "web-v1 3→2, create web-v2 ×1".
@@ -162,7 +163,7 @@ func rolloutNote(p *stage.Plan) string {
 	case ro.Strategy == "Recreate":
 		return fmt.Sprintf("a new pod template stops all %d pods first: none ready until the new ones are", ro.Replicas)
 	}
-	return fmt.Sprintf("a new pod template rolls with ≤%d pods, ≥%d ready (maxSurge %s, maxUnavailable %s)", ro.Peak, ro.Floor, resolved(ro.MaxSurge, ro.ResolvedSurge), resolved(ro.MaxUnavailable, ro.ResolvedUnavailable))
+	return fmt.Sprintf("a new pod template rolls with ≤%s, ≥%d ready (maxSurge %s, maxUnavailable %s)", diag.Count(ro.Peak, "pod"), ro.Floor, resolved(ro.MaxSurge, ro.ResolvedSurge), resolved(ro.MaxUnavailable, ro.ResolvedUnavailable))
 }
 
 // resolved is a rolling update's bound as written, and a percentage's

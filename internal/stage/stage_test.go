@@ -182,6 +182,10 @@ candidate: {version: v2, tag: "2"}
 strategy: {blueGreen: {}}`, []string{
 			"now: strategy: now runs both versions at full size at once, 6 pods (3 of v1, 3 of v2)",
 		}},
+		{"a rolling update that may leave no pod ready", web + `replicas: 1
+strategy: {ramped: {maxSurge: 0, maxUnavailable: 1}}`, []string{
+			"now: strategy.ramped.maxUnavailable: a new pod template may leave no pod ready: maxUnavailable 1 lets the rolling update stop every pod of web (1)",
+		}},
 		{"a promotion that shrinks", web + `replicas: 3
 traffic: istio
 candidate: {version: v2, tag: "2", replicas: 1}

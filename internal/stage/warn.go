@@ -15,6 +15,9 @@ func warnAcross(p *Plan) {
 	seen := map[string]bool{}
 	copies := false
 	for i, s := range p.Stages {
+		if i == 0 {
+			s.Problems = append(s.Problems, outage(s)...)
+		}
 		if i > 0 && s.Transition != nil && sameAs(p.Stages[i-1], s) && s.Name != stagePromote {
 			s.Problems = append(s.Problems, warn(s.at, fmt.Sprintf("%s changes nothing: %s, %s (allowed: steps that move pods or traffic; with traffic: native a share is a whole number of pods, traffic: istio gives exact weights)", s.Name, split(s), asAt(p.Stages[i-1].Name))))
 		}
@@ -80,6 +83,21 @@ func split(s *Stage) string {
 		}
 	}
 	return text
+}
+
+// outage warns when a ramped Deployment's rolling update may leave no pod
+// ready: maxUnavailable resolves to all its replicas (1 replica, maxSurge
+// 0), so the controller stops the old pods before new ones are ready.
+func outage(s *Stage) diag.List {
+	if s.Release.Strategy.Ramped == nil {
+		return nil
+	}
+	for _, ro := range s.Rollouts {
+		if ro.Kind == release.WorkloadDeployment && ro.Strategy == "RollingUpdate" && ro.Replicas > 0 && ro.Floor == 0 {
+			return diag.List{warn(fieldpath.Strategy.Ramped.MaxUnavailable, fmt.Sprintf("a new pod template may leave no pod ready: maxUnavailable %s lets the rolling update stop every pod of %s (%d) before their replacements are ready (allowed: maxSurge 1 or more with maxUnavailable 0, or more replicas)", ro.MaxUnavailable, ro.Workload, ro.Replicas))}
+		}
+	}
+	return nil
 }
 
 // dip warns when the way from stage a to b leaves half the pods ready, or
