@@ -54,8 +54,8 @@ func (c *moveConfig) change(before *load.Spec, after []*load.Spec) *applied {
 // native canary at its last step deletes the candidate's pods while
 // stable's start from none. Recreate stops every pod by design.
 func (c *moveConfig) outage(before *load.Spec, a *applied) *diag.Diagnostic {
-	if a == nil || c.force || a.t.Floor > 0 || before.Release.Strategy.Recreate != nil {
-		return nil
+	if a == nil || c.force || a.t.Floor > 0 || a.t.PerNode || before.Release.Strategy.Recreate != nil {
+		return nil // a DaemonSet's node is down while the others serve
 	}
 	var ready int32
 	for _, m := range a.t.Moves {
@@ -83,7 +83,7 @@ func printApplied(e *env, file string, a *applied) {
 	if len(a.t.Moves) == 0 {
 		fmt.Fprintf(e.stdout, "%s: applying it moves no pod\n", file)
 	} else {
-		fmt.Fprintf(e.stdout, "%s: applying it: %s; ≤%d pods, ≥%d ready on the way\n", file, planfmt.Moves(a.t), a.t.Peak, a.t.Floor)
+		fmt.Fprintf(e.stdout, "%s: applying it: %s; %s on the way\n", file, planfmt.Moves(a.t), planfmt.Bounds(a.t))
 	}
 	diag.Print(e.stderr, a.problems, e.cwd)
 }

@@ -115,7 +115,17 @@ func moveCell(s *stage.Stage) string {
 	if len(t.Moves) == 0 {
 		return "nothing moves"
 	}
-	return fmt.Sprintf("%s; ≤%s, ≥%d ready", Moves(t), diag.Count(t.Peak, "pod"), t.Floor)
+	return Moves(t) + "; " + Bounds(t)
+}
+
+// Bounds says what t holds on the way: "≤5 pods, ≥3 ready", per node for
+// a DaemonSet.
+func Bounds(t *stage.Transition) string {
+	b := fmt.Sprintf("≤%s, ≥%d ready", diag.Count(t.Peak, "pod"), t.Floor)
+	if t.PerNode {
+		b += " per node"
+	}
+	return b
 }
 
 // Moves says what Kubernetes does in t: "web-v1 3→2, create web-v2 ×1".

@@ -62,6 +62,10 @@ type Transition struct {
 	// the stage moves every workload at once.
 	Peak  int32 `json:"peak"`
 	Floor int32 `json:"floor"`
+	// PerNode: the release is a DaemonSet, whose bounds are per node (its
+	// node count is the cluster's): a node's pod may be down while every
+	// other node's serves.
+	PerNode bool `json:"perNode"`
 }
 
 // Move actions, as Move.Action names them.
@@ -190,6 +194,7 @@ func transition(a, b *compiled) *Transition {
 			for _, ro := range b.rollouts() {
 				if ro.Workload == w.Name {
 					m.Peak, m.Floor = max(from, ro.Peak), ro.Floor
+					t.PerNode = t.PerNode || ro.PerNode
 				}
 			}
 		default:
