@@ -212,3 +212,53 @@ strategy: {shadow: {percent: 10}}`, []string{
 		})
 	}
 }
+
+// TestBetween: what Kubernetes does between two states of a spec, as the
+// edit commands report it, worked out by hand.
+func TestBetween(t *testing.T) {
+	release := func(src string) *stage.Plan { return planOf(t, src) }
+	for _, tc := range []struct {
+		name, before, after string
+		want                string // moves; peak, floor
+	}{
+		{"a partitioned step", web + "replicas: 3\nworkload: StatefulSet\ncandidate: {version: v2, tag: \"2\"}\nstrategy: {partitioned: {steps: [1, 3], step: 1}}",
+			web + "replicas: 3\nworkload: StatefulSet\ncandidate: {version: v2, tag: \"2\"}\nstrategy: {partitioned: {steps: [1, 3], step: 2}}",
+			"replace web-1,web-0; ≤3 ≥2"},
+		{"a partitioned rollback puts the updated pod back", web + "replicas: 3\nworkload: StatefulSet\ncandidate: {version: v2, tag: \"2\"}\nstrategy: {partitioned: {steps: [1, 3], step: 1}}",
+			web + "replicas: 3\nworkload: StatefulSet\nstrategy: {partitioned: {steps: [1, 3], step: 1}}",
+			"replace web-2; ≤3 ≥2"},
+		{"a candidate at step 0 moves no pod", web + "replicas: 3\nworkload: StatefulSet\nstrategy: {partitioned: {steps: [1, 3], step: 0}}",
+			web + "replicas: 3\nworkload: StatefulSet\ncandidate: {version: v2, tag: \"2\"}\nstrategy: {partitioned: {steps: [1, 3], step: 0}}",
+			"; ≤3 ≥3"},
+		{"a native canary rolled back at its last step", web + "replicas: 4\ncandidate: {version: v2, tag: \"2\"}\nstrategy: {canary: {steps: [50, 100], step: 2}}",
+			web + "replicas: 4\nstrategy: {canary: {steps: [50, 100], step: 2}}",
+			"delete web-v2, scale web-v1; ≤8 ≥0"},
+		{"a DaemonSet's new template, per node", web + "workload: DaemonSet\nstrategy: {ramped: {}}",
+			strings.Replace(web, `tag: "1"`, `tag: "2"`, 1) + "workload: DaemonSet\nstrategy: {ramped: {}}",
+			"roll web; ≤1 ≥0 per node"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, a := release(tc.before), release(tc.after)
+			tr, err := stage.Between(b.Stages[0].Release, a.Stages[0].Release)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var moves []string
+			for _, m := range tr.Moves {
+				switch m.Action {
+				case stage.ActReplace:
+					moves = append(moves, "replace "+strings.Join(m.Replaced, ","))
+				default:
+					moves = append(moves, m.Action+" "+m.Workload)
+				}
+			}
+			got := fmt.Sprintf("%s; ≤%d ≥%d", strings.Join(moves, ", "), tr.Peak, tr.Floor)
+			if tr.PerNode {
+				got += " per node"
+			}
+			if got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

@@ -2,6 +2,7 @@ package stage
 
 import (
 	"strconv"
+	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -189,6 +190,12 @@ func transition(a, b *compiled) *Transition {
 		switch {
 		case !existed:
 			m.Action, m.Floor = ActCreate, 0
+		case a.templates[w.Name] != b.templates[w.Name] && release.InPlace(b.r.Strategy.Kind()):
+			// A partitioned or onDelete update: the new template replaces
+			// only the pods the partition (or a deletion) lets it.
+			if replaced := replacedPods(a, b, w.Name); len(replaced) > 0 {
+				m.Action, m.Replaced, m.Floor = ActReplace, replaced, to-1
+			}
 		case a.templates[w.Name] != b.templates[w.Name]:
 			m.Action = ActRoll
 			for _, ro := range b.rollouts() {
@@ -235,29 +242,41 @@ func workloads(c *compiled) map[string]int32 {
 // rollouts are c's workloads' rollout bounds.
 func (c *compiled) rollouts() []Rollout { return rollouts(c) }
 
-// replacedPods are the pods of StatefulSet name that run the candidate in
-// b and did not in a, highest ordinal first, as Kubernetes replaces them.
+// replacedPods are the pods of StatefulSet name that run another version
+// in b than in a, highest ordinal first, as Kubernetes replaces them: a
+// step's, or a rollback's back to stable.
 func replacedPods(a, b *compiled, name string) []string {
-	had := map[string]bool{}
-	for _, p := range a.pods {
-		if p.Workload == name && p.Role == release.RoleCandidate {
-			for _, o := range p.Ordinals {
-				had[o] = true
-			}
-		}
-	}
+	before := ordinalVersions(a, name)
+	after := ordinalVersions(b, name)
 	var out []string
-	for _, p := range b.pods {
-		if p.Workload != name || p.Role != release.RoleCandidate {
-			continue
-		}
-		for i := len(p.Ordinals) - 1; i >= 0; i-- {
-			if !had[p.Ordinals[i]] {
-				out = append(out, p.Ordinals[i])
-			}
+	for i := len(after) - 1; i >= 0; i-- {
+		if i < len(before) && before[i] != "" && after[i] != "" && before[i] != after[i] {
+			out = append(out, name+"-"+strconv.Itoa(i))
 		}
 	}
 	return out
+}
+
+// ordinalVersions is the version each pod of StatefulSet name runs in c,
+// by ordinal ("" for none).
+func ordinalVersions(c *compiled, name string) []string {
+	var vs []string
+	for _, p := range c.pods {
+		if p.Workload != name {
+			continue
+		}
+		for _, o := range p.Ordinals {
+			i, err := strconv.Atoi(o[strings.LastIndexByte(o, '-')+1:])
+			if err != nil {
+				continue
+			}
+			for len(vs) <= i {
+				vs = append(vs, "")
+			}
+			vs[i] = p.Version
+		}
+	}
+	return vs
 }
 
 // Percent formats a share in percent: whole numbers without decimals.
