@@ -80,7 +80,8 @@ type Pods struct {
 
 // Of works out the stages of r, valid and as written now, to its
 // promotion. now are the problems of the current state as the caller
-// found them (a build's warnings, positioned); the other stages' are
+// found them (a build's warnings, positioned; nil: the Generator's); the
+// other stages' are
 // the Generators' warnings, at the fields of the current spec that cause
 // them, for the caller to position. A stage that does not compile is
 // reported among that stage's problems; the plan goes on.
@@ -105,7 +106,7 @@ func Of(r *release.Release, now diag.List) (*Plan, error) {
 			s.Transition = transition(prev, c)
 		}
 		s.Problems = e.remap(c.res.Diagnostics)
-		if prev == nil {
+		if prev == nil && now != nil {
 			s.Problems = now
 		}
 		p.Stages = append(p.Stages, s)
