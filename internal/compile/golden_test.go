@@ -12,32 +12,13 @@ import (
 	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/load"
 	"github.com/rollspec/rollspec/internal/specpath"
+	"github.com/rollspec/rollspec/internal/testfs"
 )
 
 var update = flag.Bool("update", false, "rewrite golden/*.yaml from the compiler's output")
 
-// skipExamples are example directories that are not rollspec specs on
-// their own (they show integrations and are tested where those live).
-var skipExamples = map[string]bool{"kustomize": true, "argocd": true, "pre-commit": true}
-
 // examples returns the example directories under ../../examples.
-func examples(t testing.TB) []string {
-	t.Helper()
-	entries, err := os.ReadDir("../../examples")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var dirs []string
-	for _, e := range entries {
-		if e.IsDir() && !skipExamples[e.Name()] {
-			dirs = append(dirs, e.Name())
-		}
-	}
-	if len(dirs) == 0 {
-		t.Fatal("no examples found")
-	}
-	return dirs
-}
+func examples(t testing.TB) []string { return testfs.Examples(t, "../../examples") }
 
 // TestGolden compiles every example and compares the whole output with
 // golden/<example>.yaml; run with -update to rewrite them, then review the

@@ -3,7 +3,6 @@ package manifest_test
 import (
 	"bytes"
 	"maps"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -14,30 +13,20 @@ import (
 	"github.com/rollspec/rollspec/internal/load"
 	"github.com/rollspec/rollspec/internal/manifest"
 	"github.com/rollspec/rollspec/internal/specpath"
+	"github.com/rollspec/rollspec/internal/testfs"
 )
-
-// notSpecs are the example directories that are not rollspec specs on
-// their own (they show integrations); compile's TestGolden skips them too.
-var notSpecs = map[string]bool{"kustomize": true, "argocd": true, "pre-commit": true}
 
 // compileExamples compiles every example under ../../examples.
 func compileExamples(tb testing.TB) map[string][]*compile.Release {
 	tb.Helper()
-	dirs, err := os.ReadDir("../../examples")
-	if err != nil {
-		tb.Fatal(err)
-	}
 	l := &load.Loader{}
 	out := map[string][]*compile.Release{}
-	for _, d := range dirs {
-		if !d.IsDir() || notSpecs[d.Name()] {
-			continue
-		}
-		rs, err := compile.Paths(l, specpath.Contained, []string{filepath.Join("../../examples", d.Name())})
+	for _, name := range testfs.Examples(tb, "../../examples") {
+		rs, err := compile.Paths(l, specpath.Contained, []string{filepath.Join("../../examples", name)})
 		if err != nil {
-			tb.Fatalf("%s: %v", d.Name(), err)
+			tb.Fatalf("%s: %v", name, err)
 		}
-		out[d.Name()] = rs
+		out[name] = rs
 	}
 	if len(out) < 10 {
 		tb.Fatalf("only %d examples compiled", len(out))

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -24,6 +23,7 @@ import (
 	"github.com/rollspec/rollspec/internal/planfmt"
 	"github.com/rollspec/rollspec/internal/specpath"
 	"github.com/rollspec/rollspec/internal/stage"
+	"github.com/rollspec/rollspec/internal/testfs"
 	"github.com/rollspec/rollspec/schema"
 )
 
@@ -73,20 +73,12 @@ strategy: {abTest: {match: [{headers: {x-user: {exact: "<script>alert(1)</script
 // plans are the plans of every example and of extra.
 func plans(t *testing.T) []*stage.Plan {
 	t.Helper()
-	entries, err := os.ReadDir("../../examples")
-	if err != nil {
-		t.Fatal(err)
-	}
 	l := &load.Loader{}
 	var rs []*compile.Release
-	for _, e := range entries {
-		switch e.Name() {
-		case "kustomize", "argocd", "pre-commit":
-			continue // integrations, not specs of their own
-		}
-		got, err := compile.Paths(l, specpath.Contained, []string{filepath.Join("../../examples", e.Name())})
+	for _, name := range testfs.Examples(t, "../../examples") {
+		got, err := compile.Paths(l, specpath.Contained, []string{filepath.Join("../../examples", name)})
 		if err != nil {
-			t.Fatalf("%s: %v", e.Name(), err)
+			t.Fatalf("%s: %v", name, err)
 		}
 		rs = append(rs, got...)
 	}

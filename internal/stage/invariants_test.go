@@ -1,7 +1,6 @@
 package stage_test
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/rollspec/rollspec/internal/load"
 	"github.com/rollspec/rollspec/internal/specpath"
 	"github.com/rollspec/rollspec/internal/stage"
+	"github.com/rollspec/rollspec/internal/testfs"
 	"github.com/rollspec/rollspec/release"
 )
 
@@ -21,20 +21,12 @@ import (
 // (an autoscaled one's, its autoscaler's minimum) of the version its pod
 // template runs, and Istio's shares are the VirtualService's weights.
 func TestNowIsWhatCompiles(t *testing.T) {
-	entries, err := os.ReadDir("../../examples")
-	if err != nil {
-		t.Fatal(err)
-	}
 	l := &load.Loader{}
 	checked := 0
-	for _, e := range entries {
-		switch e.Name() {
-		case "kustomize", "argocd", "pre-commit":
-			continue
-		}
-		rs, err := compile.Paths(l, specpath.Contained, []string{filepath.Join("../../examples", e.Name())})
+	for _, name := range testfs.Examples(t, "../../examples") {
+		rs, err := compile.Paths(l, specpath.Contained, []string{filepath.Join("../../examples", name)})
 		if err != nil {
-			t.Fatalf("%s: %v", e.Name(), err)
+			t.Fatalf("%s: %v", name, err)
 		}
 		for _, r := range rs {
 			t.Run(r.Spec.Release.Namespace+"/"+r.Spec.Release.Name, func(t *testing.T) {

@@ -39,3 +39,28 @@ func Tree(t testing.TB, files map[string]string) string {
 	Write(t, dir, files)
 	return dir
 }
+
+// notSpecs are the example directories that are not rollspec specs on
+// their own: they show integrations, tested where those live.
+var notSpecs = map[string]bool{"kustomize": true, "argocd": true, "pre-commit": true}
+
+// Examples lists the names of the example directories under dir that
+// hold rollspec specs, so that every test compiling "every example"
+// means the same ones.
+func Examples(tb testing.TB, dir string) []string {
+	tb.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		if e.IsDir() && !notSpecs[e.Name()] {
+			names = append(names, e.Name())
+		}
+	}
+	if len(names) == 0 {
+		tb.Fatalf("no examples in %s", dir)
+	}
+	return names
+}
