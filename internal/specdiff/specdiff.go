@@ -164,11 +164,7 @@ func sideOf(c *compile.Release) (*side, error) {
 	if c.Result == nil {
 		return nil, fmt.Errorf("compiled without its objects (allowed: compile.Specs' releases)")
 	}
-	p, err := stage.Of(c.Spec.Release, nil)
-	if err != nil {
-		return nil, err
-	}
-	s.now, s.objs = p.Stages[0], c.Result.Objects
+	s.now, s.objs = stage.Now(c.Spec.Release, c.Result), c.Result.Objects
 	for _, o := range s.objs {
 		s.byKey[key(o)] = o
 	}

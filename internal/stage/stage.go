@@ -213,6 +213,11 @@ func compileStage(r *release.Release) (*compiled, error) {
 	if err != nil {
 		return nil, err
 	}
+	return compiledOf(r, res), nil
+}
+
+// compiledOf is r compiled into res.
+func compiledOf(r *release.Release, res *gen.Result) *compiled {
 	c := &compiled{r: r, res: res, templates: map[string]string{}}
 	for _, o := range res.Objects {
 		if t := gen.PodTemplate(o); t != nil {
@@ -220,7 +225,15 @@ func compileStage(r *release.Release) (*compiled, error) {
 		}
 	}
 	c.pods = pods(r, res.Plan)
-	return c, nil
+	return c
+}
+
+// Now is r's current stage from res, what gen.Compile made of it, without
+// compiling it again: its pods, routes and rollouts (not its problems,
+// which the caller has).
+func Now(r *release.Release, res *gen.Result) *Stage {
+	c := compiledOf(r, res)
+	return &Stage{Name: stageNow, Release: r, Pods: c.pods, Routes: routes(r, res.Plan, c.pods), Rollouts: rollouts(c)}
 }
 
 // Between is what Kubernetes does when a change of the spec takes a

@@ -176,6 +176,7 @@ func fenceposts(surge, unavail intstr.IntOrString, n int32) (int32, int32) {
 func transition(a, b *compiled) *Transition {
 	t := &Transition{Moves: []Move{}}
 	before := workloads(a)
+	bounds := rollouts(b) // a new template's, for the workloads that roll
 	after := workloads(b)
 	for _, w := range a.res.Plan.Workloads {
 		if _, ok := after[w.Name]; !ok {
@@ -198,7 +199,7 @@ func transition(a, b *compiled) *Transition {
 			}
 		case a.templates[w.Name] != b.templates[w.Name]:
 			m.Action = ActRoll
-			for _, ro := range b.rollouts() {
+			for _, ro := range bounds {
 				if ro.Workload == w.Name {
 					m.Peak, m.Floor = max(from, ro.Peak), ro.Floor
 					t.PerNode = t.PerNode || ro.PerNode
@@ -239,8 +240,6 @@ func workloads(c *compiled) map[string]int32 {
 	return n
 }
 
-// rollouts are c's workloads' rollout bounds.
-func (c *compiled) rollouts() []Rollout { return rollouts(c) }
 
 // replacedPods are the pods of StatefulSet name that run another version
 // in b than in a, highest ordinal first, as Kubernetes replaces them: a
