@@ -14,7 +14,6 @@ import (
 	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/lifecycle"
 	"github.com/rollspec/rollspec/internal/load"
-	"github.com/rollspec/rollspec/internal/outdir"
 	"github.com/rollspec/rollspec/internal/specedit"
 	"github.com/rollspec/rollspec/internal/specpath"
 )
@@ -164,6 +163,12 @@ func (c *moveConfig) edit(e *env, fs *pflag.FlagSet, args []string) (*lifecycle.
 	}
 	l := &load.Loader{Limits: c.read.limits, Outside: c.read.links == specpath.Followed}
 	set := specpath.Collect(args[:1], specpath.Listed, c.read.links)
+	tx, err := lifecycle.Begin(set)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "rollspec: %v\n", err)
+		return nil, exitInvalid
+	}
+	defer tx.End()
 	specs, err := l.Load(set).Releases(nil)
 	if err != nil {
 		diag.Print(e.stderr, err, e.cwd)
@@ -198,14 +203,12 @@ func (c *moveConfig) edit(e *env, fs *pflag.FlagSet, args []string) (*lifecycle.
 		diag.Print(e.stderr, diag.List{d}, e.cwd)
 		return nil, exitInvalid
 	}
-	var edits []outdir.Edit
-	for _, f := range res.Files {
-		edits = append(edits, outdir.Edit{Path: f.Name, Old: srcs[slices.Index(unit.Files, f.Name)], New: f.Src})
-	}
-	if err := outdir.Replace(edits); err != nil {
+	warns, err := tx.Write(unit, srcs, res)
+	if err != nil {
 		fmt.Fprintf(e.stderr, "rollspec: %v\n", err)
 		return nil, exitInvalid
 	}
+	diag.Print(e.stderr, warns, e.cwd)
 	for _, note := range plan.Notes {
 		fmt.Fprintf(e.stdout, "%s: %s\n", relative(e, s.File), note)
 	}

@@ -10,4 +10,9 @@
 // spec, so runs over different specs can share a directory);
 // a file rollspec did not write is never overwritten or removed — the whole
 // operation is refused before anything changes.
+//
+// Replace writes edited specs the same way, one temporary file beside
+// each, renamed over it, keeping the file's owner, group and mode. A
+// temporary file a killed writer left is removed by the next write in its
+// directory.
 package outdir

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/rollspec/rollspec/internal/outdir"
+	"github.com/rollspec/rollspec/internal/testfs"
 )
 
 // TestApplyLeavesDanglingLinkDir: a dangling link given as the output
@@ -30,31 +31,52 @@ func TestApplyLeavesDanglingLinkDir(t *testing.T) {
 	}
 }
 
-// TestApplyRemovesLeftovers: the temporary files of a killed run (a
-// process that no longer exists) are removed; a running one's are kept.
-func TestApplyRemovesLeftovers(t *testing.T) {
-	dir := t.TempDir()
-	dead := fmt.Sprintf(".a.yaml.tmp-%d-1", deadPID(t))
-	alive := fmt.Sprintf(".a.yaml.tmp-%d-2", os.Getppid())
-	writeDir(t, dir, map[string]string{dead: "half", alive: "writing", ".notes.tmp-x": "mine"})
-	if err := outdir.Apply(dir, nil); err != nil {
-		t.Fatal(err)
+// TestRemovesLeftovers: the temporary files of a killed run (a process
+// that no longer exists) are removed, whether it wrote a manifest (-o)
+// or edited a spec of any kind; a running one's are kept, and so is a
+// file of the same shape beside no manifest or spec.
+func TestRemovesLeftovers(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		write func(dir string) error
+	}{
+		{"apply", func(dir string) error { return outdir.Apply(dir, nil) }},
+		{"replace", func(dir string) error {
+			path := filepath.Join(dir, "spec.json")
+			if err := os.WriteFile(path, []byte("{}\n"), 0o644); err != nil {
+				return err
+			}
+			_, err := outdir.Replace([]outdir.Edit{{Path: path, Old: []byte("{}\n"), New: []byte("{\"a\": 1}\n")}})
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			pid := testfs.DeadPID(t)
+			left := map[string]bool{ // name: kept
+				fmt.Sprintf(".a.yaml.tmp-%d-1", pid):          false,
+				fmt.Sprintf(".a.yml.tmp-%d-2", pid):           false,
+				fmt.Sprintf(".spec.json.tmp-%d-3", pid):       false,
+				fmt.Sprintf(".b.cue.tmp-%d-4", pid):           false,
+				fmt.Sprintf(".a.yaml.tmp-%d-5", os.Getppid()): true,
+				fmt.Sprintf(".notes.txt.tmp-%d-6", pid):       true,
+				".notes.tmp-x":                                true,
+			}
+			files := map[string]string{}
+			for name := range left {
+				files[name] = "half"
+			}
+			writeDir(t, dir, files)
+			if err := tc.write(dir); err != nil {
+				t.Fatal(err)
+			}
+			for name, want := range left {
+				if _, err := os.Stat(filepath.Join(dir, name)); (err == nil) != want {
+					t.Errorf("%s exists = %v, want %v", name, err == nil, want)
+				}
+			}
+		})
 	}
-	for name, want := range map[string]bool{dead: false, alive: true, ".notes.tmp-x": true} {
-		if _, err := os.Stat(filepath.Join(dir, name)); (err == nil) != want {
-			t.Errorf("%s exists = %v, want %v", name, err == nil, want)
-		}
-	}
-}
-
-// deadPID is the id of a process that has ended.
-func deadPID(t *testing.T) int {
-	p, err := os.StartProcess("/bin/true", []string{"true"}, &os.ProcAttr{})
-	if err != nil {
-		t.Skip("cannot start a process:", err)
-	}
-	p.Wait()
-	return p.Pid
 }
 
 // TestApplyNeverReplacesNewFiles: a file that appears after Plan (a user

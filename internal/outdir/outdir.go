@@ -16,7 +16,9 @@ import (
 
 	"github.com/rogpeppe/go-internal/diff"
 
+	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/manifest"
+	"github.com/rollspec/rollspec/internal/specpath"
 )
 
 // Kind is what a change does to a file.
@@ -214,16 +216,16 @@ func Apply(dir string, changes []Change) (err error) {
 			continue
 		}
 		path := filepath.Join(dir, c.Name)
-		mode := fs.FileMode(0) // the umask's
+		var set func(*os.File) error // the umask's mode
 		if fi, err := os.Lstat(path); err == nil {
 			if !fi.Mode().IsRegular() {
 				return fmt.Errorf("write %s: is not a regular file", path)
 			}
 			if c.Kind == Changed {
-				mode = fi.Mode().Perm()
+				set = func(f *os.File) error { return f.Chmod(fi.Mode().Perm()) }
 			}
 		}
-		if temps[i], err = writeTemp(path, c.New, mode); err != nil {
+		if temps[i], err = writeTemp(path, c.New, set); err != nil {
 			return err
 		}
 	}
@@ -279,14 +281,22 @@ func Apply(dir string, changes []Change) (err error) {
 // writing process's id: `.<name>.tmp-<pid>-<random>`.
 const tempMarker = ".tmp-"
 
-// writeTemp writes b to a new temporary file beside path, synced, with
-// mode (0 for what the umask gives a new file), and returns its name.
-func writeTemp(path string, b []byte, mode fs.FileMode) (name string, err error) {
+// writeTemp writes b to a new temporary file beside path, synced, and
+// returns its name. The file is made as any new file, 0666 less the
+// umask; set, when not nil, is given it once written and before it is
+// closed, to give it the owner and mode of the file it is to replace —
+// through the open file, as its name could meanwhile lead elsewhere.
+// Until then only its owner may read it.
+func writeTemp(path string, b []byte, set func(*os.File) error) (name string, err error) {
+	perm := fs.FileMode(0o666)
+	if set != nil {
+		perm = 0o600
+	}
 	var f *os.File
 	for range 100 {
 		name = filepath.Join(filepath.Dir(path), fmt.Sprintf(".%s%s%d-%d", filepath.Base(path), tempMarker, os.Getpid(), rand.Uint32()))
-		// 0666 less the umask, as any new file; O_EXCL: never another's.
-		f, err = os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+		// O_EXCL: never another's.
+		f, err = os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 		if !errors.Is(err, fs.ErrExist) {
 			break
 		}
@@ -306,8 +316,10 @@ func writeTemp(path string, b []byte, mode fs.FileMode) (name string, err error)
 	if err = f.Sync(); err != nil {
 		return "", err
 	}
-	if mode != 0 {
-		if err = f.Chmod(mode); err != nil {
+	// After writing: a write by a process that is not root clears setuid
+	// and setgid.
+	if set != nil {
+		if err = set(f); err != nil {
 			return "", err
 		}
 	}
@@ -315,14 +327,15 @@ func writeTemp(path string, b []byte, mode fs.FileMode) (name string, err error)
 }
 
 // leftover matches the name of a temporary file writeTemp made, and
-// gives the writer's pid. Compiled when first needed, not at every start.
+// gives the name of the file it was for and the writer's pid. Compiled
+// when first needed, not at every start.
 var leftover = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^\..+\.ya?ml` + regexp.QuoteMeta(tempMarker) + `(\d+)-\d+$`)
+	return regexp.MustCompile(`^\.(.+)` + regexp.QuoteMeta(tempMarker) + `(\d+)-\d+$`)
 })
 
 // removeLeftovers removes the temporary files a run that was killed left
-// in dir: those of a process that no longer runs. Another run writing in
-// dir now keeps its own.
+// in dir beside a manifest or a spec: those of a process that no longer
+// runs. Another run writing in dir now keeps its own.
 func removeLeftovers(dir string) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -331,10 +344,10 @@ func removeLeftovers(dir string) {
 	for _, e := range entries {
 		name := e.Name()
 		m := leftover().FindStringSubmatch(name)
-		if m == nil || !e.Type().IsRegular() {
+		if m == nil || !e.Type().IsRegular() || !(isManifest(m[1]) || specpath.IsSpecFile(m[1])) {
 			continue
 		}
-		if n, err := strconv.Atoi(m[1]); err == nil && n != os.Getpid() && !running(n) {
+		if n, err := strconv.Atoi(m[2]); err == nil && n != os.Getpid() && !running(n) {
 			os.Remove(filepath.Join(dir, name))
 		}
 	}
@@ -365,17 +378,28 @@ type Edit struct {
 }
 
 // Replace writes each edit over its regular file atomically — a
-// temporary file beside it, with its mode, renamed over it — once every
-// file is known to still hold its Old: an edit made meanwhile is never
-// lost, and nothing is replaced when any temporary file cannot be
-// written. A file the process may not write is refused before anything
-// is written, though its directory would let a new file replace it: it
-// is not this user's to change. A symbolic link is followed: the file it
-// names is replaced, the link kept. Errors name the edit's Path.
-func Replace(edits []Edit) error {
+// temporary file beside it, renamed over it — once every file is known
+// to still hold its Old: an edit made meanwhile is never lost, and
+// nothing is replaced when any temporary file cannot be written. A file
+// the process may not write is refused before anything is written,
+// though its directory would let a new file replace it: it is not this
+// user's to change. A symbolic link is followed: the file it names is
+// replaced, the link kept. Errors name the edit's Path.
+//
+// The new file keeps the old one's owner, group and mode (setuid, setgid
+// and sticky bits included) as far as the process may, as sed -i does: a
+// process that is not root cannot give a file away; what it could not
+// keep is a warning naming the file. The temporary files of an earlier
+// writer killed halfway are removed from each file's directory, as Apply
+// removes them.
+//
+// Replace takes no lock: a caller that reads, checks and writes as one
+// step holds the files' locks (internal/filelock) from its read through
+// Replace.
+func Replace(edits []Edit) (diag.List, error) {
 	paths := make([]string, len(edits))
 	temps := make([]string, len(edits))
-	modes := make([]fs.FileMode, len(edits))
+	infos := make([]fs.FileInfo, len(edits))
 	defer func() {
 		for _, t := range temps {
 			if t != "" {
@@ -386,38 +410,64 @@ func Replace(edits []Edit) error {
 	for i, e := range edits {
 		path, err := filepath.EvalSymlinks(e.Path)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		fi, err := os.Lstat(path)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if !fi.Mode().IsRegular() {
-			return fmt.Errorf("write %s: is not a regular file", path)
+			return nil, fmt.Errorf("write %s: is not a regular file", path)
 		}
 		if err := writable(path); err != nil {
-			return fmt.Errorf("%s: cannot edit: %w", e.Path, cause(err))
+			return nil, fmt.Errorf("%s: cannot edit: %w", e.Path, cause(err))
 		}
-		paths[i], modes[i] = path, fi.Mode().Perm()
+		paths[i], infos[i] = path, fi
 	}
+	for _, dir := range dirs(paths) {
+		removeLeftovers(dir)
+	}
+	var warns diag.List
 	for i, e := range edits {
+		var kerr error // the mode not given: never a file more open than before
 		var err error
-		if temps[i], err = writeTemp(paths[i], e.New, modes[i]); err != nil {
-			return fmt.Errorf("%s: cannot write its directory: %w", e.Path, cause(err))
+		temps[i], err = writeTemp(paths[i], e.New, func(f *os.File) error {
+			var lost string
+			if lost, kerr = keep(f, infos[i]); lost != "" {
+				warns = append(warns, &diag.Diagnostic{Severity: diag.Warning, Pos: diag.FileOnly(e.Path), Text: "edited, but " + lost})
+			}
+			return kerr
+		})
+		switch {
+		case kerr != nil:
+			return nil, fmt.Errorf("%s: cannot give the edited file its mode: %w", e.Path, cause(kerr))
+		case err != nil:
+			return nil, fmt.Errorf("%s: cannot write its directory: %w", e.Path, cause(err))
 		}
 	}
 	for i, e := range edits {
 		if now, err := os.ReadFile(paths[i]); err != nil || !bytes.Equal(now, e.Old) {
-			return fmt.Errorf("write %s: the file changed while rollspec was writing; not replaced (run again)", e.Path)
+			return nil, fmt.Errorf("write %s: the file changed while rollspec was writing; not replaced (run again)", e.Path)
 		}
 	}
 	for i := range edits {
 		if err := os.Rename(temps[i], paths[i]); err != nil {
-			return err
+			return nil, err
 		}
 		temps[i] = ""
 	}
-	return nil
+	return warns, nil
+}
+
+// dirs are the directories of paths, each once.
+func dirs(paths []string) []string {
+	var ds []string
+	for _, p := range paths {
+		if d := filepath.Dir(p); !slices.Contains(ds, d) {
+			ds = append(ds, d)
+		}
+	}
+	return ds
 }
 
 // writable is nil when the process may write the file at path: opened

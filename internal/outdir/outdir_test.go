@@ -420,8 +420,8 @@ func TestReplace(t *testing.T) {
 	if err := os.Symlink("release.yaml", link); err != nil {
 		t.Fatal(err)
 	}
-	if err := outdir.Replace([]outdir.Edit{{Path: link, Old: []byte("old\n"), New: []byte("new\n")}}); err != nil {
-		t.Fatal(err)
+	if warns, err := outdir.Replace([]outdir.Edit{{Path: link, Old: []byte("old\n"), New: []byte("new\n")}}); err != nil || warns != nil {
+		t.Fatal(err, warns)
 	}
 	if b, _ := os.ReadFile(path); string(b) != "new\n" {
 		t.Errorf("content %q, want new", b)
@@ -436,7 +436,7 @@ func TestReplace(t *testing.T) {
 	if err := os.WriteFile(other, []byte("a\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	err := outdir.Replace([]outdir.Edit{{Path: other, Old: []byte("a\n"), New: []byte("b\n")}, {Path: path, Old: []byte("old\n"), New: []byte("newer\n")}})
+	_, err := outdir.Replace([]outdir.Edit{{Path: other, Old: []byte("a\n"), New: []byte("b\n")}, {Path: path, Old: []byte("old\n"), New: []byte("newer\n")}})
 	if err == nil || !strings.Contains(err.Error(), "the file changed while rollspec was writing") {
 		t.Errorf("error %v, want the file changed", err)
 	}

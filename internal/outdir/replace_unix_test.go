@@ -28,7 +28,7 @@ func TestReplaceUnwritable(t *testing.T) {
 	if dir == "" {
 		dir = prepareUnwritable(t)
 		if os.Geteuid() == 0 {
-			asNobody(t, dir)
+			asNobody(t, dir, unwritableEnv)
 			return
 		}
 	}
@@ -39,7 +39,7 @@ func TestReplaceUnwritable(t *testing.T) {
 		{path: "closed/rw.json", want: "cannot write its directory: permission denied"},
 	} {
 		path := filepath.Join(dir, tc.path)
-		err := outdir.Replace([]outdir.Edit{{Path: path, Old: []byte("{}\n"), New: []byte("{\"a\": 1}\n")}})
+		_, err := outdir.Replace([]outdir.Edit{{Path: path, Old: []byte("{}\n"), New: []byte("{\"a\": 1}\n")}})
 		if err == nil || err.Error() != path+": "+tc.want {
 			t.Errorf("error %v, want %s: %s", err, path, tc.want)
 		}
@@ -84,8 +84,9 @@ func prepareUnwritable(t *testing.T) string {
 	return dir
 }
 
-// asNobody runs this test again as the user nobody, on dir.
-func asNobody(t *testing.T, dir string) {
+// asNobody runs this test again as the user nobody, on dir, which env
+// names to it.
+func asNobody(t *testing.T, dir, env string) {
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
@@ -94,9 +95,9 @@ func asNobody(t *testing.T, dir string) {
 	if err := copyFile(self, bin); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "-test.run=^TestReplaceUnwritable$", "-test.count=1")
+	cmd := exec.Command(bin, "-test.run=^"+t.Name()+"$", "-test.count=1")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), unwritableEnv+"="+dir)
+	cmd.Env = append(os.Environ(), env+"="+dir)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
 	out, err := cmd.CombinedOutput()
 	var exit *exec.ExitError

@@ -140,7 +140,7 @@ func Collect(names []string, mode Mode, links Links) *Set {
 				s.decided[i] = Skipped // named by a hook's file list: not a spec, nothing to check
 				continue
 			}
-			if !isSpecFile(p) {
+			if !IsSpecFile(p) {
 				what := "not a spec file"
 				if isCUETool(p) {
 					what = "is a CUE tool file (for cue cmd), which CUE leaves out of its package"
@@ -315,7 +315,7 @@ func (w *walker) walk(dir string) ([]specFile, error) {
 		if link {
 			fi, err := os.Stat(path)
 			isDir := err == nil && fi.IsDir()
-			if (isDir || isSpecFile(name)) && !w.inside(path) {
+			if (isDir || IsSpecFile(name)) && !w.inside(path) {
 				return nil
 			}
 			if isDir {
@@ -324,7 +324,7 @@ func (w *walker) walk(dir string) ([]specFile, error) {
 				return err
 			}
 		}
-		if !isSpecFile(name) || w.kust.skippedFile(path) {
+		if !IsSpecFile(name) || w.kust.skippedFile(path) {
 			return nil
 		}
 		// Only links need resolving: a plain file's real path is its
@@ -369,8 +369,9 @@ func PathError(err error) string {
 	return err.Error()
 }
 
-// isSpecFile reports whether name has the extension of a spec file.
-func isSpecFile(name string) bool {
+// IsSpecFile reports whether name has the extension of a spec file (a
+// CUE tool file, x_tool.cue, never is).
+func IsSpecFile(name string) bool {
 	if isCUETool(name) {
 		return false
 	}

@@ -5,6 +5,7 @@ package testfs
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -63,4 +64,18 @@ func Examples(tb testing.TB, dir string) []string {
 		tb.Fatalf("no examples in %s", dir)
 	}
 	return names
+}
+
+// DeadPID is the id of a process that has ended, killed with SIGKILL as
+// an interrupted writer would be: the pid in the name of a temporary
+// file such a writer left.
+func DeadPID(t testing.TB) int {
+	t.Helper()
+	cmd := exec.Command("sleep", "60")
+	if err := cmd.Start(); err != nil {
+		t.Skip("cannot start a process:", err)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	return cmd.Process.Pid
 }
