@@ -1,0 +1,124 @@
+// Package testmd reads Markdown as a pull-request comment shows it, for
+// tests: goldmark, a CommonMark renderer, with GitHub's extensions
+// (tables, autolinks of URLs, www. and e-mail addresses, strikethrough,
+// task lists). Tests use it to check that what rollspec writes for a
+// pull request keeps every value inert: the document's tree says what
+// would become HTML, a link, an image or a mention. Only tests import
+// it: rollspec writes Markdown, never reads it.
+package testmd
+
+import (
+	"html"
+	"regexp"
+	"strings"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	extast "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/text"
+)
+
+// Rendered is what a renderer makes of a document.
+type Rendered struct {
+	// Active is each thing that acts: raw HTML, a link, an image, an
+	// autolink, and text outside code that GitHub would turn into a
+	// mention or a link (@name, www., scheme://) though this renderer
+	// does not. rollspec's Markdown holds none of them.
+	Active []string
+	// Codes is the text of each code span, in order.
+	Codes []string
+	// Emphasis is the text of each emphasis, strong emphasis and
+	// strikethrough.
+	Emphasis []string
+	// Headings is the text of each heading.
+	Headings []string
+	// Tables are each table's rows, its heading first: each cell's text.
+	Tables [][][]string
+}
+
+// linkable is text GitHub links or notifies outside code, whatever the
+// renderer: a mention, a www. or scheme:// address.
+var linkable = regexp.MustCompile(`(?i)(^|[^a-z0-9])@[a-z0-9]|www\.|[a-z][a-z0-9+.-]*://`)
+
+// Render reads md with GitHub's extensions and reports what it renders.
+func Render(md []byte) *Rendered {
+	doc := goldmark.New(goldmark.WithExtensions(extension.GFM)).Parser().Parse(text.NewReader(md))
+	r := &Rendered{}
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		s := textOf(n, md)
+		switch n.Kind() {
+		case ast.KindRawHTML, ast.KindHTMLBlock, ast.KindLink, ast.KindImage, ast.KindAutoLink:
+			r.Active = append(r.Active, n.Kind().String()+": "+s)
+			return ast.WalkSkipChildren, nil
+		case ast.KindCodeSpan:
+			r.Codes = append(r.Codes, codeOf(n, md))
+			return ast.WalkSkipChildren, nil
+		case ast.KindText, ast.KindString:
+			if linkable.MatchString(s) {
+				r.Active = append(r.Active, "linkable text: "+s)
+			}
+		case ast.KindEmphasis, extast.KindStrikethrough:
+			r.Emphasis = append(r.Emphasis, s)
+		case ast.KindHeading:
+			r.Headings = append(r.Headings, s)
+		case extast.KindTable:
+			var rows [][]string
+			for row := n.FirstChild(); row != nil; row = row.NextSibling() {
+				var cells []string
+				for c := row.FirstChild(); c != nil; c = c.NextSibling() {
+					cells = append(cells, textOf(c, md))
+				}
+				rows = append(rows, cells)
+			}
+			r.Tables = append(r.Tables, rows)
+		}
+		return ast.WalkContinue, nil
+	})
+	return r
+}
+
+// textOf is the text n shows, entities decoded (as GitHub reads it to
+// find mentions), its code spans' too.
+func textOf(n ast.Node, src []byte) string {
+	if n.Type() == ast.TypeBlock && n.Kind() != extast.KindTable && n.Kind() != extast.KindTableRow && n.Kind() != extast.KindTableCell && !n.HasChildren() {
+		var b strings.Builder
+		for i := 0; i < n.Lines().Len(); i++ {
+			s := n.Lines().At(i)
+			b.Write(s.Value(src))
+		}
+		return b.String()
+	}
+	return html.UnescapeString(codeOf(n, src))
+}
+
+// codeOf is the text n shows, entities as written: a code span's.
+func codeOf(n ast.Node, src []byte) string {
+	var b strings.Builder
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch c := c.(type) {
+		case *ast.Text:
+			b.Write(c.Segment.Value(src))
+			if c.SoftLineBreak() || c.HardLineBreak() {
+				b.WriteByte('\n')
+			}
+		case *ast.String:
+			b.Write(c.Value)
+		case *ast.AutoLink:
+			b.Write(c.URL(src))
+		case *ast.RawHTML:
+			for i := 0; i < c.Segments.Len(); i++ {
+				s := c.Segments.At(i)
+				b.Write(s.Value(src))
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	return html.UnescapeString(b.String())
+}
