@@ -96,7 +96,7 @@ func objects(r *specdiff.Release) section {
 func served(ss []specdiff.Served) string {
 	var parts []string
 	for _, s := range ss {
-		parts = append(parts, s.Role+" "+v(s.Version))
+		parts = append(parts, v(s.Role)+" "+v(s.Version))
 	}
 	return strings.Join(parts, ", ")
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"io"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -283,5 +284,40 @@ func TestMarkdown(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestSVGControl: control characters in what the chart names, which XML
+// does not allow, are written escaped; the SVG stays XML.
+func TestSVGControl(t *testing.T) {
+	p := plans(t)[0]
+	p.Name += "\x1b]0;title\x07<b>&"
+	for _, s := range p.Stages {
+		s.Name += "\r\x00"
+	}
+	svg := planfmt.SVG([]*stage.Plan{p})
+	dec := xml.NewDecoder(bytes.NewReader(svg))
+	var stages []string
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			if err != io.EOF {
+				t.Fatalf("not XML: %v\n%s", err, svg)
+			}
+			break
+		}
+		if el, ok := tok.(xml.StartElement); ok {
+			for _, a := range el.Attr {
+				if a.Name.Local == "data-stage" {
+					stages = append(stages, a.Value)
+				}
+			}
+		}
+	}
+	if len(stages) == 0 || !strings.HasSuffix(stages[0], `\r\x00`) {
+		t.Errorf("stages %q, want them ending in their escaped control characters", stages)
+	}
+	if !bytes.Contains(svg, []byte(`\x1b]0;title\a&lt;b&gt;&amp;`)) {
+		t.Errorf("the release's name is not shown escaped:\n%s", svg)
 	}
 }

@@ -49,28 +49,27 @@ func Render(md []byte) *Rendered {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
-		s := textOf(n, md)
 		switch n.Kind() {
 		case ast.KindRawHTML, ast.KindHTMLBlock, ast.KindLink, ast.KindImage, ast.KindAutoLink:
-			r.Active = append(r.Active, n.Kind().String()+": "+s)
+			r.Active = append(r.Active, n.Kind().String()+": "+shown(n, md, true))
 			return ast.WalkSkipChildren, nil
 		case ast.KindCodeSpan:
-			r.Codes = append(r.Codes, codeOf(n, md))
+			r.Codes = append(r.Codes, shown(n, md, true))
 			return ast.WalkSkipChildren, nil
 		case ast.KindText, ast.KindString:
-			if linkable.MatchString(s) {
+			if s := shown(n, md, false); linkable.MatchString(s) {
 				r.Active = append(r.Active, "linkable text: "+s)
 			}
 		case ast.KindEmphasis, extast.KindStrikethrough:
-			r.Emphasis = append(r.Emphasis, s)
+			r.Emphasis = append(r.Emphasis, shown(n, md, false))
 		case ast.KindHeading:
-			r.Headings = append(r.Headings, s)
+			r.Headings = append(r.Headings, shown(n, md, false))
 		case extast.KindTable:
 			var rows [][]string
 			for row := n.FirstChild(); row != nil; row = row.NextSibling() {
 				var cells []string
 				for c := row.FirstChild(); c != nil; c = c.NextSibling() {
-					cells = append(cells, textOf(c, md))
+					cells = append(cells, shown(c, md, true))
 				}
 				rows = append(rows, cells)
 			}
@@ -81,30 +80,38 @@ func Render(md []byte) *Rendered {
 	return r
 }
 
-// textOf is the text n shows, entities decoded (as GitHub reads it to
-// find mentions), its code spans' too.
-func textOf(n ast.Node, src []byte) string {
-	if n.Type() == ast.TypeBlock && n.Kind() != extast.KindTable && n.Kind() != extast.KindTableRow && n.Kind() != extast.KindTableCell && !n.HasChildren() {
-		var b strings.Builder
+// shown is the text n shows: outside code with its entities decoded (as
+// GitHub reads it to find mentions), in a code span as written; the
+// code spans' text only when code is true.
+func shown(n ast.Node, src []byte, code bool) string {
+	if n.Type() == ast.TypeBlock && !n.HasChildren() {
+		var b strings.Builder // an HTML block: its lines
 		for i := 0; i < n.Lines().Len(); i++ {
 			s := n.Lines().At(i)
 			b.Write(s.Value(src))
 		}
 		return b.String()
 	}
-	return html.UnescapeString(codeOf(n, src))
-}
-
-// codeOf is the text n shows, entities as written: a code span's.
-func codeOf(n ast.Node, src []byte) string {
 	var b strings.Builder
 	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
 		switch c := c.(type) {
+		case *ast.CodeSpan:
+			if !code {
+				return ast.WalkSkipChildren, nil
+			}
+			if c != n {
+				b.WriteString(shown(c, src, true))
+				return ast.WalkSkipChildren, nil
+			}
 		case *ast.Text:
-			b.Write(c.Segment.Value(src))
+			t := string(c.Segment.Value(src))
+			if n.Kind() != ast.KindCodeSpan {
+				t = html.UnescapeString(t)
+			}
+			b.WriteString(t)
 			if c.SoftLineBreak() || c.HardLineBreak() {
 				b.WriteByte('\n')
 			}
@@ -120,5 +127,5 @@ func codeOf(n ast.Node, src []byte) string {
 		}
 		return ast.WalkContinue, nil
 	})
-	return html.UnescapeString(b.String())
+	return b.String()
 }

@@ -4,11 +4,16 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/rollspec/rollspec/internal/manifest"
+	"github.com/rollspec/rollspec/internal/testfs"
 	"github.com/rollspec/rollspec/internal/testmd"
 )
 
@@ -171,5 +176,71 @@ func TestHostileOutput(t *testing.T) {
 				t.Errorf("the control characters are not shown escaped:\n%s", out)
 			}
 		})
+	}
+}
+
+// TestHostileTerminal: what build, check and start print — reports,
+// file names, a diff of files in DIR, the command to run — holds no
+// control character raw, whatever the specs and DIR hold.
+func TestHostileTerminal(t *testing.T) {
+	dir := t.TempDir()
+	name := "web\r\x1b]0;EVIL\x07\u202e.yaml"
+	spec := `name: web
+image: example/web
+ports: [{name: http, containerPort: 8080}]
+readinessProbe: {http: {path: /}}
+runAsUser: 1000
+stable: {version: v1, tag: "1", env: {MODE: "` + "old\\r\\e[2J\\n\\u202e" + `"}}
+strategy: {ramped: {}}
+`
+	testfs.Write(t, dir, map[string]string{
+		"specs/" + name: spec,
+		// A generated file a pull request changed, and one it added.
+		"deploy/default.web.yaml":       manifest.Header + "# Source: ../specs/" + strconv.Quote(name) + "\nkind: \x1b]0;EVIL\x07\r\n",
+		"deploy/x\x1b[2J\u202e.yaml": manifest.Header + "# Source: ../specs/" + strconv.Quote(name) + "\n",
+	})
+	at := func(n string) string { return filepath.Join(dir, n) }
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		code  int
+		shows string // what the output shows escaped
+	}{
+		{"check: the diff, the files, the command", []string{"check", "-o", at("deploy"), at("specs/" + name)}, exitInvalid, `kind: \x1b]0;EVIL\a\r`},
+		{"start: the file and the value it changes", []string{"start", at("specs/" + name), "--version", "v2", "--tag", "2", "--env", "MODE=new"}, exitOK, `stable.env.MODE: old\r\x1b[2J\n\u202e → new`},
+		{"build: a file name in a problem", []string{"build", at("specs/nope\x1b[2J.yaml")}, exitInvalid, `nope\x1b[2J.yaml`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if code := run(tc.args, &stdout, &stderr); code != tc.code {
+				t.Fatalf("exit %d, want %d\n%s%s", code, tc.code, stdout.String(), stderr.String())
+			}
+			noControls(t, "standard output", stdout.Bytes())
+			noControls(t, "standard error", stderr.Bytes())
+			if out := stdout.String() + stderr.String(); !strings.Contains(out, tc.shows) || !strings.Contains(out, `web\r\x1b]0;EVIL\a\u202e.yaml`) && tc.code == exitOK {
+				t.Errorf("the output does not show %q and the file name escaped:\n%s", tc.shows, out)
+			}
+		})
+	}
+}
+
+// TestShellQuote: the command check says to run reads back in a shell as
+// the arguments given, and shows no control character.
+func TestShellQuote(t *testing.T) {
+	args := []string{"rollspec", "-o", "deploy/", "a b", "it's", "a\x1b[2J\r'\\.yaml", "\u202e.yaml", ""}
+	got := shellQuote(args)
+	if want := `rollspec -o deploy/ 'a b' 'it'\''s' $'a\x1b[2J\r\'\\.yaml' $'\u202e.yaml' ''`; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash to read it back")
+	}
+	out, err := exec.Command(bash, "-c", `for a in `+strings.TrimPrefix(got, "rollspec ")+`; do printf '%s\0' "$a"; done`).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back := strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00"); !slices.Equal(back, args[1:]) {
+		t.Errorf("bash reads back %q, want %q", back, args[1:])
 	}
 }
