@@ -196,7 +196,7 @@ strategy: {ramped: {}}
 	testfs.Write(t, dir, map[string]string{
 		"specs/" + name: spec,
 		// A generated file a pull request changed, and one it added.
-		"deploy/default.web.yaml":       manifest.Header + "# Source: ../specs/" + strconv.Quote(name) + "\nkind: \x1b]0;EVIL\x07\r\n",
+		"deploy/default.web.yaml":    manifest.Header + "# Source: ../specs/" + strconv.Quote(name) + "\nkind: \x1b]0;EVIL\x07\r\n",
 		"deploy/x\x1b[2J\u202e.yaml": manifest.Header + "# Source: ../specs/" + strconv.Quote(name) + "\n",
 	})
 	at := func(n string) string { return filepath.Join(dir, n) }
