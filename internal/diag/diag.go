@@ -59,7 +59,7 @@ func (e *Diagnostic) format(cwd string) string {
 		return e.Message(cwd)
 	}
 	// A field may quote a key of any length, holding any character.
-	return shorten(inert.Line(e.Field)) + ": " + e.Message(cwd)
+	return inert.Line(shorten(e.Field)) + ": " + e.Message(cwd)
 }
 
 // Message is Text with its Refs written in as file:line:col, relative to
@@ -68,7 +68,7 @@ func (e *Diagnostic) format(cwd string) string {
 // regex, a header's value), is written as its escape (\n, \x1b; see
 // package inert).
 func (e *Diagnostic) Message(cwd string) string {
-	text := shorten(inert.Line(e.Text))
+	text := inert.Line(shorten(e.Text))
 	for i, p := range e.Refs {
 		text = strings.ReplaceAll(text, fmt.Sprintf("{%d}", i), strings.TrimSuffix(FormatPos(p, cwd), ": "))
 	}
