@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/rollspec/rollspec/internal/compile"
 	"github.com/rollspec/rollspec/internal/diag"
+	"github.com/rollspec/rollspec/internal/inert"
 	"github.com/rollspec/rollspec/internal/outdir"
 	"github.com/rollspec/rollspec/internal/specpath"
 )
@@ -155,9 +157,11 @@ func (c *buildConfig) run(e *env, fs *pflag.FlagSet, args []string) int {
 		if len(changes) == 0 {
 			return exitOK
 		}
-		e.stdout.Write(outdir.Diff(c.outDir, changes))
+		// The files in DIR may hold anything: the diff shows no control
+		// character of theirs but tabs (inert.Lines).
+		io.WriteString(e.stdout, inert.Lines(string(outdir.Diff(c.outDir, changes))))
 		for _, ch := range changes {
-			fmt.Fprintf(e.stderr, "%s: %s\n", joinPath(c.outDir, ch.Name), ch.Kind)
+			fmt.Fprintf(e.stderr, "%s: %s\n", inert.Line(joinPath(c.outDir, ch.Name)), ch.Kind)
 		}
 		build := []string{"rollspec", "build", "-o", c.outDir}
 		if c.allowSkip {
@@ -241,15 +245,21 @@ func (s *sources) owns(src string) bool {
 	return false
 }
 
-// shellQuote joins args as a POSIX shell would read them back.
+// shellQuote joins args as a POSIX shell would read them back. An
+// argument holding a character that does not show (package inert) is
+// written $'…' with that character's escape, which bash, zsh and ksh
+// read back: it never reaches the terminal raw.
 func shellQuote(args []string) string {
 	q := make([]string, len(args))
 	for i, a := range args {
-		if a != "" && strings.Trim(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%") == "" {
+		switch {
+		case a != "" && strings.Trim(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%") == "":
 			q[i] = a
-			continue
+		case inert.Line(a) != a:
+			q[i] = "$'" + inert.Line(strings.NewReplacer(`\`, `\\`, "'", `\'`).Replace(a)) + "'"
+		default:
+			q[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
 		}
-		q[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
 	}
 	return strings.Join(q, " ")
 }

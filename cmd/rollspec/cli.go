@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
+
+	"github.com/rollspec/rollspec/internal/inert"
 )
 
 // Exit codes.
@@ -44,6 +46,11 @@ func noFlags(run func(e *env, args []string) int) func(*pflag.FlagSet) func(*env
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	// Messages quote file names, values from specs and what git says: no
+	// control character of theirs reaches the terminal.
+	errs := inert.NewWriter(stderr)
+	defer errs.Flush()
+	stderr = errs
 	e := &env{stdout: stdout, stderr: stderr}
 	e.cwd, _ = os.Getwd()
 	if len(args) == 0 {

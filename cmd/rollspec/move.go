@@ -12,6 +12,7 @@ import (
 
 	"github.com/rollspec/rollspec/internal/compile"
 	"github.com/rollspec/rollspec/internal/diag"
+	"github.com/rollspec/rollspec/internal/inert"
 	"github.com/rollspec/rollspec/internal/lifecycle"
 	"github.com/rollspec/rollspec/internal/load"
 	"github.com/rollspec/rollspec/internal/specedit"
@@ -209,11 +210,12 @@ func (c *moveConfig) edit(e *env, fs *pflag.FlagSet, args []string) (*lifecycle.
 		return nil, exitInvalid
 	}
 	diag.Print(e.stderr, warns, e.cwd)
+	// A change quotes the spec's values (an env value): each on its line.
 	for _, note := range plan.Notes {
-		fmt.Fprintf(e.stdout, "%s: %s\n", relative(e, s.File), note)
+		fmt.Fprintf(e.stdout, "%s: %s\n", relative(e, s.File), inert.Line(note))
 	}
 	for i, ch := range plan.Changes {
-		fmt.Fprintf(e.stdout, "%s: %s\n", relative(e, res.Where[i]), ch)
+		fmt.Fprintf(e.stdout, "%s: %s\n", relative(e, res.Where[i]), inert.Line(ch.String()))
 	}
 	printApplied(e, relative(e, s.File), applied)
 	return res, exitOK
@@ -323,10 +325,11 @@ func (c *moveConfig) pick(specs []*load.Spec) (*load.Spec, string) {
 }
 
 // relative is a file's name as messages print it: relative to the
-// working directory when under it.
+// working directory when under it, its characters that do not show
+// escaped (package inert).
 func relative(e *env, name string) string {
 	if rel, err := filepath.Rel(e.cwd, name); err == nil && filepath.IsAbs(name) && !strings.HasPrefix(rel, "..") {
-		return rel
+		name = rel
 	}
-	return name
+	return inert.Line(name)
 }

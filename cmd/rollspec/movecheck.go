@@ -5,6 +5,7 @@ import (
 
 	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/fieldpath"
+	"github.com/rollspec/rollspec/internal/inert"
 	"github.com/rollspec/rollspec/internal/load"
 	"github.com/rollspec/rollspec/internal/planfmt"
 	"github.com/rollspec/rollspec/internal/stage"
@@ -83,7 +84,7 @@ func printApplied(e *env, file string, a *applied) {
 	if len(a.t.Moves) == 0 {
 		fmt.Fprintf(e.stdout, "%s: applying it moves no pod\n", file)
 	} else {
-		fmt.Fprintf(e.stdout, "%s: applying it: %s; %s on the way\n", file, planfmt.Moves(a.t), planfmt.Bounds(a.t))
+		fmt.Fprintf(e.stdout, "%s: applying it: %s; %s on the way\n", file, inert.Line(planfmt.Moves(a.t)), planfmt.Bounds(a.t))
 	}
 	diag.Print(e.stderr, a.problems, e.cwd)
 }

@@ -10,6 +10,8 @@ import (
 
 	"cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/token"
+
+	"github.com/rollspec/rollspec/internal/inert"
 )
 
 // Severity tells whether a diagnostic stops compilation.
@@ -56,14 +58,17 @@ func (e *Diagnostic) format(cwd string) string {
 	if e.Field == "" {
 		return e.Message(cwd)
 	}
-	return shorten(e.Field) + ": " + e.Message(cwd) // a field may quote a key of any length
+	// A field may quote a key of any length, holding any character.
+	return inert.Line(shorten(e.Field)) + ": " + e.Message(cwd)
 }
 
 // Message is Text with its Refs written in as file:line:col, relative to
-// cwd when cwd is not empty, on one line: a line break a message quotes
-// (a user's regex) is written as \n.
+// cwd when cwd is not empty, on one line: a line break or another
+// character that does not show, which a message may quote (a user's
+// regex, a header's value), is written as its escape (\n, \x1b; see
+// package inert).
 func (e *Diagnostic) Message(cwd string) string {
-	text := shorten(strings.ReplaceAll(e.Text, "\n", `\n`))
+	text := inert.Line(shorten(e.Text))
 	for i, p := range e.Refs {
 		text = strings.ReplaceAll(text, fmt.Sprintf("{%d}", i), strings.TrimSuffix(FormatPos(p, cwd), ": "))
 	}
@@ -171,7 +176,7 @@ func Print(w io.Writer, err error, cwd string) {
 			list = append(list, &Diagnostic{Pos: ce.Position(), Text: ce.Error()})
 		}
 		if len(list) == 0 {
-			fmt.Fprintln(w, err.Error())
+			fmt.Fprintln(w, inert.Lines(err.Error()))
 			return
 		}
 	}
@@ -191,7 +196,8 @@ func (e *Diagnostic) Line(cwd string) string {
 }
 
 // FormatPos renders pos as "file:line:col: " (or "file: " when only the
-// file is known), with file relative to cwd when that is shorter.
+// file is known), with file relative to cwd when that is shorter, and
+// the characters of its name that do not show escaped (package inert).
 func FormatPos(pos token.Pos, cwd string) string {
 	if !pos.IsValid() && pos.Filename() == "" {
 		return ""
@@ -202,6 +208,7 @@ func FormatPos(pos token.Pos, cwd string) string {
 			name = rel
 		}
 	}
+	name = inert.Line(name)
 	if pos.Line() == 0 {
 		return name + ": "
 	}

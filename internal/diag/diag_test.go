@@ -38,6 +38,14 @@ func TestPrint(t *testing.T) {
 			want: "a.yaml:4:1: host: served at b.yaml:1:7\\nagain\n",
 		},
 		{
+			name: "control characters in a file name, a field, a message, escaped",
+			list: diag.List{
+				{Pos: pos("a\r\x1b[2J.yaml", 1, 1), Field: "env.\x1b]0;t\x07", Text: "value \"\u202e\x9b\tx\""},
+				{Pos: diag.FileOnly("b\nwarning: c.yaml"), Text: "unreadable"},
+			},
+			want: "a\\r\\x1b[2J.yaml:1:1: env.\\x1b]0;t\\a: value \"\\u202e\\x9b\\tx\"\nb\\nwarning: c.yaml:1:1: unreadable\n",
+		},
+		{
 			name: "no position",
 			list: diag.List{{Text: "specs: no such file or directory"}},
 			want: "specs: no such file or directory\n",

@@ -6,14 +6,25 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 
+	"github.com/rollspec/rollspec/internal/inert"
 	"github.com/rollspec/rollspec/internal/planfmt"
 	"github.com/rollspec/rollspec/internal/specdiff"
 	"github.com/rollspec/rollspec/internal/stage"
 )
 
-// code marks the ends of a name or a value in a line: Markdown writes it
-// as a code span, text drops it.
-const code = "\x1f"
+// Marks in a line, which text drops: code marks the ends of a part of
+// the line Markdown writes as a code span; value, the ends of a name or
+// a value from the specs (v), which Markdown writes as text or, when it
+// could be markup, as a code span (inert.Text). Every name and value is
+// escaped as it is put in a line, so that none holds a mark.
+const (
+	code  = "\x1f"
+	value = "\x1e"
+)
+
+// v is a name or a value from the specs as a line holds it: its
+// characters that do not show escaped (inert.Line), between value marks.
+func v(s string) string { return value + inert.Line(s) + value }
 
 // maxFields is how many changed fields of one object are listed; the
 // rest are counted.
@@ -44,7 +55,7 @@ func sections(r *specdiff.Release) []section {
 
 // title names r and how it changes.
 func title(r *specdiff.Release) string {
-	return fmt.Sprintf("%s%s/%s%s: %s", code, r.Namespace, r.Name, code, r.Status)
+	return fmt.Sprintf("%s%s/%s%s: %s", code, v(r.Namespace), v(r.Name), code, r.Status)
 }
 
 // marks say how an object changes, as a diff marks lines.
@@ -58,11 +69,11 @@ var marks = map[string]string{
 func objects(r *specdiff.Release) section {
 	s := section{name: "objects"}
 	for _, o := range r.Objects {
-		l := line{text: fmt.Sprintf("%s %s %s%s%s", marks[o.Change], o.Kind, code, o.Name, code)}
+		l := line{text: fmt.Sprintf("%s %s %s%s%s", marks[o.Change], v(o.Kind), code, v(o.Name), code)}
 		if o.Change == specdiff.Replaced {
-			l.text = fmt.Sprintf("%s %s %s%s%s → %s%s%s (config of %s", marks[o.Change], o.Kind, code, o.Was, code, code, o.Name, code, served(o.Config.New))
+			l.text = fmt.Sprintf("%s %s %s%s%s → %s%s%s (config of %s", marks[o.Change], v(o.Kind), code, v(o.Was), code, code, v(o.Name), code, served(o.Config.New))
 			if len(o.Config.Stays) > 0 {
-				l.text += fmt.Sprintf("; %s%s%s stays for %s", code, o.Was, code, served(o.Config.Stays))
+				l.text += fmt.Sprintf("; %s%s%s stays for %s", code, v(o.Was), code, served(o.Config.Stays))
 			}
 			l.text += ")"
 			for _, k := range o.Config.Keys {
@@ -85,7 +96,7 @@ func objects(r *specdiff.Release) section {
 func served(ss []specdiff.Served) string {
 	var parts []string
 	for _, s := range ss {
-		parts = append(parts, s.Role+" "+s.Version)
+		parts = append(parts, v(s.Role)+" "+v(s.Version))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -104,7 +115,7 @@ func keyLines(k specdiff.Key) []string {
 	var out []string
 	for i, l := range k.Lines {
 		if i == maxLines {
-			out = append(out, fmt.Sprintf("%s%s %s:%s and %d more changed lines", code, k.Change, k.Name, code, len(k.Lines)-maxLines))
+			out = append(out, fmt.Sprintf("%s%s %s:%s and %d more changed lines", code, k.Change, v(k.Name), code, len(k.Lines)-maxLines))
 			break
 		}
 		var text string
@@ -118,7 +129,7 @@ func keyLines(k specdiff.Key) []string {
 		default:
 			text = fmt.Sprintf("line %d (was %d): %s → %s", l.New, l.Old, short(l.OldText), short(l.NewText))
 		}
-		out = append(out, code+k.Change+" "+k.Name+": "+text+code)
+		out = append(out, code+k.Change+" "+v(k.Name)+": "+text+code)
 	}
 	return out
 }
@@ -126,13 +137,14 @@ func keyLines(k specdiff.Key) []string {
 // keyText is a config key's change on one line: "+ KEY=value",
 // "- KEY=old", "~ KEY: old → new".
 func keyText(k specdiff.Key) string {
+	name := v(k.Name)
 	switch k.Change {
 	case specdiff.KeyAdded:
-		return k.Change + " " + k.Name + "=" + short(k.New)
+		return k.Change + " " + name + "=" + short(k.New)
 	case specdiff.KeyRemoved:
-		return k.Change + " " + k.Name + "=" + short(k.Old)
+		return k.Change + " " + name + "=" + short(k.Old)
 	}
-	return k.Change + " " + k.Name + ": " + short(k.Old) + " → " + short(k.New)
+	return k.Change + " " + name + ": " + short(k.Old) + " → " + short(k.New)
 }
 
 // fieldText is a field's change: "spec.replicas: 3 → 2", "(none)" for
@@ -145,21 +157,21 @@ func fieldText(f specdiff.Field) string {
 	if f.NewAbsent {
 		next = "(none)"
 	}
-	return f.Path + ": " + old + " → " + next
+	return v(f.Path) + ": " + old + " → " + next
 }
 
-// short is v on one line, shortened to its start and its length when
-// long or on several lines.
-func short(v string) string {
-	first, _, multi := strings.Cut(v, "\n")
+// short is value on one line, escaped (v), shortened to its start and
+// its length when long or on several lines.
+func short(value string) string {
+	first, _, multi := strings.Cut(value, "\n")
 	r := []rune(first)
 	if !multi && len(r) <= maxValue {
-		return strings.ReplaceAll(v, code, "")
+		return v(value)
 	}
 	if len(r) > maxValue {
 		r = r[:maxValue]
 	}
-	return fmt.Sprintf("%s… (%d bytes)", strings.ReplaceAll(string(r), code, ""), len(v))
+	return fmt.Sprintf("%s… (%d bytes)", v(string(r)), len(value))
 }
 
 func pods(r *specdiff.Release) section {
@@ -179,7 +191,7 @@ func pods(r *specdiff.Release) section {
 		s.note = replacement(stop, start)
 	}
 	for _, w := range r.Workloads {
-		s.lines = append(s.lines, line{text: fmt.Sprintf("%s %s%s%s: %s", w.Kind, code, w.Name, code, move(w))})
+		s.lines = append(s.lines, line{text: fmt.Sprintf("%s %s%s%s: %s", v(w.Kind), code, v(w.Name), code, move(w))})
 	}
 	return s
 }
@@ -197,7 +209,7 @@ func replacement(stop, start []specdiff.Workload) string {
 func whose(ws []specdiff.Workload) string {
 	var parts []string
 	for _, w := range ws {
-		parts = append(parts, fmt.Sprintf("%s %s%s%s's %s", w.Kind, code, w.Name, code, podCount(max(w.From, w.To), w.PerNode)))
+		parts = append(parts, fmt.Sprintf("%s %s%s%s's %s", v(w.Kind), code, v(w.Name), code, podCount(max(w.From, w.To), w.PerNode)))
 	}
 	return strings.Join(parts, " and ")
 }
@@ -206,7 +218,7 @@ func whose(ws []specdiff.Workload) string {
 func names(ws []specdiff.Workload) string {
 	var parts []string
 	for _, w := range ws {
-		parts = append(parts, code+w.Name+code)
+		parts = append(parts, code+v(w.Name)+code)
 	}
 	return strings.Join(parts, " and ")
 }
@@ -221,7 +233,7 @@ func move(w specdiff.Workload) string {
 	case stage.ActScale:
 		return fmt.Sprintf("%d → %d pods", w.From, w.To)
 	case stage.ActReplace:
-		return fmt.Sprintf("partition moved: %s (%s, one at a time, highest ordinal first)", agree(w.Restarted, false, "restart"), strings.Join(w.Replaced, ", "))
+		return fmt.Sprintf("partition moved: %s (%s, one at a time, highest ordinal first)", agree(w.Restarted, false, "restart"), v(strings.Join(w.Replaced, ", ")))
 	}
 	text := "pod template changed: "
 	ro := w.Rollout
@@ -240,9 +252,9 @@ func move(w specdiff.Workload) string {
 	case ro.Strategy == string(appsv1.RecreateDeploymentStrategyType):
 		text += " (Recreate: every pod stops first)"
 	case ro.PerNode:
-		text += fmt.Sprintf(" (%s: node by node, maxSurge %s, maxUnavailable %s)", ro.Strategy, ro.MaxSurge, ro.MaxUnavailable)
+		text += fmt.Sprintf(" (%s: node by node, maxSurge %s, maxUnavailable %s)", v(ro.Strategy), v(ro.MaxSurge), v(ro.MaxUnavailable))
 	default:
-		text += fmt.Sprintf(" (%s: ≤%d pods, ≥%d ready)", ro.Strategy, ro.Peak, ro.Floor)
+		text += fmt.Sprintf(" (%s: ≤%d pods, ≥%d ready)", v(ro.Strategy), ro.Peak, ro.Floor)
 	}
 	return text
 }
@@ -272,7 +284,7 @@ func traffic(r *specdiff.Release) section {
 		s.note = "unchanged"
 	}
 	for _, rt := range r.Routes {
-		s.lines = append(s.lines, line{text: fmt.Sprintf("%s: %s → %s", rt.Object, routeText(rt.Old), routeText(rt.New))})
+		s.lines = append(s.lines, line{text: fmt.Sprintf("%s: %s → %s", v(rt.Object), routeText(rt.Old), routeText(rt.New))})
 	}
 	return s
 }
@@ -283,7 +295,7 @@ func routeText(r *stage.Route) string {
 	if r == nil {
 		return "(none)"
 	}
-	return planfmt.RouteText(*r)
+	return v(planfmt.RouteText(*r))
 }
 
 // summary counts the releases by how they change.

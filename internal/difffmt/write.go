@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/rollspec/rollspec/internal/inert"
 	"github.com/rollspec/rollspec/internal/specdiff"
 )
 
@@ -27,10 +28,13 @@ func Write(w io.Writer, format string, d *specdiff.Diff) error {
 }
 
 // text writes d indented: a release a paragraph, its sections below it.
+// Each line is terminal-safe (inert.Line): the values in it were
+// escaped as the line was made; the line is again, whatever it holds.
 func text(w *bufio.Writer, d *specdiff.Diff) {
-	plain := strings.NewReplacer(code, "")
+	plain := strings.NewReplacer(code, "", value, "")
+	line := func(s string) string { return inert.Line(plain.Replace(s)) }
 	for _, r := range d.Releases {
-		fmt.Fprintln(w, plain.Replace(title(r)))
+		fmt.Fprintln(w, line(title(r)))
 		for _, s := range sections(r) {
 			head := "  " + s.name + ":"
 			if s.note != "" {
@@ -39,11 +43,11 @@ func text(w *bufio.Writer, d *specdiff.Diff) {
 			if s.note == "" && len(s.lines) == 0 {
 				continue
 			}
-			fmt.Fprintln(w, plain.Replace(head))
+			fmt.Fprintln(w, line(head))
 			for _, l := range s.lines {
-				fmt.Fprintln(w, "    "+plain.Replace(l.text))
+				fmt.Fprintln(w, "    "+line(l.text))
 				for _, dt := range l.details {
-					fmt.Fprintln(w, "        "+plain.Replace(dt))
+					fmt.Fprintln(w, "        "+line(dt))
 				}
 			}
 		}
@@ -71,21 +75,24 @@ func literal(s string) string {
 }
 
 // markdown writes d for a pull-request comment: a heading per release,
-// its sections as lists.
+// its sections as lists, every value inert (package inert).
 func markdown(w *bufio.Writer, d *specdiff.Diff) {
-	md := strings.NewReplacer(code, "`")
-	// Outside code spans, what Markdown would read as markup.
-	esc := strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`, "<", "&lt;")
+	// What a line marks as code is a code span, each value in the rest
+	// text unless it could be markup.
 	spans := func(s string) string {
 		parts := strings.Split(s, code)
 		for i := range parts {
-			if i%2 == 0 {
-				parts[i] = esc.Replace(parts[i])
-			} else {
-				parts[i] = strings.ReplaceAll(parts[i], "`", "'")
+			if i%2 == 1 {
+				parts[i] = inert.Code(strings.ReplaceAll(parts[i], value, ""))
+				continue
 			}
+			vs := strings.Split(parts[i], value)
+			for j := 1; j < len(vs); j += 2 {
+				vs[j] = inert.Text(vs[j])
+			}
+			parts[i] = strings.Join(vs, "")
 		}
-		return md.Replace(strings.Join(parts, code))
+		return strings.Join(parts, "")
 	}
 	for _, r := range d.Releases {
 		fmt.Fprintf(w, "### %s\n", spans(title(r)))

@@ -17,6 +17,7 @@ import (
 	"github.com/rogpeppe/go-internal/diff"
 
 	"github.com/rollspec/rollspec/internal/diag"
+	"github.com/rollspec/rollspec/internal/inert"
 	"github.com/rollspec/rollspec/internal/manifest"
 	"github.com/rollspec/rollspec/internal/specpath"
 )
@@ -45,11 +46,17 @@ type Change struct {
 const sourcePrefix = "# Source: "
 
 // WithSource returns a rendered release (header first) with the line
-// naming its source spec after the header.
+// naming its source spec after the header. A name holding a character
+// that does not show (package inert) — a line break would end the
+// comment and put the rest of the name in the YAML — or starting with a
+// quote is written quoted, as Go's %q writes it; Source reads it back.
 func WithSource(content []byte, source string) []byte {
 	h := len(manifest.Header)
 	if !Generated(content) {
 		h = 0
+	}
+	if inert.Line(source) != source || strings.HasPrefix(source, `"`) {
+		source = strconv.Quote(source)
 	}
 	out := make([]byte, 0, len(content)+len(sourcePrefix)+len(source)+1)
 	out = append(out, content[:h]...)
@@ -70,6 +77,11 @@ func Source(content []byte) string {
 		return ""
 	}
 	line, _, _ := bytes.Cut(rest, []byte("\n"))
+	if len(line) > 0 && line[0] == '"' {
+		if name, err := strconv.Unquote(string(line)); err == nil {
+			return name
+		}
+	}
 	return string(line)
 }
 

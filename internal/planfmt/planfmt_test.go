@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"io"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -19,11 +20,13 @@ import (
 	"github.com/srwiley/rasterx"
 
 	"github.com/rollspec/rollspec/internal/compile"
+	"github.com/rollspec/rollspec/internal/inert"
 	"github.com/rollspec/rollspec/internal/load"
 	"github.com/rollspec/rollspec/internal/planfmt"
 	"github.com/rollspec/rollspec/internal/specpath"
 	"github.com/rollspec/rollspec/internal/stage"
 	"github.com/rollspec/rollspec/internal/testfs"
+	"github.com/rollspec/rollspec/internal/testmd"
 	"github.com/rollspec/rollspec/schema"
 )
 
@@ -266,19 +269,55 @@ func TestMarkdown(t *testing.T) {
 			}
 		}
 	}
-	if strings.Contains(md, "<script>") {
-		t.Errorf("a match value went into the Markdown as HTML")
+	r := testmd.Render([]byte(md))
+	if len(r.Active) > 0 {
+		t.Errorf("a value went into the Markdown as markup: %q", r.Active)
 	}
-	if !strings.Contains(md, `&lt;script&gt;`) {
-		t.Errorf("the match value is not shown, escaped")
+	if !slices.ContainsFunc(r.Codes, func(c string) bool { return strings.Contains(c, `"<script>alert(1)</script>"`) }) {
+		t.Errorf("the match value is not shown in a code span")
 	}
 	for _, p := range ps {
 		for _, s := range p.Stages {
 			for _, d := range s.Problems {
-				if !strings.Contains(md, "**"+s.Name+"** `"+strings.ReplaceAll(d.Line(""), "|", `\|`)) {
+				if !strings.Contains(md, "**"+s.Name+"** "+inert.Code(d.Line(""))) {
 					t.Errorf("problem of %s/%s at %s not listed: %s", p.Namespace, p.Name, s.Name, d.Line(""))
 				}
 			}
 		}
+	}
+}
+
+// TestSVGControl: control characters in what the chart names, which XML
+// does not allow, are written escaped; the SVG stays XML.
+func TestSVGControl(t *testing.T) {
+	p := plans(t)[0]
+	p.Name += "\x1b]0;title\x07<b>&"
+	for _, s := range p.Stages {
+		s.Name += "\r\x00"
+	}
+	svg := planfmt.SVG([]*stage.Plan{p})
+	dec := xml.NewDecoder(bytes.NewReader(svg))
+	var stages []string
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			if err != io.EOF {
+				t.Fatalf("not XML: %v\n%s", err, svg)
+			}
+			break
+		}
+		if el, ok := tok.(xml.StartElement); ok {
+			for _, a := range el.Attr {
+				if a.Name.Local == "data-stage" {
+					stages = append(stages, a.Value)
+				}
+			}
+		}
+	}
+	if len(stages) == 0 || !strings.HasSuffix(stages[0], `\r\x00`) {
+		t.Errorf("stages %q, want them ending in their escaped control characters", stages)
+	}
+	if !bytes.Contains(svg, []byte(`\x1b]0;title\a&lt;b&gt;&amp;`)) {
+		t.Errorf("the release's name is not shown escaped:\n%s", svg)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 
+	"github.com/rollspec/rollspec/internal/inert"
 	"github.com/rollspec/rollspec/internal/stage"
 )
 
@@ -220,4 +221,7 @@ func versions(p *stage.Plan) []string {
 	return vs
 }
 
-func esc(s string) string { return html.EscapeString(s) }
+// esc is s as XML text or an attribute's value: its markup escaped, and
+// the characters that do not show (control characters, which XML does
+// not allow) written as their escapes (inert.Line).
+func esc(s string) string { return html.EscapeString(inert.Line(s)) }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/rollspec/rollspec/internal/inert"
 	"github.com/rollspec/rollspec/internal/stage"
 )
 
@@ -61,27 +62,35 @@ func row(p *stage.Plan, s *stage.Stage) []string {
 }
 
 // table writes each plan as an aligned table, then its problems, each
-// with the stage it belongs to.
+// with the stage it belongs to. Every cell is written on its line and in
+// its column (inert.Line): a value's control characters, tabs and line
+// breaks escaped.
 func table(w io.Writer, plans []*stage.Plan, cwd string) error {
+	cells := func(cs []string) string {
+		for i := range cs {
+			cs[i] = inert.Line(cs[i])
+		}
+		return "  " + strings.Join(cs, "\t")
+	}
 	for i, p := range plans {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		fmt.Fprintln(w, title(p))
+		fmt.Fprintln(w, inert.Line(title(p)))
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  "+strings.Join(columns(p), "\t"))
+		fmt.Fprintln(tw, cells(columns(p)))
 		for _, s := range p.Stages {
-			fmt.Fprintln(tw, "  "+strings.Join(row(p, s), "\t"))
+			fmt.Fprintln(tw, cells(row(p, s)))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
 		}
 		if note := rolloutNote(p); note != "" {
-			fmt.Fprintf(w, "  %s\n", note)
+			fmt.Fprintf(w, "  %s\n", inert.Line(note))
 		}
 		for _, s := range p.Stages {
 			for _, d := range s.Problems {
-				fmt.Fprintf(w, "  %s: %s\n", s.Name, d.Line(cwd))
+				fmt.Fprintf(w, "  %s: %s\n", inert.Line(s.Name), d.Line(cwd))
 			}
 		}
 	}
@@ -89,45 +98,45 @@ func table(w io.Writer, plans []*stage.Plan, cwd string) error {
 }
 
 // markdown writes each plan as a section with a table and its problems,
-// for a pull-request comment.
+// for a pull-request comment. Every value is inert there: a cell is text
+// when nothing in it is markup, else a code span (inert.Text); the
+// change a stage makes and each problem are code spans (inert.Code).
 func markdown(w io.Writer, plans []*stage.Plan, cwd string) error {
-	// Outside code spans a value the spec wrote (a match's header value)
-	// could be HTML in the comment: it is escaped, as is the table's
-	// column separator.
-	esc := strings.NewReplacer("|", `\|`, "\n", " ")
-	text := strings.NewReplacer("|", `\|`, "\n", " ", "<", "&lt;", ">", "&gt;", "&", "&amp;")
 	for i, p := range plans {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		fmt.Fprintf(w, "### `%s/%s`: %s%s (%s, traffic %s)\n\n", p.Namespace, p.Name, p.Strategy, at(p), p.Workload, p.Traffic)
+		fmt.Fprintf(w, "### %s: %s\n\n", inert.Code(p.Namespace+"/"+p.Name), inert.Text(fmt.Sprintf("%s%s (%s, traffic %s)", p.Strategy, at(p), p.Workload, p.Traffic)))
 		cols := columns(p)
 		for j := range cols {
-			cols[j] = text.Replace(strings.ToUpper(cols[j][:1]) + strings.ToLower(cols[j][1:]))
+			cols[j] = strings.ToUpper(cols[j][:1]) + strings.ToLower(cols[j][1:])
 		}
 		// Routes keep their object's name as written.
 		for j, name := range routeNames(p) {
-			cols[3+j] = text.Replace(routeHeading(p, name))
+			cols[3+j] = routeHeading(p, name)
+		}
+		for j := range cols {
+			cols[j] = inert.Cell(inert.Text(cols[j]))
 		}
 		fmt.Fprintf(w, "| %s |\n|%s\n", strings.Join(cols, " | "), strings.Repeat(" --- |", len(cols)))
 		for _, s := range p.Stages {
 			cells := row(p, s)
 			for j := range cells {
 				if j == 1 && cells[j] != "" {
-					cells[j] = "`" + esc.Replace(cells[j]) + "`"
+					cells[j] = inert.Cell(inert.Code(cells[j]))
 					continue
 				}
-				cells[j] = text.Replace(cells[j])
+				cells[j] = inert.Cell(inert.Text(cells[j]))
 			}
 			fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
 		}
 		if note := rolloutNote(p); note != "" {
-			fmt.Fprintf(w, "\n%s\n", text.Replace(note))
+			fmt.Fprintf(w, "\n%s\n", inert.Text(note))
 		}
 		var problems []string
 		for _, s := range p.Stages {
 			for _, d := range s.Problems {
-				problems = append(problems, fmt.Sprintf("- **%s** `%s`", s.Name, esc.Replace(d.Line(cwd))))
+				problems = append(problems, fmt.Sprintf("- **%s** %s", inert.Text(s.Name), inert.Code(d.Line(cwd))))
 			}
 		}
 		if len(problems) > 0 {
