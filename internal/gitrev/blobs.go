@@ -86,7 +86,7 @@ func (rd *reader) tree(ctx context.Context, rel string) (int, error) {
 func (rd *reader) write(ctx context.Context, rel string, recursive bool, keep func(name string) bool) (int, error) {
 	// Without -l: a blob's size would be read from the blob, which a
 	// partial clone lacks. cat-file says the size.
-	args := []string{"--literal-pathspecs", "ls-tree", "-z", "--full-tree"}
+	args := []string{"ls-tree", "-z", "--full-tree"}
 	if recursive {
 		args = append(args, "-r")
 	}
@@ -99,7 +99,8 @@ func (rd *reader) write(ctx context.Context, rel string, recursive bool, keep fu
 	}
 	list, err := rd.t.git.output(ctx, rd.repo.root, args...)
 	if err != nil {
-		return 0, rd.fail(err)
+		// A partial clone made with --filter=tree:0 lacks trees.
+		return 0, rd.absent(ctx, rd.arg, "a tree it needs", err)
 	}
 	var entries []entry
 	n := 0
@@ -151,7 +152,8 @@ func (rd *reader) cat(ctx context.Context, entries []entry) error {
 	case err != nil && done < len(entries):
 		// Git ended before this entry: a partial clone lacks it, and
 		// with lazy fetching off git ends there.
-		return rd.absent(ctx, entries[done], err)
+		en := entries[done]
+		return rd.absent(ctx, rd.name(en), "its content (blob "+en.object+")", err)
 	case err != nil:
 		return rd.fail(err)
 	}
@@ -238,28 +240,19 @@ func writeFile(r io.Reader, dst string, size, maxBytes int64) error {
 	return errors.Join(err, f.Close())
 }
 
-// absent explains why git could not give en's content: absent from a
-// partial clone (rollspec fetches nothing), or git's own words.
-func (rd *reader) absent(ctx context.Context, en entry, err error) error {
-	if !rd.partial(ctx) {
-		return fmt.Errorf("%s: at %s: %w", rd.name(en), rd.rev, err)
+// absent explains git's failure err to read what the file name needs
+// at the revision: what (an object) is absent from a partial clone, and
+// rollspec fetches nothing; or else, git's own words.
+func (rd *reader) absent(ctx context.Context, name, what string, err error) error {
+	if !refused(err) || !rd.partial(ctx) {
+		return rd.fail(err)
 	}
 	git := "git"
 	if root := rd.t.display(rd.repo.root); root != "." {
 		git += " -C " + root
 	}
-	return fmt.Errorf("%s: at %s, its content (blob %s) is absent from this partial clone, and rollspec fetches nothing (allowed: objects the clone holds; fetch them first, e.g. %s diff --stat %s -- %s, or clone without --filter)",
-		rd.name(en), rd.rev, en.object, git, rd.rev, filepath.ToSlash(rd.rel))
-}
-
-// fail says err happened reading the named path at the revision.
-func (rd *reader) fail(err error) error {
-	return fmt.Errorf("%s: reading it at %s: %w", rd.arg, rd.rev, err)
-}
-
-// name is en's file as messages name it: by its place in the repository.
-func (rd *reader) name(en entry) string {
-	return rd.t.display(filepath.Join(rd.repo.root, filepath.FromSlash(en.path)))
+	return fmt.Errorf("%s: at %s, %s is absent from this partial clone, and rollspec fetches nothing (allowed: objects the clone holds; fetch them first, e.g. %s diff --stat %s -- %s, or clone without --filter)",
+		name, rd.rev, what, git, rd.rev, filepath.ToSlash(rd.rel))
 }
 
 // partial reports whether the repository is a partial clone: it has a
@@ -280,4 +273,14 @@ func (rd *reader) partial(ctx context.Context) bool {
 		return true
 	}
 	return false
+}
+
+// fail says err happened reading the named path at the revision.
+func (rd *reader) fail(err error) error {
+	return fmt.Errorf("%s: reading it at %s: %w", rd.arg, rd.rev, err)
+}
+
+// name is en's file as messages name it: by its place in the repository.
+func (rd *reader) name(en entry) string {
+	return rd.t.display(filepath.Join(rd.repo.root, filepath.FromSlash(en.path)))
 }

@@ -32,7 +32,15 @@ var forcedConfig = []string{
 	"safe.bareRepository=explicit",
 	// No transport, not even file://: nothing is fetched, and no
 	// remote.*.uploadpack, core.sshCommand or core.gitProxy program runs.
+	// A protocol's own setting wins over protocol.allow (a config may
+	// allow file:// for submodules): each is set too.
 	"protocol.allow=never",
+	"protocol.file.allow=never",
+	"protocol.git.allow=never",
+	"protocol.ssh.allow=never",
+	"protocol.http.allow=never",
+	"protocol.https.allow=never",
+	"protocol.ext.allow=never",
 	// No file-system monitor program (it runs for commands that read the
 	// index; these do not, but a setting never read costs nothing).
 	"core.fsmonitor=false",
@@ -112,7 +120,7 @@ type call struct {
 // command is git args in dir with stdin and stdout (when out is nil, the
 // caller takes cmd.StdoutPipe); run starts it, wait waits for it.
 func (g *git) command(ctx context.Context, dir string, stdin io.Reader, out io.Writer, args ...string) *call {
-	argv := []string{"--no-pager", "-C", dir}
+	argv := []string{"--no-pager", "--literal-pathspecs", "-C", dir}
 	for _, c := range forcedConfig {
 		argv = append(argv, "-c", c)
 	}
