@@ -38,13 +38,13 @@ type entry struct {
 	path         string // in the repository, slash-separated
 }
 
-// alike reads at the commit what loading the named path (at rel) reads
-// beside it in the work tree, so that both sides load alike: a named .cue
+// alike reads at the commit what loading the named path reads beside it
+// in the work tree, so that both sides load alike: a named .cue
 // file's package is the .cue files of its directory (specpath), so the
 // directory's .cue files, for loading to pick the package's from; and the
 // cue.mod of the CUE module holding it, which CUE's loader reads from
 // above (load.ModuleFile).
-func (rd *reader) alike(ctx context.Context, rel string) error {
+func (rd *reader) alike(ctx context.Context) error {
 	abs, err := filepath.Abs(rd.arg)
 	if err != nil {
 		return rd.fail(err)
@@ -52,8 +52,8 @@ func (rd *reader) alike(ctx context.Context, rel string) error {
 	dir := abs
 	if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
 		dir = filepath.Dir(abs)
-		if filepath.Ext(rel) == ".cue" {
-			if _, err := rd.write(ctx, filepath.Dir(rel), false, func(name string) bool {
+		if filepath.Ext(rd.rel) == ".cue" {
+			if _, err := rd.write(ctx, filepath.Dir(rd.rel), false, func(name string) bool {
 				return filepath.Ext(name) == ".cue" && !strings.HasPrefix(name, ".")
 			}); err != nil {
 				return err

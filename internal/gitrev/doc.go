@@ -9,9 +9,10 @@
 //   - -c safe.bareRepository=explicit: a committed directory shaped as a
 //     bare repository is never taken for the repository (its config could
 //     name any command as a promisor remote's upload-pack);
-//   - GIT_NO_LAZY_FETCH=1 and -c protocol.allow=never: a partial clone's
-//     missing object is reported (absent, with how to fetch it), never
-//     fetched, so no transport runs (remote.*.uploadpack, core.sshCommand);
+//   - GIT_NO_LAZY_FETCH=1, -c protocol.allow=never and each common
+//     protocol's own allow=never: a partial clone's missing object is
+//     reported (absent, with how to fetch it), never fetched, so no
+//     transport runs (remote.*.uploadpack, core.sshCommand);
 //   - -c core.fsmonitor=false, -c core.hooksPath=/dev/null, --no-pager,
 //     GIT_TERMINAL_PROMPT=0, GIT_OPTIONAL_LOCKS=0, and no variable naming a
 //     program (GIT_ASKPASS, GIT_SSH_COMMAND, …) or a surrounding command's
@@ -20,9 +21,12 @@
 //     of its own, killed whole when the limit passes or the Tree is
 //     removed (a signal).
 //
-// Textconv drivers and filters never apply: cat-file runs without
-// --textconv and --filters. core.alternateRefsCommand, credential helpers
-// and core.sshCommand run only for a transport, which never starts.
+// The system's and the user's configuration are the operator's, and read
+// (safe.directory among them); what they could set to run a program is
+// overridden above or never reached. Textconv drivers and filters never
+// apply: cat-file runs without --textconv and --filters.
+// core.alternateRefsCommand, credential helpers and core.sshCommand run
+// only for a transport, which never starts.
 //
 // A file read is bounded as loading bounds it (load.Limits), a link's
 // target alike. The temporary directory is named after the process

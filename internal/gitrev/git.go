@@ -186,8 +186,8 @@ func refused(err error) bool {
 	return errors.As(err, &exit)
 }
 
-// name is the command as a message shows it: git's arguments without the
-// forced ones, user input never longer than a line.
+// name is the command as a message shows it: git's arguments after the
+// forced ones.
 func (c *call) name() string { return strings.Join(c.args, " ") }
 
 // lastLine is the last line of what git said, its message that counts.

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -40,6 +41,14 @@ func newRepo(t *testing.T, dir string, files map[string]string) {
 	gitIn(t, dir, "init", "-q")
 	gitIn(t, dir, "add", "-A")
 	gitIn(t, dir, "commit", "-q", "-m", "one")
+}
+
+// shell skips a test whose fake programs are shell scripts where there is
+// no shell.
+func shell(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the fake programs are shell scripts")
+	}
 }
 
 // newTree is a Tree for a test, removed when it ends, in a temporary
@@ -151,6 +160,7 @@ func TestMissingObject(t *testing.T) {
 // TestRemoveStopsGit: Remove (a signal's) stops the git command running,
 // with what it started, and Read ends at once; nothing is left.
 func TestRemoveStopsGit(t *testing.T) {
+	shell(t)
 	dir := t.TempDir()
 	newRepo(t, dir, map[string]string{"specs/web.yaml": "a: 1\n"})
 	bin, pidFile := filepath.Join(dir, "bin"), filepath.Join(dir, "sleeper")
@@ -222,6 +232,7 @@ func TestNames(t *testing.T) {
 // fetching what a partial clone lacks (as a git too old for
 // GIT_NO_LAZY_FETCH would), even where the repository allows file://.
 func TestNoTransport(t *testing.T) {
+	shell(t)
 	dir := t.TempDir()
 	src, clone, marker := filepath.Join(dir, "src"), filepath.Join(dir, "clone"), filepath.Join(dir, "marker")
 	newRepo(t, src, map[string]string{"web.yaml": "a: 1\n"})

@@ -52,7 +52,7 @@ func (g *git) repository(ctx context.Context, path string) (root, rel string, er
 		from = filepath.Dir(bare)
 	}
 	rel, err = filepath.Rel(root, filepath.Join(realPath(dir), rest))
-	if err != nil || !filepath.IsLocal(rel) && rel != "." {
+	if err != nil || !filepath.IsLocal(rel) {
 		return "", "", fmt.Errorf("%s: outside the git work tree at %s (allowed: with --against, paths inside a git repository's work tree)", path, root)
 	}
 	return root, rel, nil

@@ -129,14 +129,14 @@ func (t *Tree) Read(ctx context.Context, rev string, args []string) error {
 			}
 			roots[root] = r
 			t.repos = append(t.repos, r)
-			if c, err := filepath.Rel(root, t.cwd); err == nil && (filepath.IsLocal(c) || c == ".") {
+			if c, err := filepath.Rel(root, t.cwd); err == nil && filepath.IsLocal(c) {
 				t.revCwd = filepath.Join(r.mirror, c)
 			}
 		}
 		rd := &reader{t: t, repo: r, rev: rev, arg: arg, rel: rel, written: written}
 		n, err := rd.tree(ctx, rel)
 		if err == nil && n > 0 {
-			err = rd.alike(ctx, rel)
+			err = rd.alike(ctx)
 		}
 		if err != nil {
 			return err
@@ -174,9 +174,6 @@ func (t *Tree) Names(text string) string {
 func (t *Tree) display(p string) string {
 	if rel, err := filepath.Rel(t.cwd, p); err == nil && filepath.IsLocal(rel) {
 		return rel
-	}
-	if t.cwd == p {
-		return "."
 	}
 	return p
 }
