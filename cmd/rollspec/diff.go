@@ -1,16 +1,20 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/rollspec/rollspec/internal/compile"
 	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/difffmt"
+	"github.com/rollspec/rollspec/internal/gitrev"
 	"github.com/rollspec/rollspec/internal/specdiff"
 )
 
@@ -18,6 +22,7 @@ import (
 type diffConfig struct {
 	format  string
 	against string
+	gitTime time.Duration
 	read    reading
 }
 
@@ -34,10 +39,12 @@ changes, the new hashed ConfigMap beside the one it replaces.
 OLD and NEW are paths as build takes them (files or directories of specs).
 With --against REV, the PATHs in the working tree are compared with the same
 paths at git revision REV: this runs git (rev-parse, ls-tree, cat-file) in the
-repository holding each PATH, the only time rollspec runs a program; it
-reads what loading the PATH reads in the working tree (a named .cue file
-with its package's files beside it, and the cue.mod of the CUE module
-holding it), into a temporary directory it removes.
+repository holding each PATH, the only time rollspec runs a program, with
+settings that let git run no other program and fetch nothing (an object a
+partial clone lacks is reported, not fetched); it reads what loading the
+PATH reads in the working tree (a named .cue file with its package's files
+beside it, and the cue.mod of the CUE module holding it), into a temporary
+directory it removes, also when interrupted.
 A path that did not exist at REV holds no release there: its releases are
 new.
 
@@ -56,6 +63,7 @@ Examples:
 		c := &diffConfig{}
 		fs.StringVar(&c.format, "format", difffmt.Formats[0], "the output `FORMAT`: "+strings.Join(difffmt.Formats, ", "))
 		fs.StringVar(&c.against, "against", "", "compare the PATHs with the same paths at git revision `REV` (runs git)")
+		fs.DurationVar(&c.gitTime, "max-git-time", gitrev.DefaultTimeout, "longest time one git command run by --against may take before it is stopped")
 		readFlags(fs, &c.read)
 		return func(e *env, args []string) int { return c.run(e, args) }
 	},
@@ -100,15 +108,21 @@ func (c *diffConfig) run(e *env, args []string) int {
 // runAgainst compares the working tree's paths with the same paths at
 // git revision c.against.
 func (c *diffConfig) runAgainst(e *env, args []string) int {
-	rev, err := checkoutRev(c.against, args, c.read.limits, e.cwd)
+	rev, err := gitrev.New(e.cwd, gitrev.Options{Limits: c.read.limits, Timeout: c.gitTime})
 	if err != nil {
-		fmt.Fprintf(e.stderr, "%v\n", err)
+		fmt.Fprintf(e.stderr, "rollspec diff: %v\n", err)
 		return exitInvalid
 	}
-	defer rev.remove()
+	// Removed when done, and when interrupted: git is stopped first.
+	defer onInterrupt(rev.Remove)()
+	defer rev.Remove()
+	if err := rev.Read(context.Background(), c.against, args); err != nil {
+		diag.Print(e.stderr, err, e.cwd) // a long value quoted shortened
+		return exitInvalid
+	}
 	var present []string
 	for _, p := range args {
-		if _, err := os.Lstat(p); err == nil || !rev.has(p) {
+		if _, err := os.Lstat(p); err == nil || !rev.Has(p) {
 			present = append(present, p) // a path gone since REV holds no release now
 		}
 	}
@@ -117,7 +131,11 @@ func (c *diffConfig) runAgainst(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "rollspec diff: the specs in the working tree are invalid (see above)\n")
 		return exitInvalid
 	}
-	old, ok := c.side(e, rev.paths, rev.cwd)
+	// Problems of the specs at REV name each file by its place in the
+	// repository, not in the temporary directory.
+	var problems strings.Builder
+	old, ok := c.side(&env{stderr: &problems}, rev.Paths(), rev.Cwd())
+	io.WriteString(e.stderr, rev.Names(problems.String()))
 	if !ok {
 		fmt.Fprintf(e.stderr, "rollspec diff: the specs at %s are invalid (see above)\n", c.against)
 		return exitInvalid

@@ -47,7 +47,18 @@ const (
 	DefaultMemoryBytes = 768 << 20 // the process then stays under 1 GiB
 )
 
-func (l Limits) fileBytes() int64  { return orDefault(l.FileBytes, DefaultFileBytes) }
+func (l Limits) fileBytes() int64 { return orDefault(l.FileBytes, DefaultFileBytes) }
+
+// MaxFile is the size of the largest spec file l lets loading read: what
+// else reads specs (a revision's files, diff --against) bounds them alike.
+func (l Limits) MaxFile() int64 { return l.fileBytes() }
+
+// TooLarge says that something is larger than a spec file may be, and
+// what is allowed, for a problem to follow "is " with.
+func (l Limits) TooLarge() string {
+	m := bytesText(l.fileBytes())
+	return fmt.Sprintf("larger than %s (allowed: at most %s per spec file; raise with --max-file-size)", m, m)
+}
 func (l Limits) aliasBytes() int64 { return orDefault(l.AliasBytes, DefaultAliasBytes) }
 func (l Limits) evalTime() time.Duration {
 	return time.Duration(orDefault(int64(l.EvalTime), int64(DefaultEvalTime)))
@@ -91,7 +102,7 @@ func (l Limits) readSpec(path string) ([]byte, *diag.Diagnostic) {
 	b, err := specpath.ReadFile(path, l.fileBytes())
 	switch {
 	case errors.Is(err, specpath.ErrTooLarge):
-		return nil, tooLarge(path, l.fileBytes())
+		return nil, &diag.Diagnostic{Pos: diag.FileOnly(path), Text: "is " + l.TooLarge()}
 	case errors.Is(err, specpath.ErrNotRegular):
 		kind := "a special file"
 		if fi, serr := os.Stat(path); serr == nil {
@@ -110,15 +121,11 @@ func (l Limits) ReadAll(name string, r io.Reader) ([]byte, *diag.Diagnostic) {
 	b, err := specpath.ReadAtMost(r, l.fileBytes())
 	switch {
 	case errors.Is(err, specpath.ErrTooLarge):
-		return nil, tooLarge(name, l.fileBytes())
+		return nil, &diag.Diagnostic{Pos: diag.FileOnly(name), Text: "is " + l.TooLarge()}
 	case err != nil:
 		return nil, &diag.Diagnostic{Text: "read " + name + ": " + err.Error()}
 	}
 	return b, nil
-}
-
-func tooLarge(path string, max int64) *diag.Diagnostic {
-	return &diag.Diagnostic{Pos: diag.FileOnly(path), Text: fmt.Sprintf("is larger than %s (allowed: at most %s per spec file; raise with --max-file-size)", bytesText(max), bytesText(max))}
 }
 
 // bytesText writes n bytes for people: 16 MiB, 512 KiB, 100 bytes.

@@ -5,19 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/rogpeppe/go-internal/diff"
 
 	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/inert"
+	"github.com/rollspec/rollspec/internal/leftover"
 	"github.com/rollspec/rollspec/internal/manifest"
 	"github.com/rollspec/rollspec/internal/specpath"
 )
@@ -306,7 +304,7 @@ func writeTemp(path string, b []byte, set func(*os.File) error) (name string, er
 	}
 	var f *os.File
 	for range 100 {
-		name = filepath.Join(filepath.Dir(path), fmt.Sprintf(".%s%s%d-%d", filepath.Base(path), tempMarker, os.Getpid(), rand.Uint32()))
+		name = filepath.Join(filepath.Dir(path), leftover.Name("."+filepath.Base(path)+tempMarker))
 		// O_EXCL: never another's.
 		f, err = os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 		if !errors.Is(err, fs.ErrExist) {
@@ -338,31 +336,15 @@ func writeTemp(path string, b []byte, set func(*os.File) error) (name string, er
 	return name, f.Close()
 }
 
-// leftover matches the name of a temporary file writeTemp made, and
-// gives the name of the file it was for and the writer's pid. Compiled
-// when first needed, not at every start.
-var leftover = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^\.(.+)` + regexp.QuoteMeta(tempMarker) + `(\d+)-\d+$`)
-})
-
 // removeLeftovers removes the temporary files a run that was killed left
 // in dir beside a manifest or a spec: those of a process that no longer
 // runs. Another run writing in dir now keeps its own.
 func removeLeftovers(dir string) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return
-	}
-	for _, e := range entries {
-		name := e.Name()
-		m := leftover().FindStringSubmatch(name)
-		if m == nil || !e.Type().IsRegular() || !(isManifest(m[1]) || specpath.IsSpecFile(m[1])) {
-			continue
-		}
-		if n, err := strconv.Atoi(m[2]); err == nil && n != os.Getpid() && !running(n) {
-			os.Remove(filepath.Join(dir, name))
-		}
-	}
+	leftover.Remove(dir, 0, func(prefix string) bool {
+		name, ok := strings.CutPrefix(prefix, ".")
+		name, ok2 := strings.CutSuffix(name, tempMarker)
+		return ok && ok2 && (isManifest(name) || specpath.IsSpecFile(name))
+	})
 }
 
 // Diff renders changes as a unified diff against dir.
