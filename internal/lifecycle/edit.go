@@ -128,11 +128,12 @@ func Problems(err error) (diag.List, bool) {
 // shared is an error when the field at p is not written in the release's
 // own source but the loader found it written elsewhere in its files: in
 // a template its package's releases share (releases: [Name=string]: {…}),
-// where a value the release added would conflict.
+// where a value the release added would conflict. A field the release
+// writes in two files of its package is an error naming both.
 func shared(docs []*specedit.Doc, src *specedit.Release, s *load.Spec, p fieldpath.Path) error {
 	n := names(p)
-	if src.Has(n) {
-		return nil
+	if written, err := src.Written(n); written || err != nil {
+		return err
 	}
 	pos := s.Pos(p)
 	at, err := filepath.Abs(pos.Filename())

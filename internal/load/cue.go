@@ -56,6 +56,10 @@ func (j *job) loadCUE(files []string, srcs [][]byte) ([]*Spec, diag.List) {
 		if !slices.ContainsFunc(inst.Files, specpath.Declares) {
 			continue // placeholders or commented-out specs hold no release
 		}
+		if refused := refusedCUE(inst.Files); refused != nil {
+			errs = append(errs, refused...)
+			continue
+		}
 		v := j.s.Context.BuildInstance(inst)
 		if err := v.Err(); err != nil && !onlyBelow(err, v) {
 			errs = append(errs, syntaxErrors(err)...)

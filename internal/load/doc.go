@@ -15,6 +15,7 @@
 //	load.go       the Loader, its workers (one CUE context each) and Result
 //	syntax.go     YAML and JSON text: streams, syntax errors, positions of bytes
 //	cue.go        CUE packages: `releases: name: {…}` and single-file releases
+//	external.go   what a CUE spec may not reach: tool packages, embedded files
 //	spec.go       one release: Spec, unify, check, decode; what is not a release
 //	positions.go  where each field was written, and keys written twice
 //	validate.go   CUE's errors turned into one clear problem per field

@@ -184,7 +184,7 @@ func TestCUEModules(t *testing.T) {
 		{"app/web.cue", "app/web.cue:3:8: import failed: cannot find package \"example.com/lib\": cannot fetch example.com/lib@v0.1.0: rollspec fetches no CUE module unless asked"},
 		{"bad/bad.cue", "bad/bad.cue:2:9: is not UTF-8 text"},
 		{"nolang/b.cue", "nolang/cue.mod/module.cue:1:1: no language version declared in module.cue"},
-		{"tool/c_tool.cue", "tool/c_tool.cue: is a CUE tool file (for cue cmd), which CUE leaves out of its package"},
+		{"tool/c_tool.cue", "tool/c_tool.cue:1:1: is a CUE tool file (its name ends in _tool.cue): CUE leaves it out of its package"},
 		{"rep/web.cue", `rep/cue.mod/local-module.cue:1:29: deps."example.com/lib@v0".replaceWith: ../../elsewhere leads out of the CUE module at`},
 	} {
 		t.Run(tc.path, func(t *testing.T) {

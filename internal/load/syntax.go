@@ -11,10 +11,10 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/ast/astutil"
 	"cuelang.org/go/cue/errors"
+	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/token"
 	cuejson "cuelang.org/go/encoding/json"
 	cueyaml "cuelang.org/go/encoding/yaml"
@@ -69,7 +69,14 @@ func (j *job) loadFile(filename string, src []byte) ([]*Spec, diag.List) {
 	var syntax diag.List   // documents of a YAML stream that do not parse
 	switch filepath.Ext(filename) {
 	case ".cue":
-		return j.fromCUE(j.s.Context.CompileBytes(src, cue.Filename(filename)), filename)
+		f, err := parser.ParseFile(filename, src, parser.ParseComments)
+		if err != nil {
+			return nil, syntaxErrors(err)
+		}
+		if refused := refusedCUE([]*ast.File{f}); refused != nil {
+			return nil, refused
+		}
+		return j.fromCUE(j.s.Context.BuildFile(f), filename)
 	case ".json":
 		if doc, dups = jsonDocuments(filename, src); doc == nil {
 			return nil, dups

@@ -15,7 +15,6 @@ import (
 
 	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/spell"
-	"github.com/rollspec/rollspec/schema"
 )
 
 // Attributes in the schema that describe what a field allows.
@@ -154,12 +153,13 @@ func (v *validator) add(path cue.Path, format string, args ...any) {
 }
 
 // pos returns the position of path in the user's data, walking up to the
-// closest ancestor that exists.
+// closest ancestor that exists and is written in the user's files (a
+// value taken from a CUE package, list.Ascending, has its position there).
 func (v *validator) pos(path cue.Path) token.Pos {
 	sels := path.Selectors()
 	for n := len(sels); n > 0; n-- {
 		if d := v.data.LookupPath(cue.MakePath(sels[:n]...)); d.Exists() {
-			if p := d.Pos(); p.IsValid() {
+			if p := d.Pos(); p.IsValid() && !inCUE(p) {
 				return p
 			}
 		}
@@ -478,7 +478,7 @@ func userConflict(errs []errors.Error) (string, []token.Pos) {
 		}
 		var at []token.Pos
 		for _, p := range errors.Positions(e) {
-			if p.IsValid() && p.Filename() != schema.File && !slices.ContainsFunc(at, func(q token.Pos) bool { return diag.SamePlace(p, q) }) {
+			if p.IsValid() && !inCUE(p) && !slices.ContainsFunc(at, func(q token.Pos) bool { return diag.SamePlace(p, q) }) {
 				at = append(at, p)
 			}
 		}
@@ -493,11 +493,11 @@ func userConflict(errs []errors.Error) (string, []token.Pos) {
 	return "", nil
 }
 
-// userPos returns the first position in errs outside the schema.
+// userPos returns the first position in errs outside CUE's own sources.
 func userPos(errs []errors.Error) token.Pos {
 	for _, e := range errs {
 		for _, p := range errors.Positions(e) {
-			if p.IsValid() && p.Filename() != schema.File {
+			if p.IsValid() && !inCUE(p) {
 				return p
 			}
 		}

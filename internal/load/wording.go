@@ -95,10 +95,16 @@ var yamlHints = []struct {
 	{"found undefined tag handle", "the standard tags such as !!str, or a handle declared with %TAG"},
 	{"found duplicate %YAML directive", "one %YAML directive per document"},
 	{"found duplicate %TAG directive", "one %TAG directive per handle"},
-	{"found incompatible YAML document", "%YAML 1.1 or %YAML 1.2"},
+	{"found incompatible YAML document", yamlVersions},
 	{yamlControlChars, "printable characters, tabs and line breaks"},
 	{"!!binary value contains invalid base64 data", "base64 text"},
 }
+
+// yamlVersions is what the YAML parser allows in a %YAML directive: go-yaml
+// refuses every version but 1.1 ("found incompatible YAML document"), 1.2
+// too, though without a directive it reads YAML much as 1.2 does.
+// TestYAMLVersions checks each version this names, and no other, parses.
+const yamlVersions = "%YAML 1.1, the only version the YAML parser takes; or no %YAML directive"
 
 // yamlAllowed is what YAML allows where go-yaml reports the problem msg;
 // well-formed YAML in general for a problem without a hint.

@@ -123,6 +123,7 @@ func TestYAMLHints(t *testing.T) {
 		{"%YAML 1.1\n%YAML 1.1\n---\na: 1\n", "found duplicate %YAML directive"},
 		{"%TAG ! !x\n%TAG ! !y\n---\na: 1\n", "found duplicate %TAG directive"},
 		{"%YAML 2.0\n---\na: 1\n", "found incompatible YAML document"},
+		{"%YAML 1.2\n---\na: 1\n", "found incompatible YAML document"},
 		{"a: \x01\n", yamlControlChars},
 		{"a: !!binary x\n", "!!binary value contains invalid base64 data"},
 	}
@@ -151,5 +152,18 @@ func TestYAMLHints(t *testing.T) {
 		if !seen[h.phrase] {
 			t.Errorf("yamlHints explains %q, which no case triggers", h.phrase)
 		}
+	}
+}
+
+// TestYAMLVersions: the %YAML directives the parser takes are exactly
+// those the message about a refused one names as allowed.
+func TestYAMLVersions(t *testing.T) {
+	for _, v := range []string{"1.0", "1.1", "1.2", "1.3", "2.0"} {
+		t.Run(v, func(t *testing.T) {
+			_, err := cueyaml.Extract("x.yaml", []byte("%YAML "+v+"\n---\na: 1\n"))
+			if named := strings.Contains(yamlVersions, "%YAML "+v); named != (err == nil) {
+				t.Errorf("the allowed text %q names %%YAML %s: %v; the parser said %v", yamlVersions, v, named, err)
+			}
+		})
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"cuelang.org/go/cue/token"
+
 	"github.com/rollspec/rollspec/internal/diag"
 )
 
@@ -29,7 +31,9 @@ func (r *Release) find(path []string) (*field, error) {
 	switch {
 	case len(found) > 1:
 		f := found[1]
-		return nil, f.owner.doc.problem(f.key, path, "written in more than one place (also at %s): edit it by hand", found[0].owner.doc.pos(found[0].key))
+		d := f.owner.doc.problem(f.key, path, "written in more than one place, here and at {0}, so which to edit is unclear (allowed: the field written once, in one file of the package; or edit each place by hand)")
+		d.Refs = []token.Pos{found[0].owner.doc.pos(found[0].key)}
+		return nil, d
 	case len(found) == 1:
 		return found[0], nil
 	case blocked != nil:
@@ -49,8 +53,16 @@ func (r *Release) Value(path []string) (string, bool) {
 
 // Has reports whether a field is written at path.
 func (r *Release) Has(path []string) bool {
+	ok, err := r.Written(path)
+	return err == nil && ok
+}
+
+// Written reports whether a field is written at path; an error when it
+// is written in more than one place (two files of a CUE package), or
+// the path leads through a value that is not a mapping.
+func (r *Release) Written(path []string) (bool, error) {
 	f, err := r.find(path)
-	return err == nil && f != nil
+	return f != nil, err
 }
 
 // Set writes the scalar v (a string, an int or a bool) at path: replaces

@@ -7,6 +7,9 @@ import (
 
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/parser"
+	"cuelang.org/go/cue/token"
+
+	"github.com/rollspec/rollspec/internal/diag"
 )
 
 // packageSiblings returns the other .cue files in path's directory that
@@ -28,15 +31,36 @@ func packageSiblings(path string) []string {
 
 // cuePackage returns the package name of a .cue file, "" when it has none.
 func cuePackage(path string) string {
+	name, _ := packageClause(path)
+	return name
+}
+
+// packageClause returns the package name of a .cue file and where its
+// package clause is; "" and the file's first line when it has none (or
+// cannot be read or parsed, which loading it would say).
+func packageClause(path string) (string, token.Pos) {
 	src, err := ReadFile(path, MaxConfigBytes)
 	if err != nil {
-		return ""
+		return "", diag.FileOnly(path)
 	}
+	at := token.NewFile(path, -1, len(src)).Pos(0, token.NoRelPos) // line 1, column 1
 	f, err := parser.ParseFile(path, src, parser.PackageClauseOnly)
 	if err != nil {
-		return ""
+		return "", at
 	}
-	return f.PackageName()
+	for _, d := range f.Decls {
+		if p, ok := d.(*ast.Package); ok {
+			return f.PackageName(), p.Pos()
+		}
+	}
+	return "", at
+}
+
+// cueToolFile is the problem of a named CUE tool file (x_tool.cue), at
+// its package clause.
+func cueToolFile(path string) *diag.Diagnostic {
+	_, at := packageClause(path)
+	return &diag.Diagnostic{Pos: at, Text: "is a CUE tool file (its name ends in _tool.cue): CUE leaves it out of its package, for cue cmd alone, so rollspec reads no release from it (allowed: a release in a .cue file whose name does not end in _tool.cue)"}
 }
 
 // definitionsOnly reports whether the CUE file at path declares

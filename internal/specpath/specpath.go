@@ -140,12 +140,12 @@ func Collect(names []string, mode Mode, links Links) *Set {
 				s.decided[i] = Skipped // named by a hook's file list: not a spec, nothing to check
 				continue
 			}
+			if isCUETool(p) {
+				s.refuse(i, cueToolFile(p))
+				continue
+			}
 			if !IsSpecFile(p) {
-				what := "not a spec file"
-				if isCUETool(p) {
-					what = "is a CUE tool file (for cue cmd), which CUE leaves out of its package"
-				}
-				s.refuse(i, &diag.Diagnostic{Text: fmt.Sprintf("%s: %s (allowed: .cue, .yaml, .yml, .json)", p, what)})
+				s.refuse(i, &diag.Diagnostic{Text: fmt.Sprintf("%s: not a spec file (allowed: .cue, .yaml, .yml, .json)", p)})
 				continue
 			}
 			files = append(files, specFile{p, Real(p), i})

@@ -4,8 +4,12 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
+	cueload "cuelang.org/go/cue/load"
+
+	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/specpath"
 	"github.com/rollspec/rollspec/internal/testfs"
 )
@@ -142,5 +146,35 @@ func TestReal(t *testing.T) {
 		if got := specpath.Real(in); got != want {
 			t.Errorf("Real(%s) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+// TestCUEToolFile: CUE's loader leaves a _tool.cue file out of its
+// package (as the message says), and a named one is refused at its
+// package clause, or its first line without one.
+func TestCUEToolFile(t *testing.T) {
+	root := testfs.Tree(t, map[string]string{
+		"a.cue":           "package web\n\nname: \"web\"\n",
+		"deploy_tool.cue": "// deploys\n\npackage web\n",
+		"bare_tool.cue":   "x: 1\n",
+	})
+	insts := cueload.Instances([]string{"."}, &cueload.Config{Dir: root})
+	var files []string
+	for _, f := range insts[0].Files {
+		files = append(files, filepath.Base(f.Filename))
+	}
+	if !reflect.DeepEqual(files, []string{"a.cue"}) {
+		t.Fatalf("CUE's package holds %v, want only a.cue", files)
+	}
+	for _, tc := range []struct{ name, at string }{{"deploy_tool.cue", "3:1"}, {"bare_tool.cue", "1:1"}} {
+		t.Run(tc.name, func(t *testing.T) {
+			set := specpath.Collect([]string{filepath.Join(root, tc.name)}, specpath.Changed, specpath.Contained)
+			var b strings.Builder
+			diag.Print(&b, set.Problems, root)
+			want := tc.name + ":" + tc.at + ": is a CUE tool file (its name ends in _tool.cue): CUE leaves it out of its package, for cue cmd alone, so rollspec reads no release from it (allowed: a release in a .cue file whose name does not end in _tool.cue)\n"
+			if b.String() != want {
+				t.Errorf("got %q, want %q", b.String(), want)
+			}
+		})
 	}
 }
