@@ -130,7 +130,16 @@ func startInPlace(r *release.Release, kind string, n New) *Plan {
 	if n.Bare {
 		ols, _ := written(&r.Stable)
 		for _, o := range ols {
-			p.Changes = append(p.Changes, remove(o.path(st), strings.Join(o.keys(&r.Stable), ", ")))
+			if o.name != "env" || len(n.Env) == 0 {
+				p.Changes = append(p.Changes, remove(o.path(st), strings.Join(o.keys(&r.Stable), ", ")))
+				continue
+			}
+			// --env sets some: the others go one by one.
+			for _, k := range o.keys(&r.Stable) {
+				if !slices.ContainsFunc(n.Env, func(e specedit.Entry) bool { return e.Key == k }) {
+					p.Changes = append(p.Changes, remove(st.Env.Key(k), r.Stable.Env[k]))
+				}
+			}
 		}
 	}
 	for _, e := range n.Env {

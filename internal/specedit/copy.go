@@ -4,10 +4,10 @@ import (
 	"strings"
 )
 
-// Copied is a field's source, key and value as written (comments inside
-// it, quoting, references), to insert as an entry of a Map elsewhere in
-// the same release: Insert writes it under the Entry's key, its lines
-// after the first indented as the new place's.
+// Copied is a field's value as written (comments inside it, quoting,
+// layout, CUE references), to insert as an entry of a Map elsewhere in the
+// same release: Insert writes it under the Entry's key, its lines after
+// the first indented as the new place's.
 type Copied struct {
 	// value is the text after the key's colon; base is the indentation of
 	// the line the key was on, which later lines of the value start with.
