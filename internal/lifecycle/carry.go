@@ -54,10 +54,11 @@ func written(v *release.Version) (ols []overlay, said []string) {
 	return ols, said
 }
 
-// carry adds to m, a new candidate's fields, stable's overlays as the
-// spec writes them (copied from its source; env merged with env, the
-// candidate's own --env, which wins); an overlay that the release's own
-// source does not write (a CUE template's) cannot be copied: an error.
+// carry adds to m, a new candidate's fields, the overlays ols of stable
+// copied from the release's source as written — except env when the
+// candidate has env of its own (--env), which Start writes merged
+// (candidateEnv). An overlay the release's own source does not write (a
+// CUE template's) cannot be copied: an error at it.
 func carry(src *specedit.Release, ols []overlay, env []specedit.Entry, m specedit.Map) (specedit.Map, error) {
 	for _, o := range ols {
 		if o.name == "env" && len(env) > 0 {
