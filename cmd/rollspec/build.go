@@ -50,8 +50,9 @@ when DIR is not exactly what build would write.
 
 With -o, each release is compared with its file generated before: a change
 Kubernetes refuses to make to an existing object, or a candidate past its
-strategy's first stage that is new in this change or whose pod template
-changed since (a new tag under the same version label: its new pods would
+strategy's first stage that is new in this change (with traffic: istio, a
+new candidate at step 1: its share gets HTTP 503 until its pods are ready)
+or whose pod template changed since (a new tag under the same version label: its new pods would
 take the stage's traffic at once; --allow-skip to mean it), is an error; a
 strategy switch that replaces the Deployment, a warning.
 

@@ -29,6 +29,7 @@ type moveConfig struct {
 	replicas                    int
 	env                         []string
 	changeCause                 string
+	bare                        bool
 	// promote's --force
 	force bool
 	// edited is the release the command edited, namespace/name.
@@ -48,7 +49,10 @@ var startCmd = &command{
 style) and put the strategy at its first step: a canary or partitioned
 update at step 0 with traffic: istio (the candidate's pods get ready before
 any traffic), else 1; blueGreen with active: stable. recreate and ramped
-take no candidate: stable becomes the new version instead. --change-cause
+take no candidate: stable becomes the new version instead. The candidate
+carries stable's own env, config, container and pod overrides (promote
+moved them there), copied as written, --env entries replacing stable's
+of the same name; --bare starts it without them. --change-cause
 sets the release's changeCause; without it, one written stays as it reads
 (a note says so).
 ` + moveFoot + `
@@ -63,6 +67,7 @@ Examples:
 		fs.StringVar(&c.image, "image", "", "its own image repository, if not the release's")
 		fs.IntVar(&c.replicas, "replicas", 0, "its own replica count")
 		fs.StringArrayVar(&c.env, "env", nil, "an environment variable of its own, `KEY=VALUE` (repeatable)")
+		fs.BoolVar(&c.bare, "bare", false, "start the candidate without stable's env, config, container and pod overrides, which it otherwise carries (recreate, ramped: remove them from stable)")
 		fs.StringVar(&c.changeCause, "change-cause", "", "the release's new changeCause, which kubectl rollout history shows (\"\" removes it); without it the old one stays")
 	}),
 }
@@ -276,7 +281,7 @@ func source(set *specpath.Set, s *load.Spec) (specpath.Unit, [][]byte, error) {
 // newVersion is start's version and overrides from its flags, or what is
 // wrong with them.
 func (c *moveConfig) newVersion(fs *pflag.FlagSet) (lifecycle.New, string) {
-	n := lifecycle.New{Version: c.version, Tag: c.tag, Digest: c.digest, Image: c.image}
+	n := lifecycle.New{Version: c.version, Tag: c.tag, Digest: c.digest, Image: c.image, Bare: c.bare}
 	switch {
 	case c.version == "":
 		return n, "start needs --version: the new version's label"

@@ -15,8 +15,9 @@ import (
 // before (named file), and returns what applying the change would do that
 // the spec likely does not mean. Errors: a change Kubernetes refuses to
 // make to an existing object, and a candidate past its strategy's first
-// stage whose pods never ran that stage: new in this change, or with a
-// pod template changed since (unless allowSkip). A warning: a switch of
+// stage whose pods never ran that stage: new in this change (with Istio,
+// new at step 1), or with a pod template changed since (unless
+// allowSkip). A warning: a switch of
 // strategy family, which replaces the Deployment.
 func Previous(r *Release, prev []byte, file string, allowSkip bool) diag.List {
 	before, after := immutable.Decode(prev), immutable.Decode(r.YAML)
@@ -46,6 +47,9 @@ func skipped(r *Release, ran map[string]bool, prev, next *immutable.Output) diag
 		return nil
 	}
 	st := pastFirst(rel)
+	if st == nil && !ran[c.Version] {
+		st = unready(rel)
+	}
 	if st == nil {
 		return nil
 	}
@@ -104,6 +108,28 @@ func pastFirst(rel *release.Release) *stage {
 			first:    "active: stable"}
 	}
 	return nil
+}
+
+// unready is the stage of a candidate at step 1 with traffic: istio,
+// whose first stage is step 0: for a new candidate, the route sends step
+// 1's share to its subset at once, which answers HTTP 503 until its pods
+// are ready (start writes step 0 so that they get ready first). Else nil.
+// A candidate that ran before has pods that took step 0's place.
+func unready(rel *release.Release) *stage {
+	steps, step, ok := rel.Strategy.Stepped()
+	if !ok || step != 1 || rel.FirstStep() != 0 {
+		return nil
+	}
+	at := fieldpath.Stepped(rel.Strategy).Step
+	var share string
+	if c := rel.Strategy.Canary; c != nil {
+		share = fmt.Sprintf("%d%%", c.Weight())
+	} else {
+		share = fmt.Sprintf("%d of %d pods", rel.Strategy.Partitioned.Updated(), rel.Replicas)
+	}
+	return &stage{at: at,
+		skipped: fmt.Sprintf("starts at step 1 of %d (%s) with traffic: istio: its share of the requests gets HTTP 503 until its pods are ready", steps, share),
+		allowed: "step 0 for a new candidate with traffic: istio, its pods ready before any request reaches them"}
 }
 
 // familySwitch warns when the strategy moves between the family that

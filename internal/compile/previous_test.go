@@ -35,13 +35,19 @@ func TestPrevious(t *testing.T) {
 	const ramped = base + "stable: {version: v1, tag: \"1\"}\nstrategy: {ramped: {}}\n"
 	const oneVersion = base + "stable: {version: v1, tag: \"1\"}\nstrategy: {canary: {steps: [10, 100]}}\n"
 	const stsOneVersion = "name: db\nimage: example/db\nports: [{name: tcp-pg, containerPort: 5432}]\nworkload: StatefulSet\nreplicas: 3\nstable: {version: v1, tag: \"1\"}\nstrategy: {partitioned: {steps: [1, 2, 3]}}\n"
+	istioSTS := strings.NewReplacer("replicas: 3\n", "replicas: 3\ntraffic: istio\n", "tcp-pg", "http").Replace
 	for _, tc := range []struct {
 		name       string
 		prev, next string
 		allowSkip  bool
 		want       []string // each problem as printed, in order
 	}{
-		{name: "a new candidate at step 1", prev: oneVersion, next: spec(canary, "v1", "v2", "1")},
+		{name: "a new native candidate at step 1", prev: strings.Replace(oneVersion, "traffic: istio\n", "", 1), next: strings.Replace(spec(canary, "v1", "v2", "1"), "traffic: istio\n", "", 1)},
+		{name: "a new Istio candidate at step 1", prev: oneVersion, next: spec(canary, "v1", "v2", "1"),
+			want: []string{"spec.yaml:8:43: strategy.canary.step: the candidate v2 is new in this change but starts at step 1 of 3 (10%) with traffic: istio: its share of the requests gets HTTP 503 until its pods are ready (allowed: step 0 for a new candidate with traffic: istio, its pods ready before any request reaches them, as rollspec start writes it; --allow-skip to mean it)"}},
+		{name: "a new Istio candidate at step 1, allowed", prev: oneVersion, next: spec(canary, "v1", "v2", "1"), allowSkip: true},
+		{name: "a new Istio partitioned candidate at step 1", prev: istioSTS(stsOneVersion), next: istioSTS(spec(sts, "v2", "1")),
+			want: []string{"spec.yaml:9:44: strategy.partitioned.step: the candidate v2 is new in this change but starts at step 1 of 3 (1 of 3 pods) with traffic: istio: its share of the requests gets HTTP 503"}},
 		{name: "a new candidate at step 0", prev: oneVersion, next: spec(canary, "v1", "v2", "0")},
 		{name: "a promoted spec left at step 2", prev: spec(canary, "v1", "v2", "2"), next: spec(canary, "v2", "v3", "2"),
 			want: []string{"spec.yaml:8:43: strategy.canary.step: the candidate v3 is new in this change but starts at step 2 (50%): the steps before it would be skipped (allowed: step 0 or 1 for a new candidate, step 0 with traffic: istio to start without traffic, as rollspec start writes it; --allow-skip to mean it)"}},

@@ -191,7 +191,11 @@ func pods(r *specdiff.Release) section {
 		s.note = replacement(stop, start)
 	}
 	for _, w := range r.Workloads {
-		s.lines = append(s.lines, line{text: fmt.Sprintf("%s %s%s%s: %s", v(w.Kind), code, v(w.Name), code, move(w))})
+		l := line{text: fmt.Sprintf("%s %s%s%s: %s", v(w.Kind), code, v(w.Name), code, move(w))}
+		if a := w.Apart; a != nil {
+			l.details = append(l.details, fmt.Sprintf("its pod template differs from %s%s%s's beyond the image: %s", code, v(a.Stable), code, v(a.Differs)))
+		}
+		s.lines = append(s.lines, l)
 	}
 	return s
 }

@@ -254,13 +254,15 @@ type VersionFields struct {
 	Replicas Path
 	// Env is the version's own environment entries.
 	Env Map[Path]
+	// Config is the version's own config entries.
+	Config Path
 	// Container and Pod are the version's own Kubernetes fields.
 	Container, Pod Kube
 }
 
 func version(p Path) VersionFields {
 	return VersionFields{Path: p, Version: p.dot("version"), Tag: p.dot("tag"), Digest: p.dot("digest"), Image: p.dot("image"),
-		Replicas: p.dot("replicas"), Env: mapOf(p.dot("env"), leaf, "GREETING"),
+		Replicas: p.dot("replicas"), Env: mapOf(p.dot("env"), leaf, "GREETING"), Config: p.dot("config"),
 		Container: Kube{p.dot("container")}, Pod: Kube{p.dot("pod")}}
 }
 

@@ -231,3 +231,24 @@ func join(path, key string) string {
 	}
 	return path + "." + key
 }
+
+// VersionDifference describes how the pod template is, one version's,
+// differs from was, the other version's of the same release, beyond what
+// tells two versions apart — the main container's image and pull policy,
+// the version labels — as TemplateChange writes a change ("spec.containers
+// [web].env removed", at most three and a count of the rest); "" when in
+// nothing else. Both are JSON values (objects decoded into map[string]any).
+func VersionDifference(was, is any) string {
+	wm, _ := was.(map[string]any)
+	im, _ := is.(map[string]any)
+	main := mainContainer(im)
+	versionsOwn := []string{main + ".image", main + ".imagePullPolicy",
+		"metadata.labels." + release.LabelVersion, "metadata.labels." + release.LabelAppVersion}
+	ds := slices.DeleteFunc(differences(wm, im, "", nil), func(d difference) bool {
+		return slices.Contains(versionsOwn, d.path)
+	})
+	if len(ds) == 0 {
+		return ""
+	}
+	return describe(ds, main)
+}

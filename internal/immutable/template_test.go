@@ -41,3 +41,30 @@ func TestTemplateChange(t *testing.T) {
 		})
 	}
 }
+
+// TestVersionDifference: two versions' pod templates compared beyond what
+// tells them apart (the main container's image and pull policy, the
+// version labels): "" when in nothing else, else what differs.
+func TestVersionDifference(t *testing.T) {
+	tmpl := func(version, image, policy, extra string) any {
+		return map[string]any{
+			"metadata": map[string]any{"labels": map[string]any{"app": "web", "version": version, "app.kubernetes.io/version": version}},
+			"spec":     map[string]any{"containers": []any{map[string]any{"name": "web", "image": image, "imagePullPolicy": policy, "args": extra}}},
+		}
+	}
+	stable := tmpl("v1", "web:1", "IfNotPresent", "--x")
+	for _, tc := range []struct {
+		name, want string
+		is         any
+	}{
+		{"the image, pull policy and labels alone", "", tmpl("v2", "web:latest", "Always", "--x")},
+		{"an argument", "spec.containers[web].args: --x → --y", tmpl("v2", "web:2", "IfNotPresent", "--y")},
+		{"not a template", "metadata removed, spec removed", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := VersionDifference(stable, tc.is); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

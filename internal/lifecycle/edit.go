@@ -128,8 +128,10 @@ func Problems(err error) (diag.List, bool) {
 // shared is an error when the field at p is not written in the release's
 // own source but the loader found it written elsewhere in its files: in
 // a template its package's releases share (releases: [Name=string]: {…}),
-// where a value the release added would conflict. A field the release
-// writes in two files of its package is an error naming both.
+// where a value the release added would conflict. A template's default
+// (step: *1 | int) is no error: the release's own value, added where the
+// release is declared, overrides it for that release alone. A field the
+// release writes in two files of its package is an error naming both.
 func shared(docs []*specedit.Doc, src *specedit.Release, s *load.Spec, p fieldpath.Path) error {
 	n := names(p)
 	if written, err := src.Written(n); written || err != nil {
@@ -141,7 +143,10 @@ func shared(docs []*specedit.Doc, src *specedit.Release, s *load.Spec, p fieldpa
 		return nil
 	}
 	for _, d := range docs {
-		if name, err := filepath.Abs(d.Name); err == nil && name == at && d.Declares(pos.Offset(), n[len(n)-1]) {
+		if name, err := filepath.Abs(d.Name); err != nil || name != at {
+			continue
+		}
+		if declared, byDefault := d.Declares(pos.Offset(), n[len(n)-1]); declared && !byDefault {
 			return &diag.Diagnostic{Pos: pos, Field: p.String(), Text: "written in a template the package's releases share, not in this release: a value of its own would conflict (allowed: make it a default there, such as *1 | int, and run again; or edit it there by hand)"}
 		}
 	}

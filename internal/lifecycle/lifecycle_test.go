@@ -18,6 +18,7 @@ import (
 	"github.com/rollspec/rollspec/internal/load"
 	"github.com/rollspec/rollspec/internal/specedit"
 	"github.com/rollspec/rollspec/internal/specpath"
+	versions "github.com/rollspec/rollspec/internal/stage"
 	"github.com/rollspec/rollspec/release"
 )
 
@@ -219,6 +220,14 @@ func TestLifecycle(t *testing.T) {
 			}
 			promoted := string(s.src)
 			s.must(start(lifecycle.New{Version: "v10", Tag: "10", Image: tc.image}))
+			// The candidate carries what promote moved to stable (MODE).
+			rs, err := compile.Specs([]*load.Spec{s.load()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if apart := versions.VersionsApart(rs[0].Spec.Release, rs[0].Result.Objects); apart != nil {
+				t.Errorf("start after a promotion: %s's pod template differs from %s's beyond the image: %s", apart.Candidate, apart.Stable, apart.Differs)
+			}
 			s.must(lifecycle.Rollback)
 			if string(s.src) != promoted {
 				t.Errorf("start then rollback left\n%s\nwant\n%s", s.src, promoted)

@@ -2,7 +2,9 @@ package lifecycle
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/rollspec/rollspec/internal/fieldpath"
 	"github.com/rollspec/rollspec/internal/load"
@@ -20,6 +22,10 @@ type New struct {
 	// ChangeCause is the release's new changeCause, nil to keep the one
 	// written (a note says it is kept), "" to remove it.
 	ChangeCause *string
+	// Bare starts the candidate without stable's overrides (env, config,
+	// container, pod), which it otherwise carries; in place (recreate,
+	// ramped), removes them from stable.
+	Bare bool
 }
 
 // changeCause is the edit of the release's changeCause n asks for, or
@@ -71,11 +77,27 @@ func Start(s *load.Spec, n New) (*Plan, error) {
 	if n.Replicas != nil {
 		m = append(m, specedit.Entry{Key: "replicas", Value: *n.Replicas})
 	}
+	ols, said := written(&r.Stable)
+	stableEnv := r.Stable.Env
+	if n.Bare {
+		if len(said) > 0 {
+			notes = append(notes, fmt.Sprintf("--bare: the candidate %s starts without stable's %s: promoting it removes them from production", n.Version, strings.Join(said, ", ")))
+		}
+		ols, said, stableEnv = nil, nil, nil
+	}
 	if len(n.Env) > 0 {
-		m = append(m, specedit.Entry{Key: "env", Value: specedit.Map(n.Env)})
+		m = append(m, specedit.Entry{Key: "env", Value: candidateEnv(stableEnv, n.Env)})
 	}
 	v := &release.Version{Version: n.Version, Tag: n.Tag, Digest: n.Digest, Image: n.Image}
-	add := Change{Path: fieldpath.Candidate.Path, New: describe(v), edit: func(src *specedit.Release) error {
+	added := describe(v)
+	if len(said) > 0 {
+		added += ", carrying stable's " + strings.Join(said, ", ") + " (--bare starts without them)"
+	}
+	add := Change{Path: fieldpath.Candidate.Path, New: added, edit: func(src *specedit.Release) error {
+		m, err := carry(src, ols, n.Env, slices.Clone(m))
+		if err != nil {
+			return err
+		}
 		return src.Insert(names(fieldpath.Candidate.Path), m, names(fieldpath.Stable.Path)[0])
 	}}
 	return &Plan{Changes: append(append([]Change{add}, cause...), reset(r)...), Notes: notes}, nil
@@ -104,6 +126,21 @@ func startInPlace(r *release.Release, kind string, n New) *Plan {
 			old = strconv.Itoa(int(*r.Stable.Replicas))
 		}
 		p.Changes = append(p.Changes, set(st.Replicas, old, *n.Replicas))
+	}
+	if n.Bare {
+		ols, _ := written(&r.Stable)
+		for _, o := range ols {
+			if o.name != "env" || len(n.Env) == 0 {
+				p.Changes = append(p.Changes, remove(o.path(st), strings.Join(o.keys(&r.Stable), ", ")))
+				continue
+			}
+			// --env sets some: the others go one by one.
+			for _, k := range o.keys(&r.Stable) {
+				if !slices.ContainsFunc(n.Env, func(e specedit.Entry) bool { return e.Key == k }) {
+					p.Changes = append(p.Changes, remove(st.Env.Key(k), r.Stable.Env[k]))
+				}
+			}
+		}
 	}
 	for _, e := range n.Env {
 		p.Changes = append(p.Changes, set(st.Env.Key(e.Key), r.Stable.Env[e.Key], e.Value))

@@ -33,12 +33,20 @@ type Workload struct {
 	// OnDelete: the workload's pods take a changed template each when it
 	// is deleted, none restarts before.
 	OnDelete bool
+	// Apart is, for the candidate's workload created or rolled, how its
+	// pod template differs from stable's beyond the image (what promoting
+	// changes in production besides the version); nil when in nothing else.
+	Apart *stage.Apart
 }
 
 // workloads are what happens to the pods of each workload from a to b:
 // b's workloads in order, then those only a runs.
 func workloads(a, b *side) []Workload {
 	var out []Workload
+	var apart *stage.Apart
+	if b.c != nil {
+		apart = stage.VersionsApart(b.c.Spec.Release, b.objs)
+	}
 	for _, o := range b.objs {
 		t := gen.PodTemplate(o)
 		if t == nil {
@@ -65,6 +73,9 @@ func workloads(a, b *side) []Workload {
 			} else if w.From != w.To {
 				w.Action = stage.ActScale
 			}
+		}
+		if apart != nil && apart.Candidate == w.Name && apart.Kind == w.Kind && (w.Action == stage.ActCreate || w.Action == stage.ActRoll) {
+			w.Apart = apart
 		}
 		if w.Action != "" {
 			out = append(out, w)

@@ -89,6 +89,7 @@ func (d *Doc) cueFields(m *mapping, decls []ast.Decl) {
 				f.m = d.cueMapping(s, f)
 			}
 			f.computed = source(v)
+			f.byDefault = defaulted(v)
 		default:
 			f.computed = source(v)
 		}
@@ -103,4 +104,18 @@ func source(e ast.Expr) string {
 		return "an expression"
 	}
 	return string(b)
+}
+
+// defaulted reports whether e is a disjunction with a default marked
+// (*1 | int), whose value a more specific one replaces.
+func defaulted(e ast.Expr) bool {
+	switch x := e.(type) {
+	case *ast.ParenExpr:
+		return defaulted(x.X)
+	case *ast.UnaryExpr:
+		return x.Op == token.MUL
+	case *ast.BinaryExpr:
+		return x.Op == token.OR && (defaulted(x.X) || defaulted(x.Y))
+	}
+	return false
 }

@@ -87,7 +87,10 @@ type field struct {
 	quoted   bool   // the scalar or key is written in quotes
 	null     bool   // a YAML key with no value at all (key:)
 	computed string // why the value is not a literal (CUE), "" when it is
-	owner    *mapping
+	// byDefault: a CUE value written with a default (*1 | int), which a
+	// release's own value overrides rather than conflicts with.
+	byDefault bool
+	owner     *mapping
 }
 
 // Parse parses one spec file for editing; its extension picks the format.

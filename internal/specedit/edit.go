@@ -115,6 +115,10 @@ func (r *Release) Insert(path []string, v any, after string) error {
 		}
 	}
 	chain := path[n:]
+	if m.doc.format == CUE {
+		// CUE's own shorthand for the mappings on the way: a: b: c: v.
+		return m.insert(chain, v, after)
+	}
 	for i := len(chain) - 1; i > 0; i-- {
 		v = Map{{chain[i], v}}
 	}

@@ -110,21 +110,28 @@ func Split(path string) ([]string, error) {
 }
 
 // Declares reports whether d writes a field called name whose key or
-// value starts at offset: where a loader's position of a field points.
-func (d *Doc) Declares(offset int, name string) bool {
-	var walk func(m *mapping) bool
-	walk = func(m *mapping) bool {
+// value starts at offset: where a loader's position of a field points;
+// byDefault when its value is a CUE default (*1 | int), which a release's
+// own value overrides.
+func (d *Doc) Declares(offset int, name string) (declared, byDefault bool) {
+	var walk func(m *mapping) *field
+	walk = func(m *mapping) *field {
 		for _, f := range m.fields {
-			if f.name == name && (f.key == offset || f.val == offset) || f.m != nil && walk(f.m) {
-				return true
+			if f.name == name && (f.key == offset || f.val == offset) {
+				return f
+			}
+			if f.m != nil {
+				if g := walk(f.m); g != nil {
+					return g
+				}
 			}
 		}
-		return false
+		return nil
 	}
 	for _, m := range append(slices.Clone(d.roots), d.shared...) {
-		if walk(m) {
-			return true
+		if f := walk(m); f != nil {
+			return true, f.byDefault
 		}
 	}
-	return false
+	return false, false
 }

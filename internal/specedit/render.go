@@ -12,7 +12,8 @@ import (
 // Map is a mapping to insert, its entries in the order written.
 type Map []Entry
 
-// Entry is one key of a Map; Value is a string, an int, a bool or a Map.
+// Entry is one key of a Map; Value is a string, an int, a bool, a Map
+// or a field Copied from the release.
 type Entry struct {
 	Key   string
 	Value any
@@ -98,6 +99,9 @@ func (st style) field(f Format, chain []string, v any) string {
 
 // value writes v after its key's colon, indent being its key's line's.
 func (st style) value(f Format, k string, v any, indent string) string {
+	if c, ok := v.(Copied); ok {
+		return c.at(indent)
+	}
 	m, ok := v.(Map)
 	if !ok {
 		return " " + scalar(f, v, st.plainLike(k))

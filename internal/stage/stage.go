@@ -88,6 +88,7 @@ type Pods struct {
 func Of(r *release.Release, now diag.List) (*Plan, error) {
 	p := &Plan{Namespace: r.Namespace, Name: r.Name, Strategy: r.Strategy.Kind(), Workload: r.WorkloadKind(), Traffic: r.Traffic}
 	var prev *compiled
+	var apart *Apart
 	for _, e := range edits(r) {
 		c, err := compileStage(e.release)
 		if err != nil && prev == nil {
@@ -108,6 +109,12 @@ func Of(r *release.Release, now diag.List) (*Plan, error) {
 		s.Problems = e.remap(c.res.Diagnostics)
 		if prev == nil && now != nil {
 			s.Problems = now
+		}
+		if prev == nil {
+			apart = VersionsApart(e.release, c.res.Objects)
+		}
+		if e.name == stagePromote && apart != nil {
+			s.Problems = append(s.Problems, warn(fieldpath.Candidate.Path, fmt.Sprintf("promoting makes production run %s's pod template, which differs from %s's beyond the image: %s (allowed: the overrides production keeps written in the candidate too, as rollspec start carries them)", apart.Candidate, apart.Stable, apart.Differs)))
 		}
 		p.Stages = append(p.Stages, s)
 		prev = c
