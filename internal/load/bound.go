@@ -32,17 +32,19 @@ import (
 // bound <=16777216)", at the call) is the file's problem, which tooLarge
 // words for the user. A size CUE cannot work out (an operand of another
 // type, or not concrete) counts as 0: the operation then runs, and fails
-// or waits as it would have. An operand that is more than a name or a
-// literal is evaluated once, held in a let (guarded). Identifiers starting
-// with "__" are reserved by CUE: a user's cannot capture the guard's
-// names, nor be captured by them.
+// or waits as it would have. An operand is written again where the check
+// needs it, or held in a let when it declares a name or holds a guard
+// (clone). The commonest, an interpolation of a few values and a + of a
+// string, are checked once made, which costs CUE less (postChecked).
+// Identifiers starting with "__" are reserved by CUE: a user's cannot
+// capture the guard's names (its lets, and __len, __string for the
+// predeclared ones a field could shadow), nor be captured by them.
 
 // bounds guards the operations of one unit's CUE files, and recognises
 // their problems.
 type bounds struct {
 	bytes, elems int64 // what a guarded operation may make
 	sites        map[siteKey]*site
-	problems     diag.List // operations used in a way no guard can follow
 }
 
 // site is one guarded operation as the user wrote it.
@@ -88,7 +90,7 @@ func (b *bounds) instance(inst *build.Instance, seen map[*build.Instance]bool) d
 // than by calling it (f: strings.Repeat, p: strings): it would run
 // unguarded. It returns the refusals.
 func (b *bounds) guard(f *ast.File) diag.List {
-	refused := len(b.problems)
+	var refused diag.List
 	var stack []ast.Node // from the file to the node visited
 	called := map[ast.Expr]bool{}
 	selected := map[*ast.Ident]bool{}
@@ -103,12 +105,12 @@ func (b *bounds) guard(f *ast.File) diag.List {
 				selected[x.X.(*ast.Ident)] = true
 				name, _, _ := ast.LabelName(x.Sel)
 				if _, ok := sizedBuiltins[pkg][name]; ok && !called[x] {
-					b.refuse(x, stack, fmt.Sprintf("%s.%s is used as a value, which rollspec cannot bound (allowed: a call, %s.%s(…))", pkg, name, pkg, name))
+					refused = append(refused, refusal(x, stack, fmt.Sprintf("%s.%s is used as a value, which rollspec cannot bound (allowed: a call, %s.%s(…))", pkg, name, pkg, name)))
 				}
 			}
 		case *ast.Ident:
 			if pkg := guardedPackage(x); pkg != "" && !selected[x] {
-				b.refuse(x, stack, fmt.Sprintf("package %s is used as a value, which would let its functions run unbounded (allowed: its functions called, %s.Name(…))", pkg, x.Name))
+				refused = append(refused, refusal(x, stack, fmt.Sprintf("package %s is used as a value, which would let its functions run unbounded (allowed: its functions called, %s.Name(…))", pkg, x.Name)))
 			}
 		}
 		stack = append(stack, c.Node())
@@ -120,13 +122,13 @@ func (b *bounds) guard(f *ast.File) diag.List {
 		stack = stack[:len(stack)-1]
 		return true
 	})
-	return b.problems[refused:]
+	return refused
 }
 
-// refuse records that n, in the field stack leads to, is used in a way no
-// guard can follow.
-func (b *bounds) refuse(n ast.Node, stack []ast.Node, text string) {
-	b.problems = append(b.problems, &diag.Diagnostic{Pos: n.Pos(), Field: strings.Join(fieldOf(stack), "."), Text: text})
+// refusal is the problem of n, in the field stack leads to, used in a way
+// no guard can follow.
+func refusal(n ast.Node, stack []ast.Node, text string) *diag.Diagnostic {
+	return &diag.Diagnostic{Pos: n.Pos(), Field: strings.Join(fieldOf(stack), "."), Text: text}
 }
 
 // guardedPackage is the import path of the package x names when it holds

@@ -35,11 +35,11 @@ func (b *bounds) guarded(at token.Pos, what string, s sized, stack []ast.Node, o
 		}
 	}
 	if lets.Len() > 0 {
-		wrapper = b.template(at, "({\n"+lets.String()+"R: M\n}.R)", operands, hold)
+		wrapper = template(at, "({\n"+lets.String()+"R: M\n}.R)", operands, hold)
 		letsIn = wrapper.(*ast.ParenExpr).X.(*ast.SelectorExpr).X.(*ast.StructLit)
 		for _, d := range letsIn.Elts {
 			if l, ok := d.(*ast.LetClause); ok {
-				i, _ := operand(strings.TrimPrefix(l.Ident.Name, "__a"), "")
+				i, _ := strconv.Atoi(strings.TrimPrefix(l.Ident.Name, "__a"))
 				pos := operands[i].Pos()
 				hold[i] = func() ast.Expr { return &ast.Ident{NamePos: pos, Name: l.Ident.Name, Node: l, Scope: letsIn} }
 			}
@@ -53,7 +53,7 @@ func (b *bounds) guarded(at token.Pos, what string, s sized, stack []ast.Node, o
 	for i := range operands {
 		refs[i] = hold[i]()
 	}
-	refs[s.gate] = b.template(at, fmt.Sprintf("[if %s {A%d}][0]", strings.Join(conds, " && "), s.gate), operands, hold)
+	refs[s.gate] = template(at, fmt.Sprintf("[if %s {A%d}][0]", strings.Join(conds, " && "), s.gate), operands, hold)
 	b.sites[keyOf(at)] = &site{what: what, checks: s.checks, field: fieldOf(stack)}
 	if wrapper == nil {
 		return op(refs)
@@ -72,7 +72,7 @@ func (b *bounds) guarded(at token.Pos, what string, s sized, stack []ast.Node, o
 //
 //	(x & strings.MaxRunes(16777216))
 func (b *bounds) postChecked(at token.Pos, what string, stack []ast.Node, x ast.Expr) ast.Expr {
-	check := b.template(at, fmt.Sprintf("strings.MaxRunes(%d)", b.bytes), nil, nil)
+	check := template(at, fmt.Sprintf("strings.MaxRunes(%d)", b.bytes), nil, nil)
 	b.sites[keyOf(at)] = &site{what: what, field: fieldOf(stack), after: true}
 	return &ast.ParenExpr{Lparen: at, X: &ast.BinaryExpr{X: x, OpPos: at, Op: token.AND, Y: check}}
 }
@@ -82,7 +82,7 @@ func (b *bounds) postChecked(at token.Pos, what string, stack []ast.Node, x ast.
 // wrapper's field; packages are those of guardPackages, and the names the
 // template declares (its lets, a comprehension's variables) start with
 // "__", as no user's may.
-func (b *bounds) template(at token.Pos, src string, operands []ast.Expr, hold []func() ast.Expr) ast.Expr {
+func template(at token.Pos, src string, operands []ast.Expr, hold []func() ast.Expr) ast.Expr {
 	expr, err := parser.ParseExpr("guard", src)
 	if err != nil {
 		panic(fmt.Sprintf("guard %q does not parse: %v", src, err)) // the templates are rollspec's own

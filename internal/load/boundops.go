@@ -59,7 +59,7 @@ var sizedBuiltins = map[string]map[string]builtin{
 			{size: "__len(A0) * A1", elems: true, makes: aList},
 			// The strings of the list written out: the same one repeated is
 			// one value in memory, but a Join or an encoder makes it many.
-			{size: "list.Sum([for e in A0 {(*__len(e & (string | bytes)) | 0) + 0}]) * A1", makes: itsTexts}}}},
+			{size: "list.Sum([for e in A0 {(*__len(e & (__string | __bytes)) | 0) + 0}]) * A1", makes: itsTexts}}}},
 		"Concat": {1, sized{gate: 0, checks: []sizeCheck{{size: "list.Sum([for l in A0 {__len(l)}])", elems: true, makes: aList}}}},
 		"Range":  {3, sized{gate: 2, checks: []sizeCheck{{size: "(A1 - A0) / A2", elems: true, makes: aList}}}},
 	},
