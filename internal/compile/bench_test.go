@@ -34,17 +34,32 @@ func benchSpecs(b *testing.B, n int) []string {
 // compiled: load, validate, compile and render. Target: ≤ 2 ms.
 func BenchmarkOneRelease(b *testing.B) { benchOne(b, []byte(benchSpecs(b, 2)[1])) }
 
+// BenchmarkOneReleaseCUE is BenchmarkOneRelease's release written in CUE
+// as CUE specs are: interpolations, a join, hidden fields; the
+// interpolations of two values and the join are guarded against making a
+// huge value (internal/load/bound.go).
+func BenchmarkOneReleaseCUE(b *testing.B) {
+	src, err := os.ReadFile("testdata/bench-release.cue")
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchFile(b, "app.cue", src)
+}
+
 // benchOne compiles the one release src in-process, the schema compiled
 // by a first, unmeasured run.
-func benchOne(b *testing.B, src []byte) {
+func benchOne(b *testing.B, src []byte) { benchFile(b, "app.yaml", src) }
+
+// benchFile is benchOne for a file of any format, by its name.
+func benchFile(b *testing.B, name string, src []byte) {
 	b.Helper()
 	l := &load.Loader{}
-	if _, err := compile.Bytes(l, "app.yaml", src); err != nil {
+	if _, err := compile.Bytes(l, name, src); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := compile.Bytes(l, "app.yaml", src); err != nil {
+		if _, err := compile.Bytes(l, name, src); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -13,7 +13,9 @@ import (
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/build"
 	cueload "cuelang.org/go/cue/load"
+	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/token"
 	"cuelang.org/go/mod/modconfig"
 	"cuelang.org/go/mod/module"
@@ -48,6 +50,8 @@ func (j *job) loadCUE(files []string, srcs [][]byte) ([]*Spec, diag.List) {
 	insts := cueload.Instances(args, cfg)
 	var specs []*Spec
 	var errs diag.List
+	j.bounds = j.limits.newBounds()
+	guarded := map[*build.Instance]bool{}
 	for _, inst := range insts {
 		if inst.Err != nil {
 			errs = append(errs, placed(syntaxErrors(inst.Err), files[0])...)
@@ -56,13 +60,13 @@ func (j *job) loadCUE(files []string, srcs [][]byte) ([]*Spec, diag.List) {
 		if !slices.ContainsFunc(inst.Files, specpath.Declares) {
 			continue // placeholders or commented-out specs hold no release
 		}
-		if refused := refusedCUE(inst.Files); refused != nil {
+		if refused := append(refusedCUE(inst.Files), j.bounds.instance(inst, guarded)...); len(refused) > 0 {
 			errs = append(errs, refused...)
 			continue
 		}
 		v := j.s.Context.BuildInstance(inst)
 		if err := v.Err(); err != nil && !onlyBelow(err, v) {
-			errs = append(errs, syntaxErrors(err)...)
+			errs = append(errs, cueErrors(err, j.bounds)...)
 			continue
 		}
 		j.labels = releaseLabels(inst.Files)
@@ -76,6 +80,23 @@ func (j *job) loadCUE(files []string, srcs [][]byte) ([]*Spec, diag.List) {
 		specs[0].Warnings = append(specs[0].Warnings, fetched.report(dir)...)
 	}
 	return specs, errs
+}
+
+// compileCUE builds one CUE file, src, its sized operations guarded
+// (bound.go); problems are why it was not built: what it may not reach
+// (refusedCUE) and what no guard can follow.
+func (j *job) compileCUE(filename string, src []byte) (cue.Value, diag.List) {
+	f, err := parser.ParseFile(filename, src, parser.ParseComments)
+	if err != nil {
+		return cue.Value{}, syntaxErrors(err)
+	}
+	if j.bounds == nil {
+		j.bounds = j.limits.newBounds()
+	}
+	if refused := append(refusedCUE([]*ast.File{f}), j.bounds.guard(f)...); len(refused) > 0 {
+		return cue.Value{}, refused
+	}
+	return j.s.Context.BuildFile(f), nil
 }
 
 // releaseLabels finds where each release of a CUE package is written,
@@ -117,7 +138,7 @@ func (j *job) fromCUE(v cue.Value, filename string) ([]*Spec, diag.List) {
 	// A conflict inside a field (two files giving replicas two values) is
 	// the field's problem: validation reports it beside every other one.
 	if err := v.Err(); err != nil && !onlyBelow(err, v) {
-		return nil, syntaxErrors(err)
+		return nil, cueErrors(err, j.bounds)
 	}
 	rs := v.LookupPath(cue.MakePath(cue.Str(releasesField)))
 	if !rs.Exists() {
@@ -280,7 +301,10 @@ func (j *job) replacements(dir string) diag.List {
 	if err != nil {
 		return nil // none, or CUE's loader reports why it cannot be read
 	}
-	v := j.s.Context.CompileBytes(src, cue.Filename(local))
+	v, refused := j.compileCUE(local, src)
+	if len(refused) > 0 {
+		return refused
+	}
 	deps, err := v.LookupPath(cue.MakePath(cue.Str("deps"))).Fields()
 	if err != nil {
 		return nil

@@ -16,6 +16,10 @@
 //	syntax.go     YAML and JSON text: streams, syntax errors, positions of bytes
 //	cue.go        CUE packages: `releases: name: {…}` and single-file releases
 //	external.go   what a CUE spec may not reach: tool packages, embedded files
+//	bound.go      a CUE file's operations that make one value from others
+//	              (strings.Repeat, "x" * n, …), rewritten to check its size first;
+//	              boundops.go which and how each is sized, boundguard.go the
+//	              rewriting, boundproblem.go the problem beyond the limit
 //	spec.go       one release: Spec, unify, check, decode; what is not a release
 //	positions.go  where each field was written, and keys written twice
 //	validate.go   CUE's errors turned into one clear problem per field

@@ -85,14 +85,7 @@ func embeds(f *ast.File) diag.List {
 	ast.Walk(f, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.Field:
-			name, _, err := ast.LabelName(n.Label)
-			switch {
-			case err != nil:
-				name = "[…]" // a pattern or a computed label
-			case !ast.IsValidIdent(name):
-				name = strconv.Quote(name) // as a CUE path writes it: files."a.txt"
-			}
-			labels = append(labels, name)
+			labels = append(labels, labelText(n.Label))
 		case *ast.Attribute:
 			if n.Name() == embedKind {
 				errs = append(errs, &diag.Diagnostic{Pos: n.Pos(), Field: strings.Join(labels, "."), Text: "@embed reads a file into the spec"})

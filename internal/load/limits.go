@@ -65,6 +65,16 @@ func (l Limits) evalTime() time.Duration {
 }
 func (l Limits) memoryBytes() int64 { return orDefault(l.MemoryBytes, DefaultMemoryBytes) }
 
+// valueBytes is the largest string (or bytes, or number) a spec's CUE may
+// make with an operation its operands size (strings.Repeat, "x" * n, …;
+// bound.go): as large as a spec file may be.
+func (l Limits) valueBytes() int64 { return l.fileBytes() }
+
+// valueElems is the longest list a spec's CUE may make with an operation
+// its operands size (list.Repeat, …): as many elements as a spec file
+// could hold written out, two bytes each ("0,").
+func (l Limits) valueElems() int64 { return l.fileBytes() / 2 }
+
 // memoryProblem says loading file was stopped at the memory limit.
 func (l Limits) memoryProblem(file string) *diag.Diagnostic {
 	m := bytesText(l.memoryBytes())

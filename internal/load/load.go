@@ -83,6 +83,7 @@ type job struct {
 	skip     int                  // the lines of the file before src (a chunk of a stream)
 	yaml     bool                 // src is YAML, not JSON
 	labels   map[string]token.Pos // where each of a CUE package's releases is named
+	bounds   *bounds              // the guarded operations of the CUE files loaded (bound.go)
 	// lifted are the Kubernetes-shaped sections taken out of each YAML or
 	// JSON release's syntax before CUE builds it (lift.go).
 	lifted map[*ast.StructLit]*lifted

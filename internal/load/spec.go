@@ -98,7 +98,7 @@ func (j *job) validate(data cue.Value, prefix cue.Path, filename string, root to
 	if !root.IsValid() {
 		root = firstPos(data, filename)
 	}
-	v := &validator{schema: j.s.Release, data: data, root: root, src: j.src, skip: j.skip, yaml: j.yaml}
+	v := &validator{schema: j.s.Release, data: data, root: root, src: j.src, skip: j.skip, yaml: j.yaml, bounds: j.bounds}
 	var written map[string]bool // the schema's places the release writes
 	if lit := syntaxOf(data); lit != nil && (j.used > 1 || schema.TrimmedBefore()) {
 		// A process's first release is validated against the whole

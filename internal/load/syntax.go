@@ -14,7 +14,6 @@ import (
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/ast/astutil"
 	"cuelang.org/go/cue/errors"
-	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/token"
 	cuejson "cuelang.org/go/encoding/json"
 	cueyaml "cuelang.org/go/encoding/yaml"
@@ -69,14 +68,11 @@ func (j *job) loadFile(filename string, src []byte) ([]*Spec, diag.List) {
 	var syntax diag.List   // documents of a YAML stream that do not parse
 	switch filepath.Ext(filename) {
 	case ".cue":
-		f, err := parser.ParseFile(filename, src, parser.ParseComments)
-		if err != nil {
-			return nil, syntaxErrors(err)
+		v, errs := j.compileCUE(filename, src)
+		if len(errs) > 0 {
+			return nil, errs
 		}
-		if refused := refusedCUE([]*ast.File{f}); refused != nil {
-			return nil, refused
-		}
-		return j.fromCUE(j.s.Context.BuildFile(f), filename)
+		return j.fromCUE(v, filename)
 	case ".json":
 		if doc, dups = jsonDocuments(filename, src); doc == nil {
 			return nil, dups
@@ -343,9 +339,17 @@ func linePos(filename string, line int) token.Pos {
 }
 
 // syntaxErrors converts a parse error into a diag.List.
-func syntaxErrors(err error) diag.List {
+func syntaxErrors(err error) diag.List { return cueErrors(err, nil) }
+
+// cueErrors converts the errors of a CUE file's value into a diag.List,
+// those of b's guards (nil for none) worded for the user.
+func cueErrors(err error, b *bounds) diag.List {
 	var l diag.List
 	for _, e := range errors.Errors(err) {
+		if d := b.tooLarge(e); d != nil {
+			l = append(l, d)
+			continue
+		}
 		pos := e.Position()
 		for _, p := range errors.Positions(e) {
 			if !pos.IsValid() && p.IsValid() {

@@ -35,6 +35,7 @@ type validator struct {
 	src     []byte    // the YAML/JSON source, nil for CUE
 	skip    int       // the lines of the file before src
 	yaml    bool      // src is YAML
+	bounds  *bounds   // the CUE file's guarded operations (bound.go), nil for none
 	errs    diag.List
 }
 
@@ -363,6 +364,9 @@ func unquote(s string) string {
 
 // explain reports the problem at path described by CUE's errs.
 func (v *validator) explain(path cue.Path, errs []errors.Error) {
+	if v.tooLarge(path, errs) {
+		return
+	}
 	n := len(v.errs)
 	defer func() {
 		// Where the data has no position for path (e.g. a YAML key given

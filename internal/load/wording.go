@@ -1,8 +1,12 @@
 package load
 
 import (
+	stderrors "errors"
+	"fmt"
 	"regexp"
 	"strings"
+
+	"cuelang.org/go/cue/errors"
 )
 
 // This file holds every phrase of CUE's and go-yaml's error messages that
@@ -138,4 +142,35 @@ func yamlProblemOffset(src []byte, msg string) int {
 		return aliasOffset(src, name)
 	}
 	return -1
+}
+
+// cueOutOfBound is how CUE words a value a bound refuses: the value, then
+// the bound ("<=16777216").
+const cueOutOfBound = "invalid value %v (out of bound %s)"
+
+// outOfBound returns the value and the bound of e, or of an error e wraps
+// ("invalid interpolation: …"), when it is a value a bound refuses.
+func outOfBound(e errors.Error) (value, bound string, ok bool) {
+	for err := error(e); err != nil; err = stderrors.Unwrap(err) {
+		ce, isCUE := err.(errors.Error)
+		if !isCUE {
+			continue
+		}
+		if format, args := ce.Msg(); format == cueOutOfBound && len(args) == 2 {
+			return fmt.Sprint(args[0]), fmt.Sprint(args[1]), true
+		}
+	}
+	return "", "", false
+}
+
+// cueNotSatisfied is how CUE words a value a validator refuses: the value,
+// then the validator ("strings.MaxRunes(5)").
+const cueNotSatisfied = "invalid value %s (does not satisfy %s)"
+
+// notSatisfied returns the validator e says refuses a value.
+func notSatisfied(e errors.Error) (validator string, ok bool) {
+	if format, args := e.Msg(); format == cueNotSatisfied && len(args) == 2 {
+		return fmt.Sprint(args[1]), true
+	}
+	return "", false
 }
