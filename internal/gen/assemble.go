@@ -420,8 +420,12 @@ func (a *assembler) service(s ServicePlan) *corev1.Service {
 		if !s.Preview && !s.Headless {
 			sp.NodePort = p.NodePort
 		}
+		if p.AppProtocol != "" {
+			sp.AppProtocol = &p.AppProtocol
+		}
 		svc.Spec.Ports = append(svc.Spec.Ports, sp)
 	}
+	shape(svc, r, s)
 	return svc
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/rollspec/rollspec/internal/fieldpath"
 	"github.com/rollspec/rollspec/internal/istio"
 	"github.com/rollspec/rollspec/internal/podcheck"
+	"github.com/rollspec/rollspec/internal/servicecheck"
 	"github.com/rollspec/rollspec/release"
 )
 
@@ -52,6 +53,7 @@ func check(spec *Spec, sound map[string]bool) diag.List {
 	c.limits()
 	c.envOverConfig()
 	c.pod()
+	c.service()
 	c.autoscaler()
 	c.budget()
 	return c.errs
@@ -550,6 +552,17 @@ func (c *checker) envOverConfig() {
 			}
 			c.s.Warn(at, "%s is also a config key: env replaces config's value in the environment (set it in one place)", k)
 		}
+	}
+}
+
+// service checks service.spec, the Services' fields in Kubernetes' own
+// shape, against the release's service.type.
+func (c *checker) service() {
+	if !c.ok(fieldpath.Service.Path) {
+		return
+	}
+	for _, p := range servicecheck.Check(c.r) {
+		c.fail(p.At, "%s", p.Text)
 	}
 }
 
