@@ -135,8 +135,8 @@ func Check(r *release.Release) []Problem {
 		}
 	}
 	if s, ok := str(loadBalancerClass); ok {
-		for _, e := range validation.IsQualifiedName(s) {
-			add(loadBalancerClass, "%q is not a qualified name: %s (allowed: an optional DNS prefix and '/', then a name, such as \"example.com/internal-vip\")", s, e)
+		if len(validation.IsQualifiedName(s)) > 0 {
+			add(loadBalancerClass, "%q is not a qualified name (allowed: an optional DNS prefix and '/', then at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric, such as \"example.com/internal-vip\")", s)
 		}
 	}
 	if ranges, ok := m[loadBalancerSourceRanges].([]any); ok && !bad[loadBalancerSourceRanges] {
