@@ -146,6 +146,7 @@ func checkInvariants(t *testing.T, rel *compile.Release) {
 				t.Errorf("Service %s targets port %v no container declares", svc.Name, p.TargetPort)
 			}
 		}
+		checkServiceShape(t, r, svc)
 	}
 
 	// Each workload's selector matches its own pods and no other
