@@ -171,9 +171,10 @@ func top(path string) string {
 }
 
 // cidr says what is wrong with s as a load balancer's source range, ""
-// when nothing: the API server refuses what is no CIDR, and warns about a
-// CIDR with bits set past its prefix, leading zeros or an IPv4-mapped
-// IPv6 address (k8s.io/apimachinery's GetWarningsForCIDR).
+// when nothing: the API server refuses in a new Service what is no CIDR,
+// or one with bits set past its prefix, leading zeros or an IPv4-mapped
+// IPv6 address (IsValidCIDRForLegacyField), and warns about those it
+// still holds from before (k8s.io/apimachinery's GetWarningsForCIDR).
 func cidr(s string) string {
 	p, err := netip.ParsePrefix(s)
 	switch {
