@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/yaml"
 
 	"github.com/rollspec/rollspec/internal/compile"
@@ -20,7 +21,8 @@ import (
 // is the API server's, and the headless Service has no session affinity.
 // Control runs show the API server warns about what rollspec keeps out, a
 // session affinity on the headless Service, and refuses what rollspec
-// refuses, a source range with bits past its prefix.
+// refuses, a source range with bits past its prefix and another load
+// balancer class for the existing Service.
 func TestServiceShaping(t *testing.T) {
 	needCluster(t)
 	t.Parallel()
@@ -73,6 +75,11 @@ strategy: {ramped: {}}
 	lb.Name += "-control"
 	lb.Spec.LoadBalancerSourceRanges = []string{"10.0.0.1/8"}
 	dryRun(t, lb, false, `"10.0.0.1/8": must not have bits set beyond the prefix length`)
+	// And the load balancer class of the existing Service is kept, as
+	// rollspec says when the file generated before had another.
+	reclassed := objectsOf[*corev1.Service](rs[0])[0].DeepCopy()
+	reclassed.Spec.LoadBalancerClass = ptr.To("example.com/public")
+	dryRun(t, reclassed, false, "may not change once set")
 }
 
 // checkShape compares the service.spec fields and ports' appProtocol
