@@ -586,7 +586,7 @@ func (a *assembler) tcpRoutes() []istio.TCPRoute {
 	}
 	var routes []istio.TCPRoute
 	for _, p := range a.r.Ports {
-		if !p.Exposed() || p.Protocol != "TCP" || istio.HTTPPort(p.Name) || istio.TLSPort(p.Name) {
+		if proto := istio.Protocol(p.Name, p.AppProtocol); !p.Exposed() || p.Protocol != "TCP" || istio.HTTPPort(proto) || istio.TLSPort(proto) {
 			continue
 		}
 		port := &istio.PortSelector{Number: uint32(p.ServicePort)}
