@@ -94,6 +94,8 @@ type Port struct {
 	ServicePort   int32  `json:"servicePort"`
 	NodePort      int32  `json:"nodePort,omitempty"`
 	Protocol      string `json:"protocol"`
+	// AppProtocol is the port's appProtocol on the Services; "" for none.
+	AppProtocol string `json:"appProtocol,omitempty"`
 	// Service is false for a port kept off the Services; nil means true.
 	Service *bool `json:"service,omitempty"`
 }
@@ -130,6 +132,9 @@ type Probe struct {
 type Service struct {
 	Type        string            `json:"type"`
 	Annotations map[string]string `json:"annotations,omitempty"`
+	// Spec holds more of a core/v1 ServiceSpec's fields, as written (checked
+	// by internal/servicecheck), merged into the Services by internal/gen.
+	Spec json.RawMessage `json:"spec,omitempty"`
 }
 
 // Strategy holds exactly one release strategy.

@@ -39,6 +39,20 @@ func immutableChanges(r *Release, prev, next *immutable.Output, file string) dia
 			})
 			continue
 		}
+		if ch.Field == immutable.LoadBalancerClass {
+			was := "none"
+			if ch.Was != "" {
+				was = ch.Was
+			}
+			at := fieldpath.Service.Spec.Below("loadBalancerClass")
+			list = append(list, &diag.Diagnostic{
+				Pos:   r.Spec.Pos(at),
+				Field: at.String(),
+				Text: fmt.Sprintf("changes the load balancer class of Service %s (%s was generated with %s), which Kubernetes keeps while the Service is a LoadBalancer, so applying it would fail (allowed: the class as it was; to change it, delete the Service and %s)",
+					ch.Name, file, was, file),
+			})
+			continue
+		}
 		at, ok := immutableFields[ch.Field]
 		if !ok {
 			at = fieldpath.Root

@@ -146,6 +146,7 @@ func checkInvariants(t *testing.T, rel *compile.Release) {
 				t.Errorf("Service %s targets port %v no container declares", svc.Name, p.TargetPort)
 			}
 		}
+		checkServiceShape(t, r, svc)
 	}
 
 	// Each workload's selector matches its own pods and no other
@@ -530,7 +531,7 @@ func checkTCPRoutes(t *testing.T, r *release.Release, vss []*istio.VirtualServic
 			byPort[tr.Match[0].Port] = tr.Route
 		}
 		for _, p := range r.Ports {
-			routed := subsets && p.Exposed() && p.Protocol == "TCP" && !istio.HTTPPort(p.Name) && !istio.TLSPort(p.Name)
+			routed := subsets && p.Exposed() && p.Protocol == "TCP" && !istio.HTTPPort(istio.Protocol(p.Name, p.AppProtocol)) && !istio.TLSPort(istio.Protocol(p.Name, p.AppProtocol))
 			route, ok := byPort[uint32(p.ServicePort)]
 			delete(byPort, uint32(p.ServicePort))
 			if ok != routed {

@@ -232,11 +232,14 @@ type PortFields struct {
 	Protocol Path
 	// Service is false for a port kept off the Services.
 	Service Path
+	// AppProtocol is the port's application protocol on the Services.
+	AppProtocol Path
 }
 
 func port(p Path) PortFields {
 	return PortFields{Path: p, Name: p.dot("name"), ContainerPort: p.dot("containerPort"),
-		ServicePort: p.dot("servicePort"), NodePort: p.dot("nodePort"), Protocol: p.dot("protocol"), Service: p.dot("service")}
+		ServicePort: p.dot("servicePort"), NodePort: p.dot("nodePort"), Protocol: p.dot("protocol"), Service: p.dot("service"),
+		AppProtocol: p.dot("appProtocol")}
 }
 
 // VersionFields are the fields of the stable or the candidate version.
@@ -322,10 +325,12 @@ type ServiceFields struct {
 	Type Path
 	// Annotations go on the Services only.
 	Annotations Path
+	// Spec is more of the Services' fields, in Kubernetes' shape.
+	Spec Kube
 }
 
 func service(p Path) ServiceFields {
-	return ServiceFields{Path: p, Type: p.dot("type"), Annotations: p.dot("annotations")}
+	return ServiceFields{Path: p, Type: p.dot("type"), Annotations: p.dot("annotations"), Spec: Kube{p.dot("spec")}}
 }
 
 // TLSFields are the compiled Gateway's HTTPS settings.

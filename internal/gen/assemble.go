@@ -420,8 +420,12 @@ func (a *assembler) service(s ServicePlan) *corev1.Service {
 		if !s.Preview && !s.Headless {
 			sp.NodePort = p.NodePort
 		}
+		if p.AppProtocol != "" {
+			sp.AppProtocol = &p.AppProtocol
+		}
 		svc.Spec.Ports = append(svc.Spec.Ports, sp)
 	}
+	shape(svc, r, s)
 	return svc
 }
 
@@ -582,7 +586,7 @@ func (a *assembler) tcpRoutes() []istio.TCPRoute {
 	}
 	var routes []istio.TCPRoute
 	for _, p := range a.r.Ports {
-		if !p.Exposed() || p.Protocol != "TCP" || istio.HTTPPort(p.Name) || istio.TLSPort(p.Name) {
+		if proto := istio.Protocol(p.Name, p.AppProtocol); !p.Exposed() || p.Protocol != "TCP" || istio.HTTPPort(proto) || istio.TLSPort(proto) {
 			continue
 		}
 		port := &istio.PortSelector{Number: uint32(p.ServicePort)}

@@ -104,8 +104,12 @@ func unrouted(r *release.Release, p *Plan) diag.List {
 			// Off the Services: only the pod's neighbours reach it.
 		case port.Protocol != "TCP":
 			warns = append(warns, warning(at.Protocol, fmt.Sprintf("Istio does not route %s: traffic to port %s reaches every version's pods, whatever the strategy (allowed: TCP ports, or serve it from a release of its own)", port.Protocol, port.Name)))
-		case istio.TLSPort(port.Name):
-			warns = append(warns, warning(at.Name, fmt.Sprintf("Istio routes TLS port %s by SNI host, which rollspec does not compile: its connections reach every version's pods (allowed: an http, grpc or tcp port name; a tcp- port's connections are split like the requests)", port.Name)))
+		case istio.TLSPort(istio.Protocol(port.Name, port.AppProtocol)):
+			named := at.Name
+			if port.AppProtocol != "" {
+				named = at.AppProtocol // Istio reads it before the name
+			}
+			warns = append(warns, warning(named, fmt.Sprintf("Istio routes TLS port %s by SNI host, which rollspec does not compile: its connections reach every version's pods (allowed: an http, grpc or tcp port name; a tcp- port's connections are split like the requests)", port.Name)))
 		}
 	}
 	return warns

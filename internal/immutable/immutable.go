@@ -38,6 +38,12 @@ var Fields = map[string][]string{
 	release.WorkloadStatefulSet: {"spec.selector", "spec.serviceName", "spec.podManagementPolicy", "spec.volumeClaimTemplates"},
 }
 
+// LoadBalancerClass is a Change's Field when a Service of type
+// LoadBalancer, before and after, changes its load balancer class (or
+// sets or drops it), which the API server refuses once the Service exists
+// ("may not change once set"); Was is the class it had, "" for none.
+const LoadBalancerClass = "spec.loadBalancerClass"
+
 // Changes compares two outputs, prev (what was generated before) and
 // next, and returns the immutable fields next changes on the objects both
 // hold (same kind, namespace and name). A prev that did not parse holds
@@ -67,6 +73,10 @@ func Changes(prev, next *Output) []Change {
 				out = append(out, Change{Kind: o.kind, Name: o.name, Field: f})
 			}
 		}
+		if o.kind == "Service" && loadBalancer(old.v) && loadBalancer(o.v) && !reflect.DeepEqual(lookup(old.v, LoadBalancerClass), lookup(o.v, LoadBalancerClass)) {
+			was, _ := lookup(old.v, LoadBalancerClass).(string)
+			out = append(out, Change{Kind: o.kind, Name: o.name, Field: LoadBalancerClass, Was: was})
+		}
 	}
 	return out
 }
@@ -93,6 +103,9 @@ var defaults = map[string]func(map[string]any){
 		}
 	},
 }
+
+// loadBalancer reports whether the Service v is of type LoadBalancer.
+func loadBalancer(v map[string]any) bool { return lookup(v, "spec.type") == "LoadBalancer" }
 
 type object struct {
 	kind, namespace, name string

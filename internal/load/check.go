@@ -15,6 +15,7 @@ import (
 	"github.com/rollspec/rollspec/internal/fieldpath"
 	"github.com/rollspec/rollspec/internal/istio"
 	"github.com/rollspec/rollspec/internal/podcheck"
+	"github.com/rollspec/rollspec/internal/servicecheck"
 	"github.com/rollspec/rollspec/release"
 )
 
@@ -52,6 +53,7 @@ func check(spec *Spec, sound map[string]bool) diag.List {
 	c.limits()
 	c.envOverConfig()
 	c.pod()
+	c.service()
 	c.autoscaler()
 	c.budget()
 	return c.errs
@@ -456,8 +458,11 @@ func (c *checker) traffic() {
 	if !routed || r.Traffic != release.TrafficIstio || !c.ok(fieldpath.Ports.Path) {
 		return
 	}
-	if !istio.HTTPPort(r.Ports[0].Name) {
-		c.fail(fieldpath.Ports.At(0).Name, "Istio routes HTTP on the first port, named %q (allowed: http, http2, grpc or grpc-web, alone or before a '-' suffix, as in http-api)", r.Ports[0].Name)
+	switch first := r.Ports[0]; {
+	case first.AppProtocol != "" && !istio.HTTPPort(istio.Protocol(first.Name, first.AppProtocol)):
+		c.fail(fieldpath.Ports.At(0).AppProtocol, "Istio routes HTTP on the first port, whose appProtocol %q Istio reads before its name (allowed: http, http2, grpc, grpc-web, kubernetes.io/h2c or kubernetes.io/ws, or no appProtocol)", first.AppProtocol)
+	case first.AppProtocol == "" && !istio.HTTPPort(first.Name):
+		c.fail(fieldpath.Ports.At(0).Name, "Istio routes HTTP on the first port, named %q (allowed: http, http2, grpc or grpc-web, alone or before a '-' suffix, as in http-api)", first.Name)
 	}
 	if r.Ports[0].Protocol != "TCP" {
 		c.fail(fieldpath.Ports.At(0).Protocol, "Istio routes HTTP over TCP on the first port, which is %s (allowed: TCP; put other ports after it)", r.Ports[0].Protocol)
@@ -550,6 +555,17 @@ func (c *checker) envOverConfig() {
 			}
 			c.s.Warn(at, "%s is also a config key: env replaces config's value in the environment (set it in one place)", k)
 		}
+	}
+}
+
+// service checks service.spec, the Services' fields in Kubernetes' own
+// shape, against the release's service.type.
+func (c *checker) service() {
+	if !c.ok(fieldpath.Service.Path) {
+		return
+	}
+	for _, p := range servicecheck.Check(c.r) {
+		c.fail(p.At, "%s", p.Text)
 	}
 }
 

@@ -229,7 +229,7 @@ func TestValidation(t *testing.T) {
 			`spec.yaml:4:1: replicas: invalid value "x" (allowed: an integer from 0 to 10000)`,
 			`spec.yaml:5:1: stable.version: missing required field (allowed: a label value such as "v1.2.0": at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric)`}},
 		{name: "missing field beside an unknown one", spec: withIn(with("ports", "ports: [{name: http, containerPort: 8080, servcePort: 80}]"), "stable", "stable: {tag: \"1.0\"}"), want: []string{
-			`spec.yaml:3:43: ports[0].servcePort: unknown field (did you mean "servicePort"?) (allowed: name, containerPort, servicePort, nodePort, protocol, service)`,
+			`spec.yaml:3:43: ports[0].servcePort: unknown field (did you mean "servicePort"?) (allowed: name, containerPort, servicePort, nodePort, protocol, appProtocol, service)`,
 			`spec.yaml:5:1: stable.version: missing required field (allowed: a label value such as "v1.2.0": at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric)`}},
 		{name: "errors in two list elements", spec: with("ports", "ports: [{name: Http, containerPort: 8080}, {name: admin, containerPort: 0}]"), want: []string{
 			`spec.yaml:3:10: ports[0].name: invalid value "Http" (allowed: an IANA service name of at most 15 characters: lowercase letters, digits and '-', such as "http" or "grpc-api")`,
