@@ -65,16 +65,18 @@ func TestTemplate(t *testing.T) {
 			spec:  func(s *corev1.PodSpec) { s.SecurityContext = nil },
 			at:    "metadata.annotations[seccomp.security.alpha.kubernetes.io/pod]",
 			texts: []string{`spec.template.metadata.annotations[seccomp.security.alpha.kubernetes.io/pod]: non-functional in v1.27+; use the "seccompProfile" field instead`}},
-		{rule: "container", meta: metav1.ObjectMeta{Annotations: map[string]string{"container.apparmor.security.beta.kubernetes.io/web": "runtime/default"}},
-			spec: func(s *corev1.PodSpec) {
-				c := &s.Containers[0]
-				c.Resources.Requests = corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("0.5")}
-				c.Env = []corev1.EnvVar{{Name: "A", Value: "1"}, {Name: "A", Value: "$(A)-2"}, {Name: "A", Value: "3"}}
-			}, at: "metadata.annotations[container.apparmor.security.beta.kubernetes.io/web]", texts: []string{
-				`spec.template.metadata.annotations[container.apparmor.security.beta.kubernetes.io/web]: deprecated since v1.30; use the "appArmorProfile" field instead`,
-				`spec.template.spec.containers[0].resources.requests[memory]: fractional byte value "500m" is invalid, must be an integer`,
-				`spec.template.spec.containers[0].env[2]: hides previous definition of "A", which may be dropped when using apply`,
-			}},
+		{rule: "seccomp container annotation", meta: metav1.ObjectMeta{Annotations: map[string]string{"container.seccomp.security.alpha.kubernetes.io/web": "runtime/default"}},
+			at:    "metadata.annotations[container.seccomp.security.alpha.kubernetes.io/web]",
+			texts: []string{`spec.template.metadata.annotations[container.seccomp.security.alpha.kubernetes.io/web]: non-functional in v1.27+; use the "seccompProfile" field instead`}},
+		{rule: "AppArmor container annotation", meta: metav1.ObjectMeta{Annotations: map[string]string{"container.apparmor.security.beta.kubernetes.io/web": "runtime/default"}},
+			at:    "metadata.annotations[container.apparmor.security.beta.kubernetes.io/web]",
+			texts: []string{`spec.template.metadata.annotations[container.apparmor.security.beta.kubernetes.io/web]: deprecated since v1.30; use the "appArmorProfile" field instead`}},
+		{rule: "fractional container resources", spec: func(s *corev1.PodSpec) {
+			s.Containers[0].Resources.Requests = corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("0.5")}
+		}, at: "spec.containers[0].resources.requests[memory]", texts: []string{`spec.template.spec.containers[0].resources.requests[memory]: fractional byte value "500m" is invalid, must be an integer`}},
+		{rule: "duplicate env", spec: func(s *corev1.PodSpec) {
+			s.Containers[0].Env = []corev1.EnvVar{{Name: "A", Value: "1"}, {Name: "A", Value: "$(A)-2"}, {Name: "A", Value: "3"}}
+		}, at: "spec.containers[0].env[2]", texts: []string{`spec.template.spec.containers[0].env[2]: hides previous definition of "A", which may be dropped when using apply`}},
 		{rule: "ports", spec: func(s *corev1.PodSpec) {
 			s.Containers = append(s.Containers, corev1.Container{Name: "proxy", Ports: []corev1.ContainerPort{{Name: "admin", ContainerPort: 8080}, {ContainerPort: 9000, HostIP: "127.0.0.1"}}})
 		}, at: "spec.containers[1].ports[0]", texts: []string{

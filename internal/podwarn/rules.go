@@ -13,7 +13,8 @@ import (
 const upstream = "pkg/api/pod/warnings.go warningsForPodSpecAndMeta"
 
 // Rules are the API server's warning rules about a pod template, in the
-// order it applies them; Template runs them all.
+// order it applies them (its per-container rules, one loop upstream, are
+// a rule each here); Template runs them all.
 var Rules = []Rule{
 	{Name: "deprecated node label in nodeSelector", Upstream: upstream + " (nodeapi.GetNodeLabelDeprecatedMessage)",
 		Fix: "the label the message names", check: func(c *checker) {
@@ -132,29 +133,43 @@ var Rules = []Rule{
 				}
 			}
 		}},
-	{Name: "container", Upstream: upstream + " (per container: seccomp and AppArmor annotations, fractional bytes, duplicate env)",
-		Fix: "the container's securityContext field, whole bytes, each variable once", check: func(c *checker) {
-			var pod *corev1.AppArmorProfile
-			if c.spec.SecurityContext != nil {
-				pod = c.spec.SecurityContext.AppArmorProfile
-			}
-			c.containers(func(ct *corev1.Container, at Path) {
-				sc := ct.SecurityContext
-				if sc == nil || sc.SeccompProfile == nil {
+	{Name: "seccomp container annotation", Upstream: upstream + " (container seccomp annotation without accompanying field)",
+		Fix: "the container's securityContext.seccompProfile", check: func(c *checker) {
+			c.containers(func(ct *corev1.Container, _ Path) {
+				if sc := ct.SecurityContext; sc == nil || sc.SeccompProfile == nil {
 					if _, ok := c.meta.Annotations[seccompContainer+ct.Name]; ok {
 						c.warn(Path{"metadata", "annotations"}.Key(seccompContainer+ct.Name), `non-functional in v1.27+; use the "seccompProfile" field instead`)
 					}
 				}
-				if sc == nil || sc.AppArmorProfile == nil {
+			})
+		}},
+	{Name: "AppArmor container annotation", Upstream: upstream + " (container AppArmor annotation without accompanying field, pod templates)",
+		Fix: "the container's securityContext.appArmorProfile", check: func(c *checker) {
+			var pod *corev1.AppArmorProfile
+			if c.spec.SecurityContext != nil {
+				pod = c.spec.SecurityContext.AppArmorProfile
+			}
+			c.containers(func(ct *corev1.Container, _ Path) {
+				if sc := ct.SecurityContext; sc == nil || sc.AppArmorProfile == nil {
 					if v, ok := c.meta.Annotations[apparmor+ct.Name]; ok && !sameAppArmor(pod, v) {
 						c.warn(Path{"metadata", "annotations"}.Key(apparmor+ct.Name), `deprecated since v1.30; use the "appArmorProfile" field instead`)
 					}
 				}
+			})
+		}},
+	{Name: "fractional container resources", Upstream: upstream + " (fractional memory/ephemeral-storage requests/limits)",
+		Fix: "a whole number of bytes, such as 128Mi", check: func(c *checker) {
+			c.containers(func(ct *corev1.Container, at Path) {
 				res := ct.Resources
 				c.fractional(res.Limits, corev1.ResourceMemory, at.Child("resources", "limits"))
 				c.fractional(res.Requests, corev1.ResourceMemory, at.Child("resources", "requests"))
 				c.fractional(res.Limits, corev1.ResourceEphemeralStorage, at.Child("resources", "limits"))
 				c.fractional(res.Requests, corev1.ResourceEphemeralStorage, at.Child("resources", "requests"))
+			})
+		}},
+	{Name: "duplicate env", Upstream: upstream + " (duplicate containers[*].env)",
+		Fix: "each variable once, or a later entry that refers to the earlier as $(NAME)", check: func(c *checker) {
+			c.containers(func(ct *corev1.Container, at Path) {
 				seen := map[string]bool{}
 				for i, e := range ct.Env {
 					if !seen[e.Name] {
