@@ -21,10 +21,6 @@ var templatePath = podwarn.Path{"spec", "template"}
 // no warning unless the spec asks for one.
 func podWarnings(s *load.Spec, objs []gen.Object) diag.List {
 	var list diag.List
-	rules := map[string]*podwarn.Rule{}
-	for i := range podwarn.Rules {
-		rules[podwarn.Rules[i].Name] = &podwarn.Rules[i]
-	}
 	for _, o := range objs {
 		t := gen.PodTemplate(o)
 		if t == nil {
@@ -33,7 +29,7 @@ func podWarnings(s *load.Spec, objs []gen.Object) diag.List {
 		role := roleOf(s, t.Labels)
 		for _, w := range podwarn.Template(templatePath, &t.ObjectMeta, &t.Spec) {
 			at := podcheck.Where(s.Release, role, &t.Spec, w.At)
-			text := fmt.Sprintf("the API server warns: %s (allowed: %s)", w.Text, rules[w.Rule].Fix)
+			text := fmt.Sprintf("the API server warns: %s (allowed: %s)", w.Text, w.Fix)
 			if !slices.ContainsFunc(list, func(e *diag.Diagnostic) bool { return e.Field == at.String() && e.Text == text }) {
 				list = append(list, &diag.Diagnostic{Severity: diag.Warning, Pos: s.Pos(at), Field: at.String(), Text: text})
 			}

@@ -18,6 +18,8 @@ import (
 type Warning struct {
 	// Rule is the name of the rule in Rules that gives it.
 	Rule string
+	// Fix is the rule's Fix.
+	Fix string
 	// At is the field the warning is about, below the template.
 	At Path
 	// Text is the warning as the API server words it, field paths
@@ -60,7 +62,12 @@ type checker struct {
 
 // warn records a warning at at, worded "<prefix.at>: <format>".
 func (c *checker) warn(at Path, format string, args ...any) {
-	c.out = append(c.out, Warning{Rule: c.rule.Name, At: at, Text: c.full(at) + ": " + fmt.Sprintf(format, args...)})
+	c.add(at, c.full(at)+": "+fmt.Sprintf(format, args...))
+}
+
+// add records a warning at at worded text.
+func (c *checker) add(at Path, text string) {
+	c.out = append(c.out, Warning{Rule: c.rule.Name, Fix: c.rule.Fix, At: at, Text: text})
 }
 
 // full is at below the template's prefix, as the API server names it.

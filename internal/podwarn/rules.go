@@ -305,7 +305,7 @@ func overlappingPaths(c *checker) {
 	for i, v := range c.spec.Volumes {
 		at := Path{"spec", "volumes"}.Index(i)
 		warn := func(desc, body string) {
-			c.out = append(c.out, Warning{Rule: c.rule.Name, At: at, Text: fmt.Sprintf("volume %q (%s): overlapping paths: %s", v.Name, desc, body)})
+			c.add(at, fmt.Sprintf("volume %q (%s): overlapping paths: %s", v.Name, desc, body))
 		}
 		// checkVolumeMappingForOverlap
 		one := func(desc string, list []source) {
@@ -335,7 +335,7 @@ func overlappingPaths(c *checker) {
 			var list []source
 			switch {
 			case p == (corev1.VolumeProjection{}):
-				c.out = append(c.out, Warning{Rule: c.rule.Name, At: at, Text: fmt.Sprintf("volume %q (Projected) has no sources provided", v.Name)})
+				c.add(at, fmt.Sprintf("volume %q (Projected) has no sources provided", v.Name))
 				continue
 			case p.ConfigMap != nil && p.ConfigMap.Items != nil:
 				list = keys(p.ConfigMap.Items, fmt.Sprintf("ConfigMap %q", p.ConfigMap.Name))
