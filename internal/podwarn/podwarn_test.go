@@ -48,6 +48,11 @@ func TestTemplate(t *testing.T) {
 		{rule: "deprecated volume plugin", spec: func(s *corev1.PodSpec) {
 			s.Volumes = []corev1.Volume{{Name: "fs", VolumeSource: corev1.VolumeSource{CephFS: &corev1.CephFSVolumeSource{Monitors: []string{"m"}}}}}
 		}, at: "spec.volumes[0].cephfs", texts: []string{`spec.template.spec.volumes[0].cephfs: deprecated in v1.28, non-functional in v1.31+`}},
+		{rule: "fractional ephemeral volume storage", spec: func(s *corev1.PodSpec) {
+			s.Volumes = []corev1.Volume{{Name: "scratch", VolumeSource: corev1.VolumeSource{Ephemeral: &corev1.EphemeralVolumeSource{VolumeClaimTemplate: &corev1.PersistentVolumeClaimTemplate{
+				Spec: corev1.PersistentVolumeClaimSpec{AccessModes: []corev1.PersistentVolumeAccessMode{"ReadWriteOnce"}, Resources: corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceStorage: resource.MustParse("1.5")}}}}}}}}
+		}, at: "spec.volumes[0].ephemeral.volumeClaimTemplate.spec.resources.requests[storage]",
+			texts: []string{`spec.template.spec.volumes[0].ephemeral.volumeClaimTemplate.spec.resources.requests[storage]: fractional byte value "1500m" is invalid, must be an integer`}},
 		{rule: "overlapping volume paths", spec: func(s *corev1.PodSpec) {
 			s.Volumes = []corev1.Volume{{Name: "cfg", VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{
 				LocalObjectReference: corev1.LocalObjectReference{Name: "c"}, Items: []corev1.KeyToPath{{Key: "a", Path: "x"}, {Key: "b", Path: "x/y"}}}}}}

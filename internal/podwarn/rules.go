@@ -80,17 +80,23 @@ var Rules = []Rule{
 					c.warn(at.Child("quobyte"), "deprecated in v1.22, non-functional in v1.25+")
 				case v.Glusterfs != nil:
 					c.warn(at.Child("glusterfs"), "deprecated in v1.25, non-functional in v1.26+")
-				case v.Ephemeral != nil && v.Ephemeral.VolumeClaimTemplate != nil:
-					// pkg/api/persistentvolumeclaim GetWarningsForPersistentVolumeClaimSpec
-					res := v.Ephemeral.VolumeClaimTemplate.Spec.Resources
-					spec := at.Child("ephemeral", "volumeClaimTemplate", "spec", "resources")
-					c.fractional(res.Requests, corev1.ResourceStorage, spec.Child("requests"))
-					c.fractional(res.Limits, corev1.ResourceStorage, spec.Child("limits"))
 				case v.CephFS != nil:
 					c.warn(at.Child("cephfs"), "deprecated in v1.28, non-functional in v1.31+")
 				case v.RBD != nil:
 					c.warn(at.Child("rbd"), "deprecated in v1.28, non-functional in v1.31+")
 				}
+			}
+		}},
+	{Name: "fractional ephemeral volume storage", Upstream: upstream + " (ephemeral volumes; pkg/api/persistentvolumeclaim GetWarningsForPersistentVolumeClaimSpec)",
+		Fix: "a whole number of bytes, such as 1Gi", check: func(c *checker) {
+			for i, v := range c.spec.Volumes {
+				if v.Ephemeral == nil || v.Ephemeral.VolumeClaimTemplate == nil {
+					continue
+				}
+				res := v.Ephemeral.VolumeClaimTemplate.Spec.Resources
+				at := Path{"spec", "volumes"}.Index(i).Child("ephemeral", "volumeClaimTemplate", "spec", "resources")
+				c.fractional(res.Requests, corev1.ResourceStorage, at.Child("requests"))
+				c.fractional(res.Limits, corev1.ResourceStorage, at.Child("limits"))
 			}
 		}},
 	{Name: "overlapping volume paths", Upstream: "pkg/api/pod/warnings.go warningsForOverlappingVirtualPaths",

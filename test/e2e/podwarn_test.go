@@ -39,6 +39,7 @@ func TestPodWarnings(t *testing.T) {
 		{rule: "topology spread constraint", section: `pod: {topologySpreadConstraints: [{maxSkew: 1, topologyKey: "beta.kubernetes.io/instance-type", whenUnsatisfiable: ScheduleAnyway}]}`},
 		{rule: "deprecated annotation", section: `podAnnotations: {"scheduler.alpha.kubernetes.io/critical-pod": ""}`},
 		{rule: "deprecated volume plugin", section: `pod: {volumes: [{name: fs, cephfs: {monitors: ["10.0.0.1:6789"]}}]}`},
+		{rule: "fractional ephemeral volume storage", section: `pod: {volumes: [{name: scratch, ephemeral: {volumeClaimTemplate: {spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: "1.5"}}}}}}]}`},
 		{rule: "overlapping volume paths", section: `pod: {volumes: [{name: files, configMap: {name: files, items: [{key: a, path: x}, {key: b, path: x/y}]}}]}`},
 		{rule: "duplicate hostAliases ip", section: `pod: {hostAliases: [{ip: "10.0.0.1", hostnames: [a]}, {ip: "10.0.0.1", hostnames: [b]}]}`},
 		{rule: "imagePullSecrets", section: `pod: {imagePullSecrets: [{name: reg}, {name: reg}]}`},
