@@ -39,7 +39,7 @@ type Rule struct {
 }
 
 // Template returns the warnings the API server gives about a pod
-// template with meta and spec, in the order it gives them; prefix is the
+// template with meta and spec, rule by rule (Rules' order); prefix is the
 // template's path in its object ("spec.template" in a Deployment,
 // StatefulSet or DaemonSet). The spec is read as the API server reads
 // it, defaulted: a port without protocol is TCP.
