@@ -156,6 +156,7 @@ func one(s *load.Spec, objects bool) (*Release, error) {
 	if bad = append(append(bad, budget(s, res.Plan)...), podSecurity(s, res.Objects)...); len(bad) > 0 {
 		return nil, bad
 	}
+	warns = append(warns, podWarnings(s, res.Objects)...)
 	y, err := manifest.Render(res.Objects)
 	if err != nil {
 		return nil, fmt.Errorf("render: %w", err)
@@ -206,11 +207,7 @@ func podSecurity(s *load.Spec, objs []gen.Object) diag.List {
 		if t == nil {
 			continue
 		}
-		role := release.RoleStable
-		if c := s.Release.Candidate; c != nil && t.Labels[release.LabelVersion] == c.Version && c.Version != s.Release.Stable.Version {
-			role = release.RoleCandidate
-		}
-		for _, p := range podcheck.Security(s.Release, role, &t.ObjectMeta, &t.Spec) {
+		for _, p := range podcheck.Security(s.Release, roleOf(s, t.Labels), &t.ObjectMeta, &t.Spec) {
 			dd := &diag.Diagnostic{Pos: s.Pos(p.At), Field: p.At.String(), Text: p.Text}
 			if !slices.ContainsFunc(list, func(e *diag.Diagnostic) bool { return e.Field == dd.Field && e.Text == dd.Text }) {
 				list = append(list, dd)
@@ -218,4 +215,12 @@ func podSecurity(s *load.Spec, objs []gen.Object) diag.List {
 		}
 	}
 	return list
+}
+
+// roleOf is the role of the version whose pods carry labels.
+func roleOf(s *load.Spec, labels map[string]string) string {
+	if c := s.Release.Candidate; c != nil && labels[release.LabelVersion] == c.Version && c.Version != s.Release.Stable.Version {
+		return release.RoleCandidate
+	}
+	return release.RoleStable
 }

@@ -70,6 +70,10 @@ func (p Path) index(i int) Path { return p.child("[" + strconv.Itoa(i) + "]") }
 // key is the entry k of the map at p, quoted unless an identifier.
 func (p Path) key(k string) Path { return p.dot(quote(k)) }
 
+// Key is the entry k of the map at p (a user's map, such as
+// podAnnotations, whose keys the code does not name).
+func (p Path) Key(k string) Path { return p.key(k) }
+
 // quote writes a map key as a cue.Path element: bare when it is an
 // identifier (letters, digits, '_' and '$', not starting with a digit),
 // else as a Go-quoted string.
