@@ -280,8 +280,8 @@ func (a *assembler) podSpec(w Workload) (corev1.PodSpec, error) {
 // secure fills in the Pod Security defaults of the release's level where
 // the spec leaves them unset, in the pod and in every container: a
 // RuntimeDefault seccomp profile, no privilege escalation (unless the
-// container is privileged), and at the restricted level non-root and no
-// capabilities. What the spec sets stays (a node agent at the privileged
+// container is privileged), and at the restricted level non-root and every
+// capability dropped (drop: [ALL] wherever drop is unset, beside add). What the spec sets stays (a node agent at the privileged
 // level sets what it needs); the compiled pod is checked against the
 // level afterwards.
 func (a *assembler) secure(spec *corev1.PodSpec) {
@@ -311,8 +311,13 @@ func (a *assembler) secure(spec *corev1.PodSpec) {
 			if sc.AllowPrivilegeEscalation == nil && (sc.Privileged == nil || !*sc.Privileged) {
 				sc.AllowPrivilegeEscalation = ptr.To(false)
 			}
+			// Restricted allows NET_BIND_SERVICE in add once ALL is
+			// dropped: drop is filled in beside what add says.
 			if restricted && sc.Capabilities == nil {
-				sc.Capabilities = &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}}
+				sc.Capabilities = &corev1.Capabilities{}
+			}
+			if restricted && sc.Capabilities.Drop == nil {
+				sc.Capabilities.Drop = []corev1.Capability{"ALL"}
 			}
 		}
 	}
