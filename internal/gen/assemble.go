@@ -246,7 +246,7 @@ func (a *assembler) podSpec(w Workload) (corev1.PodSpec, error) {
 	c.Name = r.Name
 	c.Image = r.ImageRef(w.Version)
 	c.ImagePullPolicy = pullPolicy(r, w.Version)
-	c.Env = append(envVars(release.Merged(r.Env, w.Version.Env)), c.Env...)
+	c.Env = append(podcheck.ShortEnv(release.Merged(r.Env, w.Version.Env)), c.Env...)
 	// What the version's overlay sets wins over the release's short form.
 	short := func(field string, p *release.Probe, merged *corev1.Probe) *corev1.Probe {
 		if w.Version.Overrides(field) {
@@ -272,6 +272,7 @@ func (a *assembler) podSpec(w Workload) (corev1.PodSpec, error) {
 			spec.Volumes = append([]corev1.Volume{{Name: podcheck.ConfigVolume, VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: ref}}}}, spec.Volumes...)
 		}
 	}
+	c.Env = podcheck.OrderEnv(c.Env, len(c.EnvFrom) > 0)
 	spec.Containers = append([]corev1.Container{c}, spec.Containers...)
 	a.secure(&spec)
 	return spec, nil
@@ -333,14 +334,6 @@ func pullPolicy(r *release.Release, v *release.Version) corev1.PullPolicy {
 		return corev1.PullAlways
 	}
 	return corev1.PullIfNotPresent
-}
-
-func envVars(m map[string]string) []corev1.EnvVar {
-	var env []corev1.EnvVar
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		env = append(env, corev1.EnvVar{Name: k, Value: m[k]})
-	}
-	return env
 }
 
 func resourceList(m map[string]resource.Quantity) corev1.ResourceList {
