@@ -230,13 +230,15 @@ type PortFields struct {
 	Name, ContainerPort, ServicePort, NodePort Path
 	// Protocol decides whether Istio can route the port.
 	Protocol Path
+	// HostPort binds the port on the node (a DaemonSet's).
+	HostPort Path
 	// Service is false for a port kept off the Services.
 	Service Path
 }
 
 func port(p Path) PortFields {
 	return PortFields{Path: p, Name: p.dot("name"), ContainerPort: p.dot("containerPort"),
-		ServicePort: p.dot("servicePort"), NodePort: p.dot("nodePort"), Protocol: p.dot("protocol"), Service: p.dot("service")}
+		ServicePort: p.dot("servicePort"), NodePort: p.dot("nodePort"), Protocol: p.dot("protocol"), Service: p.dot("service"), HostPort: p.dot("hostPort")}
 }
 
 // VersionFields are the fields of the stable or the candidate version.

@@ -258,7 +258,7 @@ func (a *assembler) podSpec(w Workload) (corev1.PodSpec, error) {
 	c.LivenessProbe = short("livenessProbe", r.LivenessProbe, c.LivenessProbe)
 	c.StartupProbe = short("startupProbe", r.StartupProbe, c.StartupProbe)
 	for _, p := range r.Ports {
-		c.Ports = append(c.Ports, corev1.ContainerPort{Name: p.Name, ContainerPort: p.ContainerPort, Protocol: corev1.Protocol(p.Protocol)})
+		c.Ports = append(c.Ports, corev1.ContainerPort{Name: p.Name, ContainerPort: p.ContainerPort, HostPort: p.HostPort, Protocol: corev1.Protocol(p.Protocol)})
 	}
 	if r.Resources != nil && !w.Version.Overrides("resources") {
 		c.Resources = corev1.ResourceRequirements{Requests: resourceList(r.Resources.Requests), Limits: resourceList(r.Resources.Limits)}
