@@ -93,7 +93,9 @@ type Port struct {
 	ContainerPort int32  `json:"containerPort"`
 	ServicePort   int32  `json:"servicePort"`
 	NodePort      int32  `json:"nodePort,omitempty"`
-	Protocol      string `json:"protocol"`
+	// HostPort binds the port on the node too (a DaemonSet's).
+	HostPort int32  `json:"hostPort,omitempty"`
+	Protocol string `json:"protocol"`
 	// AppProtocol is the port's appProtocol on the Services; "" for none.
 	AppProtocol string `json:"appProtocol,omitempty"`
 	// Service is false for a port kept off the Services; nil means true.

@@ -2,6 +2,7 @@ package compile_test
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 	"testing"
 
@@ -191,5 +192,29 @@ strategy: {partitioned: {steps: [1, 2, 4], step: %d}}
 				t.Errorf("subsets %v, want %v", subsets, wantSubsets)
 			}
 		})
+	}
+}
+
+// TestDaemonSetHostPort: a port's hostPort reaches the DaemonSet's main
+// container in Kubernetes' field, beside the port it binds; a port
+// without one binds none.
+func TestDaemonSetHostPort(t *testing.T) {
+	o := split(t, compileYAML(t, `name: proxy
+image: example/proxy
+workload: DaemonSet
+podSecurity: privileged
+ports: [{name: http, containerPort: 8080, hostPort: 80}, {name: metrics, containerPort: 9090, service: false}]
+stable: {version: v1, tag: "1"}
+strategy: {ramped: {}}
+`).Result.Objects)
+	if len(o.daemonSets) != 1 {
+		t.Fatalf("compiled %d DaemonSets, want 1", len(o.daemonSets))
+	}
+	got := map[string]int32{}
+	for _, p := range o.daemonSets[0].Spec.Template.Spec.Containers[0].Ports {
+		got[p.Name] = p.HostPort
+	}
+	if want := map[string]int32{"http": 80, "metrics": 0}; !maps.Equal(got, want) {
+		t.Errorf("hostPorts by port %v, want %v", got, want)
 	}
 }

@@ -234,6 +234,8 @@ type PortFields struct {
 	Name, ContainerPort, ServicePort, NodePort Path
 	// Protocol decides whether Istio can route the port.
 	Protocol Path
+	// HostPort binds the port on the node (a DaemonSet's).
+	HostPort Path
 	// Service is false for a port kept off the Services.
 	Service Path
 	// AppProtocol is the port's application protocol on the Services.
@@ -243,7 +245,7 @@ type PortFields struct {
 func port(p Path) PortFields {
 	return PortFields{Path: p, Name: p.dot("name"), ContainerPort: p.dot("containerPort"),
 		ServicePort: p.dot("servicePort"), NodePort: p.dot("nodePort"), Protocol: p.dot("protocol"), Service: p.dot("service"),
-		AppProtocol: p.dot("appProtocol")}
+		AppProtocol: p.dot("appProtocol"), HostPort: p.dot("hostPort")}
 }
 
 // VersionFields are the fields of the stable or the candidate version.

@@ -246,7 +246,7 @@ func (a *assembler) podSpec(w Workload) (corev1.PodSpec, error) {
 	c.Name = r.Name
 	c.Image = r.ImageRef(w.Version)
 	c.ImagePullPolicy = pullPolicy(r, w.Version)
-	c.Env = append(envVars(release.Merged(r.Env, w.Version.Env)), c.Env...)
+	c.Env = append(podcheck.ShortEnv(release.Merged(r.Env, w.Version.Env)), c.Env...)
 	// What the version's overlay sets wins over the release's short form.
 	short := func(field string, p *release.Probe, merged *corev1.Probe) *corev1.Probe {
 		if w.Version.Overrides(field) {
@@ -258,7 +258,7 @@ func (a *assembler) podSpec(w Workload) (corev1.PodSpec, error) {
 	c.LivenessProbe = short("livenessProbe", r.LivenessProbe, c.LivenessProbe)
 	c.StartupProbe = short("startupProbe", r.StartupProbe, c.StartupProbe)
 	for _, p := range r.Ports {
-		c.Ports = append(c.Ports, corev1.ContainerPort{Name: p.Name, ContainerPort: p.ContainerPort, Protocol: corev1.Protocol(p.Protocol)})
+		c.Ports = append(c.Ports, corev1.ContainerPort{Name: p.Name, ContainerPort: p.ContainerPort, HostPort: p.HostPort, Protocol: corev1.Protocol(p.Protocol)})
 	}
 	if r.Resources != nil && !w.Version.Overrides("resources") {
 		c.Resources = corev1.ResourceRequirements{Requests: resourceList(r.Resources.Requests), Limits: resourceList(r.Resources.Limits)}
@@ -272,6 +272,7 @@ func (a *assembler) podSpec(w Workload) (corev1.PodSpec, error) {
 			spec.Volumes = append([]corev1.Volume{{Name: podcheck.ConfigVolume, VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: ref}}}}, spec.Volumes...)
 		}
 	}
+	c.Env = podcheck.OrderEnv(c.Env, len(c.EnvFrom) > 0)
 	spec.Containers = append([]corev1.Container{c}, spec.Containers...)
 	a.secure(&spec)
 	return spec, nil
@@ -280,8 +281,8 @@ func (a *assembler) podSpec(w Workload) (corev1.PodSpec, error) {
 // secure fills in the Pod Security defaults of the release's level where
 // the spec leaves them unset, in the pod and in every container: a
 // RuntimeDefault seccomp profile, no privilege escalation (unless the
-// container is privileged), and at the restricted level non-root and no
-// capabilities. What the spec sets stays (a node agent at the privileged
+// container is privileged), and at the restricted level non-root and every
+// capability dropped (drop: [ALL] wherever drop is unset, beside add). What the spec sets stays (a node agent at the privileged
 // level sets what it needs); the compiled pod is checked against the
 // level afterwards.
 func (a *assembler) secure(spec *corev1.PodSpec) {
@@ -311,8 +312,13 @@ func (a *assembler) secure(spec *corev1.PodSpec) {
 			if sc.AllowPrivilegeEscalation == nil && (sc.Privileged == nil || !*sc.Privileged) {
 				sc.AllowPrivilegeEscalation = ptr.To(false)
 			}
+			// Restricted allows NET_BIND_SERVICE in add once ALL is
+			// dropped: drop is filled in beside what add says.
 			if restricted && sc.Capabilities == nil {
-				sc.Capabilities = &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}}
+				sc.Capabilities = &corev1.Capabilities{}
+			}
+			if restricted && sc.Capabilities.Drop == nil {
+				sc.Capabilities.Drop = []corev1.Capability{"ALL"}
 			}
 		}
 	}
@@ -328,14 +334,6 @@ func pullPolicy(r *release.Release, v *release.Version) corev1.PullPolicy {
 		return corev1.PullAlways
 	}
 	return corev1.PullIfNotPresent
-}
-
-func envVars(m map[string]string) []corev1.EnvVar {
-	var env []corev1.EnvVar
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		env = append(env, corev1.EnvVar{Name: k, Value: m[k]})
-	}
-	return env
 }
 
 func resourceList(m map[string]resource.Quantity) corev1.ResourceList {

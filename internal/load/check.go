@@ -45,6 +45,7 @@ func check(spec *Spec, sound map[string]bool) diag.List {
 	c.strategy()
 	c.versions()
 	c.ports()
+	c.hostPorts()
 	c.probe()
 	c.resources()
 	c.labels()

@@ -157,6 +157,9 @@ func (c *checker) hostPort() string {
 		if pod.HostNetwork {
 			return "use the node's network (pod.hostNetwork)"
 		}
+		for _, p := range c.r.Ports {
+			main.Ports = append(main.Ports, corev1.ContainerPort{HostPort: p.HostPort})
+		}
 		for _, ct := range slices.Concat([]corev1.Container{main}, pod.InitContainers, pod.Containers) {
 			for _, p := range ct.Ports {
 				if p.HostPort != 0 {

@@ -32,10 +32,15 @@ type Problem struct {
 // versions (the stable and candidate versions were valid), of each
 // version's overlay and of the pod each version runs.
 func Check(r *release.Release, versions bool) []Problem {
-	if !written(r) {
-		return nil // nothing in Kubernetes' shape: nothing to check
-	}
 	c := &checker{r: r}
+	if versions {
+		c.envOrders(r.Versions())
+	} else {
+		c.envOrders([]release.Member{{Role: release.RoleStable, Version: &release.Version{}}})
+	}
+	if !written(r) {
+		return c.problems // nothing in Kubernetes' shape: nothing more to check
+	}
 	c.section(fieldpath.Container, r.Container, corev1.Container{}, false)
 	c.section(fieldpath.Pod, r.Pod, corev1.PodSpec{}, false)
 	if st := r.StatefulSet; st != nil {

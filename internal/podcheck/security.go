@@ -1,6 +1,7 @@
 package podcheck
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -116,7 +117,8 @@ func Security(r *release.Release, role string, meta *metav1.ObjectMeta, spec *co
 		if level == psa.LevelBaseline || slices.ContainsFunc(fields, func(f fieldpath.Path) bool { return baseline[f] }) {
 			lower = `podSecurity: "privileged", which allows anything`
 		}
-		text := fmt.Sprintf("%s: podSecurity %q forbids %s (allowed: change the field, or %s)", res.ForbiddenDetail, r.PodSecurity, res.ForbiddenReason, lower)
+		keep := cmp.Or(keepLevel(res.ForbiddenReason, res.ForbiddenDetail, level), "change the field")
+		text := fmt.Sprintf("%s: podSecurity %q forbids %s (allowed: %s; or %s)", res.ForbiddenDetail, r.PodSecurity, res.ForbiddenReason, keep, lower)
 		for _, f := range fields {
 			problems = append(problems, Problem{f, text})
 		}

@@ -13,7 +13,8 @@ import (
 // TestLatestChecks: the evaluator built from latestChecks decides every
 // pod as the one built from all of Kubernetes' checks does at the latest
 // version, at both levels, for a pod that passes and for one mutation per
-// check (and a few that several checks read).
+// check (and a few that several checks read); and every violation has
+// a hint that keeps the level (keepLevel).
 func TestLatestChecks(t *testing.T) {
 	full, err := policy.NewEvaluator(policy.DefaultChecks(), nil)
 	if err != nil {
@@ -93,6 +94,11 @@ func TestLatestChecks(t *testing.T) {
 			want, got := full.EvaluatePod(lv, meta, spec), latest.EvaluatePod(lv, meta, spec)
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("%s at %s: latest checks give %+v, all checks %+v", name, level, got, want)
+			}
+			for _, res := range want {
+				if !res.Allowed && keepLevel(res.ForbiddenReason, res.ForbiddenDetail, level) == "" {
+					t.Errorf("%s at %s: no fix that keeps the level for %q (%s)", name, level, res.ForbiddenReason, res.ForbiddenDetail)
+				}
 			}
 			if name != "valid" && level == psa.LevelRestricted && allowed(want) {
 				t.Errorf("%s at restricted: allowed, want a violation (the case tests nothing)", name)

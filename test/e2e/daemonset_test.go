@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/rollspec/rollspec/release"
@@ -146,5 +147,50 @@ func TestDaemonSetOnDelete(t *testing.T) {
 		if after[n][0].Metadata.UID != before[n][0].Metadata.UID {
 			t.Errorf("node %s: its pod was replaced too", n)
 		}
+	}
+}
+
+// TestDaemonSetHostPort applies a node-local proxy, a DaemonSet whose
+// port binds the node's port 80 (hostPort) at podSecurity privileged, to a
+// namespace enforcing that level: admitted without a warning, one ready
+// pod on each node holding the port. The same DaemonSet in a namespace
+// at baseline draws the API server's hostPort warning: the reason the
+// compiler refuses hostPort below privileged.
+func TestDaemonSetHostPort(t *testing.T) {
+	needCluster(t)
+	t.Parallel()
+	const ns, base = "ds-hostport", "ds-hostport-baseline"
+	spec := func(ns string) string {
+		return fmt.Sprintf(`name: proxy
+namespace: %s
+image: example/proxy
+workload: DaemonSet
+podSecurity: privileged
+ports: [{name: http, containerPort: 8080, hostPort: 80}]
+runAsUser: 1000
+stable: {version: v1, tag: v1}
+strategy: {ramped: {}}
+`, ns)
+	}
+	namespace(t, ns, release.PodSecurityPrivileged)
+	nodes := nodeNames(t)
+	w := watchPods(t, ns, release.LabelName+"=proxy")
+	apply(t, compileSpec(t, spec(ns)).YAML)
+	kubectl(t, nil, "rollout", "status", "-n", ns, "daemonset/proxy", "--timeout=120s")
+	w.waitFor(t, oneEachNode(nodes, "proxy", "v1"))
+	var d appsv1.DaemonSet
+	getJSON(t, &d, "daemonset", "-n", ns, "proxy")
+	if ports := d.Spec.Template.Spec.Containers[0].Ports; len(ports) != 1 || ports[0].HostPort != 80 || ports[0].ContainerPort != 8080 {
+		t.Errorf("the applied DaemonSet's ports are %+v, want containerPort 8080 on hostPort 80", ports)
+	}
+
+	// At baseline: the API server warns about the host port.
+	namespace(t, base, release.PodSecurityBaseline)
+	_, stderr, err := kube.Kubectl(t.Context(), compileSpec(t, spec(base)).YAML, "apply", "--dry-run=server", "-f", "-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `would violate PodSecurity "baseline:latest": hostPort (container "proxy" uses hostPort 80)`; !strings.Contains(string(stderr), want) {
+		t.Errorf("applying at baseline warned %q, want %q", stderr, want)
 	}
 }
