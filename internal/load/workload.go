@@ -95,11 +95,7 @@ func (c *checker) workload() {
 		}
 	case release.WorkloadStatefulSet:
 		if ramped {
-			for _, at := range []fieldpath.Path{fieldpath.Strategy.Ramped.MaxSurge, fieldpath.Strategy.Ramped.MaxUnavailable} {
-				if c.wrote(at) {
-					c.fail(at, "a StatefulSet's rolling update replaces one pod at a time, from the highest ordinal down (allowed: leave it out: ramped: {}; partitioned to stop part-way)")
-				}
-			}
+			c.statefulSetRamp()
 		}
 	}
 }

@@ -170,6 +170,8 @@ func rolloutNote(p *stage.Plan) string {
 		return fmt.Sprintf("a new pod template rolls node by node: maxSurge %s, maxUnavailable %s", ro.MaxSurge, ro.MaxUnavailable)
 	case ro.PerNode, ro.Strategy == "OnDelete":
 		return "a new pod template reaches each pod when it is deleted"
+	case ro.Kind == release.WorkloadStatefulSet && ro.ResolvedUnavailable != nil:
+		return fmt.Sprintf("a new pod template replaces %s at a time, highest ordinal first, ≥%d ready (maxUnavailable %s)", diag.Count(*ro.ResolvedUnavailable, "pod"), ro.Floor, resolved(ro.MaxUnavailable, ro.ResolvedUnavailable))
 	case ro.Strategy == "Recreate":
 		return fmt.Sprintf("a new pod template stops all %d pods first: none ready until the new ones are", ro.Replicas)
 	}

@@ -1,0 +1,84 @@
+package e2e
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/rollspec/rollspec/internal/compile"
+	"github.com/rollspec/rollspec/internal/stage"
+	"github.com/rollspec/rollspec/release"
+)
+
+// dbOfPods is the compiled release db in ns (as dbRelease's): a StatefulSet of replicas
+// pods of example/db:<version> (labelled version) without claims, at the
+// restricted Pod Security level, with the spec's lines more (statefulSet,
+// strategy, …) as written.
+func dbOfPods(t *testing.T, ns, version string, replicas int, more string) *compile.Release {
+	t.Helper()
+	return compileSpec(t, fmt.Sprintf(`name: db
+namespace: %s
+image: example/db
+workload: StatefulSet
+replicas: %d
+ports: [{name: tcp-pg, containerPort: 5432}]
+runAsUser: 1000
+stable: {version: %q, tag: %q}
+%s
+`, ns, replicas, version, version, more))
+}
+
+// TestStatefulSetMaxUnavailable rolls the compiled StatefulSet db (4
+// pods, podManagementPolicy Parallel, ramped with maxUnavailable 2) from
+// v1 to v2, watching every pod state in between: in some state two
+// ordinals at once have no ready pod (the controller replaced more than
+// one at a time, which MaxUnavailableStatefulSet, beta and on in
+// Kubernetes 1.37, allows), and in none more than the plan's bound
+// (replicas less its floor of ready pods).
+func TestStatefulSetMaxUnavailable(t *testing.T) {
+	needCluster(t)
+	t.Parallel()
+	const ns, replicas = "sts-maxunavailable", 4
+	namespace(t, ns, release.PodSecurityRestricted)
+	spec := func(version string) *compile.Release {
+		return dbOfPods(t, ns, version, replicas, "statefulSet: {podManagementPolicy: Parallel}\nstrategy: {ramped: {maxUnavailable: 2}}")
+	}
+	p, err := stage.Of(spec("v1").Spec.Release, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ro := p.Stages[0].Rollouts
+	if len(ro) != 1 || ro[0].ResolvedUnavailable == nil || *ro[0].ResolvedUnavailable != 2 || ro[0].Floor != replicas-2 {
+		t.Fatalf("the plan's rollout: %+v, want 2 pods at a time, %d ready", ro, replicas-2)
+	}
+	bound := int(replicas - ro[0].Floor)
+
+	w := watchPods(t, ns, release.LabelName+"=db")
+	apply(t, spec("v1").YAML)
+	waitStatefulSet(t, ns, "db", settledAt(replicas, "v1"))
+	mark := w.mark()
+	apply(t, spec("v2").YAML)
+	_, after := waitStatefulSet(t, ns, "db", settledAt(replicas, "v2"))
+
+	snaps, err := w.since(mark)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mostDown := 0
+	for i, ps := range snaps {
+		byOrd := byOrdinal(ps, "db")
+		var down []string
+		for n := range replicas {
+			if p, ok := byOrd[n]; !ok || !p.Ready || p.Terminating {
+				down = append(down, fmt.Sprintf("db-%d", n))
+			}
+		}
+		mostDown = max(mostDown, len(down))
+		if len(down) > bound {
+			t.Errorf("state %d: %v without a ready pod, more than the plan's %d: %s", i, down, bound, describeOrdinals(byOrd))
+		}
+	}
+	if mostDown < 2 {
+		t.Errorf("at most %d ordinal(s) without a ready pod in %d states: the controller replaced one pod at a time, not maxUnavailable 2", mostDown, len(snaps))
+	}
+	t.Logf("v1 → v2: %d states, at most %d pods down at once (bound %d); %s", len(snaps), mostDown, bound, describeOrdinals(after))
+}
