@@ -40,7 +40,7 @@ func (a *assembler) statefulSet(w Workload) (*appsv1.StatefulSet, error) {
 			Replicas:             ptr.To(w.Replicas),
 			Selector:             sel,
 			Template:             tmpl,
-			ServiceName:          r.Name + release.HeadlessSuffix,
+			ServiceName:          r.GoverningService(),
 			UpdateStrategy:       statefulSetStrategy(r),
 			MinReadySeconds:      r.MinReadySeconds,
 			RevisionHistoryLimit: ptr.To(r.RevisionHistoryLimit),

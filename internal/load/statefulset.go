@@ -2,9 +2,12 @@ package load
 
 import (
 	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
-	"github.com/rollspec/rollspec/internal/fieldpath")
+	"github.com/rollspec/rollspec/internal/fieldpath"
+	"github.com/rollspec/rollspec/release"
+)
 
 // statefulSetRamp fills a StatefulSet's rolling update where the spec
 // leaves it as Kubernetes does (no surge, maxUnavailable 1: one pod at a
@@ -30,5 +33,34 @@ func (c *checker) statefulSetRamp() {
 	}
 	if st := c.r.StatefulSet; c.ok(fieldpath.StatefulSet.PodManagementPolicy) && (st == nil || st.PodManagementPolicy != string(appsv1.ParallelPodManagement)) {
 		c.fail(at.MaxUnavailable, "with podManagementPolicy OrderedReady (Kubernetes' default) a StatefulSet recreates its pods one at a time, each waiting for the one before to be Ready, so maxUnavailable would only leave more pods down, not replace more at once (allowed: statefulSet.podManagementPolicy: Parallel, fixed when the StatefulSet is created; or leave maxUnavailable out)")
+	}
+}
+
+// statefulSetServices checks a StatefulSet's Services: the governing
+// one's name (statefulSet.serviceName) and leaving out the load-balanced
+// Service <name> (statefulSet.loadBalancedService: false), which nothing
+// may then need or shape.
+func (c *checker) statefulSetServices() {
+	r, at := c.r, fieldpath.StatefulSet
+	if r.StatefulSet == nil || !c.ok(at.Path) {
+		return
+	}
+	if r.LoadBalanced() {
+		if c.ok(fieldpath.Name) && r.StatefulSet.ServiceName == r.Name {
+			c.fail(at.ServiceName, "the load-balanced Service is named %s too (allowed: another name, or statefulSet.loadBalancedService: false to compile only the governing Service)", r.Name)
+		}
+		return
+	}
+	why := "with statefulSet.loadBalancedService: false there is no Service " + r.Name + " to "
+	if c.ok(fieldpath.Traffic) && r.Traffic == release.TrafficIstio {
+		c.fail(at.LoadBalancedService, "traffic: istio routes the requests for Service %s to the versions' pods, so it cannot be left out (allowed: traffic: native; or leave loadBalancedService out)", r.Name)
+	}
+	if c.wrote(fieldpath.Service.Type) && r.Service.Type != string(corev1.ServiceTypeClusterIP) {
+		c.fail(fieldpath.Service.Type, "%smake %s (allowed: leave service.type out, or loadBalancedService: true)", why, r.Service.Type)
+	}
+	for _, f := range []fieldpath.Path{fieldpath.Service.Annotations, fieldpath.Service.Spec.Path} {
+		if c.wrote(f) {
+			c.fail(f, "%sshape, and the governing Service takes none of it (allowed: leave it out, or loadBalancedService: true)", why)
+		}
 	}
 }

@@ -97,6 +97,7 @@ func (c *checker) workload() {
 		if ramped {
 			c.statefulSetRamp()
 		}
+		c.statefulSetServices()
 	}
 }
 

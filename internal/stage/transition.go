@@ -257,7 +257,6 @@ func workloads(c *compiled) map[string]int32 {
 	return n
 }
 
-
 // replacedPods are the pods of StatefulSet name that run another version
 // in b than in a, highest ordinal first, as Kubernetes replaces them: a
 // step's, or a rollback's back to stable.

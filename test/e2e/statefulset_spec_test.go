@@ -2,7 +2,10 @@ package e2e
 
 import (
 	"fmt"
+	"strings"
 	"testing"
+
+	corev1 "k8s.io/api/core/v1"
 
 	"github.com/rollspec/rollspec/internal/compile"
 	"github.com/rollspec/rollspec/internal/stage"
@@ -81,4 +84,48 @@ func TestStatefulSetMaxUnavailable(t *testing.T) {
 		t.Errorf("at most %d ordinal(s) without a ready pod in %d states: the controller replaced one pod at a time, not maxUnavailable 2", mostDown, len(snaps))
 	}
 	t.Logf("v1 → v2: %d states, at most %d pods down at once (bound %d); %s", len(snaps), mostDown, bound, describeOrdinals(after))
+}
+
+// TestStatefulSetServices applies StatefulSet db with its governing
+// Service named orders (statefulSet.serviceName) and no load-balanced
+// Service (loadBalancedService: false), with zero warnings: the one
+// Service in the namespace is the headless orders, every pod's DNS name
+// ends in it (spec.subdomain), and the API server refuses the same
+// StatefulSet with another serviceName, as rollspec's check of the
+// previous output does.
+func TestStatefulSetServices(t *testing.T) {
+	needCluster(t)
+	t.Parallel()
+	const ns, replicas = "sts-services", 2
+	namespace(t, ns, release.PodSecurityRestricted)
+	r := dbOfPods(t, ns, "v1", replicas, "statefulSet: {serviceName: orders, loadBalancedService: false}\nstrategy: {ramped: {}}")
+	apply(t, r.YAML)
+	_, ps := waitStatefulSet(t, ns, "db", settledAt(replicas, "v1"))
+
+	var svcs struct {
+		Items []corev1.Service `json:"items"`
+	}
+	getJSON(t, &svcs, "services", "-n", ns)
+	if len(svcs.Items) != 1 || svcs.Items[0].Name != "orders" || svcs.Items[0].Spec.ClusterIP != corev1.ClusterIPNone {
+		var names []string
+		for _, s := range svcs.Items {
+			names = append(names, s.Name+" "+s.Spec.ClusterIP)
+		}
+		t.Errorf("Services %v, want only the headless orders", names)
+	}
+	for i := range replicas {
+		var p corev1.Pod
+		getJSON(t, &p, "pod", "-n", ns, ps[i].Name)
+		if p.Spec.Subdomain != "orders" || p.Spec.Hostname != ps[i].Name {
+			t.Errorf("pod %s: hostname %q, subdomain %q, want %s.orders", ps[i].Name, p.Spec.Hostname, p.Spec.Subdomain, ps[i].Name)
+		}
+	}
+
+	// Another governing Service: what the previous-output check refuses,
+	// the API server refuses too.
+	other := dbOfPods(t, ns, "v1", replicas, "statefulSet: {loadBalancedService: false}\nstrategy: {ramped: {}}")
+	_, stderr, err := kube.Kubectl(t.Context(), other.YAML, "apply", "--dry-run=server", "-f", "-")
+	if err == nil || !strings.Contains(string(stderr), "spec.serviceName: Invalid value: \"db-headless\": field is immutable") {
+		t.Errorf("another serviceName: err %v, stderr %s; want the API server to refuse the change of spec.serviceName", err, stderr)
+	}
 }
