@@ -64,3 +64,12 @@ func (c *checker) statefulSetServices() {
 		}
 	}
 }
+
+// partitionedAutoscaler is why a partitioned StatefulSet takes no
+// autoscaler: Kubernetes' partition is an ordinal, which rollspec writes
+// as the spec's replicas less the step's pods; an autoscaler changes
+// spec.replicas and nothing moves the partition with it, so the pods it
+// adds (the highest ordinals) all run the candidate and those it removes
+// are the candidate's first: the step's share of pods, and with Istio
+// its routes' weights, no longer hold.
+const partitionedAutoscaler = "a partitioned update's partition is an ordinal, replicas less the step's pods, and nothing moves it with the replica count an autoscaler sets: the pods it adds (the highest ordinals) would all run the candidate and those it removes would be the candidate's first, so the step's share of pods would not hold (allowed: leave the autoscaler out while partitioned, with replicas sized for the peak)"

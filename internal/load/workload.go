@@ -68,7 +68,11 @@ func (c *checker) workload() {
 	if c.wrote(fieldpath.ProgressDeadlineSeconds) {
 		c.fail(fieldpath.ProgressDeadlineSeconds, "a %s has no progress deadline: only a Deployment's rollout is marked failed after one (allowed: leave it out)", kind)
 	}
-	notBuilt(fieldpath.Autoscaler.Path, "a HorizontalPodAutoscaler")
+	if kind == release.WorkloadStatefulSet && c.ok(fieldpath.Strategy.Path) && r.Strategy.Partitioned != nil && c.wrote(fieldpath.Autoscaler.Path) {
+		c.fail(fieldpath.Autoscaler.Path, "%s", partitionedAutoscaler)
+	} else {
+		notBuilt(fieldpath.Autoscaler.Path, "a HorizontalPodAutoscaler")
+	}
 	if kind == release.WorkloadDaemonSet && c.wrote(fieldpath.PodDisruptionBudget.Path) {
 		c.fail(fieldpath.PodDisruptionBudget.Path, "a node drain leaves a DaemonSet's pods where they are (kubectl drain --ignore-daemonsets), so a budget would guard nothing (allowed: leave it out)")
 	}
