@@ -155,12 +155,17 @@ func Moves(t *stage.Transition) string {
 }
 
 // rolloutNote says, for a release without a candidate, what a new pod
-// template of its one workload does: the bounds of its next rollout.
+// template of its one workload does: the bounds of its next rollout; for
+// a StatefulSet whose candidate pods a rollback cannot replace alone,
+// what it needs (stage.ForcedRollback).
 func rolloutNote(p *stage.Plan) string {
 	if len(p.Stages) == 0 {
 		return ""
 	}
 	s := p.Stages[0]
+	if note := stage.ForcedRollback(s.Release); note != "" {
+		return note
+	}
 	if len(s.Rollouts) != 1 || s.Release.Candidate != nil {
 		return ""
 	}
