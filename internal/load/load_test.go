@@ -297,8 +297,12 @@ func TestValidation(t *testing.T) {
 			`spec.yaml:7:40: strategy.partitioned.steps[2]: the last step updates 3 pods of 4 (allowed: the last step is replicas, 4, which ends the update)`,
 			`spec.yaml:7:44: strategy.partitioned.step: step 4 is past the last step (allowed: 0, the new template without replacing a pod, to 3)`,
 			`spec.yaml:9:38: candidate.replicas: one StatefulSet runs every version (allowed: leave it out, and set replicas on the release)`}},
-		{name: "statefulset autoscaler", spec: withIn(with("replicas", "workload: StatefulSet\nautoscaler: {maxReplicas: 3, targetCPUUtilizationPercentage: 50}\nresources: {requests: {cpu: 100m}}"), "strategy", "strategy: {ramped: {}}"), want: []string{
-			`spec.yaml:5:1: autoscaler: rollspec compiles a HorizontalPodAutoscaler for Deployments only, not yet for a StatefulSet (allowed: leave it out, or workload: Deployment)`}},
+		{name: "statefulset autoscaler", spec: withIn(with("replicas", "workload: StatefulSet\nautoscaler: {maxReplicas: 3, targetCPUUtilizationPercentage: 50}\nresources: {requests: {cpu: 100m}}"), "strategy", "strategy: {ramped: {}}")},
+		{name: "statefulset onDelete autoscaler", spec: withIn(with("replicas", "workload: StatefulSet\nautoscaler: {maxReplicas: 3, targetCPUUtilizationPercentage: 50}\nresources: {requests: {cpu: 100m}}"), "strategy", "strategy: {onDelete: {}}")},
+		{name: "statefulset autoscaler and replicas", spec: withIn(with("replicas", "workload: StatefulSet\nreplicas: 2\nautoscaler: {maxReplicas: 3, targetCPUUtilizationPercentage: 50}\nresources: {requests: {cpu: 100m}}"), "strategy", "strategy: {ramped: {}}"), want: []string{
+			`spec.yaml:5:1: replicas: the autoscaler decides replicas (allowed: autoscaler.minReplicas and autoscaler.maxReplicas)`}},
+		{name: "daemonset autoscaler", spec: withIn(with("replicas", "workload: DaemonSet\nautoscaler: {maxReplicas: 3, targetCPUUtilizationPercentage: 50}\nresources: {requests: {cpu: 100m}}"), "strategy", "strategy: {ramped: {}}"), want: []string{
+			`spec.yaml:5:1: autoscaler: a DaemonSet runs one pod on each node its pods admit and has no replica count to scale (allowed: leave it out)`}},
 		{name: "daemonset with istio, a budget and statefulSet", spec: withIn(withIn(with("strategy", "strategy: {onDelete: {}}\nworkload: DaemonSet\npodDisruptionBudget: {maxUnavailable: 1}\nstatefulSet: {podManagementPolicy: Parallel}"), "traffic", "traffic: istio"), "replicas", ""), want: []string{
 			`spec.yaml:5:1: traffic: a DaemonSet's versions take the share of nodes its rollout has reached, which no route weight can follow (allowed: "native", the Service)`,
 			`spec.yaml:8:1: podDisruptionBudget: a node drain leaves a DaemonSet's pods where they are (kubectl drain --ignore-daemonsets), so a budget would guard nothing (allowed: leave it out)`,

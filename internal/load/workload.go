@@ -60,18 +60,16 @@ func (c *checker) workload() {
 	if kind == release.WorkloadDeployment {
 		return
 	}
-	notBuilt := func(at fieldpath.Path, what string) {
-		if c.wrote(at) {
-			c.fail(at, "rollspec compiles %s for Deployments only, not yet for a %s (allowed: leave it out, or workload: Deployment)", what, kind)
-		}
-	}
 	if c.wrote(fieldpath.ProgressDeadlineSeconds) {
 		c.fail(fieldpath.ProgressDeadlineSeconds, "a %s has no progress deadline: only a Deployment's rollout is marked failed after one (allowed: leave it out)", kind)
 	}
-	if kind == release.WorkloadStatefulSet && c.ok(fieldpath.Strategy.Path) && r.Strategy.Partitioned != nil && c.wrote(fieldpath.Autoscaler.Path) {
-		c.fail(fieldpath.Autoscaler.Path, "%s", partitionedAutoscaler)
-	} else {
-		notBuilt(fieldpath.Autoscaler.Path, "a HorizontalPodAutoscaler")
+	if c.wrote(fieldpath.Autoscaler.Path) {
+		switch {
+		case kind == release.WorkloadDaemonSet:
+			c.fail(fieldpath.Autoscaler.Path, "a DaemonSet runs one pod on each node its pods admit and has no replica count to scale (allowed: leave it out)")
+		case c.ok(fieldpath.Strategy.Path) && r.Strategy.Partitioned != nil:
+			c.fail(fieldpath.Autoscaler.Path, "%s", partitionedAutoscaler)
+		}
 	}
 	if kind == release.WorkloadDaemonSet && c.wrote(fieldpath.PodDisruptionBudget.Path) {
 		c.fail(fieldpath.PodDisruptionBudget.Path, "a node drain leaves a DaemonSet's pods where they are (kubectl drain --ignore-daemonsets), so a budget would guard nothing (allowed: leave it out)")

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/rollspec/rollspec/internal/compile"
@@ -127,5 +128,44 @@ func TestStatefulSetServices(t *testing.T) {
 	_, stderr, err := kube.Kubectl(t.Context(), other.YAML, "apply", "--dry-run=server", "-f", "-")
 	if err == nil || !strings.Contains(string(stderr), "spec.serviceName: Invalid value: \"db-headless\": field is immutable") {
 		t.Errorf("another serviceName: err %v, stderr %s; want the API server to refuse the change of spec.serviceName", err, stderr)
+	}
+}
+
+// TestStatefulSetAutoscaled applies StatefulSet db with an autoscaler
+// (ramped, minReplicas 2), with zero warnings: the StatefulSet is
+// compiled without spec.replicas, the HorizontalPodAutoscaler controller
+// scales it to its minimum, and after a scale to 3 (as the autoscaler
+// would) re-applying the same output keeps the 3 pods.
+func TestStatefulSetAutoscaled(t *testing.T) {
+	needCluster(t)
+	t.Parallel()
+	const ns = "sts-autoscaled"
+	namespace(t, ns, release.PodSecurityRestricted)
+	src := fmt.Sprintf(`name: db
+namespace: %s
+image: example/db
+workload: StatefulSet
+ports: [{name: tcp-pg, containerPort: 5432}]
+runAsUser: 1000
+resources: {requests: {cpu: 100m}}
+autoscaler: {minReplicas: 2, maxReplicas: 4, targetCPUUtilizationPercentage: 60}
+stable: {version: v1, tag: v1}
+strategy: {ramped: {}}
+`, ns)
+	r := compileSpec(t, src)
+	for _, s := range objectsOf[*appsv1.StatefulSet](r) {
+		if s.Spec.Replicas != nil {
+			t.Fatalf("StatefulSet %s compiled with replicas %d beside an autoscaler", s.Name, *s.Spec.Replicas)
+		}
+	}
+	apply(t, r.YAML)
+	waitStatefulSet(t, ns, "db", settledAt(2, "v1")) // the HPA controller's minimum
+	checkAutoscalers(t, r)
+
+	kubectl(t, nil, "scale", "-n", ns, "statefulset/db", "--replicas=3")
+	waitStatefulSet(t, ns, "db", settledAt(3, "v1"))
+	apply(t, r.YAML)
+	if s := statefulSet(t, ns, "db"); s.Spec.Replicas == nil || *s.Spec.Replicas != 3 {
+		t.Errorf("re-applying the output: spec.replicas %s, want the autoscaler's 3", ptrString(s.Spec.Replicas))
 	}
 }
