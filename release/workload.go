@@ -33,6 +33,32 @@ type StatefulSet struct {
 	// PersistentVolumeClaimRetentionPolicy is what happens to the claims
 	// when the StatefulSet is deleted or scaled down.
 	PersistentVolumeClaimRetentionPolicy *ClaimRetention `json:"persistentVolumeClaimRetentionPolicy,omitempty"`
+	// ServiceName is the governing (headless) Service's name, which the
+	// pods' DNS names end in: "" for <name>-headless. Kubernetes never
+	// changes it on an existing StatefulSet, so adopting one keeps its.
+	ServiceName string `json:"serviceName,omitempty"`
+	// LoadBalancedService false leaves out the ClusterIP Service <name>,
+	// which spreads connections over every pod: a primary/replica
+	// database's clients address the primary by its pod's DNS name.
+	LoadBalancedService *bool `json:"loadBalancedService,omitempty"`
+}
+
+// GoverningService is the name of the headless Service that governs r's
+// StatefulSet and gives each pod its DNS name: statefulSet.serviceName,
+// or <name>-headless.
+func (r *Release) GoverningService() string {
+	if st := r.StatefulSet; st != nil && st.ServiceName != "" {
+		return st.ServiceName
+	}
+	return r.Name + HeadlessSuffix
+}
+
+// LoadBalanced reports whether r compiles its load-balanced Service
+// <name>: always but for a StatefulSet whose spec says
+// statefulSet.loadBalancedService: false.
+func (r *Release) LoadBalanced() bool {
+	st := r.StatefulSet
+	return r.WorkloadKind() != WorkloadStatefulSet || st == nil || st.LoadBalancedService == nil || *st.LoadBalancedService
 }
 
 // ClaimRetention is Retain or Delete for each event; "" for Kubernetes'

@@ -6,6 +6,7 @@ import (
 	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/fieldpath"
 	"github.com/rollspec/rollspec/internal/immutable"
+	"github.com/rollspec/rollspec/internal/inert"
 	"github.com/rollspec/rollspec/release"
 )
 
@@ -15,7 +16,7 @@ import (
 var immutableFields = map[string]fieldpath.Path{
 	"spec.volumeClaimTemplates": fieldpath.StatefulSet.VolumeClaimTemplates.Path,
 	"spec.podManagementPolicy":  fieldpath.StatefulSet.PodManagementPolicy,
-	"spec.serviceName":          fieldpath.Name,
+	"spec.serviceName":          fieldpath.StatefulSet.ServiceName,
 	"spec.selector":             fieldpath.Strategy.Path,
 }
 
@@ -57,11 +58,15 @@ func immutableChanges(r *Release, prev, next *immutable.Output, file string) dia
 		if !ok {
 			at = fieldpath.Root
 		}
+		asWas := ch.Field + " as it was"
+		if ch.Field == "spec.serviceName" && ch.Was != "" {
+			asWas = fmt.Sprintf("statefulSet.serviceName: %s, the name its pods' DNS names end in", inert.Line(ch.Was))
+		}
 		list = append(list, &diag.Diagnostic{
 			Pos:   r.Spec.Pos(at),
 			Field: at.String(),
-			Text: fmt.Sprintf("changes %s of %s %s, which Kubernetes keeps as the %s was created (%s was generated with other ones), so applying it would fail (allowed: %s as it was; to change it, delete the %s with `kubectl delete --cascade=orphan` so that its pods stay, and delete %s)",
-				ch.Field, ch.Kind, ch.Name, ch.Kind, file, ch.Field, ch.Kind, file),
+			Text: fmt.Sprintf("changes %s of %s %s, which Kubernetes keeps as the %s was created (%s was generated with other ones), so applying it would fail (allowed: %s; to change it, delete the %s with `kubectl delete --cascade=orphan` so that its pods stay, and delete %s)",
+				ch.Field, ch.Kind, ch.Name, ch.Kind, file, asWas, ch.Kind, file),
 		})
 	}
 	return list

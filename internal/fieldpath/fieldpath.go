@@ -444,10 +444,13 @@ type StatefulSetFields struct {
 	VolumeClaimTemplates Kube
 	// PodManagementPolicy is fixed when the StatefulSet is created.
 	PodManagementPolicy Path
+	// ServiceName is fixed when the StatefulSet is created; without
+	// LoadBalancedService no Service spreads connections over the pods.
+	ServiceName, LoadBalancedService Path
 }
 
 func statefulSet(p Path) StatefulSetFields {
-	return StatefulSetFields{Path: p, VolumeClaimTemplates: Kube{p.dot("volumeClaimTemplates")}, PodManagementPolicy: p.dot("podManagementPolicy")}
+	return StatefulSetFields{Path: p, VolumeClaimTemplates: Kube{p.dot("volumeClaimTemplates")}, PodManagementPolicy: p.dot("podManagementPolicy"), ServiceName: p.dot("serviceName"), LoadBalancedService: p.dot("loadBalancedService")}
 }
 
 // AutoscalerFields are the HorizontalPodAutoscaler's settings.

@@ -2,6 +2,7 @@ package gen
 
 import (
 	"fmt"
+	"slices"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -80,8 +81,11 @@ func plan(r *release.Release) (*Plan, diag.List, error) {
 		return nil, nil, fmt.Errorf("%s: %w", kind, err)
 	}
 	if r.Workload == release.WorkloadStatefulSet {
+		if !r.LoadBalanced() {
+			p.Services = slices.DeleteFunc(p.Services, func(s ServicePlan) bool { return s.Name == r.Name })
+		}
 		// The governing Service gives each pod its DNS name.
-		p.Services = append(p.Services, ServicePlan{Name: r.Name + release.HeadlessSuffix, Headless: true})
+		p.Services = append(p.Services, ServicePlan{Name: r.GoverningService(), Headless: true})
 	}
 	return p, warns, nil
 }

@@ -12,22 +12,27 @@ import (
 )
 
 // scaling adds, after the workloads and Services, a
-// HorizontalPodAutoscaler per Deployment when the release has an
-// autoscaler, and a PodDisruptionBudget per Deployment or StatefulSet
-// when it has a budget. An autoscaled Deployment is compiled without spec.replicas:
+// HorizontalPodAutoscaler per Deployment or StatefulSet (one that is not
+// partitioned: internal/load) when the release has an autoscaler, and a
+// PodDisruptionBudget per Deployment or StatefulSet when it has a
+// budget. An autoscaled workload is compiled without spec.replicas:
 // every apply would otherwise reset the autoscaler's count, and GitOps
 // tools would show drift.
 func (a *assembler) scaling() {
-	var deps []*appsv1.Deployment
-	for _, o := range a.objs {
-		if d, ok := o.(*appsv1.Deployment); ok {
-			deps = append(deps, d)
-		}
-	}
 	if as := a.r.Autoscaler; as != nil {
-		for _, d := range deps {
-			d.Spec.Replicas = nil
-			a.objs = append(a.objs, a.autoscaler(as, d))
+		var scaled []Object
+		for _, o := range a.objs {
+			switch w := o.(type) {
+			case *appsv1.Deployment:
+				w.Spec.Replicas = nil
+				scaled = append(scaled, w)
+			case *appsv1.StatefulSet:
+				w.Spec.Replicas = nil
+				scaled = append(scaled, w)
+			}
+		}
+		for _, w := range scaled {
+			a.objs = append(a.objs, a.autoscaler(as, w))
 		}
 	}
 	if b := a.r.PodDisruptionBudget; b != nil {
@@ -44,10 +49,10 @@ func (a *assembler) scaling() {
 	}
 }
 
-// autoscaler is the HorizontalPodAutoscaler of Deployment d, named after
-// it: the CPU and memory targets as Resource metrics, then the spec's
-// metrics as written.
-func (a *assembler) autoscaler(as *release.Autoscaler, d *appsv1.Deployment) *autoscalingv2.HorizontalPodAutoscaler {
+// autoscaler is the HorizontalPodAutoscaler of workload w (a Deployment
+// or a StatefulSet), named after it: the CPU and memory targets as
+// Resource metrics, then the spec's metrics as written.
+func (a *assembler) autoscaler(as *release.Autoscaler, w Object) *autoscalingv2.HorizontalPodAutoscaler {
 	var metrics []autoscalingv2.MetricSpec
 	for _, t := range []struct {
 		name    corev1.ResourceName
@@ -68,9 +73,9 @@ func (a *assembler) autoscaler(as *release.Autoscaler, d *appsv1.Deployment) *au
 	}
 	hpa := &autoscalingv2.HorizontalPodAutoscaler{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "autoscaling/v2", Kind: "HorizontalPodAutoscaler"},
-		ObjectMeta: a.meta(d.Name),
+		ObjectMeta: a.meta(w.GetName()),
 		Spec: autoscalingv2.HorizontalPodAutoscalerSpec{
-			ScaleTargetRef: autoscalingv2.CrossVersionObjectReference{APIVersion: "apps/v1", Kind: "Deployment", Name: d.Name},
+			ScaleTargetRef: autoscalingv2.CrossVersionObjectReference{APIVersion: "apps/v1", Kind: w.GetObjectKind().GroupVersionKind().Kind, Name: w.GetName()},
 			MinReplicas:    ptr.To(as.MinReplicas),
 			MaxReplicas:    as.MaxReplicas,
 			Metrics:        metrics,

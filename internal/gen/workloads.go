@@ -7,6 +7,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/utils/ptr"
 
 	"github.com/rollspec/rollspec/release"
@@ -39,7 +40,7 @@ func (a *assembler) statefulSet(w Workload) (*appsv1.StatefulSet, error) {
 			Replicas:             ptr.To(w.Replicas),
 			Selector:             sel,
 			Template:             tmpl,
-			ServiceName:          r.Name + release.HeadlessSuffix,
+			ServiceName:          r.GoverningService(),
 			UpdateStrategy:       statefulSetStrategy(r),
 			MinReadySeconds:      r.MinReadySeconds,
 			RevisionHistoryLimit: ptr.To(r.RevisionHistoryLimit),
@@ -78,7 +79,13 @@ func statefulSetStrategy(r *release.Release) appsv1.StatefulSetUpdateStrategy {
 			RollingUpdate: &appsv1.RollingUpdateStatefulSetStrategy{Partition: ptr.To(partition)},
 		}
 	}
-	return appsv1.StatefulSetUpdateStrategy{Type: appsv1.RollingUpdateStatefulSetStrategyType}
+	ru := appsv1.StatefulSetUpdateStrategy{Type: appsv1.RollingUpdateStatefulSetStrategyType}
+	if rp := r.Strategy.Ramped; rp != nil && rp.MaxUnavailable != intstr.FromInt32(1) {
+		// More than Kubernetes' one pod at a time (a Parallel
+		// StatefulSet's, which internal/load requires).
+		ru.RollingUpdate = &appsv1.RollingUpdateStatefulSetStrategy{MaxUnavailable: ptr.To(rp.MaxUnavailable)}
+	}
+	return ru
 }
 
 // daemonSet is w as a DaemonSet: one pod on each node its pod admits.

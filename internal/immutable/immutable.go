@@ -19,7 +19,8 @@ type Change struct {
 	Kind, Name string
 	// Field is the field's path in the object, such as
 	// "spec.volumeClaimTemplates"; KindField when the object replaces one
-	// of another kind, Was.
+	// of another kind, Was. A string field's Was is its previous value
+	// (a StatefulSet's serviceName), to write back.
 	Field string
 	Was   string
 }
@@ -69,8 +70,9 @@ func Changes(prev, next *Output) []Change {
 			d(o.v)
 		}
 		for _, f := range Fields[o.kind] {
-			if !reflect.DeepEqual(lookup(old.v, f), lookup(o.v, f)) {
-				out = append(out, Change{Kind: o.kind, Name: o.name, Field: f})
+			if was := lookup(old.v, f); !reflect.DeepEqual(was, lookup(o.v, f)) {
+				s, _ := was.(string)
+				out = append(out, Change{Kind: o.kind, Name: o.name, Field: f, Was: s})
 			}
 		}
 		if o.kind == "Service" && loadBalancer(old.v) && loadBalancer(o.v) && !reflect.DeepEqual(lookup(old.v, LoadBalancerClass), lookup(o.v, LoadBalancerClass)) {

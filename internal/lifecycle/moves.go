@@ -9,6 +9,7 @@ import (
 	"github.com/rollspec/rollspec/internal/fieldpath"
 	"github.com/rollspec/rollspec/internal/load"
 	"github.com/rollspec/rollspec/internal/specedit"
+	"github.com/rollspec/rollspec/internal/stage"
 	"github.com/rollspec/rollspec/release"
 )
 
@@ -230,6 +231,9 @@ func Rollback(s *load.Spec) (*Plan, error) {
 		return nil, problem(s, fieldpath.Stable.Path, "no candidate to roll back (allowed: a release started with rollspec start)")
 	}
 	p := &Plan{Changes: append([]Change{remove(fieldpath.Candidate.Path, describe(r.Candidate))}, reset(r)...)}
+	if note := stage.ForcedRollback(r); note != "" {
+		p.Notes = append(p.Notes, note)
+	}
 	if r.ChangeCause != "" {
 		// Kept: rollspec cannot know the text stable had before start.
 		p.Notes = append(p.Notes, fmt.Sprintf("%s: still reads %q, which now annotates stable's workload: edit it in the spec if it describes the candidate rolled back", fieldpath.ChangeCause, r.ChangeCause))

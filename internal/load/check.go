@@ -162,7 +162,7 @@ func (c *checker) settingRules(kind string) {
 	case release.KindRamped:
 		surge := c.rampValue(fieldpath.Strategy.Ramped.MaxSurge, s.Ramped.MaxSurge, 0)
 		unavail := c.rampValue(fieldpath.Strategy.Ramped.MaxUnavailable, s.Ramped.MaxUnavailable, 100)
-		if surge == 0 && unavail == 0 {
+		if surge == 0 && unavail == 0 && c.r.WorkloadKind() != release.WorkloadStatefulSet { // a StatefulSet's: statefulSetRamp
 			c.fail(fieldpath.Strategy.Ramped.Path, "maxSurge and maxUnavailable are both zero, so no pod could ever be replaced (allowed: at least one above zero; maxSurge: 1, maxUnavailable: 0 never drops capacity)")
 		}
 	case release.KindCanary:

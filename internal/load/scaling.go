@@ -10,8 +10,8 @@ import (
 // alone decides replicas, and a native canary cannot have one.
 func (c *checker) autoscaler() {
 	as, at := c.r.Autoscaler, fieldpath.Autoscaler
-	if !c.wrote(at.Path) || c.r.WorkloadKind() != release.WorkloadDeployment {
-		return // workload() refuses it for the other kinds
+	if !c.wrote(at.Path) || c.r.WorkloadKind() == release.WorkloadDaemonSet || c.r.Strategy.Partitioned != nil {
+		return // workload() refuses them
 	}
 	// These hold however the autoscaler is written.
 	for _, f := range []fieldpath.Path{fieldpath.Replicas, fieldpath.Stable.Replicas, fieldpath.Candidate.Replicas} {

@@ -60,15 +60,17 @@ func (c *checker) workload() {
 	if kind == release.WorkloadDeployment {
 		return
 	}
-	notBuilt := func(at fieldpath.Path, what string) {
-		if c.wrote(at) {
-			c.fail(at, "rollspec compiles %s for Deployments only, not yet for a %s (allowed: leave it out, or workload: Deployment)", what, kind)
-		}
-	}
 	if c.wrote(fieldpath.ProgressDeadlineSeconds) {
 		c.fail(fieldpath.ProgressDeadlineSeconds, "a %s has no progress deadline: only a Deployment's rollout is marked failed after one (allowed: leave it out)", kind)
 	}
-	notBuilt(fieldpath.Autoscaler.Path, "a HorizontalPodAutoscaler")
+	if c.wrote(fieldpath.Autoscaler.Path) {
+		switch {
+		case kind == release.WorkloadDaemonSet:
+			c.fail(fieldpath.Autoscaler.Path, "a DaemonSet runs one pod on each node its pods admit and has no replica count to scale (allowed: leave it out)")
+		case c.ok(fieldpath.Strategy.Path) && r.Strategy.Partitioned != nil:
+			c.fail(fieldpath.Autoscaler.Path, "%s", partitionedAutoscaler)
+		}
+	}
 	if kind == release.WorkloadDaemonSet && c.wrote(fieldpath.PodDisruptionBudget.Path) {
 		c.fail(fieldpath.PodDisruptionBudget.Path, "a node drain leaves a DaemonSet's pods where they are (kubectl drain --ignore-daemonsets), so a budget would guard nothing (allowed: leave it out)")
 	}
@@ -95,12 +97,9 @@ func (c *checker) workload() {
 		}
 	case release.WorkloadStatefulSet:
 		if ramped {
-			for _, at := range []fieldpath.Path{fieldpath.Strategy.Ramped.MaxSurge, fieldpath.Strategy.Ramped.MaxUnavailable} {
-				if c.wrote(at) {
-					c.fail(at, "a StatefulSet's rolling update replaces one pod at a time, from the highest ordinal down (allowed: leave it out: ramped: {}; partitioned to stop part-way)")
-				}
-			}
+			c.statefulSetRamp()
 		}
+		c.statefulSetServices()
 	}
 }
 

@@ -155,12 +155,17 @@ func Moves(t *stage.Transition) string {
 }
 
 // rolloutNote says, for a release without a candidate, what a new pod
-// template of its one workload does: the bounds of its next rollout.
+// template of its one workload does: the bounds of its next rollout; for
+// a StatefulSet whose candidate pods a rollback cannot replace alone,
+// what it needs (stage.ForcedRollback).
 func rolloutNote(p *stage.Plan) string {
 	if len(p.Stages) == 0 {
 		return ""
 	}
 	s := p.Stages[0]
+	if note := stage.ForcedRollback(s.Release); note != "" {
+		return note
+	}
 	if len(s.Rollouts) != 1 || s.Release.Candidate != nil {
 		return ""
 	}
@@ -170,6 +175,8 @@ func rolloutNote(p *stage.Plan) string {
 		return fmt.Sprintf("a new pod template rolls node by node: maxSurge %s, maxUnavailable %s", ro.MaxSurge, ro.MaxUnavailable)
 	case ro.PerNode, ro.Strategy == "OnDelete":
 		return "a new pod template reaches each pod when it is deleted"
+	case ro.Kind == release.WorkloadStatefulSet && ro.ResolvedUnavailable != nil:
+		return fmt.Sprintf("a new pod template replaces %s at a time, highest ordinal first, ≥%d ready (maxUnavailable %s)", diag.Count(*ro.ResolvedUnavailable, "pod"), ro.Floor, resolved(ro.MaxUnavailable, ro.ResolvedUnavailable))
 	case ro.Strategy == "Recreate":
 		return fmt.Sprintf("a new pod template stops all %d pods first: none ready until the new ones are", ro.Replicas)
 	}

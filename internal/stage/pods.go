@@ -34,8 +34,8 @@ func pods(r *release.Release, p *gen.Plan) []Pods {
 		}
 	}
 	for i := range out {
-		// An autoscaler starts the Deployment at its minimum.
-		out[i].Autoscaled = r.Autoscaler != nil && kind == release.WorkloadDeployment
+		// An autoscaler starts the workload at its minimum.
+		out[i].Autoscaled = r.Autoscaler != nil && kind != release.WorkloadDaemonSet
 	}
 	return out
 }

@@ -142,6 +142,12 @@ func TestRollout(t *testing.T) {
 		{3, `ramped: {maxSurge: "10%", maxUnavailable: 0}`, 4, 3, 1, 0},
 		{5, `ramped: {maxSurge: 0, maxUnavailable: "30%"}`, 5, 4, 0, 1},
 		{4, `recreate: {}`, 4, 0, 0, 0},
+		// A StatefulSet's, as its controller resolves maxUnavailable:
+		// rounded down, at least 1; no surge.
+		{5, "ramped: {}}\nworkload: StatefulSet\n#", 5, 4, 0, 1},
+		{5, "ramped: {maxUnavailable: 2}}\nworkload: StatefulSet\nstatefulSet: {podManagementPolicy: Parallel}\n#", 5, 3, 0, 2},
+		{5, "ramped: {maxUnavailable: \"50%\"}}\nworkload: StatefulSet\nstatefulSet: {podManagementPolicy: Parallel}\n#", 5, 3, 0, 2},
+		{5, "ramped: {maxUnavailable: \"10%\"}}\nworkload: StatefulSet\nstatefulSet: {podManagementPolicy: Parallel}\n#", 5, 4, 0, 1},
 	} {
 		t.Run(tc.strategy+fmt.Sprint(tc.replicas), func(t *testing.T) {
 			p := planOf(t, web+fmt.Sprintf("replicas: %d\nstrategy: {%s}\n", tc.replicas, tc.strategy))
@@ -151,7 +157,10 @@ func TestRollout(t *testing.T) {
 			}
 			var surge, unavailable int32 // Recreate resolves neither
 			if ro[0].ResolvedSurge != nil {
-				surge, unavailable = *ro[0].ResolvedSurge, *ro[0].ResolvedUnavailable
+				surge = *ro[0].ResolvedSurge
+			}
+			if ro[0].ResolvedUnavailable != nil {
+				unavailable = *ro[0].ResolvedUnavailable
 			}
 			if ro[0].Peak != tc.peak || ro[0].Floor != tc.floor || surge != tc.surge || unavailable != tc.unavailable {
 				t.Errorf("got peak %d floor %d (surge %d, unavailable %d), want %d %d (%d, %d)",

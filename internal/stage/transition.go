@@ -124,9 +124,14 @@ func rolloutOf(o gen.Object, n int32) (Rollout, bool) {
 	case *appsv1.StatefulSet:
 		ro := Rollout{Workload: w.Name, Kind: release.WorkloadStatefulSet, Strategy: string(w.Spec.UpdateStrategy.Type), Replicas: n, Peak: n, Floor: n}
 		if w.Spec.UpdateStrategy.Type != appsv1.OnDeleteStatefulSetStrategyType && n > 0 {
-			// One pod at a time, from the highest ordinal down.
-			one := int32(1)
-			ro.MaxUnavailable, ro.ResolvedUnavailable, ro.Floor = "1", &one, n-1
+			// maxUnavailable pods at a time (Kubernetes' default: one),
+			// from the highest ordinal down.
+			unavail := intstr.FromInt32(1)
+			if ru := w.Spec.UpdateStrategy.RollingUpdate; ru != nil && ru.MaxUnavailable != nil {
+				unavail = *ru.MaxUnavailable
+			}
+			u := statefulSetUnavailable(unavail, n)
+			ro.MaxUnavailable, ro.ResolvedUnavailable, ro.Floor = unavail.String(), &u, n-u
 		}
 		return ro, true
 	case *appsv1.DaemonSet:
@@ -170,6 +175,18 @@ func fenceposts(surge, unavail intstr.IntOrString, n int32) (int32, int32) {
 		u = 1
 	}
 	return int32(s), int32(u)
+}
+
+// statefulSetUnavailable resolves a StatefulSet's maxUnavailable against
+// n replicas as the StatefulSet controller does
+// (getStatefulSetMaxUnavailable): a percentage rounded down, at least 1,
+// at most n.
+func statefulSetUnavailable(unavail intstr.IntOrString, n int32) int32 {
+	u, err := intstr.GetScaledValueFromIntOrPercent(&unavail, int(n), false)
+	if err != nil || u < 1 {
+		u = 1
+	}
+	return min(int32(u), n)
 }
 
 // transition is what Kubernetes does to go from stage a to stage b.
@@ -239,7 +256,6 @@ func workloads(c *compiled) map[string]int32 {
 	}
 	return n
 }
-
 
 // replacedPods are the pods of StatefulSet name that run another version
 // in b than in a, highest ordinal first, as Kubernetes replaces them: a
