@@ -92,7 +92,11 @@ pods stay the same), and the strategy goes back to its first step. Refused
 before the candidate takes all traffic unless --force: before a canary's or
 partitioned update's last step, before blue-green's candidate is active,
 and always for abTest and shadow, whose candidate has served only the
-requests matched or mirrored to it.
+requests matched or mirrored to it; and for onDelete when stable's config
+differs from the candidate's: the pods not deleted yet still mount stable's
+ConfigMap, which the promoted spec no longer compiles (delete them first).
+With onDelete, applying the promotion replaces no pod: each takes the
+candidate's version only when someone deletes it.
 ` + moveFoot + `
 
 Example:

@@ -347,6 +347,35 @@ func TestPromoteOnDelete(t *testing.T) {
 	}
 }
 
+// TestPromoteOnDeleteConfig: while onDelete's pods not deleted yet mount
+// stable's config, promoting (which stops compiling its ConfigMap) is
+// refused unless --force says those pods are gone; with the same config
+// in both versions, or none, nothing is refused.
+func TestPromoteOnDeleteConfig(t *testing.T) {
+	for _, tc := range []struct {
+		name, config, candidate string
+		want                    string // "" for accepted
+	}{
+		{name: "candidate's own config", config: "config: {LEVEL: info}\n", candidate: "config: {LEVEL: debug}, ",
+			want: "strategy.onDelete: onDelete: the pods not deleted yet still run v1.4.0 and mount its config, whose ConfigMap the promoted spec no longer compiles"},
+		{name: "shared config", config: "config: {LEVEL: info}\n"},
+		{name: "no config"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := open(t, "ledger-istio")
+			src := strings.Replace(string(s.src), "  partitioned:\n    steps: [1, 3]\n    step: 1\n", "  onDelete: {}\n", 1)
+			src = strings.Replace(src, "traffic: istio\n", tc.config, 1)
+			s.src = []byte(strings.Replace(src, "candidate: {", "candidate: {"+tc.candidate, 1))
+			if tc.want == "" {
+				s.must(promote(false))
+				return
+			}
+			s.refused(promote(false), tc.want)
+			s.must(promote(true))
+		})
+	}
+}
+
 // TestChangeCause: start sets, adds or removes changeCause as asked, and
 // without --change-cause keeps it with a note; rollback keeps it with a
 // note too (the text before start is not known).

@@ -9,6 +9,7 @@ import (
 	"github.com/rollspec/rollspec/internal/fieldpath"
 	"github.com/rollspec/rollspec/internal/load"
 	"github.com/rollspec/rollspec/internal/specedit"
+	"github.com/rollspec/rollspec/internal/stage"
 	"github.com/rollspec/rollspec/release"
 )
 
@@ -197,6 +198,9 @@ func Promote(s *load.Spec, force bool) (*Plan, error) {
 	if served, ok := partial[r.Strategy.Kind()]; ok && !force {
 		kind := r.Strategy.Kind()
 		return nil, problem(s, fieldpath.Strategy.Kinds[kind], "the candidate has served only %s: promoting now sends every request to it at once (allowed: --force)", served)
+	}
+	if mounted := stage.StillMounted(r); mounted != "" && !force {
+		return nil, problem(s, fieldpath.Strategy.OnDelete, "%s", mounted)
 	}
 	// Two changes, each reported at the file it edits: in a CUE package
 	// stable and the candidate may be written in different files.

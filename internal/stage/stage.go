@@ -116,6 +116,11 @@ func Of(r *release.Release, now diag.List) (*Plan, error) {
 		if e.name == stagePromote && apart != nil {
 			s.Problems = append(s.Problems, warn(fieldpath.Candidate.Path, fmt.Sprintf("promoting makes production run %s's pod template, which differs from %s's beyond the image: %s (allowed: the overrides production keeps written in the candidate too, as rollspec start carries them)", apart.Candidate, apart.Stable, apart.Differs)))
 		}
+		if e.name == stagePromote {
+			if m := StillMounted(r); m != "" {
+				s.Problems = append(s.Problems, warn(fieldpath.Strategy.OnDelete, m))
+			}
+		}
 		p.Stages = append(p.Stages, s)
 		prev = c
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/rollspec/rollspec/internal/compile"
+	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/load"
 	"github.com/rollspec/rollspec/internal/stage"
 )
@@ -258,6 +259,45 @@ func TestBetween(t *testing.T) {
 			}
 			if got != tc.want {
 				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestOnDeletePromote: promoting an onDelete update replaces no pod; the
+// plan says the pods keep stable's version until each is deleted by hand,
+// and, where stable's config differs, warns that its ConfigMap, which
+// those pods mount, stops being compiled.
+func TestOnDeletePromote(t *testing.T) {
+	for _, tc := range []struct {
+		name, workload, config string
+		moves                  string
+		warns                  bool
+	}{
+		{name: "StatefulSet", workload: "StatefulSet", moves: "deleteByHand cache [cache-2 cache-1 cache-0] v1→v2 ≤3 ≥2"},
+		{name: "StatefulSet, own config", workload: "StatefulSet", config: "config: {A: \"2\"}, ", moves: "deleteByHand cache [cache-2 cache-1 cache-0] v1→v2 ≤3 ≥2", warns: true},
+		{name: "DaemonSet", workload: "DaemonSet", moves: "deleteByHand cache [] v1→v2 ≤1 ≥0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := "name: cache\nimage: example/cache\nports: [{name: http, containerPort: 8080}]\nrunAsUser: 1000\nconfig: {A: \"1\"}\n" +
+				"workload: " + tc.workload + "\nstable: {version: v1, tag: \"1\"}\ncandidate: {" + tc.config + "version: v2, tag: \"2\"}\nstrategy: {onDelete: {}}\n"
+			if tc.workload == "StatefulSet" {
+				src += "replicas: 3\n"
+			}
+			p := planOf(t, src)
+			last := p.Stages[len(p.Stages)-1]
+			var moves []string
+			for _, m := range last.Transition.Moves {
+				moves = append(moves, fmt.Sprintf("%s %s %v %s→%s", m.Action, m.Workload, m.Replaced, m.Was, m.Version))
+			}
+			if got := fmt.Sprintf("%s ≤%d ≥%d", strings.Join(moves, ", "), last.Transition.Peak, last.Transition.Floor); got != tc.moves {
+				t.Errorf("promote moves %q, want %q", got, tc.moves)
+			}
+			warned := slices.ContainsFunc(last.Problems, func(d *diag.Diagnostic) bool {
+				return d.Field == "strategy.onDelete" && strings.Contains(d.Text, "mount its config")
+			})
+			if warned != tc.warns {
+				t.Errorf("warned about stable's ConfigMap: %v, want %v (%v)", warned, tc.warns, last.Problems)
 			}
 		})
 	}
