@@ -82,9 +82,32 @@ type Version struct {
 	Config   map[string]string `json:"config,omitempty"`
 	Env      map[string]string `json:"env,omitempty"`
 	Replicas *int32            `json:"replicas,omitempty"`
+	// Autoscaler sizes this version's HorizontalPodAutoscaler; nil: the
+	// release's autoscaler as written.
+	Autoscaler *VersionAutoscaler `json:"autoscaler,omitempty"`
 	// Container and Pod override the release's, merged by MergeJSON.
 	Container json.RawMessage `json:"container,omitempty"`
 	Pod       json.RawMessage `json:"pod,omitempty"`
+}
+
+// VersionAutoscaler is what a version changes in the release's
+// autoscaler for its own Deployment: a canary's candidate sized for the
+// requests it takes at its last step.
+type VersionAutoscaler struct {
+	// MinReplicas replaces the release's autoscaler.minReplicas.
+	MinReplicas int32 `json:"minReplicas"`
+}
+
+// MinReplicas is the fewest pods the autoscaler keeps v's Deployment at:
+// v's own minimum, else the release's; 0 without an autoscaler.
+func (r *Release) MinReplicas(v *Version) int32 {
+	switch {
+	case r.Autoscaler == nil:
+		return 0
+	case v != nil && v.Autoscaler != nil:
+		return v.Autoscaler.MinReplicas
+	}
+	return r.Autoscaler.MinReplicas
 }
 
 // Port is a named container port and the Service port exposing it.

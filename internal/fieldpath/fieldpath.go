@@ -255,6 +255,9 @@ type VersionFields struct {
 	Image Path
 	// Replicas is the version's own replica count.
 	Replicas Path
+	// MinReplicas is the version's own autoscaler minimum
+	// (autoscaler.minReplicas).
+	MinReplicas Path
 	// Env is the version's own environment entries.
 	Env Map[Path]
 	// Config is the version's own config entries.
@@ -265,7 +268,7 @@ type VersionFields struct {
 
 func version(p Path) VersionFields {
 	return VersionFields{Path: p, Version: p.dot("version"), Tag: p.dot("tag"), Digest: p.dot("digest"), Image: p.dot("image"),
-		Replicas: p.dot("replicas"), Env: mapOf(p.dot("env"), leaf, "GREETING"), Config: p.dot("config"),
+		Replicas: p.dot("replicas"), MinReplicas: p.dot("autoscaler").dot("minReplicas"), Env: mapOf(p.dot("env"), leaf, "GREETING"), Config: p.dot("config"),
 		Container: Kube{p.dot("container")}, Pod: Kube{p.dot("pod")}}
 }
 

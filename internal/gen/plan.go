@@ -96,7 +96,7 @@ func versionWorkloads(r *release.Release) []Workload {
 // to the autoscaler).
 func replicas(r *release.Release, v *release.Version) int32 {
 	if r.Autoscaler != nil {
-		return r.Autoscaler.MinReplicas
+		return r.MinReplicas(v)
 	}
 	if v.Replicas != nil {
 		return *v.Replicas

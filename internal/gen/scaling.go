@@ -27,7 +27,7 @@ func (a *assembler) scaling() {
 	if as := a.r.Autoscaler; as != nil {
 		for _, d := range deps {
 			d.Spec.Replicas = nil
-			a.objs = append(a.objs, a.autoscaler(as, d))
+			a.objs = append(a.objs, a.autoscaler(as, d, a.minReplicas(d.Name)))
 		}
 	}
 	if b := a.r.PodDisruptionBudget; b != nil {
@@ -47,7 +47,7 @@ func (a *assembler) scaling() {
 // autoscaler is the HorizontalPodAutoscaler of Deployment d, named after
 // it: the CPU and memory targets as Resource metrics, then the spec's
 // metrics as written.
-func (a *assembler) autoscaler(as *release.Autoscaler, d *appsv1.Deployment) *autoscalingv2.HorizontalPodAutoscaler {
+func (a *assembler) autoscaler(as *release.Autoscaler, d *appsv1.Deployment, minReplicas int32) *autoscalingv2.HorizontalPodAutoscaler {
 	var metrics []autoscalingv2.MetricSpec
 	for _, t := range []struct {
 		name    corev1.ResourceName
@@ -71,7 +71,7 @@ func (a *assembler) autoscaler(as *release.Autoscaler, d *appsv1.Deployment) *au
 		ObjectMeta: a.meta(d.Name),
 		Spec: autoscalingv2.HorizontalPodAutoscalerSpec{
 			ScaleTargetRef: autoscalingv2.CrossVersionObjectReference{APIVersion: "apps/v1", Kind: "Deployment", Name: d.Name},
-			MinReplicas:    ptr.To(as.MinReplicas),
+			MinReplicas:    ptr.To(minReplicas),
 			MaxReplicas:    as.MaxReplicas,
 			Metrics:        metrics,
 		},
@@ -80,6 +80,18 @@ func (a *assembler) autoscaler(as *release.Autoscaler, d *appsv1.Deployment) *au
 		hpa.Spec.Behavior = (*autoscalingv2.HorizontalPodAutoscalerBehavior)(as.Behavior).DeepCopy()
 	}
 	return hpa
+}
+
+// minReplicas is the autoscaler minimum of the Deployment named name: its
+// version's own (autoscaler.minReplicas in stable or the candidate), else
+// the release's.
+func (a *assembler) minReplicas(name string) int32 {
+	for _, w := range a.p.Workloads {
+		if w.Name == name {
+			return a.r.MinReplicas(w.Version)
+		}
+	}
+	return a.r.MinReplicas(nil)
 }
 
 // budget is the PodDisruptionBudget of workload w (a Deployment or a

@@ -302,3 +302,39 @@ func TestOnDeletePromote(t *testing.T) {
 		})
 	}
 }
+
+// TestUndersizedCandidate: an autoscaled canary's stage that sends every
+// request to the candidate warns that it runs at the release's
+// autoscaler minimum while stable may have scaled out; the candidate's
+// own autoscaler.minReplicas sizes it for the stage, and the plan counts
+// its pods from there.
+func TestUndersizedCandidate(t *testing.T) {
+	for _, tc := range []struct {
+		name, candidate string
+		warnAt          string // the stage warned at, "" for none
+		pods            string // the candidate's pods at the last step
+	}{
+		{name: "release's minimum", candidate: `{version: v2, tag: "2"}`, warnAt: "step 2", pods: "v1=2 v2=2"},
+		{name: "candidate's own minimum", candidate: `{version: v2, tag: "2", autoscaler: {minReplicas: 8}}`, pods: "v1=2 v2=8"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := planOf(t, web+"resources: {requests: {cpu: 100m}}\nautoscaler: {minReplicas: 2, maxReplicas: 10, targetCPUUtilizationPercentage: 60}\ntraffic: istio\n"+
+				"candidate: "+tc.candidate+"\nstrategy: {canary: {steps: [50, 100], step: 1}}\n")
+			var warned []string
+			for _, s := range p.Stages {
+				for _, d := range s.Problems {
+					if d.Field == "candidate.autoscaler.minReplicas" {
+						warned = append(warned, s.Name)
+					}
+				}
+			}
+			if got := strings.Join(warned, ","); got != tc.warnAt {
+				t.Errorf("warned at %q, want %q", got, tc.warnAt)
+			}
+			last := p.Stages[len(p.Stages)-2]
+			if got := summary(last); !strings.HasPrefix(got, last.Name+": "+tc.pods+" |") {
+				t.Errorf("%s, want the pods %s", got, tc.pods)
+			}
+		})
+	}
+}

@@ -26,6 +26,9 @@ func warnAcross(p *Plan) {
 				s.Problems = append(s.Problems, d)
 			}
 		}
+		if d := undersized(s); d != nil {
+			s.Problems = append(s.Problems, d)
+		}
 		if s.Name == stagePromote && i > 0 {
 			s.Problems = append(s.Problems, shrinks(p.Stages[0], s)...)
 		}
