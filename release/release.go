@@ -280,7 +280,27 @@ func (s Strategy) AtStep(i int) Strategy {
 type Partitioned struct {
 	Steps []int32 `json:"steps"`
 	Step  int     `json:"step"`
+	// Routed false (Istio): the first half of Step, while the partition
+	// moves and the controller replaces one pod at a time: the routes
+	// balance over every ready pod, as the Service does, instead of
+	// weighting the versions' subsets, so that no pod takes the share of
+	// the pods not replaced yet; nil or true: Step's weights.
+	Routed *bool `json:"routed,omitempty"`
 }
+
+// PodsFirst reports whether r's steps each take two moves: a partitioned
+// StatefulSet with a candidate behind Istio, whose controller replaces one
+// pod at a time while route weights apply at once. The partition moves
+// first (routed: false, the routes balancing over every ready pod), then
+// the step's weights, so that no replaced pod takes the share of the pods
+// not replaced yet.
+func (r *Release) PodsFirst() bool {
+	return r.Strategy.Partitioned != nil && r.Traffic == TrafficIstio && r.Candidate != nil
+}
+
+// RoutesBehind reports whether the routes wait for the pods of the step
+// (routed: false).
+func (p Partitioned) RoutesBehind() bool { return p.Routed != nil && !*p.Routed }
 
 // Updated is how many pods, counted from the highest ordinal, run the
 // candidate at the current step; 0 at step 0.

@@ -76,7 +76,10 @@ var stepCmd = &command{
 	name: "step", summary: "move a release to its next step (edits the spec)", usage: "PATH [N]",
 	help: `Move a canary or partitioned update to step N, or to the next step; make a
 blue-green release's candidate active. At the last step (blue-green: the
-candidate active) step is refused: promote, or roll back to stable.
+candidate active) step is refused: promote, or roll back to stable. A
+partitioned StatefulSet with traffic: istio takes two moves per step: the
+partition first (routed: false, the routes balancing over every ready pod
+while the controller replaces one at a time), then the step's weights.
 ` + moveFoot + `
 
 Examples:

@@ -60,6 +60,11 @@ type Routes struct {
 	// Subsets is whether routes name version subsets; a single-version
 	// release routes to the Service host alone.
 	Subsets bool
+	// AllPods: the routes send every request to the Service host, balanced
+	// over every ready pod of either version, while the DestinationRule
+	// keeps its subsets (a partitioned step whose pods move: routed:
+	// false).
+	AllPods bool
 }
 
 // Weighted is a route destination subset and its weight in percent.

@@ -138,6 +138,9 @@ func stage(r *release.Release) string {
 		at = "step " + itoa(r.Strategy.Canary.Step)
 	case r.Strategy.Partitioned != nil:
 		at = "step " + itoa(r.Strategy.Partitioned.Step)
+		if r.Strategy.Partitioned.RoutesBehind() {
+			at += " (pods; routes waiting)"
+		}
 	case r.Strategy.BlueGreen != nil:
 		at = "active " + r.Strategy.BlueGreen.Active
 	}
@@ -171,7 +174,9 @@ func TestLifecycle(t *testing.T) {
 			"active candidate, stable 1.0, candidate v9", "active stable, stable v9, candidate none"}},
 		{example: "ledger-istio", stages: []string{
 			"step 0, stable v1.4.0, candidate none", "step 0, stable v1.4.0, candidate v9",
-			"step 1, stable v1.4.0, candidate v9", "step 2, stable v1.4.0, candidate v9", "step 0, stable v9, candidate none"}},
+			// Behind Istio, each step moves the pods, then the routes.
+			"step 1 (pods; routes waiting), stable v1.4.0, candidate v9", "step 1, stable v1.4.0, candidate v9",
+			"step 2 (pods; routes waiting), stable v1.4.0, candidate v9", "step 2, stable v1.4.0, candidate v9", "step 0, stable v9, candidate none"}},
 	} {
 		t.Run(tc.example, func(t *testing.T) {
 			s := open(t, tc.example)

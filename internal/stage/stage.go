@@ -168,6 +168,8 @@ func edits(r *release.Release) []edit {
 	s := r.Strategy
 	steps, step, stepped := s.Stepped()
 	switch {
+	case stepped && r.PodsFirst():
+		es = append(es, podsThenRoutes(r)...)
 	case stepped:
 		f := fieldpath.Stepped(s)
 		for i := step + 1; i <= steps; i++ {
@@ -201,6 +203,9 @@ func Promoted(r *release.Release) *release.Release {
 // it takes requests), blue-green's stable version active.
 func Reset(r *release.Release) release.Strategy {
 	s := r.Strategy.AtStep(r.FirstStep())
+	if s.Partitioned != nil {
+		s.Partitioned.Routed = nil
+	}
 	if s.BlueGreen != nil {
 		bg := *s.BlueGreen
 		bg.Active = release.RoleStable
