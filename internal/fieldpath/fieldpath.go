@@ -426,14 +426,15 @@ func strategy(p Path) StrategyFields {
 			QueryParams: mapOf(p.dot("queryParams"), stringMatch, "variant")}
 	}
 	return StrategyFields{
-		Path:              p,
-		Ramped:            RampedFields{Path: ramped, MaxSurge: ramped.dot("maxSurge"), MaxUnavailable: ramped.dot("maxUnavailable")},
-		BlueGreen:         BlueGreenFields{Path: blueGreen, Active: blueGreen.dot("active")},
-		Canary:            CanaryFields{Path: canary, Steps: list(canary.dot("steps"), leaf), Step: canary.dot("step")},
-		ABTest:            ABTestFields{Path: abTest, Match: list(abTest.dot("match"), match)},
-		Partitioned:       CanaryFields{Path: partitioned, Steps: list(partitioned.dot("steps"), leaf), Step: partitioned.dot("step")},
-		OnDelete:          p.dot("onDelete"),
-		Kinds:             kinds,
+		Path:        p,
+		Ramped:      RampedFields{Path: ramped, MaxSurge: ramped.dot("maxSurge"), MaxUnavailable: ramped.dot("maxUnavailable")},
+		BlueGreen:   BlueGreenFields{Path: blueGreen, Active: blueGreen.dot("active")},
+		Canary:      CanaryFields{Path: canary, Steps: list(canary.dot("steps"), leaf), Step: canary.dot("step")},
+		ABTest:      ABTestFields{Path: abTest, Match: list(abTest.dot("match"), match)},
+		Partitioned: CanaryFields{Path: partitioned, Steps: list(partitioned.dot("steps"), leaf), Step: partitioned.dot("step")},
+		OnDelete:    p.dot("onDelete"),
+		Kinds:       kinds,
+
 		PartitionedRouted: partitioned.dot("routed"),
 	}
 }
