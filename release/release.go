@@ -82,9 +82,32 @@ type Version struct {
 	Config   map[string]string `json:"config,omitempty"`
 	Env      map[string]string `json:"env,omitempty"`
 	Replicas *int32            `json:"replicas,omitempty"`
+	// Autoscaler sizes this version's HorizontalPodAutoscaler; nil: the
+	// release's autoscaler as written.
+	Autoscaler *VersionAutoscaler `json:"autoscaler,omitempty"`
 	// Container and Pod override the release's, merged by MergeJSON.
 	Container json.RawMessage `json:"container,omitempty"`
 	Pod       json.RawMessage `json:"pod,omitempty"`
+}
+
+// VersionAutoscaler is what a version changes in the release's
+// autoscaler for its own Deployment: a canary's candidate sized for the
+// requests it takes at its last step.
+type VersionAutoscaler struct {
+	// MinReplicas replaces the release's autoscaler.minReplicas.
+	MinReplicas int32 `json:"minReplicas"`
+}
+
+// MinReplicas is the fewest pods the autoscaler keeps v's Deployment at:
+// v's own minimum, else the release's; 0 without an autoscaler.
+func (r *Release) MinReplicas(v *Version) int32 {
+	switch {
+	case r.Autoscaler == nil:
+		return 0
+	case v != nil && v.Autoscaler != nil:
+		return v.Autoscaler.MinReplicas
+	}
+	return r.Autoscaler.MinReplicas
 }
 
 // Port is a named container port and the Service port exposing it.
@@ -259,7 +282,27 @@ func (s Strategy) AtStep(i int) Strategy {
 type Partitioned struct {
 	Steps []int32 `json:"steps"`
 	Step  int     `json:"step"`
+	// Routed false (Istio): the first half of Step, while the partition
+	// moves and the controller replaces one pod at a time: the routes
+	// balance over every ready pod, as the Service does, instead of
+	// weighting the versions' subsets, so that no pod takes the share of
+	// the pods not replaced yet; nil or true: Step's weights.
+	Routed *bool `json:"routed,omitempty"`
 }
+
+// PodsFirst reports whether r's steps each take two moves: a partitioned
+// StatefulSet with a candidate behind Istio, whose controller replaces one
+// pod at a time while route weights apply at once. The partition moves
+// first (routed: false, the routes balancing over every ready pod), then
+// the step's weights, so that no replaced pod takes the share of the pods
+// not replaced yet.
+func (r *Release) PodsFirst() bool {
+	return r.Strategy.Partitioned != nil && r.Traffic == TrafficIstio && r.Candidate != nil
+}
+
+// RoutesBehind reports whether the routes wait for the pods of the step
+// (routed: false).
+func (p Partitioned) RoutesBehind() bool { return p.Routed != nil && !*p.Routed }
 
 // Updated is how many pods, counted from the highest ordinal, run the
 // candidate at the current step; 0 at step 0.

@@ -76,7 +76,10 @@ var stepCmd = &command{
 	name: "step", summary: "move a release to its next step (edits the spec)", usage: "PATH [N]",
 	help: `Move a canary or partitioned update to step N, or to the next step; make a
 blue-green release's candidate active. At the last step (blue-green: the
-candidate active) step is refused: promote, or roll back to stable.
+candidate active) step is refused: promote, or roll back to stable. A
+partitioned StatefulSet with traffic: istio takes two moves per step: the
+partition first (routed: false, the routes balancing over every ready pod
+while the controller replaces one at a time), then the step's weights.
 ` + moveFoot + `
 
 Examples:
@@ -92,7 +95,11 @@ pods stay the same), and the strategy goes back to its first step. Refused
 before the candidate takes all traffic unless --force: before a canary's or
 partitioned update's last step, before blue-green's candidate is active,
 and always for abTest and shadow, whose candidate has served only the
-requests matched or mirrored to it.
+requests matched or mirrored to it; and for onDelete when stable's config
+differs from the candidate's: the pods not deleted yet still mount stable's
+ConfigMap, which the promoted spec no longer compiles (delete them first).
+With onDelete, applying the promotion replaces no pod: each takes the
+candidate's version only when someone deletes it.
 ` + moveFoot + `
 
 Example:

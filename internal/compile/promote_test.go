@@ -1,6 +1,7 @@
 package compile_test
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 	"strconv"
@@ -293,5 +294,37 @@ func TestIstioCanaryStepZero(t *testing.T) {
 	}
 	if !slices.Contains(cand, "candidate") {
 		t.Errorf("step 1 routes to %v, no candidate", cand)
+	}
+}
+
+// TestPartitionedPodsFirst: a partitioned StatefulSet behind Istio whose
+// routes wait for the pods (routed: false) routes every request to the
+// host, over every ready pod, with no weight and no TCP route, while the
+// DestinationRule keeps both versions' subsets; without it, the step's
+// weights.
+func TestPartitionedPodsFirst(t *testing.T) {
+	const spec = "name: db\nimage: example/db\nports: [{name: http, containerPort: 8080}, {name: tcp-repl, containerPort: 7000}]\nworkload: StatefulSet\nreplicas: 7\ntraffic: istio\nrunAsUser: 1000\n" +
+		"stable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\"}\nstrategy: {partitioned: {steps: [1, 3, 7], step: 2%s}}\n"
+	for _, tc := range []struct{ name, routed, want string }{
+		{name: "routes follow", want: "stable 57, candidate 43; tcp 1"},
+		{name: "routes wait", routed: ", routed: false", want: "host 0; tcp 0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := split(t, compileYAML(t, fmt.Sprintf(spec, tc.routed)).Result.Objects)
+			if len(o.virtuals) != 1 || len(o.rules) != 1 || len(o.rules[0].Spec.Subsets) != 2 {
+				t.Fatalf("%d VirtualServices, %d DestinationRules (want 1 each, with 2 subsets)", len(o.virtuals), len(o.rules))
+			}
+			var got []string
+			for _, d := range o.virtuals[0].Spec.HTTP[len(o.virtuals[0].Spec.HTTP)-1].Route {
+				sub := d.Destination.Subset
+				if sub == "" {
+					sub = "host"
+				}
+				got = append(got, fmt.Sprintf("%s %d", sub, d.Weight))
+			}
+			if s := strings.Join(got, ", ") + fmt.Sprintf("; tcp %d", len(o.virtuals[0].Spec.TCP)); s != tc.want {
+				t.Errorf("routes %q, want %q", s, tc.want)
+			}
+		})
 	}
 }

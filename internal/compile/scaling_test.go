@@ -19,14 +19,24 @@ import (
 func checkScaling(t *testing.T, r *release.Release, o objects) {
 	t.Helper()
 	targets := map[string]int{}
+	// Each Deployment's autoscaler minimum: its version's own
+	// autoscaler.minReplicas, else the release's.
+	mins := map[string]int32{}
+	for _, d := range o.deployments {
+		for _, v := range r.Versions() {
+			if v.Version.Version == d.Spec.Template.Labels[release.LabelVersion] {
+				mins[d.Name] = r.MinReplicas(v.Version)
+			}
+		}
+	}
 	for _, h := range o.autoscalers {
 		ref := h.Spec.ScaleTargetRef
 		if ref.APIVersion != "apps/v1" || ref.Kind != "Deployment" {
 			t.Errorf("HorizontalPodAutoscaler %s targets %s %s, want an apps/v1 Deployment", h.Name, ref.APIVersion, ref.Kind)
 		}
 		targets[ref.Name]++
-		if as := r.Autoscaler; as != nil && (h.Spec.MinReplicas == nil || *h.Spec.MinReplicas != as.MinReplicas || h.Spec.MaxReplicas != as.MaxReplicas || len(h.Spec.Metrics) == 0) {
-			t.Errorf("HorizontalPodAutoscaler %s: min %v max %d with %d metrics, want %d to %d with a metric", h.Name, h.Spec.MinReplicas, h.Spec.MaxReplicas, len(h.Spec.Metrics), as.MinReplicas, as.MaxReplicas)
+		if as := r.Autoscaler; as != nil && (h.Spec.MinReplicas == nil || *h.Spec.MinReplicas != mins[ref.Name] || h.Spec.MaxReplicas != as.MaxReplicas || len(h.Spec.Metrics) == 0) {
+			t.Errorf("HorizontalPodAutoscaler %s: min %v max %d with %d metrics, want %d to %d with a metric", h.Name, h.Spec.MinReplicas, h.Spec.MaxReplicas, len(h.Spec.Metrics), mins[ref.Name], as.MaxReplicas)
 		}
 	}
 	for _, d := range o.deployments {
@@ -113,7 +123,11 @@ traffic: %s
 stable: {version: "v1", tag: "1"}
 strategy: {%s}
 `, s.traffic, s.strategy)
-				if candidate {
+				if candidate && scaled {
+					// The candidate's own autoscaler minimum, for its
+					// Deployment only.
+					src += "candidate: {version: \"v2\", tag: \"2\", autoscaler: {minReplicas: 7}}\n"
+				} else if candidate {
 					src += "candidate: {version: \"v2\", tag: \"2\"}\n"
 				}
 				if scaled {
@@ -127,6 +141,15 @@ strategy: {%s}
 					o := split(t, rel.Result.Objects)
 					if scaled && len(o.autoscalers) == 0 || len(o.budgets) == 0 {
 						t.Errorf("compiled %d HorizontalPodAutoscalers and %d PodDisruptionBudgets", len(o.autoscalers), len(o.budgets))
+					}
+					var seven int
+					for _, h := range o.autoscalers {
+						if *h.Spec.MinReplicas == 7 {
+							seven++
+						}
+					}
+					if want := map[bool]int{true: 1}[candidate && scaled]; seven != want {
+						t.Errorf("%d HorizontalPodAutoscalers at the candidate's minReplicas 7, want %d", seven, want)
 					}
 				})
 			}

@@ -261,6 +261,9 @@ type VersionFields struct {
 	Image Path
 	// Replicas is the version's own replica count.
 	Replicas Path
+	// MinReplicas is the version's own autoscaler minimum
+	// (autoscaler.minReplicas).
+	MinReplicas Path
 	// Env is the version's own environment entries.
 	Env Map[Path]
 	// Config is the version's own config entries.
@@ -271,7 +274,7 @@ type VersionFields struct {
 
 func version(p Path) VersionFields {
 	return VersionFields{Path: p, Version: p.dot("version"), Tag: p.dot("tag"), Digest: p.dot("digest"), Image: p.dot("image"),
-		Replicas: p.dot("replicas"), Env: mapOf(p.dot("env"), leaf, "GREETING"), Config: p.dot("config"),
+		Replicas: p.dot("replicas"), MinReplicas: p.dot("autoscaler").dot("minReplicas"), Env: mapOf(p.dot("env"), leaf, "GREETING"), Config: p.dot("config"),
 		Container: Kube{p.dot("container")}, Pod: Kube{p.dot("pod")}}
 }
 
@@ -360,6 +363,9 @@ type StrategyFields struct {
 	// Partitioned are a StatefulSet's staged update's settings; its steps
 	// and step are checked as a canary's are.
 	Partitioned CanaryFields
+	// PartitionedRouted says whether the routes follow a partitioned
+	// update's step yet (Istio: pods first, then routes).
+	PartitionedRouted Path
 	// OnDelete is the strategy that replaces no pod.
 	OnDelete Path
 	// Kinds are each strategy's field, by its kind (release.Kinds).
@@ -434,6 +440,8 @@ func strategy(p Path) StrategyFields {
 		Partitioned: CanaryFields{Path: partitioned, Steps: list(partitioned.dot("steps"), leaf), Step: partitioned.dot("step")},
 		OnDelete:    p.dot("onDelete"),
 		Kinds:       kinds,
+
+		PartitionedRouted: partitioned.dot("routed"),
 	}
 }
 

@@ -550,7 +550,7 @@ func (a *assembler) httpRoutes(port *istio.PortSelector) []istio.HTTPRoute {
 	rt := a.p.Routes
 	dest := func(role string) istio.Destination {
 		d := istio.Destination{Host: Host(a.r), Port: port}
-		if rt.Subsets {
+		if rt.Subsets && !rt.AllPods {
 			d.Subset = role
 		}
 		return d
@@ -579,8 +579,8 @@ func (a *assembler) httpRoutes(port *istio.PortSelector) []istio.HTTPRoute {
 // connections go by the default weights.
 func (a *assembler) tcpRoutes() []istio.TCPRoute {
 	rt := a.p.Routes
-	if !rt.Subsets {
-		return nil // one version: the Service's pods are the right ones
+	if !rt.Subsets || rt.AllPods {
+		return nil // one version, or every ready pod: the Service's pods are the right ones
 	}
 	var routes []istio.TCPRoute
 	for _, p := range a.r.Ports {

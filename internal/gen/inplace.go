@@ -61,6 +61,10 @@ func inPlaceRoutes(r *release.Release) *Routes {
 	switch {
 	case p == nil:
 		return hostRoutes(r) // onDelete: which pods run what is the operator's
+	case p.RoutesBehind():
+		// The pods move: every ready pod takes its share, as through the
+		// Service, until the step's weights follow.
+		return &Routes{Subsets: true, AllPods: true, Default: []Weighted{{Role: release.RoleStable, Weight: 100}}}
 	case r.Candidate == nil:
 		return steadyRoutes()
 	}

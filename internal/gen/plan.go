@@ -60,6 +60,11 @@ type Routes struct {
 	// Subsets is whether routes name version subsets; a single-version
 	// release routes to the Service host alone.
 	Subsets bool
+	// AllPods: the routes send every request to the Service host, balanced
+	// over every ready pod of either version, while the DestinationRule
+	// keeps its subsets (a partitioned step whose pods move: routed:
+	// false).
+	AllPods bool
 }
 
 // Weighted is a route destination subset and its weight in percent.
@@ -96,7 +101,7 @@ func versionWorkloads(r *release.Release) []Workload {
 // to the autoscaler).
 func replicas(r *release.Release, v *release.Version) int32 {
 	if r.Autoscaler != nil {
-		return r.Autoscaler.MinReplicas
+		return r.MinReplicas(v)
 	}
 	if v.Replicas != nil {
 		return *v.Replicas

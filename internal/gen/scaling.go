@@ -32,7 +32,7 @@ func (a *assembler) scaling() {
 			}
 		}
 		for _, w := range scaled {
-			a.objs = append(a.objs, a.autoscaler(as, w))
+			a.objs = append(a.objs, a.autoscaler(as, w, a.minReplicas(w.GetName())))
 		}
 	}
 	if b := a.r.PodDisruptionBudget; b != nil {
@@ -50,9 +50,10 @@ func (a *assembler) scaling() {
 }
 
 // autoscaler is the HorizontalPodAutoscaler of workload w (a Deployment
-// or a StatefulSet), named after it: the CPU and memory targets as
-// Resource metrics, then the spec's metrics as written.
-func (a *assembler) autoscaler(as *release.Autoscaler, w Object) *autoscalingv2.HorizontalPodAutoscaler {
+// or a StatefulSet), named after it, with minReplicas (a version's own
+// minimum, or the release's): the CPU and memory targets as Resource
+// metrics, then the spec's metrics as written.
+func (a *assembler) autoscaler(as *release.Autoscaler, w Object, minReplicas int32) *autoscalingv2.HorizontalPodAutoscaler {
 	var metrics []autoscalingv2.MetricSpec
 	for _, t := range []struct {
 		name    corev1.ResourceName
@@ -76,7 +77,7 @@ func (a *assembler) autoscaler(as *release.Autoscaler, w Object) *autoscalingv2.
 		ObjectMeta: a.meta(w.GetName()),
 		Spec: autoscalingv2.HorizontalPodAutoscalerSpec{
 			ScaleTargetRef: autoscalingv2.CrossVersionObjectReference{APIVersion: "apps/v1", Kind: w.GetObjectKind().GroupVersionKind().Kind, Name: w.GetName()},
-			MinReplicas:    ptr.To(as.MinReplicas),
+			MinReplicas:    ptr.To(minReplicas),
 			MaxReplicas:    as.MaxReplicas,
 			Metrics:        metrics,
 		},
@@ -85,6 +86,18 @@ func (a *assembler) autoscaler(as *release.Autoscaler, w Object) *autoscalingv2.
 		hpa.Spec.Behavior = (*autoscalingv2.HorizontalPodAutoscalerBehavior)(as.Behavior).DeepCopy()
 	}
 	return hpa
+}
+
+// minReplicas is the autoscaler minimum of the Deployment named name: its
+// version's own (autoscaler.minReplicas in stable or the candidate), else
+// the release's.
+func (a *assembler) minReplicas(name string) int32 {
+	for _, w := range a.p.Workloads {
+		if w.Name == name {
+			return a.r.MinReplicas(w.Version)
+		}
+	}
+	return a.r.MinReplicas(nil)
 }
 
 // budget is the PodDisruptionBudget of workload w (a Deployment or a

@@ -138,6 +138,9 @@ func stage(r *release.Release) string {
 		at = "step " + itoa(r.Strategy.Canary.Step)
 	case r.Strategy.Partitioned != nil:
 		at = "step " + itoa(r.Strategy.Partitioned.Step)
+		if r.Strategy.Partitioned.RoutesBehind() {
+			at += " (pods; routes waiting)"
+		}
 	case r.Strategy.BlueGreen != nil:
 		at = "active " + r.Strategy.BlueGreen.Active
 	}
@@ -171,7 +174,9 @@ func TestLifecycle(t *testing.T) {
 			"active candidate, stable 1.0, candidate v9", "active stable, stable v9, candidate none"}},
 		{example: "ledger-istio", stages: []string{
 			"step 0, stable v1.4.0, candidate none", "step 0, stable v1.4.0, candidate v9",
-			"step 1, stable v1.4.0, candidate v9", "step 2, stable v1.4.0, candidate v9", "step 0, stable v9, candidate none"}},
+			// Behind Istio, each step moves the pods, then the routes.
+			"step 1 (pods; routes waiting), stable v1.4.0, candidate v9", "step 1, stable v1.4.0, candidate v9",
+			"step 2 (pods; routes waiting), stable v1.4.0, candidate v9", "step 2, stable v1.4.0, candidate v9", "step 0, stable v9, candidate none"}},
 	} {
 		t.Run(tc.example, func(t *testing.T) {
 			s := open(t, tc.example)
@@ -344,6 +349,35 @@ func TestPromoteOnDelete(t *testing.T) {
 	}
 	if want := "onDelete: the pods not deleted yet still run v1.4.0 until they are; promoting changes no pod (delete them to move them to v1.5.0)"; strings.Join(plan.Notes, "\n") != want {
 		t.Errorf("notes %q, want %q", plan.Notes, want)
+	}
+}
+
+// TestPromoteOnDeleteConfig: while onDelete's pods not deleted yet mount
+// stable's config, promoting (which stops compiling its ConfigMap) is
+// refused unless --force says those pods are gone; with the same config
+// in both versions, or none, nothing is refused.
+func TestPromoteOnDeleteConfig(t *testing.T) {
+	for _, tc := range []struct {
+		name, config, candidate string
+		want                    string // "" for accepted
+	}{
+		{name: "candidate's own config", config: "config: {LEVEL: info}\n", candidate: "config: {LEVEL: debug}, ",
+			want: "strategy.onDelete: onDelete: the pods not deleted yet still run v1.4.0 and mount its config, whose ConfigMap the promoted spec no longer compiles"},
+		{name: "shared config", config: "config: {LEVEL: info}\n"},
+		{name: "no config"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := open(t, "ledger-istio")
+			src := strings.Replace(string(s.src), "  partitioned:\n    steps: [1, 3]\n    step: 1\n", "  onDelete: {}\n", 1)
+			src = strings.Replace(src, "traffic: istio\n", tc.config, 1)
+			s.src = []byte(strings.Replace(src, "candidate: {", "candidate: {"+tc.candidate, 1))
+			if tc.want == "" {
+				s.must(promote(false))
+				return
+			}
+			s.refused(promote(false), tc.want)
+			s.must(promote(true))
+		})
 	}
 }
 

@@ -167,6 +167,9 @@ func Step(s *load.Spec, to int) (*Plan, error) {
 		return nil, problem(s, fieldpath.Strategy.BlueGreen.Active, "the candidate is active: run rollspec promote, or rollspec rollback to return to stable")
 	case !ok:
 		return &Plan{Changes: []Change{set(fieldpath.Strategy.BlueGreen.Active, r.Strategy.BlueGreen.Active, release.RoleCandidate)}}, nil
+	case r.PodsFirst() && to < 0 && r.Strategy.Partitioned.RoutesBehind():
+		// The second half of the step: the routes follow the pods.
+		return &Plan{Changes: []Change{unrouted(r)}}, nil
 	case to < 0 && step >= steps:
 		return nil, problem(s, f.Step, "at the last step (%d of %d): run rollspec promote", step, steps)
 	case to < 0:
@@ -178,7 +181,15 @@ func Step(s *load.Spec, to int) (*Plan, error) {
 	case to == step:
 		return nil, problem(s, f.Step, "already at step %d (allowed: another step from %d to %d)", to, lowestStep(r), steps)
 	}
-	return &Plan{Changes: []Change{set(f.Step, strconv.Itoa(step), to)}}, nil
+	p := &Plan{Changes: []Change{set(f.Step, strconv.Itoa(step), to)}}
+	switch behind := r.PodsFirst() && r.Strategy.Partitioned.RoutesBehind(); {
+	case r.PodsFirst() && to > step && !behind:
+		// The first half of the step: the pods move, the routes wait.
+		p.Changes = append(p.Changes, set(fieldpath.Strategy.PartitionedRouted, "", false, f.Step))
+	case behind && to < step:
+		p.Changes = append(p.Changes, unrouted(r))
+	}
+	return p, nil
 }
 
 // Promote makes the candidate stable with all its overrides (its block
@@ -189,6 +200,9 @@ func Promote(s *load.Spec, force bool) (*Plan, error) {
 	if r.Candidate == nil {
 		return nil, problem(s, fieldpath.Stable.Path, "no candidate to promote (allowed: rollspec start first)")
 	}
+	if r.Strategy.Partitioned != nil && r.Strategy.Partitioned.RoutesBehind() && !force {
+		return nil, problem(s, fieldpath.Strategy.PartitionedRouted, "the routes wait for the pods of step %d: promoting now sends every request to the candidate before they are ready (allowed: rollspec step first, or --force)", r.Strategy.Partitioned.Step)
+	}
 	if f, steps, step, ok := stepped(r); ok && step < steps && !force {
 		return nil, problem(s, f.Step, "the candidate is at step %d of %d: promoting now moves every pod and request to it at once (allowed: rollspec step to step %d first, or --force)", step, steps, steps)
 	}
@@ -198,6 +212,9 @@ func Promote(s *load.Spec, force bool) (*Plan, error) {
 	if served, ok := partial[r.Strategy.Kind()]; ok && !force {
 		kind := r.Strategy.Kind()
 		return nil, problem(s, fieldpath.Strategy.Kinds[kind], "the candidate has served only %s: promoting now sends every request to it at once (allowed: --force)", served)
+	}
+	if mounted := stage.StillMounted(r); mounted != "" && !force {
+		return nil, problem(s, fieldpath.Strategy.OnDelete, "%s", mounted)
 	}
 	// Two changes, each reported at the file it edits: in a CUE package
 	// stable and the candidate may be written in different files.

@@ -115,13 +115,26 @@ func lowestStep(r *release.Release) int {
 // reset puts the strategy back where a release starts: the first step,
 // or blue-green's stable version active.
 func reset(r *release.Release) []Change {
+	var routed []Change
+	if p := r.Strategy.Partitioned; p != nil && p.Routed != nil {
+		routed = append(routed, unrouted(r))
+	}
 	if f, _, step, ok := stepped(r); ok && step != r.FirstStep() {
-		return []Change{set(f.Step, strconv.Itoa(step), r.FirstStep(), f.Steps.Path)}
+		return append([]Change{set(f.Step, strconv.Itoa(step), r.FirstStep(), f.Steps.Path)}, routed...)
+	}
+	if len(routed) > 0 {
+		return routed
 	}
 	if bg := r.Strategy.BlueGreen; bg != nil && bg.Active != release.RoleStable {
 		return []Change{set(fieldpath.Strategy.BlueGreen.Active, bg.Active, release.RoleStable)}
 	}
 	return nil
+}
+
+// unrouted removes a partitioned update's routed: the routes follow the
+// step.
+func unrouted(r *release.Release) Change {
+	return remove(fieldpath.Strategy.PartitionedRouted, strconv.FormatBool(*r.Strategy.Partitioned.Routed))
 }
 
 // withSteps are the strategies step moves.

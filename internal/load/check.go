@@ -56,6 +56,7 @@ func check(spec *Spec, sound map[string]bool) diag.List {
 	c.pod()
 	c.service()
 	c.autoscaler()
+	c.versionAutoscalers()
 	c.budget()
 	return c.errs
 }

@@ -426,6 +426,12 @@ statefulSet:
 		{name: "autoscaler without a metric", spec: with("replicas", "autoscaler: {minReplicas: 3, maxReplicas: 2}"), want: []string{
 			`spec.yaml:4:1: autoscaler: has no metric to scale by, so it would never change the replicas (allowed: targetCPUUtilizationPercentage, targetMemoryUtilizationPercentage or metrics)`,
 			`spec.yaml:4:30: autoscaler.maxReplicas: 2 is below minReplicas (3) (allowed: at least minReplicas)`}},
+		{name: "candidate's autoscaler minimum without an autoscaler", spec: withIn(withIn(with("replicas", "candidate: {version: v2, tag: \"2\", autoscaler: {minReplicas: 3}}"), "traffic", "traffic: istio"), "strategy", "strategy: {canary: {steps: [50, 100], step: 0}}"), want: []string{
+			`spec.yaml:4:49: candidate.autoscaler.minReplicas: sizes the release's autoscaler, which is not set (allowed: with autoscaler)`}},
+		{name: "candidate's autoscaler minimum above maxReplicas", spec: withIn(withIn(with("replicas", "candidate: {version: v2, tag: \"2\", autoscaler: {minReplicas: 5}}\nresources: {requests: {cpu: 100m}}\nautoscaler: {maxReplicas: 4, targetCPUUtilizationPercentage: 50}"), "traffic", "traffic: istio"), "strategy", "strategy: {canary: {steps: [50, 100], step: 0}}"), want: []string{
+			`spec.yaml:4:49: candidate.autoscaler.minReplicas: 5 is above autoscaler.maxReplicas (4) (allowed: at most autoscaler.maxReplicas)`}},
+		{name: "partitioned routes waiting without istio", spec: "name: db\nimage: example/db\nports: [{name: http, containerPort: 8080}]\nworkload: StatefulSet\nreplicas: 3\nrunAsUser: 1000\nstable: {version: v1, tag: \"1\"}\ncandidate: {version: v2, tag: \"2\"}\nstrategy: {partitioned: {steps: [1, 3], step: 1, routed: false}}\n", want: []string{
+			`spec.yaml:9:50: strategy.partitioned.routed: routes can wait for the pods only with traffic: istio, a candidate and a step from 1 (allowed: no routed, the routes following step; a native Service follows ready pods itself)`}},
 		{name: "autoscaler cpu target without a request", spec: with("replicas", "autoscaler: {maxReplicas: 2, targetCPUUtilizationPercentage: 50, targetMemoryUtilizationPercentage: 50}\nresources: {requests: {memory: 64Mi}}"), want: []string{
 			`spec.yaml:4:30: autoscaler.targetCPUUtilizationPercentage: is a percentage of the container's cpu request, which is not set: the autoscaler cannot compute it and never scales (allowed: with resources.requests.cpu)`}},
 		{name: "autoscaler maxReplicas missing", spec: with("replicas", "autoscaler: {targetCPUUtilizationPercentage: 0}"), want: []string{

@@ -44,6 +44,27 @@ func (c *checker) autoscaler() {
 	}
 }
 
+// versionAutoscalers checks each version's own autoscaler minimum: it
+// sizes the release's autoscaler for that version's Deployment, so it
+// needs one, within its maxReplicas.
+func (c *checker) versionAutoscalers() {
+	for _, v := range []struct {
+		at fieldpath.VersionFields
+		v  *release.Version
+	}{{fieldpath.Stable, &c.r.Stable}, {fieldpath.Candidate, c.r.Candidate}} {
+		if v.v == nil || v.v.Autoscaler == nil || !c.ok(v.at.Path) {
+			continue
+		}
+		as := c.r.Autoscaler
+		switch {
+		case as == nil:
+			c.fail(v.at.MinReplicas, "sizes the release's autoscaler, which is not set (allowed: with autoscaler)")
+		case c.ok(fieldpath.Autoscaler.Path) && v.v.Autoscaler.MinReplicas > as.MaxReplicas:
+			c.fail(v.at.MinReplicas, "%d is above autoscaler.maxReplicas (%d) (allowed: at most autoscaler.maxReplicas)", v.v.Autoscaler.MinReplicas, as.MaxReplicas)
+		}
+	}
+}
+
 // requests are the container's resource requests, if any.
 func (c *checker) requests() map[string]bool {
 	m := map[string]bool{}

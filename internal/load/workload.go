@@ -187,4 +187,7 @@ func (c *checker) partitionSteps() {
 	if p.Step > len(p.Steps) {
 		c.fail(at.Step, "step %d is past the last step (allowed: 0, the new template without replacing a pod, to %d)", p.Step, len(p.Steps))
 	}
+	if p.RoutesBehind() && c.ok(fieldpath.Traffic) && (c.r.Traffic != release.TrafficIstio || p.Step < 1 || c.r.Candidate == nil) {
+		c.fail(fieldpath.Strategy.PartitionedRouted, "routes can wait for the pods only with traffic: istio, a candidate and a step from 1 (allowed: no routed, the routes following step; a native Service follows ready pods itself)")
+	}
 }

@@ -146,6 +146,12 @@ func Moves(t *stage.Transition) string {
 			parts = append(parts, fmt.Sprintf("roll %s to a new template", m.Workload))
 		case stage.ActReplace:
 			parts = append(parts, "replace "+strings.Join(m.Replaced, ","))
+		case stage.ActDeleteByHand:
+			pods := m.Workload + "'s pods"
+			if len(m.Replaced) > 0 {
+				pods = strings.Join(m.Replaced, ",")
+			}
+			parts = append(parts, fmt.Sprintf("no pod replaced: %s run %s until each is deleted by hand (OnDelete), then %s", pods, m.Was, m.Version))
 		}
 	}
 	if len(parts) == 0 {

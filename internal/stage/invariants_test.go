@@ -2,12 +2,15 @@ package stage_test
 
 import (
 	"path/filepath"
+	"slices"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 
 	"github.com/rollspec/rollspec/internal/compile"
+	"github.com/rollspec/rollspec/internal/diag"
+	"github.com/rollspec/rollspec/internal/gen"
 	"github.com/rollspec/rollspec/internal/istio"
 	"github.com/rollspec/rollspec/internal/load"
 	"github.com/rollspec/rollspec/internal/specpath"
@@ -117,5 +120,53 @@ func TestNowIsWhatCompiles(t *testing.T) {
 	}
 	if checked < 15 {
 		t.Errorf("checked %d workloads: the examples did not compile into what this test reads", checked)
+	}
+}
+
+// TestMountedConfigKept: a stage keeps compiling every ConfigMap the pods
+// still running an older version mount. A partitioned update's pods below
+// the partition keep stable's template until the last step, and onDelete's
+// until each is deleted: each stage with a candidate compiles both
+// versions' ConfigMaps, and a promotion that stops compiling stable's while
+// its pods may still run (onDelete) warns at strategy.onDelete.
+func TestMountedConfigKept(t *testing.T) {
+	for _, tc := range []struct{ name, spec string }{
+		{"partitioned", "strategy: {partitioned: {steps: [1, 2, 3], step: 0}}\n"},
+		{"partitioned istio", "traffic: istio\nstrategy: {partitioned: {steps: [1, 2, 3], step: 0}}\n"},
+		{"onDelete", "strategy: {onDelete: {}}\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := planOf(t, web+"workload: StatefulSet\nreplicas: 3\nconfig: {LEVEL: info}\ncandidate: {version: v2, tag: \"2\", config: {LEVEL: debug}}\n"+tc.spec)
+			var mounted []string // the ConfigMaps of the pods running now
+			for i, s := range p.Stages {
+				res, err := gen.Compile(s.Release)
+				if err != nil {
+					t.Fatalf("%s: %v", s.Name, err)
+				}
+				compiled := map[string]bool{}
+				for _, o := range res.Objects {
+					if o.GetObjectKind().GroupVersionKind().Kind == "ConfigMap" {
+						compiled[o.GetName()] = true
+					}
+				}
+				if i == 0 {
+					for n := range compiled {
+						mounted = append(mounted, n)
+					}
+					if len(mounted) != 2 {
+						t.Fatalf("now compiles ConfigMaps %v, want one per version", mounted)
+					}
+				}
+				stableLeft := i > 0 && slices.ContainsFunc(p.Stages[i-1].Pods, func(ps stage.Pods) bool {
+					return ps.Role == release.RoleStable && ps.Count > 0
+				})
+				warned := slices.ContainsFunc(s.Problems, func(d *diag.Diagnostic) bool { return d.Field == "strategy.onDelete" })
+				for _, n := range mounted {
+					if !compiled[n] && stableLeft && !warned {
+						t.Errorf("%s stops compiling ConfigMap %s, which pods of the stage before still mount, without a word", s.Name, n)
+					}
+				}
+			}
+		})
 	}
 }

@@ -116,6 +116,11 @@ func Of(r *release.Release, now diag.List) (*Plan, error) {
 		if e.name == stagePromote && apart != nil {
 			s.Problems = append(s.Problems, warn(fieldpath.Candidate.Path, fmt.Sprintf("promoting makes production run %s's pod template, which differs from %s's beyond the image: %s (allowed: the overrides production keeps written in the candidate too, as rollspec start carries them)", apart.Candidate, apart.Stable, apart.Differs)))
 		}
+		if e.name == stagePromote {
+			if m := StillMounted(r); m != "" {
+				s.Problems = append(s.Problems, warn(fieldpath.Strategy.OnDelete, m))
+			}
+		}
 		p.Stages = append(p.Stages, s)
 		prev = c
 	}
@@ -163,6 +168,8 @@ func edits(r *release.Release) []edit {
 	s := r.Strategy
 	steps, step, stepped := s.Stepped()
 	switch {
+	case stepped && r.PodsFirst():
+		es = append(es, podsThenRoutes(r)...)
 	case stepped:
 		f := fieldpath.Stepped(s)
 		for i := step + 1; i <= steps; i++ {
@@ -196,6 +203,9 @@ func Promoted(r *release.Release) *release.Release {
 // it takes requests), blue-green's stable version active.
 func Reset(r *release.Release) release.Strategy {
 	s := r.Strategy.AtStep(r.FirstStep())
+	if s.Partitioned != nil {
+		s.Partitioned.Routed = nil
+	}
 	if s.BlueGreen != nil {
 		bg := *s.BlueGreen
 		bg.Active = release.RoleStable

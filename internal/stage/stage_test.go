@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/rollspec/rollspec/internal/compile"
+	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/load"
 	"github.com/rollspec/rollspec/internal/stage"
 )
@@ -270,4 +271,130 @@ func TestBetween(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestOnDeletePromote: promoting an onDelete update replaces no pod; the
+// plan says the pods keep stable's version until each is deleted by hand,
+// and, where stable's config differs, warns that its ConfigMap, which
+// those pods mount, stops being compiled.
+func TestOnDeletePromote(t *testing.T) {
+	for _, tc := range []struct {
+		name, workload, config string
+		moves                  string
+		warns                  bool
+	}{
+		{name: "StatefulSet", workload: "StatefulSet", moves: "deleteByHand cache [cache-2 cache-1 cache-0] v1→v2 ≤3 ≥2"},
+		{name: "StatefulSet, own config", workload: "StatefulSet", config: "config: {A: \"2\"}, ", moves: "deleteByHand cache [cache-2 cache-1 cache-0] v1→v2 ≤3 ≥2", warns: true},
+		{name: "DaemonSet", workload: "DaemonSet", moves: "deleteByHand cache [] v1→v2 ≤1 ≥0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := "name: cache\nimage: example/cache\nports: [{name: http, containerPort: 8080}]\nrunAsUser: 1000\nconfig: {A: \"1\"}\n" +
+				"workload: " + tc.workload + "\nstable: {version: v1, tag: \"1\"}\ncandidate: {" + tc.config + "version: v2, tag: \"2\"}\nstrategy: {onDelete: {}}\n"
+			if tc.workload == "StatefulSet" {
+				src += "replicas: 3\n"
+			}
+			p := planOf(t, src)
+			last := p.Stages[len(p.Stages)-1]
+			var moves []string
+			for _, m := range last.Transition.Moves {
+				moves = append(moves, fmt.Sprintf("%s %s %v %s→%s", m.Action, m.Workload, m.Replaced, m.Was, m.Version))
+			}
+			if got := fmt.Sprintf("%s ≤%d ≥%d", strings.Join(moves, ", "), last.Transition.Peak, last.Transition.Floor); got != tc.moves {
+				t.Errorf("promote moves %q, want %q", got, tc.moves)
+			}
+			warned := slices.ContainsFunc(last.Problems, func(d *diag.Diagnostic) bool {
+				return d.Field == "strategy.onDelete" && strings.Contains(d.Text, "mount its config")
+			})
+			if warned != tc.warns {
+				t.Errorf("warned about stable's ConfigMap: %v, want %v (%v)", warned, tc.warns, last.Problems)
+			}
+		})
+	}
+}
+
+// TestUndersizedCandidate: an autoscaled canary's stage that sends every
+// request to the candidate warns that it runs at the release's
+// autoscaler minimum while stable may have scaled out; the candidate's
+// own autoscaler.minReplicas sizes it for the stage, and the plan counts
+// its pods from there.
+func TestUndersizedCandidate(t *testing.T) {
+	for _, tc := range []struct {
+		name, candidate string
+		warnAt          string // the stage warned at, "" for none
+		pods            string // the candidate's pods at the last step
+	}{
+		{name: "release's minimum", candidate: `{version: v2, tag: "2"}`, warnAt: "step 2", pods: "v1=2 v2=2"},
+		{name: "candidate's own minimum", candidate: `{version: v2, tag: "2", autoscaler: {minReplicas: 8}}`, pods: "v1=2 v2=8"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := planOf(t, web+"resources: {requests: {cpu: 100m}}\nautoscaler: {minReplicas: 2, maxReplicas: 10, targetCPUUtilizationPercentage: 60}\ntraffic: istio\n"+
+				"candidate: "+tc.candidate+"\nstrategy: {canary: {steps: [50, 100], step: 1}}\n")
+			var warned []string
+			for _, s := range p.Stages {
+				for _, d := range s.Problems {
+					if d.Field == "candidate.autoscaler.minReplicas" {
+						warned = append(warned, s.Name)
+					}
+				}
+			}
+			if got := strings.Join(warned, ","); got != tc.warnAt {
+				t.Errorf("warned at %q, want %q", got, tc.warnAt)
+			}
+			last := p.Stages[len(p.Stages)-2]
+			if got := summary(last); !strings.HasPrefix(got, last.Name+": "+tc.pods+" |") {
+				t.Errorf("%s, want the pods %s", got, tc.pods)
+			}
+		})
+	}
+}
+
+// TestPodsFirst: behind Istio, each step of a partitioned StatefulSet is
+// two stages: the partition moves while the routes balance over every
+// ready pod (no subset weighted ahead of its pods), then the step's
+// weights. 7 pods, steps [1, 3, 7]: from step 1 to 2, 43% never reaches
+// the one pod replaced while the others are replaced. Other strategies
+// keep one stage per step.
+func TestPodsFirst(t *testing.T) {
+	sts := web + "workload: StatefulSet\nreplicas: 7\ncandidate: {version: v2, tag: \"2\"}\n"
+	for _, tc := range []struct {
+		name, spec string
+		want       []string
+	}{
+		{name: "istio", spec: sts + "traffic: istio\nstrategy: {partitioned: {steps: [1, 3, 7], step: 1}}\n", want: []string{
+			"now: v1=web-0…web-5 v2=web-6 | v1=86% v2=14%",
+			"step 2: pods: v1=web-0…web-3 v2=web-4…web-6 | v1=57.1% v2=42.9% | ≤7 ≥6",
+			"step 2: v1=web-0…web-3 v2=web-4…web-6 | v1=57% v2=43% | ≤7 ≥7",
+			"step 3: pods: v1=0 v2=web-0…web-6 | v2=100% | ≤7 ≥6",
+			"step 3: v1=0 v2=web-0…web-6 | v2=100% | ≤7 ≥7",
+			"promote: v2=web-0…web-6 | v2=100% | ≤7 ≥7"}},
+		{name: "istio, routes waiting", spec: sts + "traffic: istio\nstrategy: {partitioned: {steps: [1, 3, 7], step: 2, routed: false}}\n", want: []string{
+			"now: v1=web-0…web-3 v2=web-4…web-6 | v1=57.1% v2=42.9%",
+			"step 2: v1=web-0…web-3 v2=web-4…web-6 | v1=57% v2=43% | ≤7 ≥7",
+			"step 3: pods: v1=0 v2=web-0…web-6 | v2=100% | ≤7 ≥6",
+			"step 3: v1=0 v2=web-0…web-6 | v2=100% | ≤7 ≥7",
+			"promote: v2=web-0…web-6 | v2=100% | ≤7 ≥7"}},
+		{name: "native", spec: sts + "strategy: {partitioned: {steps: [1, 3, 7], step: 1}}\n", want: []string{
+			"now: v1=web-0…web-5 v2=web-6 | v1=85.7% v2=14.3%",
+			"step 2: v1=web-0…web-3 v2=web-4…web-6 | v1=57.1% v2=42.9% | ≤7 ≥6",
+			"step 3: v1=0 v2=web-0…web-6 | v2=100% | ≤7 ≥6",
+			"promote: v2=web-0…web-6 | v2=100% | ≤7 ≥7"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, s := range planOf(t, tc.spec).Stages {
+				got = append(got, shorten(summary(s)))
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("stages:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
+	}
+}
+
+// shorten writes a StatefulSet's long run of pods by its ends.
+func shorten(line string) string {
+	for _, run := range []string{"web-0,web-1,web-2,web-3,web-4,web-5,web-6", "web-0,web-1,web-2,web-3,web-4,web-5", "web-0,web-1,web-2,web-3", "web-4,web-5,web-6"} {
+		line = strings.ReplaceAll(line, run, run[:5]+"…"+run[len(run)-5:])
+	}
+	return line
 }

@@ -57,7 +57,10 @@ func routes(r *release.Release, p *gen.Plan, ps []Pods) []Route {
 		if !rt.Subsets {
 			route.Shares = []Share{{Role: release.RoleStable, Version: r.Stable.Version, Percent: 100}}
 		}
-		if rt.Subsets {
+		if rt.AllPods {
+			route.Shares = podShares(r, "", ps)
+		}
+		if rt.Subsets && !rt.AllPods {
 			for _, d := range rt.Default {
 				route.Shares = append(route.Shares, share(r, d.Role, float64(d.Weight)))
 			}

@@ -41,14 +41,21 @@ type Move struct {
 	Workload string `json:"workload"`
 	Kind     string `json:"kind"`
 	// Action is create, delete, scale, roll (a new pod template rolled
-	// out under the workload's Rollout) or replace (a StatefulSet's
-	// pods replaced one at a time, highest ordinal first).
+	// out under the workload's Rollout), replace (a StatefulSet's
+	// pods replaced one at a time, highest ordinal first) or
+	// deleteByHand (onDelete's pods, which no apply replaces: each
+	// takes the new version only when someone deletes it).
 	Action string `json:"action"`
 	// From and To are the pods before and after.
 	From int32 `json:"from"`
 	To   int32 `json:"to"`
-	// Replaced are a StatefulSet's pods replaced, in order.
+	// Replaced are a StatefulSet's pods replaced, in order (with
+	// deleteByHand: the pods to delete).
 	Replaced []string `json:"replaced,omitempty"`
+	// Version and Was are the versions the pods move to and from, for
+	// deleteByHand.
+	Version string `json:"version,omitempty"`
+	Was     string `json:"was,omitempty"`
 	// Peak and Floor bound the workload's pods, and its ready pods, on
 	// the way.
 	Peak  int32 `json:"peak"`
@@ -76,6 +83,9 @@ const (
 	ActScale   = "scale"
 	ActRoll    = "roll"
 	ActReplace = "replace"
+	// ActDeleteByHand: onDelete's pods keep their version until someone
+	// deletes each; applying the stage replaces none of them.
+	ActDeleteByHand = "deleteByHand"
 )
 
 // rollouts are the bounds of each of c's workloads when its template
@@ -205,9 +215,16 @@ func transition(a, b *compiled) *Transition {
 		from, existed := before[w.Name]
 		to := after[w.Name]
 		m := Move{Workload: w.Name, Kind: b.r.WorkloadKind(), From: from, To: to, Peak: max(from, to), Floor: min(from, to)}
-		switch {
+		switch was := untilDeleted(a, w.Name); {
 		case !existed:
 			m.Action, m.Floor = ActCreate, 0
+		case was != "" && untilDeleted(b, w.Name) != was:
+			// onDelete's pods run the old version until deleted, whatever
+			// the spec says (a promotion's): the apply replaces none.
+			m.Action, m.Version, m.Was = ActDeleteByHand, w.Version.Version, was
+			m.Replaced = replacedPods(a, b, w.Name)
+			m.Floor = max(0, to-1)
+			t.PerNode = t.PerNode || b.r.WorkloadKind() == release.WorkloadDaemonSet
 		case a.templates[w.Name] != b.templates[w.Name] && release.InPlace(b.r.Strategy.Kind()):
 			// A partitioned or onDelete update: the new template replaces
 			// only the pods the partition (or a deletion) lets it.
@@ -246,6 +263,17 @@ func (t *Transition) add(m Move) {
 	t.Moves = append(t.Moves, m)
 	t.Peak += m.Peak
 	t.Floor += m.Floor
+}
+
+// untilDeleted is the version onDelete's pods of workload name run in c
+// until each is deleted, "" when none waits for a deletion.
+func untilDeleted(c *compiled, name string) string {
+	for _, p := range c.pods {
+		if p.Workload == name && p.UntilDeleted && p.Count > 0 {
+			return p.Version
+		}
+	}
+	return ""
 }
 
 // workloads counts each of c's workloads' pods by name.

@@ -3,6 +3,7 @@ package stage
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/fieldpath"
@@ -18,13 +19,16 @@ func warnAcross(p *Plan) {
 		if i == 0 {
 			s.Problems = append(s.Problems, outage(s)...)
 		}
-		if i > 0 && s.Transition != nil && sameAs(p.Stages[i-1], s) && s.Name != stagePromote {
+		if i > 0 && s.Transition != nil && sameAs(p.Stages[i-1], s) && s.Name != stagePromote && !strings.HasSuffix(p.Stages[i-1].Name, podsHalf) {
 			s.Problems = append(s.Problems, warn(s.at, fmt.Sprintf("%s changes nothing: %s, %s (allowed: steps that move pods or traffic; with traffic: native a share is a whole number of pods, traffic: istio gives exact weights)", s.Name, split(s), asAt(p.Stages[i-1].Name))))
 		}
 		if i > 0 && s.Transition != nil {
 			if d := dip(p.Stages[i-1], s); d != nil {
 				s.Problems = append(s.Problems, d)
 			}
+		}
+		if d := undersized(s); d != nil {
+			s.Problems = append(s.Problems, d)
 		}
 		if s.Name == stagePromote && i > 0 {
 			s.Problems = append(s.Problems, shrinks(p.Stages[0], s)...)
