@@ -1,0 +1,386 @@
+package fn
+
+import (
+	"bytes"
+	"unicode/utf8"
+)
+
+// canon decides whether an item's text is exactly what kyaml's encoder
+// writes for the node the text parses to, so that the item can be passed
+// on as it is, without building its node. It accepts a narrow form, the
+// one kustomize and kpt write a Kubernetes object in: block mappings
+// indented by two, block sequences at their key's column ("- " compact),
+// single-line plain, single- and double-quoted scalars in the encoder's
+// own quoting and escapes, literal block scalars (| and |-), and the
+// empty flow collections {} and []. Anything else (comments, anchors,
+// tags, flow collections with content, folded or multi-line scalars,
+// other indentation, a character the encoder would escape) is not
+// accepted, and the item is parsed instead. Along the way it reads the
+// item's metadata.annotations that kyaml's annotation bookkeeping reads
+// and writes (see annotations).
+type canon struct {
+	src   []byte // the item, starting with "- " at column 0
+	pos   int    // start of the current line
+	annos annotations
+}
+
+// The levels of an item whose mappings the canon tracks.
+const (
+	levelOther = iota
+	levelItem  // the item's own fields
+	levelMeta  // metadata
+	levelAnnos // metadata.annotations
+)
+
+// scalar kinds a value can be.
+const (
+	kindNone = iota
+	kindPlain
+	kindSingle
+	kindDouble
+	kindBlock // a literal block scalar, | or |-
+	kindEmpty // {} or []
+)
+
+// check reports whether c.src is in the encoder's form, reading its
+// annotations into c.annos.
+func (c *canon) check() bool {
+	line, ok := c.line()
+	if !ok || len(line) < 2 || line[0] != '-' || line[1] != ' ' {
+		return false
+	}
+	return c.mapping(2, line[2:], levelItem) && c.pos == len(c.src)
+}
+
+// line is the current line without its line break; ok is false at the
+// end, or at a last line without a line break (the encoder ends each).
+func (c *canon) line() (line []byte, ok bool) {
+	if c.pos >= len(c.src) {
+		return nil, false
+	}
+	nl := bytes.IndexByte(c.src[c.pos:], '\n')
+	if nl < 0 {
+		return nil, false
+	}
+	return c.src[c.pos : c.pos+nl], true
+}
+
+// next moves to the next line.
+func (c *canon) next() {
+	nl := bytes.IndexByte(c.src[c.pos:], '\n')
+	c.pos += nl + 1
+}
+
+// indent is the number of spaces line starts with.
+func indent(line []byte) int {
+	n := 0
+	for n < len(line) && line[n] == ' ' {
+		n++
+	}
+	return n
+}
+
+// dash reports whether s starts a block sequence entry.
+func dash(s []byte) bool {
+	return len(s) >= 2 && s[0] == '-' && s[1] == ' '
+}
+
+// mapping checks a block mapping whose keys are at column ind. first is
+// the text of its first entry when it shares its line with a sequence's
+// "- " (the current line); nil when the first entry is a line of its own.
+func (c *canon) mapping(ind int, first []byte, level int) bool {
+	entries := 0
+	seen := false // the tracked key (metadata, annotations) came before
+	for {
+		entryStart := c.pos
+		text := first
+		if first == nil {
+			line, ok := c.line()
+			if !ok || indent(line) != ind || dash(line[ind:]) {
+				return entries > 0
+			}
+			text = line[ind:]
+		}
+		first = nil
+		kk, raw, rest, ok := keyOf(text)
+		if !ok || kk == kindNone {
+			return false
+		}
+		key := unquote(kk, raw)
+		entries++
+		child := levelOther
+		switch {
+		case level == levelItem && string(key) == "metadata":
+			child = levelMeta
+		case level == levelMeta && string(key) == "annotations":
+			child = levelAnnos
+		}
+		if child != levelOther {
+			if seen {
+				c.annos.odd = true // a duplicate: kyaml reads one, edits another
+			}
+			seen = true
+		}
+		vk, value, nested := kindNone, []byte(nil), false
+		if len(rest) == 0 { // "key:", and the value below or null
+			c.next()
+			line, ok := c.line()
+			switch in := indent(line); {
+			case ok && in == ind+2 && !dash(line[in:]):
+				nested = true
+				if !c.mapping(ind+2, nil, child) {
+					return false
+				}
+			case ok && in == ind && dash(line[in:]):
+				if !c.sequence(ind) {
+					return false
+				}
+			}
+		} else if vk, value, ok = c.value(rest[1:], ind); !ok {
+			return false
+		}
+		if child != levelOther && !nested {
+			c.annos.odd = true // metadata or annotations no block mapping
+		}
+		if level == levelAnnos {
+			c.annos.entries++
+			c.annos.track(key, vk, value, entryStart, c.pos)
+		}
+	}
+}
+
+// sequence checks a block sequence whose "- " are at column ind.
+func (c *canon) sequence(ind int) bool {
+	entries := 0
+	for {
+		line, ok := c.line()
+		if !ok || indent(line) != ind || !dash(line[ind:]) {
+			return entries > 0
+		}
+		entries++
+		text := line[ind+2:]
+		if kk, _, _, ok := keyOf(text); ok && kk != kindNone {
+			if !c.mapping(ind+2, text, levelOther) {
+				return false
+			}
+			continue
+		}
+		if _, _, ok := c.value(text, ind); !ok {
+			return false
+		}
+	}
+}
+
+// value checks the value text of an entry whose key or "- " is at column
+// ind, and moves past it: its line, and a block scalar's lines.
+func (c *canon) value(text []byte, ind int) (kind int, raw []byte, ok bool) {
+	switch {
+	case string(text) == "{}" || string(text) == "[]":
+		c.next()
+		return kindEmpty, text, true
+	case string(text) == "|" || string(text) == "|-":
+		c.next()
+		return kindBlock, nil, c.block(ind + 2)
+	}
+	kind, n := scalarAt(text, false)
+	if kind == kindNone || n != len(text) {
+		return kindNone, nil, false
+	}
+	c.next()
+	return kind, text, true
+}
+
+// block checks the lines of a literal block scalar indented by ind: the
+// first starts with exactly ind spaces (the encoder adds an indentation
+// indicator otherwise), none ends in a space (the encoder double-quotes
+// such a value), and no empty line ends it (chomping drops those).
+func (c *canon) block(ind int) bool {
+	lines, lastEmpty := 0, false
+	for {
+		line, ok := c.line()
+		if !ok {
+			break
+		}
+		if len(line) == 0 {
+			if lines == 0 {
+				return false // the encoder adds an indentation indicator
+			}
+			lines++
+			lastEmpty = true
+			c.next()
+			continue
+		}
+		in := indent(line)
+		if in < ind || lines == 0 && in != ind {
+			break
+		}
+		if line[len(line)-1] == ' ' || !literalText(line[ind:]) {
+			return false
+		}
+		lines++
+		lastEmpty = false
+		c.next()
+	}
+	return lines > 0 && !lastEmpty
+}
+
+// keyOf splits an entry's text into its key and what follows the colon
+// ("" or " value"). kind is the key's scalar kind; ok is false when text
+// is no entry the encoder writes, kind kindNone when text is no entry at
+// all (a scalar).
+func keyOf(text []byte) (kind int, key, rest []byte, ok bool) {
+	kind, n := scalarAt(text, true)
+	if kind == kindNone {
+		return kindNone, nil, nil, true
+	}
+	if n == len(text) || text[n] != ':' {
+		return kindNone, nil, nil, kind == kindPlain || n == len(text)
+	}
+	rest = text[n+1:]
+	if len(rest) > 0 && (rest[0] != ' ' || len(rest) == 1) {
+		return kindNone, nil, nil, false
+	}
+	// The encoder writes a key of over 128 bytes, or with a line break, as
+	// a complex key ("? key").
+	if n > 128 {
+		return kindNone, nil, nil, false
+	}
+	return kind, text[:n], rest, true
+}
+
+// scalarAt returns the kind and length of the single-line scalar text
+// starts with, as the encoder writes it: kindNone when it writes no
+// scalar so. A key ends at ": " or a final ":".
+func scalarAt(text []byte, key bool) (kind, n int) {
+	if len(text) == 0 {
+		return kindNone, 0
+	}
+	switch text[0] {
+	case '\'':
+		n := singleQuoted(text)
+		return ifOK(kindSingle, n)
+	case '"':
+		n := doubleQuoted(text)
+		return ifOK(kindDouble, n)
+	}
+	n = len(text)
+	if key {
+		n = plainKeyEnd(text)
+	}
+	if !plain(text[:n]) {
+		return kindNone, 0
+	}
+	return kindPlain, n
+}
+
+func ifOK(kind, n int) (int, int) {
+	if n < 0 {
+		return kindNone, 0
+	}
+	return kind, n
+}
+
+// plainKeyEnd is where a plain key in text ends: at the first ": ", or a
+// colon that ends the text.
+func plainKeyEnd(text []byte) int {
+	for i := 0; i < len(text); i++ {
+		if text[i] == ':' && (i+1 == len(text) || text[i+1] == ' ') {
+			return i
+		}
+	}
+	return len(text)
+}
+
+// plain reports whether the encoder writes s as a plain scalar in block
+// context, as it is (yaml_emitter_analyze_scalar's block_plain_allowed).
+func plain(s []byte) bool {
+	if len(s) == 0 || bytes.HasPrefix(s, []byte("---")) || bytes.HasPrefix(s, []byte("...")) {
+		return false
+	}
+	switch s[0] {
+	case '#', ',', '[', ']', '{', '}', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`', ' ':
+		return false
+	case '?', ':', '-':
+		if len(s) == 1 || s[1] == ' ' {
+			return false
+		}
+	}
+	if s[len(s)-1] == ' ' || s[len(s)-1] == ':' {
+		return false
+	}
+	for i := 0; i < len(s); {
+		b := s[i]
+		if b == ':' && s[i+1] == ' ' || b == ' ' && s[i+1] == '#' {
+			return false
+		}
+		r, w := rune(b), 1
+		if b >= utf8.RuneSelf {
+			r, w = utf8.DecodeRune(s[i:])
+		}
+		if !rawOK(r, w) || r == '\t' {
+			return false
+		}
+		i += w
+	}
+	return true
+}
+
+// singleQuoted returns the length of the single-quoted scalar text
+// starts with, -1 when the encoder would not write it so: it holds only
+// characters the encoder writes unescaped, and no tab.
+func singleQuoted(text []byte) int {
+	for i := 1; i < len(text); {
+		b := text[i]
+		if b == '\'' {
+			if i+1 < len(text) && text[i+1] == '\'' {
+				i += 2
+				continue
+			}
+			return i + 1
+		}
+		r, w := rune(b), 1
+		if b >= utf8.RuneSelf {
+			r, w = utf8.DecodeRune(text[i:])
+		}
+		if !rawOK(r, w) || r == '\t' {
+			return -1
+		}
+		i += w
+	}
+	return -1
+}
+
+// doubleQuoted returns the length of the double-quoted scalar text
+// starts with, -1 when the encoder would not write it so: each character
+// raw that it writes raw, each other one in the escape it writes.
+func doubleQuoted(text []byte) int {
+	for i := 1; i < len(text); {
+		b := text[i]
+		r, w := rune(b), 1
+		switch {
+		case b == '"':
+			return i + 1
+		case b == '\\':
+			if r, w = unescape(text[i:]); w < 0 {
+				return -1
+			}
+			// A value that starts with a byte order mark has every
+			// character escaped (the emitter's is_bom looks at the start).
+			if i == 1 && r == 0xFEFF {
+				return -1
+			}
+			if e, n := escape(r); n == 0 || string(e[:n]) != string(text[i:i+w]) {
+				return -1
+			}
+		case b >= utf8.RuneSelf:
+			r, w = utf8.DecodeRune(text[i:])
+			fallthrough
+		default:
+			if _, n := escape(r); n > 0 || !rawOK(r, w) {
+				return -1
+			}
+		}
+		i += w
+	}
+	return -1
+}
