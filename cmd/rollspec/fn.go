@@ -39,12 +39,12 @@ Example rollspec.yaml:
 
 Run with: kustomize build --enable-alpha-plugins --enable-exec DIR
 
-The ResourceList may be as large as 3/8 of --max-memory (288 MiB by
-default): items written as kustomize writes them pass through as text.
-Its other fields (functionConfig, results), any item written otherwise,
-and a list not written so (JSON, items indented) are parsed into nodes
-that cost up to some 200 bytes per byte, and may each be at most
-1/768 of --max-memory (1 MiB). Flags go after fn in the config's args.`,
+What fn accepts fits in --max-memory: a ResourceList of at most ` + load.BytesText(fn.InputBytes(load.DefaultMemoryBytes)) + `
+by default. Items written as kustomize writes them pass through as text;
+the list's other fields (functionConfig, results), an item written
+otherwise and a list not written so (JSON, items indented) are parsed,
+which costs some 200 bytes per byte: each at most ` + load.BytesText(fn.ParseBytes(load.DefaultMemoryBytes)) + ` by default.
+Both scale with --max-memory (flags go after fn in the config's args).`,
 	flags: func(fs *pflag.FlagSet) func(*env, []string) int {
 		var limits load.Limits
 		limitFlags(fs, &limits)

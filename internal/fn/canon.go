@@ -214,7 +214,9 @@ func (c *canon) block(ind int) bool {
 		if in < ind || lines == 0 && in != ind {
 			break
 		}
-		if line[len(line)-1] == ' ' || !literalText(line[ind:]) {
+		// A tab just after the indentation the parser takes for
+		// indentation, and refuses.
+		if line[len(line)-1] == ' ' || line[ind] == '\t' || !literalText(line[ind:]) {
 			return false
 		}
 		lines++
@@ -242,7 +244,7 @@ func keyOf(text []byte) (kind int, key, rest []byte, ok bool) {
 	}
 	// The encoder writes a key of over 128 bytes, or with a line break, as
 	// a complex key ("? key").
-	if n > 128 {
+	if n > 128 || kind == kindDouble && breaks(text[:n]) {
 		return kindNone, nil, nil, false
 	}
 	return kind, text[:n], rest, true
@@ -294,7 +296,8 @@ func plainKeyEnd(text []byte) int {
 // plain reports whether the encoder writes s as a plain scalar in block
 // context, as it is (yaml_emitter_analyze_scalar's block_plain_allowed).
 func plain(s []byte) bool {
-	if len(s) == 0 || bytes.HasPrefix(s, []byte("---")) || bytes.HasPrefix(s, []byte("...")) {
+	// "<<" is a merge key's, which the encoder tags as a value.
+	if len(s) == 0 || bytes.HasPrefix(s, []byte("---")) || bytes.HasPrefix(s, []byte("...")) || string(s) == "<<" {
 		return false
 	}
 	switch s[0] {
@@ -383,4 +386,19 @@ func doubleQuoted(text []byte) int {
 		i += w
 	}
 	return -1
+}
+
+// breaks reports whether a double-quoted scalar's text escapes a line
+// break.
+func breaks(text []byte) bool {
+	for i := 0; i+1 < len(text); i++ {
+		if text[i] == '\\' {
+			switch text[i+1] {
+			case 'n', 'r', 'N', 'L', 'P':
+				return true
+			}
+			i++
+		}
+	}
+	return false
 }

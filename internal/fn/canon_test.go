@@ -55,6 +55,9 @@ var canonCases = []struct {
 	{"empty line between fields", "- a: 1\n\n  b: 2\n", false},
 	{"control character escaped wrong", "- a: \"\\x0a\"\n", false},
 	{"byte order mark first", "- a: \"\\uFEFFx\"\n", false},
+	{"a key with an escaped line break", "- \"a\\Lb\": 2\n", false},
+	{"a merge key as a value", "- a: <<\n", false},
+	{"a tab after a block scalar's indentation", "- a: |\n    \tx\n", false},
 }
 
 // TestCanon: canon takes what it should, and what it takes kyaml writes

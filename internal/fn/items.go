@@ -17,10 +17,15 @@ type itemList struct {
 	format     format // of the items' file annotations
 }
 
-// parseError is the syntax error of an item parsed alone.
-type parseError struct{ err error }
+// needsWhole is an item that cannot be parsed alone as it is in the list:
+// it does not parse alone (a syntax error, or one of the list's: an
+// alias to an anchor outside it, a quoted value whose lines go on at
+// column 0), or holds comments, which kyaml places by what comes before
+// and after them. The list must be parsed whole; err is the problem when
+// it is too large for that.
+type needsWhole struct{ err error }
 
-func (e *parseError) Error() string { return e.err.Error() }
+func (e *needsWhole) Error() string { return e.err.Error() }
 
 // each calls fn with each item's text, where it starts in src and its
 // index.
@@ -106,10 +111,15 @@ func (l *itemList) parse(item []byte, at, index int) (*yaml.RNode, error) {
 		return nil, l.limits.itemTooLarge(lineAt(l.src, at), index)
 	}
 	node, err := parseItem(item, 0)
-	if err != nil {
-		// Again at its own line, for the message's line numbers.
-		_, err = parseItem(item, lineAt(l.src, at))
-		return nil, &parseError{fmt.Errorf("read ResourceList: MalformedYAMLError: %w", err)}
+	switch line := lineAt(l.src, at); {
+	case err != nil:
+		// Again at its own line, for the message's line numbers. (The
+		// list may still parse: an alias to an anchor in another item,
+		// a quoted value whose lines go on at column 0.)
+		_, err = parseItem(item, line)
+		return nil, &needsWhole{l.limits.notWhole(fmt.Sprintf("line %d: items[%d]: does not parse on its own (%v)", line, index, err))}
+	case node == nil:
+		return nil, &needsWhole{l.limits.notWhole(fmt.Sprintf("line %d: items[%d]: holds comments, which kyaml places by what is around them", line, index))}
 	}
 	return node, nil
 }
@@ -121,7 +131,8 @@ func lineAt(src []byte, at int) int {
 
 // parseItem parses an item's text as it is parsed in a list, under
 // "items:" (on line line-1 of the text parsed, for the lines of a
-// syntax error; 0: the first).
+// syntax error; 0: the first). The node is nil when the text holds
+// comments.
 func parseItem(item []byte, line int) (*yaml.RNode, error) {
 	var b bytes.Buffer
 	b.Grow(max(line-2, 0) + len("items:\n") + len(item))
@@ -137,7 +148,23 @@ func parseItem(item []byte, line int) (*yaml.RNode, error) {
 	if len(doc.Content) != 1 || len(doc.Content[0].Content) != 2 || len(doc.Content[0].Content[1].Content) != 1 {
 		return nil, fmt.Errorf("line %d: not one item", line)
 	}
+	if commented(&doc) {
+		return nil, nil
+	}
 	return yaml.NewRNode(doc.Content[0].Content[1].Content[0]), nil
+}
+
+// commented reports whether any node under n holds a comment.
+func commented(n *yaml.Node) bool {
+	if n.HeadComment != "" || n.LineComment != "" || n.FootComment != "" {
+		return true
+	}
+	for _, c := range n.Content {
+		if commented(c) {
+			return true
+		}
+	}
+	return false
 }
 
 // encodeItem writes item as kyaml's writer writes it in a list's items.

@@ -9,9 +9,9 @@ import (
 // What `rollspec fn` accepts follows from the memory limit (the loader's
 // --max-memory), so that a ResourceList it accepts fits in it: the input
 // is held whole while the function runs, twice for a moment while it is
-// read; items kyaml writes pass through as bytes; everything else is
-// parsed into kyaml's nodes, which cost many times the text they come
-// from (a ConfigMap of short keys about parseCost times).
+// read; items as kyaml writes them pass through as text; everything else
+// is parsed into kyaml's nodes, which cost many times the text they come
+// from.
 
 // parseCost is the heap, in bytes per byte of YAML, that parsing text
 // into kyaml's nodes and writing it back may take: measured on the
@@ -19,19 +19,18 @@ import (
 // item and 185 to 215 for a ResourceList parsed whole.
 const parseCost = 192
 
-// inputBytes is the largest ResourceList read under a memory limit of
-// memory bytes: reading holds it twice for a moment (chunks, then one
-// buffer), and the rest of the run needs room beside it (the process
-// itself, the function's config and compiling its specs, the items parsed
-// one at a time).
-func inputBytes(memory int64) int64 { return memory * 3 / 8 }
+// InputBytes is the largest ResourceList Run reads under a memory limit
+// of memory bytes (288 MiB of 768 MiB): reading holds it twice for a
+// moment (chunks, then one buffer), and the rest of the run needs room
+// beside it (the process itself, compiling the function's specs, the
+// text parsed).
+func InputBytes(memory int64) int64 { return memory * 3 / 8 }
 
-// parseBytes is the largest text parsed into kyaml's nodes at once under
-// a memory limit of memory bytes: a ResourceList parsed whole, its fields
-// other than items, or one item not written in kyaml's form. Parsing may
-// take a quarter of the limit, beside the input (1 MiB of a 768 MiB
-// limit).
-func parseBytes(memory int64) int64 { return memory / 4 / parseCost }
+// ParseBytes is the largest text Run parses into kyaml's nodes at once
+// under a memory limit of memory bytes (1 MiB of 768 MiB): a
+// ResourceList parsed whole, its fields other than items, or one item not
+// written as kyaml writes it. Parsing may take a quarter of the limit.
+func ParseBytes(memory int64) int64 { return memory / 4 / parseCost }
 
 // limits are the sizes a run accepts, and how a message names them.
 type limits struct {
@@ -39,7 +38,7 @@ type limits struct {
 }
 
 func limitsOf(memory int64) limits {
-	return limits{memory: memory, input: inputBytes(memory), parse: parseBytes(memory)}
+	return limits{memory: memory, input: InputBytes(memory), parse: ParseBytes(memory)}
 }
 
 // raise is the end of a message about a limit: where it comes from.
@@ -74,4 +73,11 @@ func (l limits) itemTooLarge(line, index int) error {
 	p := load.BytesText(l.parse)
 	return fmt.Errorf("read ResourceList: line %d: items[%d]: larger than %s, and not written as kustomize writes an item, so it would be parsed (allowed: at most %s per item parsed, %s)",
 		line, index, p, p, l.raise())
+}
+
+// notWhole is the problem of a list over l.parse that would have to be
+// parsed whole: what prevents handling it item by item.
+func (l limits) notWhole(what string) error {
+	p := load.BytesText(l.parse)
+	return fmt.Errorf("read ResourceList: %s, and the list is larger than %s, too large to parse whole (allowed: at most %s parsed whole, %s)", what, p, p, l.raise())
 }

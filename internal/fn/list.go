@@ -40,15 +40,19 @@ func Run(p *Processor, in io.Reader, out io.Writer) error {
 	if int64(len(src)-(end-start)) > l.parse {
 		return l.fieldsTooLarge()
 	}
-	rw := &kio.ByteReadWriter{Reader: bytes.NewReader(skeleton(src, start, end)), KeepReaderAnnotations: true}
-	if none, err := rw.Read(); err != nil || len(none) > 0 {
+	skel := skeleton(src, start, end)
+	if !carved(skel, lineAt(src, start)-1, lineAt(src, end)) {
 		// The lines were not the items of a ResourceList's top level.
+		return p.whole(l, src, out, nil)
+	}
+	rw := &kio.ByteReadWriter{Reader: bytes.NewReader(skel), KeepReaderAnnotations: true}
+	if none, err := rw.Read(); err != nil || len(none) > 0 {
 		return p.whole(l, src, out, err)
 	}
 	list := &itemList{src: src, start: start, end: end, limits: l}
 	if err := list.scan(); err != nil {
-		var perr *parseError
-		if errors.As(err, &perr) {
+		var whole *needsWhole
+		if errors.As(err, &whole) {
 			return p.whole(l, src, out, err)
 		}
 		return err
@@ -88,18 +92,19 @@ func Run(p *Processor, in io.Reader, out io.Writer) error {
 }
 
 // whole runs the function on src parsed whole, if it is small enough to;
-// otherwise it is refused, with the problem that sent it there (a
-// syntax error of the list without its items) when there is one.
+// otherwise it is refused, with the problem that sent it there (an item
+// that cannot be parsed alone, a syntax error of the list without its
+// items) when there is one.
 func (p *Processor) whole(l limits, src []byte, out io.Writer, why error) error {
 	if int64(len(src)) <= l.parse {
 		return p.runWhole(src, out)
 	}
-	var perr *parseError
-	if errors.As(why, &perr) {
-		return perr.err
-	}
-	if why != nil {
-		return fmt.Errorf("read ResourceList: %w", why)
+	var item *needsWhole
+	switch {
+	case errors.As(why, &item):
+		return item.err
+	case why != nil:
+		return l.notWhole(fmt.Sprintf("its fields other than items do not parse on their own (%v)", why))
 	}
 	return l.wholeTooLarge()
 }

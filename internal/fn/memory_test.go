@@ -26,7 +26,8 @@ func kustomizeList(t testing.TB, size int, config string) []byte {
 	b.Grow(size + len(one))
 	b.WriteString(head + "items:\n")
 	for i := 0; b.Len() < size; i++ {
-		b.WriteString(strings.ReplaceAll(item, "'0'", "'"+itoa(i)+"'"))
+		n := itoa(i)
+		b.WriteString(strings.NewReplacer("'0'", "'"+n+"'", "cm-0\n", "cm-"+n+"\n").Replace(item))
 	}
 	b.WriteString("functionConfig:" + tail)
 	return b.Bytes()

@@ -1,6 +1,10 @@
 package fn
 
-import "bytes"
+import (
+	"bytes"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
 
 // itemsLine is the line that opens the items of a ResourceList as kyaml
 // (kustomize, kpt) writes one: a block sequence at column 0 follows.
@@ -34,7 +38,8 @@ func findItems(src []byte) (start, end int, ok bool) {
 		switch src[end] {
 		case '-':
 			if end+1 < len(src) && src[end+1] != ' ' && src[end+1] != '\n' {
-				return start, end, true
+				// Not an item ("-x:" is a key at the top level).
+				return start, end, end > start
 			}
 		case ' ', '\n':
 		default:
@@ -79,4 +84,33 @@ func skeleton(src []byte, start, end int) []byte {
 		out = append(out, '\n')
 	}
 	return append(out, src[end:]...)
+}
+
+// carved reports whether the lines taken out of skel were the items of
+// its top level: in skel, the line itemsLine (from 1) holds the first
+// "items:" key of a block mapping, its value is null (the lines are
+// empty), and the next key, if any, is at column 1 of line next. When
+// they were not (a quoted value whose lines go on at column 0 looked
+// like the end of the items, say), skel parses otherwise, or not at all:
+// then it is not carved either.
+func carved(skel []byte, itemsLine, next int) bool {
+	var doc yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(skel)).Decode(&doc); err != nil {
+		return true // kyaml reports the syntax error
+	}
+	if len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
+		return false
+	}
+	fields := doc.Content[0].Content
+	for i := 0; i+1 < len(fields); i += 2 {
+		if fields[i].Value != "items" {
+			continue
+		}
+		k, v := fields[i], fields[i+1]
+		if k.Line != itemsLine || k.Column != 1 || v.Tag != yaml.NodeTagNull || v.Value != "" {
+			return false
+		}
+		return i+2 == len(fields) || fields[i+2].Line == next && fields[i+2].Column == 1
+	}
+	return false
 }
