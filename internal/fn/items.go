@@ -111,17 +111,18 @@ func (l *itemList) parse(item []byte, at, index int) (*yaml.RNode, error) {
 		return nil, l.limits.itemTooLarge(lineAt(l.src, at), index)
 	}
 	node, err := parseItem(item, 0)
-	switch line := lineAt(l.src, at); {
-	case err != nil:
-		// Again at its own line, for the message's line numbers. (The
-		// list may still parse: an alias to an anchor in another item,
-		// a quoted value whose lines go on at column 0.)
-		_, err = parseItem(item, line)
-		return nil, &needsWhole{l.limits.notWhole(fmt.Sprintf("line %d: items[%d]: does not parse on its own (%v)", line, index, err))}
-	case node == nil:
+	if err == nil && node != nil {
+		return node, nil
+	}
+	line := lineAt(l.src, at)
+	if err == nil {
 		return nil, &needsWhole{l.limits.notWhole(fmt.Sprintf("line %d: items[%d]: holds comments, which kyaml places by what is around them", line, index))}
 	}
-	return node, nil
+	// Again at its own line, for the message's line numbers. (The list
+	// may still parse: an alias to an anchor in another item, a quoted
+	// value whose lines go on at column 0.)
+	_, err = parseItem(item, line)
+	return nil, &needsWhole{l.limits.notWhole(fmt.Sprintf("line %d: items[%d]: does not parse on its own (%v)", line, index, err))}
 }
 
 // lineAt is the line of src that at is on, from 1.

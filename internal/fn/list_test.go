@@ -199,14 +199,14 @@ func indent2(s string) string {
 // with the parser's problem at its line of the list.
 func TestRunLimits(t *testing.T) {
 	p := &fn.Processor{Loader: &load.Loader{Limits: load.Limits{MemoryBytes: 6 << 20}}}
-	large := string(kustomizeList(t, 64<<10, releaseConfig))
+	large := string(kustomizeList(t, 64<<10, "  a: b\n", releaseConfig))
 	at := strings.Index(large, "name: cm-99\n")
 	itemLine := strings.Count(large[:strings.LastIndex(large[:at], "\n- ")+1], "\n") + 1
 	badItem := large[:at] + "name: cm-99\n  bad: [\n" + large[at+len("name: cm-99\n"):]
 	badConfig := strings.Replace(large, "  kind: Release\n", "  kind: [\n", 1)
 	wide := strings.ReplaceAll(strings.Replace(large, "items:\n", "items:\n  ", 1), "\n- ", "\n  - ")
 	commented := strings.Replace(large, "\n- apiVersion", "\n- # a comment\n  apiVersion", 1)
-	bigItem := strings.Replace(large, "\n- apiVersion", "\n- big: {a: '"+strings.Repeat("x", 9<<10)+"'}\n  apiVersion", 1)
+	bigItem := strings.Replace(large, "\n- apiVersion", "\n- big: >-\n    "+strings.Repeat("x", 9<<10)+"\n  apiVersion", 1)
 	bigConfig := strings.Replace(large, "  kind: Release\n", "  kind: Release\n  note: '"+strings.Repeat("x", 9<<10)+"'\n", 1)
 	flow := strings.ReplaceAll(large, "  name: cm-", "  labels: {a: b}\n    name: cm-")
 	const limit = "the list is larger than 8 KiB, too large to parse whole (allowed: at most 8 KiB parsed whole, with --max-memory 6 MiB; raise with --max-memory)"

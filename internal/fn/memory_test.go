@@ -13,13 +13,14 @@ import (
 )
 
 // kustomizeList is a ResourceList of about size bytes as kustomize hands
-// one to a function: the densest Kubernetes YAML there is (ConfigMaps of
-// one key), each with kustomize's file annotations, written by kyaml's
-// writer (one item is; the others are copies of its text with their own
-// numbers, which is what kyaml writes for them), and config.
-func kustomizeList(t testing.TB, size int, config string) []byte {
+// one to a function: ConfigMaps of data (one short key is the densest
+// Kubernetes YAML there is), each with kustomize's file annotations,
+// written by kyaml's writer (one item is; the others are copies of its
+// text with their own numbers, which is what kyaml writes for them), and
+// config.
+func kustomizeList(t testing.TB, size int, data, config string) []byte {
 	t.Helper()
-	one := string(kyamlList(t, config, kustomizeItem(0, "  a: b\n")))
+	one := string(kyamlList(t, config, kustomizeItem(0, data)))
 	head, rest, _ := strings.Cut(one, "items:\n")
 	item, tail, _ := strings.Cut(rest, "functionConfig:")
 	var b bytes.Buffer
@@ -55,8 +56,8 @@ const maxAllocPerByte = 3
 // the memory allocated, which bounds the peak), and comes out whole.
 func TestRunMemory(t *testing.T) {
 	p := &fn.Processor{Loader: &load.Loader{}}
-	src := kustomizeList(t, 16<<20, releaseConfig)
-	small := kustomizeList(t, 0, releaseConfig)
+	src := kustomizeList(t, 16<<20, "  a: b\n", releaseConfig)
+	small := kustomizeList(t, 0, "  a: b\n", releaseConfig)
 	// What compiling the config and writing its objects allocate, the
 	// loader's schema compiled beforehand.
 	if err := fn.Run(p, bytes.NewReader(small), io.Discard); err != nil {
@@ -92,13 +93,22 @@ func TestRunMemory(t *testing.T) {
 var migrationID = regexp.MustCompile(`(?m)^ +internal\.config\.kubernetes\.io/annotations-migration-resource-id: .*\n`)
 
 // BenchmarkRun runs the function on a ResourceList as kustomize writes
-// one, of 1 and 16 MiB; BenchmarkRunWhole on the list parsed whole into
-// kyaml's nodes, as before, for comparison.
+// one, of 1 and 16 MiB, and on one whose items are parsed one by one (a
+// folded scalar in each: not kyaml's own form); BenchmarkRunWhole on the
+// list parsed whole into kyaml's nodes, as before, for comparison.
 func BenchmarkRun(b *testing.B) {
-	for _, size := range []int{1 << 20, 16 << 20} {
-		b.Run(itoa(size>>20)+"MiB", func(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		size int
+		data string
+	}{
+		{"1MiB", 1 << 20, "  a: b\n"},
+		{"16MiB", 16 << 20, "  a: b\n"},
+		{"1MiB-parsed", 1 << 20, "  a: >-\n    b\n"},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
 			p := &fn.Processor{Loader: &load.Loader{}}
-			src := kustomizeList(b, size, releaseConfig)
+			src := kustomizeList(b, tc.size, tc.data, releaseConfig)
 			b.SetBytes(int64(len(src)))
 			b.ReportAllocs()
 			for b.Loop() {
@@ -112,7 +122,7 @@ func BenchmarkRun(b *testing.B) {
 
 func BenchmarkRunWhole(b *testing.B) {
 	p := &fn.Processor{Loader: &load.Loader{}}
-	src := kustomizeList(b, 1<<20, releaseConfig)
+	src := kustomizeList(b, 1<<20, "  a: b\n", releaseConfig)
 	b.SetBytes(int64(len(src)))
 	b.ReportAllocs()
 	for b.Loop() {
