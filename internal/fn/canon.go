@@ -12,9 +12,9 @@ import "bytes"
 // collections on one line ({a: b, c: [d]}). Anything else (comments,
 // anchors, tags, folded or multi-line scalars, other indentation or
 // spacing, a character the encoder would escape) is not accepted, and
-// the item is parsed instead. Along the way it reads the
-// item's metadata.annotations that kyaml's annotation bookkeeping reads
-// and writes (see annotations).
+// the item is parsed instead. Along the way it reads what the item's
+// metadata.annotations hold of those kyaml's annotation bookkeeping
+// reads and writes (see annotations).
 type canon struct {
 	src   []byte // the item, starting with "- " at column 0
 	pos   int    // start of the current line

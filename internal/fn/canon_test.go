@@ -2,6 +2,7 @@ package fn
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -110,4 +111,18 @@ func FuzzCanon(f *testing.F) {
 		}
 		checkRoundTrip(t, item)
 	})
+}
+
+// TestCanonMutations: what canon takes of 100,000 variations of
+// canonCases (the same each run) kyaml writes again as it is. Such
+// variations found keys with an escaped line break, a plain "<<" and a
+// tab after a block scalar's indentation, which FuzzCanon had not.
+func TestCanonMutations(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 100_000 {
+		checkRoundTrip(t, mutate(r, []byte(canonCases[r.IntN(len(canonCases))].item), 2))
+		if t.Failed() {
+			return
+		}
+	}
 }
