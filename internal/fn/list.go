@@ -9,6 +9,8 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/rollspec/rollspec/internal/specpath"
 )
 
 // Run reads a ResourceList from in, compiles it and writes the result to
@@ -28,7 +30,7 @@ func Run(p *Processor, in io.Reader, out io.Writer) error {
 	l := limitsOf(p.Loader.Limits.Memory())
 	src, err := readInput(in, l.input)
 	switch {
-	case errors.Is(err, errTooLarge):
+	case errors.Is(err, specpath.ErrTooLarge):
 		return l.inputTooLarge()
 	case err != nil:
 		return fmt.Errorf("read ResourceList: %w", err)

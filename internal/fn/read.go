@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/rollspec/rollspec/internal/specpath"
 )
 
 // readChunk is how much of the input is read at a time.
@@ -21,7 +23,7 @@ const readChunk = 4 << 20
 func readInput(in io.Reader, max int64) ([]byte, error) {
 	if f, ok := in.(*os.File); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > max {
-			return nil, errTooLarge
+			return nil, specpath.ErrTooLarge
 		}
 	}
 	var (
@@ -44,7 +46,7 @@ func readInput(in io.Reader, max int64) ([]byte, error) {
 		}
 		total += int64(n)
 		if total > max {
-			return nil, errTooLarge
+			return nil, specpath.ErrTooLarge
 		}
 		chunks = append(chunks, c)
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
@@ -64,9 +66,6 @@ func readInput(in io.Reader, max int64) ([]byte, error) {
 	}
 	return crlf(src), nil
 }
-
-// errTooLarge is the error of an input over the size read.
-var errTooLarge = errors.New("too large")
 
 // crlf turns each "\r\n" in src into "\n", in place.
 func crlf(src []byte) []byte {
