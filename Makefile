@@ -28,9 +28,9 @@ cluster: tools
 golden:
 	$(GO) test ./internal/compile -run TestGolden -update
 
-# In-process (compile, schema) and whole-process (cmd/rollspec) benchmarks.
+# In-process (compile, fn, schema) and whole-process (cmd/rollspec) benchmarks.
 bench:
-	$(GO) test ./internal/compile ./schema ./cmd/rollspec -run '^$$' -bench . -benchmem -count 6
+	$(GO) test ./internal/compile ./internal/fn ./schema ./cmd/rollspec -run '^$$' -bench . -benchmem -count 6
 
 vet:
 	$(GO) vet ./...

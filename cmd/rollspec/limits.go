@@ -22,7 +22,11 @@ type reading struct {
 func readFlags(fs *pflag.FlagSet, r *reading) {
 	fs.Var((*linksValue)(&r.links), "follow-links", "follow symbolic links that lead out of the named paths (by default they are reported and not read)")
 	fs.Lookup("follow-links").NoOptDefVal = "true"
-	l := &r.limits
+	limitFlags(fs, &r.limits)
+}
+
+// limitFlags declares the flags of what one spec may cost to read.
+func limitFlags(fs *pflag.FlagSet, l *load.Limits) {
 	fs.Var((*sizeValue)(&l.FileBytes), "max-file-size", fmt.Sprintf("largest spec file read, such as 64Mi (default %s)", sizeText(load.DefaultFileBytes)))
 	fs.DurationVar(&l.EvalTime, "max-eval-time", load.DefaultEvalTime, "longest time loading a spec file (or CUE package) may go on without finishing a release")
 	fs.Var((*sizeValue)(&l.MemoryBytes), "max-memory", fmt.Sprintf("most heap memory loading may use before the files being evaluated are stopped (default %s)", sizeText(load.DefaultMemoryBytes)))

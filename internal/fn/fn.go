@@ -1,8 +1,6 @@
 package fn
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -238,53 +236,6 @@ func results(err error, sev Severity, inline *inlineSpec) []*Result {
 	}
 	return out
 }
-
-// Run reads a ResourceList from in, compiles it and writes the result to
-// out; the error is non-nil when any release is invalid (the ResourceList
-// is written then too, its results saying why).
-func Run(p *Processor, in io.Reader, out io.Writer) error {
-	src, err := specpath.ReadAtMost(in, MaxResourceListBytes)
-	if errors.Is(err, specpath.ErrTooLarge) {
-		return fmt.Errorf("read ResourceList: larger than %d MiB (allowed: at most that much on standard input)", MaxResourceListBytes>>20)
-	}
-	if err != nil {
-		return fmt.Errorf("read ResourceList: %w", err)
-	}
-	rw := &kio.ByteReadWriter{Reader: bytes.NewReader(src), Writer: out, KeepReaderAnnotations: true}
-	items, err := rw.Read()
-	if err != nil {
-		return fmt.Errorf("read ResourceList: %w", err)
-	}
-	// Runners give the items' file annotations in the legacy form, the
-	// internal one or both; keep the items' form whichever it is.
-	annotations, err := kio.PreprocessResourcesForInternalAnnotationMigration(items)
-	if err != nil {
-		return fmt.Errorf("read ResourceList: %w", err)
-	}
-	rl := &ResourceList{Items: items, FunctionConfig: rw.FunctionConfig}
-	perr := p.Process(rl)
-	if err := kio.ReconcileInternalAnnotations(rl.Items, annotations); err != nil {
-		return fmt.Errorf("write ResourceList: %w", err)
-	}
-	if len(rl.Results) > 0 {
-		rs, err := yaml.Marshal(rl.Results)
-		if err != nil {
-			return fmt.Errorf("write ResourceList results: %w", err)
-		}
-		if rw.Results, err = yaml.Parse(string(rs)); err != nil {
-			return fmt.Errorf("write ResourceList results: %w", err)
-		}
-	}
-	if err := rw.Write(rl.Items); err != nil {
-		return fmt.Errorf("write ResourceList: %w", err)
-	}
-	return perr
-}
-
-// MaxResourceListBytes bounds the ResourceList read on standard input:
-// the kustomization's items ride along, so it is far above a spec's
-// limit, but an endless input still ends.
-const MaxResourceListBytes = 256 << 20
 
 // RestrictorEnv names the environment variable that, set to "none", lets
 // a ReleaseSet read outside its kustomization (Processor.Unrestricted),

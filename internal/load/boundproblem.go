@@ -43,7 +43,7 @@ func (b *bounds) tooLarge(e errors.Error) *diag.Diagnostic {
 		if after && s.after && validator == fmt.Sprintf("strings.MaxRunes(%d)", b.bytes) {
 			return &diag.Diagnostic{Pos: p, Field: field, Text: fmt.Sprintf(
 				"%s makes a string of more than %d characters: too large (limit %d characters, as many as a spec file of %s can hold; raise with --max-file-size)",
-				s.what, b.bytes, b.bytes, bytesText(b.bytes))}
+				s.what, b.bytes, b.bytes, BytesText(b.bytes))}
 		}
 		for _, c := range s.checks {
 			if before && bound == "<="+strconv.FormatInt(b.limit(c), 10) {
@@ -67,10 +67,10 @@ func (b *bounds) tooLargeText(what string, c sizeCheck, size string) string {
 	makes := fmt.Sprintf(c.makes, size)
 	if c.elems {
 		return fmt.Sprintf("%s would make %s: too large (limit %d elements, as many as a spec file of %s can hold; raise with --max-file-size)",
-			what, makes, b.elems, bytesText(b.bytes))
+			what, makes, b.elems, BytesText(b.bytes))
 	}
 	return fmt.Sprintf("%s would make %s: too large (limit %s, the largest a spec file may be; raise with --max-file-size)",
-		what, makes, bytesText(b.bytes))
+		what, makes, BytesText(b.bytes))
 }
 
 // wholeNumber writes a size CUE computed, which may be a float (1.0E+9,

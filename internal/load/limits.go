@@ -56,7 +56,7 @@ func (l Limits) MaxFile() int64 { return l.fileBytes() }
 // TooLarge says that something is larger than a spec file may be, and
 // what is allowed, for a problem to follow "is " with.
 func (l Limits) TooLarge() string {
-	m := bytesText(l.fileBytes())
+	m := BytesText(l.fileBytes())
 	return fmt.Sprintf("larger than %s (allowed: at most %s per spec file; raise with --max-file-size)", m, m)
 }
 func (l Limits) aliasBytes() int64 { return orDefault(l.AliasBytes, DefaultAliasBytes) }
@@ -64,6 +64,11 @@ func (l Limits) evalTime() time.Duration {
 	return time.Duration(orDefault(int64(l.EvalTime), int64(DefaultEvalTime)))
 }
 func (l Limits) memoryBytes() int64 { return orDefault(l.MemoryBytes, DefaultMemoryBytes) }
+
+// Memory is the memory limit in effect: MemoryBytes, or its default. A
+// command that holds more than specs (rollspec fn, its ResourceList)
+// sizes what it accepts by it.
+func (l Limits) Memory() int64 { return l.memoryBytes() }
 
 // valueBytes is the largest string (or bytes, or number) a spec's CUE may
 // make with an operation its operands size (strings.Repeat, "x" * n, …;
@@ -77,7 +82,7 @@ func (l Limits) valueElems() int64 { return l.fileBytes() / 2 }
 
 // memoryProblem says loading file was stopped at the memory limit.
 func (l Limits) memoryProblem(file string) *diag.Diagnostic {
-	m := bytesText(l.memoryBytes())
+	m := BytesText(l.memoryBytes())
 	return &diag.Diagnostic{Pos: diag.FileOnly(file), Text: fmt.Sprintf("was stopped: loading passed %s of memory (allowed: at most %s; raise with --max-memory)", m, m)}
 }
 
@@ -138,8 +143,9 @@ func (l Limits) ReadAll(name string, r io.Reader) ([]byte, *diag.Diagnostic) {
 	return b, nil
 }
 
-// bytesText writes n bytes for people: 16 MiB, 512 KiB, 100 bytes.
-func bytesText(n int64) string {
+// BytesText writes n bytes for people, as limits are named in messages:
+// 16 MiB, 512 KiB, 100 bytes.
+func BytesText(n int64) string {
 	switch {
 	case n >= 1<<20 && n%(1<<20) == 0:
 		return fmt.Sprintf("%d MiB", n>>20)
@@ -215,7 +221,7 @@ func (a *aliasWalk) walk(n *yaml.Node) int64 {
 		}
 		a.total += s
 		if a.total > a.max {
-			a.problem = &aliasProblem{n.Line, n.Column, fmt.Sprintf("expanding the aliases grows the file beyond %s at *%s (allowed: at most %s once aliases are expanded; raise with --max-alias-size)", bytesText(a.max), n.Value, bytesText(a.max))}
+			a.problem = &aliasProblem{n.Line, n.Column, fmt.Sprintf("expanding the aliases grows the file beyond %s at *%s (allowed: at most %s once aliases are expanded; raise with --max-alias-size)", BytesText(a.max), n.Value, BytesText(a.max))}
 		}
 		return s
 	}
@@ -230,7 +236,7 @@ func (a *aliasWalk) walk(n *yaml.Node) int64 {
 		a.size[n] = s
 	}
 	if a.total > a.max && a.problem == nil {
-		a.problem = &aliasProblem{n.Line, n.Column, fmt.Sprintf("is larger than %s once its aliases are expanded (allowed: at most %s; raise with --max-alias-size)", bytesText(a.max), bytesText(a.max))}
+		a.problem = &aliasProblem{n.Line, n.Column, fmt.Sprintf("is larger than %s once its aliases are expanded (allowed: at most %s; raise with --max-alias-size)", BytesText(a.max), BytesText(a.max))}
 	}
 	return s
 }
