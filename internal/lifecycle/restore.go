@@ -79,25 +79,72 @@ func Restore(s *load.Spec, at *release.Release, rev string) (*Plan, error) {
 }
 
 // restoreEntries are the edits that make the string map now, written at
-// path (an entry's path from key), what it was: entries set, then
-// entries removed; the whole field removed when it had none.
+// path (an entry's path from key), what it was: entries changed, added,
+// removed; the whole field added or removed when one side has none.
+// Entries are added after one both sides write, since one removed has no
+// line left to follow; when none is kept, the first removed is rewritten
+// as the first added, which the others follow.
 func restoreEntries(path fieldpath.Path, key func(string) fieldpath.Path, now, was map[string]string) []Change {
-	if len(was) == 0 {
-		if len(now) == 0 {
-			return nil
-		}
+	switch {
+	case len(was) == 0 && len(now) == 0:
+		return nil
+	case len(was) == 0:
 		return []Change{remove(path, strings.Join(sortedKeys(now), ", "))}
 	}
 	var cs []Change
+	if len(now) == 0 {
+		// Not written now: the whole field, one edit, one line per entry.
+		var m specedit.Map
+		for _, k := range sortedKeys(was) {
+			m = append(m, specedit.Entry{Key: k, Value: was[k]})
+			cs = append(cs, Change{Path: key(k), New: was[k]})
+		}
+		cs[0].edit = func(src *specedit.Release) error { return src.Insert(names(path), m, "") }
+		return cs
+	}
+	var kept, added, removed []string
 	for _, k := range sortedKeys(was) {
-		if v, ok := now[k]; !ok || v != was[k] {
-			cs = append(cs, set(key(k), now[k], was[k]))
+		if _, ok := now[k]; ok {
+			kept = append(kept, k)
+		} else {
+			added = append(added, k)
 		}
 	}
 	for _, k := range sortedKeys(now) {
 		if _, ok := was[k]; !ok {
-			cs = append(cs, remove(key(k), now[k]))
+			removed = append(removed, k)
 		}
+	}
+	for _, k := range kept {
+		if now[k] != was[k] {
+			cs = append(cs, set(key(k), now[k], was[k]))
+		}
+	}
+	anchor := ""
+	if len(kept) > 0 {
+		anchor = kept[len(kept)-1]
+	} else if len(added) > 0 {
+		anchor = removed[0]
+	}
+	for i, k := range added {
+		c := set(key(k), "", was[k], key(anchor))
+		if len(kept) == 0 && i == 0 {
+			r0, v := names(key(removed[0])), was[k]
+			c.edit = func(src *specedit.Release) error {
+				if err := src.Set(r0, v); err != nil {
+					return err
+				}
+				return src.Rename(r0, k)
+			}
+		}
+		cs = append(cs, c)
+	}
+	for i, k := range removed {
+		c := remove(key(k), now[k])
+		if len(kept) == 0 && len(added) > 0 && i == 0 {
+			c.edit = nil // rewritten as the first entry added
+		}
+		cs = append(cs, c)
 	}
 	return cs
 }
