@@ -122,7 +122,8 @@ first step, so that stable alone runs.
 With --to REV, for a release with no candidate (recreate and ramped, which
 replace stable in place, or any strategy between releases): set stable back
 to the one git revision REV held for the release: its version, tag, digest
-and image, and its env and config entries; its replicas stay as written.
+and image, its env and config entries, and the release's changeCause (it
+annotates the workload); replicas and the rest stay as written now.
 This reads PATH at REV as diff --against does (git rev-parse, ls-tree,
 cat-file, with settings that let git run no other program and fetch
 nothing), before the spec is locked. Refused when REV does not hold the
