@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
@@ -63,7 +62,7 @@ Examples:
 		c := &diffConfig{}
 		fs.StringVar(&c.format, "format", difffmt.Formats[0], "the output `FORMAT`: "+strings.Join(difffmt.Formats, ", "))
 		fs.StringVar(&c.against, "against", "", "compare the PATHs with the same paths at git revision `REV` (runs git)")
-		fs.DurationVar(&c.gitTime, "max-git-time", gitrev.DefaultTimeout, "longest time one git command run by --against may take before it is stopped")
+		gitTimeFlag(fs, &c.gitTime, "--against")
 		readFlags(fs, &c.read)
 		return func(e *env, args []string) int { return c.run(e, args) }
 	},
@@ -108,18 +107,12 @@ func (c *diffConfig) run(e *env, args []string) int {
 // runAgainst compares the working tree's paths with the same paths at
 // git revision c.against.
 func (c *diffConfig) runAgainst(e *env, args []string) int {
-	rev, err := gitrev.New(e.cwd, gitrev.Options{Limits: c.read.limits, Timeout: c.gitTime})
-	if err != nil {
-		fmt.Fprintf(e.stderr, "rollspec diff: %v\n", err)
-		return exitInvalid
-	}
-	// Removed when done, and when interrupted: git is stopped first.
-	defer onInterrupt(rev.Remove)()
-	defer rev.Remove()
-	if err := rev.Read(context.Background(), c.against, args); err != nil {
-		diag.Print(e.stderr, err, e.cwd) // a long value quoted shortened
-		return exitInvalid
-	}
+	return atRevision(e, "diff", "--against", c.against, c.read, c.gitTime, args, func(rev *gitrev.Tree) int { return c.compareWith(e, rev, args) })
+}
+
+// compareWith compares the working tree's paths args with the same paths
+// as rev holds them.
+func (c *diffConfig) compareWith(e *env, rev *gitrev.Tree, args []string) int {
 	var present []string
 	for _, p := range args {
 		if _, err := os.Lstat(p); err == nil || !rev.Has(p) {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -32,6 +33,10 @@ type moveConfig struct {
 	bare                        bool
 	// promote's --force
 	force bool
+	// rollback's --to: the git revision whose stable to restore, and the
+	// limit of each git command reading it.
+	to      string
+	gitTime time.Duration
 	// edited is the release the command edited, namespace/name.
 	edited string
 }
@@ -110,14 +115,30 @@ Example:
 }
 
 var rollbackCmd = &command{
-	name: "rollback", summary: "remove the candidate (edits the spec)", usage: "PATH",
+	name: "rollback", summary: "remove the candidate, or restore stable from git (edits the spec)", usage: "PATH | --to REV PATH",
 	help: `Abandon a release: remove the candidate and put the strategy back at its
 first step, so that stable alone runs.
+
+With --to REV, for a release with no candidate (recreate and ramped, which
+replace stable in place, or any strategy between releases): set stable back
+to the one git revision REV held for the release: its version, tag, digest
+and image, its env and config entries, and the release's changeCause (it
+annotates the workload); replicas and the rest stay as written now.
+This reads PATH at REV as diff --against does (git rev-parse, ls-tree,
+cat-file, with settings that let git run no other program and fetch
+nothing), before the spec is locked. Refused when REV does not hold the
+release, when its stable is the one written now, when a candidate is
+present (rollback without --to removes it), and when stable's container or
+pod overlay at REV differs from the one written now (write it by hand).
 ` + moveFoot + `
 
-Example:
-  rollspec rollback release.yaml`,
-	flags: moveFlags("rollback", nil),
+Examples:
+  rollspec rollback release.yaml
+  rollspec rollback --to HEAD~1 release.yaml`,
+	flags: moveFlags("rollback", func(fs *pflag.FlagSet, c *moveConfig) {
+		fs.StringVar(&c.to, "to", "", "restore stable as git revision `REV` had it (runs git)")
+		gitTimeFlag(fs, &c.gitTime, "--to")
+	}),
 }
 
 // moveFlags declares the flags every move command has, then the
@@ -173,6 +194,12 @@ func (c *moveConfig) edit(e *env, fs *pflag.FlagSet, args []string) (*lifecycle.
 	move, msg := c.parse(fs, args)
 	if msg != "" {
 		return nil, usageError(e, msg)
+	}
+	if c.to != "" {
+		var code int
+		if move, code = c.stableAt(e, args[0]); code != exitOK {
+			return nil, code
+		}
 	}
 	l := &load.Loader{Limits: c.read.limits, Outside: c.read.links == specpath.Followed}
 	set := specpath.Collect(args[:1], specpath.Listed, c.read.links)

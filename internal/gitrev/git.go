@@ -80,6 +80,7 @@ var droppedEnv = []string{
 type git struct {
 	path    string // git, looked up on PATH once
 	timeout time.Duration
+	flag    string // the flag naming the revision, for messages
 	env     []string
 
 	mu      sync.Mutex
@@ -91,10 +92,13 @@ type git struct {
 var errStopped = errors.New("stopped")
 
 // newGit finds git on PATH (never in the working directory).
-func newGit(timeout time.Duration) (*git, error) {
+func newGit(timeout time.Duration, flag string) (*git, error) {
+	if flag == "" {
+		flag = "--against"
+	}
 	path, err := exec.LookPath("git")
 	if err != nil {
-		return nil, fmt.Errorf("--against runs git, which is not on PATH: %w", err)
+		return nil, fmt.Errorf("%s runs git, which is not on PATH: %w", flag, err)
 	}
 	env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
 		name, _, _ := strings.Cut(kv, "=")
@@ -104,7 +108,7 @@ func newGit(timeout time.Duration) (*git, error) {
 		timeout = DefaultTimeout
 	}
 	// Last in the list, the forced values win over the environment's.
-	return &git{path: path, timeout: timeout, env: append(env, forcedEnv...), running: map[*exec.Cmd]bool{}}, nil
+	return &git{path: path, timeout: timeout, flag: flag, env: append(env, forcedEnv...), running: map[*exec.Cmd]bool{}}, nil
 }
 
 // call is one running git command.

@@ -85,7 +85,7 @@ func TestRepository(t *testing.T) {
 	lone := filepath.Join(dir, "lone")
 	testfs.Write(t, lone, map[string]string{"HEAD": "ref: refs/heads/main\n", "objects/x": "", "refs/x": "", "web.yaml": ""})
 	t.Setenv("GIT_DIR", filepath.Join(nested, ".git"))
-	g, err := newGit(0)
+	g, err := newGit(0, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +246,7 @@ func TestNoTransport(t *testing.T) {
 	}
 	gitIn(t, clone, "config", "remote.origin.uploadpack", filepath.Join(dir, "mark"))
 	gitIn(t, clone, "config", "protocol.file.allow", "always")
-	g, err := newGit(0)
+	g, err := newGit(0, "")
 	if err != nil {
 		t.Fatal(err)
 	}

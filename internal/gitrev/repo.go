@@ -47,13 +47,13 @@ func (g *git) repository(ctx context.Context, path string) (root, rel string, er
 		}
 		bare := bareAbove(from)
 		if bare == "" || filepath.Dir(bare) == bare {
-			return "", "", fmt.Errorf("%s: not in a git work tree: %w (allowed: with --against, paths inside a git repository's work tree)", path, err)
+			return "", "", fmt.Errorf("%s: not in a git work tree: %w (allowed: with %s, paths inside a git repository's work tree)", path, err, g.flag)
 		}
 		from = filepath.Dir(bare)
 	}
 	rel, err = filepath.Rel(root, filepath.Join(realPath(dir), rest))
 	if err != nil || !filepath.IsLocal(rel) {
-		return "", "", fmt.Errorf("%s: outside the git work tree at %s (allowed: with --against, paths inside a git repository's work tree)", path, root)
+		return "", "", fmt.Errorf("%s: outside the git work tree at %s (allowed: with %s, paths inside a git repository's work tree)", path, root, g.flag)
 	}
 	return root, rel, nil
 }

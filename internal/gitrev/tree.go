@@ -24,6 +24,9 @@ type Options struct {
 	// Timeout is how long one git command may run; 0 means
 	// DefaultTimeout.
 	Timeout time.Duration
+	// Flag is the command-line flag that names the revision, as messages
+	// say it; "" means "--against" (diff's).
+	Flag string
 }
 
 // tempPrefix starts the name of the temporary directory, followed by the
@@ -61,7 +64,7 @@ type repo struct {
 // directories that runs no longer running left there (killed, or crashed).
 // cwd is the working directory, which messages name paths relative to.
 func New(cwd string, o Options) (*Tree, error) {
-	g, err := newGit(o.Timeout)
+	g, err := newGit(o.Timeout, o.Flag)
 	if err != nil {
 		return nil, err
 	}
@@ -123,9 +126,9 @@ func (t *Tree) Read(ctx context.Context, rev string, args []string) error {
 			r = &repo{root: root, mirror: filepath.Join(t.dir, strconv.Itoa(len(t.repos))+"_")}
 			if r.commit, err = t.git.output(ctx, root, "rev-parse", "--verify", "--quiet", "--end-of-options", rev+"^{commit}"); err != nil {
 				if !refused(err) {
-					return fmt.Errorf("%s: --against: %w", arg, err)
+					return fmt.Errorf("%s: %s: %w", arg, t.git.flag, err)
 				}
-				return fmt.Errorf("%s: --against: unknown revision %q in the repository at %s (allowed: a commit, branch or tag git knows)", arg, rev, root)
+				return fmt.Errorf("%s: %s: unknown revision %q in the repository at %s (allowed: a commit, branch or tag git knows)", arg, t.git.flag, rev, root)
 			}
 			roots[root] = r
 			t.repos = append(t.repos, r)

@@ -242,7 +242,7 @@ var partial = map[string]string{
 func Rollback(s *load.Spec) (*Plan, error) {
 	r := s.Release
 	if kind := r.Strategy.Kind(); inPlace(kind) {
-		return nil, problem(s, fieldpath.Strategy.Kinds[kind], "%s keeps no candidate to roll back: it replaced stable in place (allowed: set stable back to the previous version, rollspec start PATH --version OLD --tag OLD)", kind)
+		return nil, problem(s, fieldpath.Strategy.Kinds[kind], "%s keeps no candidate to roll back: it replaced stable in place (allowed: rollspec rollback --to REV PATH, which restores stable as git revision REV had it, or rollspec start PATH --version OLD --tag OLD)", kind)
 	}
 	if r.Candidate == nil {
 		return nil, problem(s, fieldpath.Stable.Path, "no candidate to roll back (allowed: a release started with rollspec start)")

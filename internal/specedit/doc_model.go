@@ -49,6 +49,9 @@ type Doc struct {
 	// which write fields for many releases.
 	shared []*mapping
 	edits  []splice
+	// undone counts edits replaced by others (cuts), so that Edits only
+	// grows.
+	undone int
 	file   *token.File
 	lines  []int // the offset of each line's start
 }
@@ -91,6 +94,8 @@ type field struct {
 	// release's own value overrides rather than conflicts with.
 	byDefault bool
 	owner     *mapping
+	// deleted: deleted on its line, by a cut of its mapping's (cuts).
+	deleted bool
 }
 
 // Parse parses one spec file for editing; its extension picks the format.
@@ -125,7 +130,7 @@ func (d *Doc) problem(off int, path []string, format string, args ...any) *diag.
 }
 
 // Edits is how many edits were made to the file.
-func (d *Doc) Edits() int { return len(d.edits) }
+func (d *Doc) Edits() int { return len(d.edits) + d.undone }
 
 // Result is the file's text with every edit applied, and whether any was
 // made.

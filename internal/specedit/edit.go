@@ -2,6 +2,7 @@ package specedit
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"cuelang.org/go/cue/token"
@@ -275,14 +276,45 @@ func (f *field) delete() {
 		d.edits = append(d.edits, splice{s, e, ""})
 		return
 	}
-	switch {
-	case i < len(m.fields)-1:
-		d.edits = append(d.edits, splice{f.key, m.fields[i+1].key, ""})
-	case i > 0:
-		d.edits = append(d.edits, splice{m.fields[i-1].end, f.end, ""})
-	default:
-		d.edits = append(d.edits, splice{f.key, f.end, ""})
+	// Fields on one line: neighbours deleted go as one cut, so that their
+	// separators are cut once (an overlap otherwise).
+	old := m.cuts()
+	d.edits = slices.DeleteFunc(d.edits, func(e splice) bool {
+		if slices.Contains(old, e) {
+			d.undone++
+			return true
+		}
+		return false
+	})
+	f.deleted = true
+	d.edits = append(d.edits, m.cuts()...)
+}
+
+// cuts are the edits deleting m's fields deleted on their line: each run
+// of neighbours with the separator after it, or, a run ending m, the
+// separator before it.
+func (m *mapping) cuts() []splice {
+	var cs []splice
+	fs := m.fields
+	for a := 0; a < len(fs); a++ {
+		if !fs[a].deleted {
+			continue
+		}
+		b := a
+		for b+1 < len(fs) && fs[b+1].deleted {
+			b++
+		}
+		switch {
+		case b < len(fs)-1:
+			cs = append(cs, splice{fs[a].key, fs[b+1].key, ""})
+		case a > 0:
+			cs = append(cs, splice{fs[a-1].end, fs[b].end, ""})
+		default:
+			cs = append(cs, splice{fs[a].key, fs[b].end, ""})
+		}
+		a = b
 	}
+	return cs
 }
 
 // Rename gives the field at path the key name, its value unchanged.

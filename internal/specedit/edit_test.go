@@ -75,6 +75,24 @@ func TestEdit(t *testing.T) {
 			ops: []op{del("stable"), rename("candidate", "stable"), set("strategy.blueGreen.active", "stable")},
 		},
 		{
+			name: "cue neighbours on one line deleted, last and middle, either order",
+			files: []file{{"r.cue", "name: \"web\"\nstable: {version: \"v9\", digest: \"sha256:ab\", image: \"x\", env: MODE: \"x\"}\n",
+				"name: \"web\"\nstable: {version: \"v9\", tag: \"v1\"}\n"}},
+			ops: []op{insert("stable.tag", "v1", "version"), del("stable.env"), del("stable.digest"), del("stable.image")},
+		},
+		{
+			name: "yaml flow neighbours deleted, middle first",
+			files: []file{{"r.yaml", "name: web\nstable: {version: v9, digest: x, image: y, tag: z}\n",
+				"name: web\nstable: {version: v9}\n"}},
+			ops: []op{del("stable.image"), del("stable.digest"), del("stable.tag")},
+		},
+		{
+			name: "yaml flow: every field deleted",
+			files: []file{{"r.yaml", "name: web\nstable: {version: v9}\nx: {a: 1, b: 2, c: 3}\n",
+				"name: web\nstable: {version: v9}\nx: {}\n"}},
+			ops: []op{del("x.c"), del("x.a"), del("x.b")},
+		},
+		{
 			name: "yaml key with no value takes a field",
 			files: []file{{"r.yaml", "name: web\nstrategy:\n  blueGreen:\n",
 				"name: web\nstrategy:\n  blueGreen:\n    active: stable\n"}},
