@@ -75,14 +75,29 @@ func (c *checker) full(at Path) string { return c.prefix.Child(at...).String() }
 
 // containers visits every container with its path, as
 // pods.VisitContainersWithPath does: init containers first.
-func (c *checker) containers(visit func(ct *corev1.Container, at Path)) {
+func (c *checker) containers(visit func(ct *corev1.Container, at slot)) {
 	for i := range c.spec.InitContainers {
-		visit(&c.spec.InitContainers[i], Path{"spec", "initContainers"}.Index(i))
+		visit(&c.spec.InitContainers[i], slot{"initContainers", i})
 	}
 	for i := range c.spec.Containers {
-		visit(&c.spec.Containers[i], Path{"spec", "containers"}.Index(i))
+		visit(&c.spec.Containers[i], slot{"containers", i})
 	}
 }
+
+// slot is where a container is in the pod: its list and index. Its Path
+// is built only when a warning names it, since most pods warn about
+// nothing and every rule visits every container.
+type slot struct {
+	list string
+	i    int
+}
+
+// Path is the container's path, spec.containers[i] or
+// spec.initContainers[i].
+func (s slot) Path() Path { return Path{"spec", s.list}.Index(s.i) }
+
+// port is the path of the container's port i.
+func (s slot) port(i int) Path { return s.Path().Child("ports").Index(i) }
 
 // deprecatedNodeLabels are node labels Kubernetes deprecates, with its
 // message (pkg/api/node/util.go, deprecatedNodeLabels).
@@ -130,10 +145,11 @@ func (c *checker) nodeSelectorTerm(term corev1.NodeSelectorTerm, values bool, at
 	}
 }
 
-// fractional warns about a byte quantity that is not whole.
-func (c *checker) fractional(list corev1.ResourceList, name corev1.ResourceName, at Path) {
+// fractional warns about a byte quantity that is not whole, at the path
+// at builds (only then: most pods warn about nothing).
+func (c *checker) fractional(list corev1.ResourceList, name corev1.ResourceName, at func() Path) {
 	if v, ok := list[name]; ok && v.MilliValue()%1000 != 0 {
-		c.warn(at.Key(string(name)), "fractional byte value %q is invalid, must be an integer", v.String())
+		c.warn(at().Key(string(name)), "fractional byte value %q is invalid, must be an integer", v.String())
 	}
 }
 

@@ -95,8 +95,8 @@ var Rules = []Rule{
 				}
 				res := v.Ephemeral.VolumeClaimTemplate.Spec.Resources
 				at := Path{"spec", "volumes"}.Index(i).Child("ephemeral", "volumeClaimTemplate", "spec", "resources")
-				c.fractional(res.Requests, corev1.ResourceStorage, at.Child("requests"))
-				c.fractional(res.Limits, corev1.ResourceStorage, at.Child("limits"))
+				c.fractional(res.Requests, corev1.ResourceStorage, func() Path { return at.Child("requests") })
+				c.fractional(res.Limits, corev1.ResourceStorage, func() Path { return at.Child("limits") })
 			}
 		}},
 	{Name: "overlapping volume paths", Upstream: "pkg/api/pod/warnings.go warningsForOverlappingVirtualPaths",
@@ -128,8 +128,9 @@ var Rules = []Rule{
 		}},
 	{Name: "fractional overhead", Upstream: upstream + " (fractional memory/ephemeral-storage)",
 		Fix: "a whole number of bytes, such as 128Mi", check: func(c *checker) {
-			c.fractional(c.spec.Overhead, corev1.ResourceMemory, Path{"spec", "overhead"})
-			c.fractional(c.spec.Overhead, corev1.ResourceEphemeralStorage, Path{"spec", "overhead"})
+			overhead := func() Path { return Path{"spec", "overhead"} }
+			c.fractional(c.spec.Overhead, corev1.ResourceMemory, overhead)
+			c.fractional(c.spec.Overhead, corev1.ResourceEphemeralStorage, overhead)
 		}},
 	{Name: "seccomp pod annotation", Upstream: upstream + " (pod seccomp annotation without accompanying field)",
 		Fix: "pod.securityContext.seccompProfile", check: func(c *checker) {
@@ -141,7 +142,7 @@ var Rules = []Rule{
 		}},
 	{Name: "seccomp container annotation", Upstream: upstream + " (container seccomp annotation without accompanying field)",
 		Fix: "the container's securityContext.seccompProfile", check: func(c *checker) {
-			c.containers(func(ct *corev1.Container, _ Path) {
+			c.containers(func(ct *corev1.Container, _ slot) {
 				if sc := ct.SecurityContext; sc == nil || sc.SeccompProfile == nil {
 					if _, ok := c.meta.Annotations[seccompContainer+ct.Name]; ok {
 						c.warn(Path{"metadata", "annotations"}.Key(seccompContainer+ct.Name), `non-functional in v1.27+; use the "seccompProfile" field instead`)
@@ -155,7 +156,7 @@ var Rules = []Rule{
 			if c.spec.SecurityContext != nil {
 				pod = c.spec.SecurityContext.AppArmorProfile
 			}
-			c.containers(func(ct *corev1.Container, _ Path) {
+			c.containers(func(ct *corev1.Container, _ slot) {
 				if sc := ct.SecurityContext; sc == nil || sc.AppArmorProfile == nil {
 					if v, ok := c.meta.Annotations[apparmor+ct.Name]; ok && !sameAppArmor(pod, v) {
 						c.warn(Path{"metadata", "annotations"}.Key(apparmor+ct.Name), `deprecated since v1.30; use the "appArmorProfile" field instead`)
@@ -165,17 +166,19 @@ var Rules = []Rule{
 		}},
 	{Name: "fractional container resources", Upstream: upstream + " (fractional memory/ephemeral-storage requests/limits)",
 		Fix: "a whole number of bytes, such as 128Mi", check: func(c *checker) {
-			c.containers(func(ct *corev1.Container, at Path) {
+			c.containers(func(ct *corev1.Container, at slot) {
 				res := ct.Resources
-				c.fractional(res.Limits, corev1.ResourceMemory, at.Child("resources", "limits"))
-				c.fractional(res.Requests, corev1.ResourceMemory, at.Child("resources", "requests"))
-				c.fractional(res.Limits, corev1.ResourceEphemeralStorage, at.Child("resources", "limits"))
-				c.fractional(res.Requests, corev1.ResourceEphemeralStorage, at.Child("resources", "requests"))
+				limits := func() Path { return at.Path().Child("resources", "limits") }
+				requests := func() Path { return at.Path().Child("resources", "requests") }
+				c.fractional(res.Limits, corev1.ResourceMemory, limits)
+				c.fractional(res.Requests, corev1.ResourceMemory, requests)
+				c.fractional(res.Limits, corev1.ResourceEphemeralStorage, limits)
+				c.fractional(res.Requests, corev1.ResourceEphemeralStorage, requests)
 			})
 		}},
 	{Name: "duplicate env", Upstream: upstream + " (duplicate containers[*].env)",
 		Fix: "each variable once, or a later entry that refers to the earlier as $(NAME)", check: func(c *checker) {
-			c.containers(func(ct *corev1.Container, at Path) {
+			c.containers(func(ct *corev1.Container, at slot) {
 				seen := map[string]bool{}
 				for i, e := range ct.Env {
 					if !seen[e.Name] {
@@ -184,7 +187,7 @@ var Rules = []Rule{
 					}
 					ref := "$(" + e.Name + ")"
 					if e.ValueFrom != nil || e.Value == ref || !strings.Contains(e.Value, ref) {
-						c.warn(at.Child("env").Index(i), "hides previous definition of %q, which may be dropped when using apply", e.Name)
+						c.warn(at.Path().Child("env").Index(i), "hides previous definition of %q, which may be dropped when using apply", e.Name)
 					}
 				}
 			})
@@ -192,47 +195,51 @@ var Rules = []Rule{
 	{Name: "ports", Upstream: upstream + " (accumulate ports across all containers)",
 		Fix: "each port in one container only", check: func(c *checker) {
 			type block struct {
-				at   Path
+				at   slot
+				i    int // the port's index in its container
 				port corev1.ContainerPort
 			}
 			all := map[string][]block{}
-			c.containers(func(ct *corev1.Container, at Path) {
+			c.containers(func(ct *corev1.Container, at slot) {
 				for i, p := range ct.Ports {
 					p = protocol(p)
-					pa := at.Child("ports").Index(i)
 					if p.HostIP != "" && p.HostPort == 0 {
-						c.warn(pa, "hostIP set without hostPort: %+v", p)
+						c.warn(at.port(i), "hostIP set without hostPort: %+v", p)
 					}
 					k := fmt.Sprintf("%d/%s", p.ContainerPort, p.Protocol)
 					for _, o := range all[k] {
 						a, b := p.HostIP == "", o.port.HostIP == ""
 						switch {
 						case p.HostIP == o.port.HostIP && p.HostPort == o.port.HostPort:
-							c.warn(pa, "duplicate port definition with %s", c.full(o.at))
+							c.warn(at.port(i), "duplicate port definition with %s", c.full(o.at.port(o.i)))
 						case p.HostPort == 0 || o.port.HostPort == 0:
-							c.warn(pa, "overlapping port definition with %s", c.full(o.at))
+							c.warn(at.port(i), "overlapping port definition with %s", c.full(o.at.port(o.i)))
 						case p.HostPort == o.port.HostPort && (a || b) && !(a && b):
-							c.warn(pa, "dangerously ambiguous port definition with %s", c.full(o.at))
+							c.warn(at.port(i), "dangerously ambiguous port definition with %s", c.full(o.at.port(o.i)))
 						}
 					}
-					all[k] = append(all[k], block{pa, p})
+					all[k] = append(all[k], block{at, i, p})
 				}
 			})
 		}},
 	{Name: "port names", Upstream: upstream + " (accumulate port names of containers and sidecar containers)",
 		Fix: "a port name of its own", check: func(c *checker) {
-			names := map[string]Path{}
-			c.containers(func(ct *corev1.Container, at Path) {
+			type named struct {
+				at slot
+				i  int
+			}
+			names := map[string]named{}
+			c.containers(func(ct *corev1.Container, at slot) {
 				for i, p := range ct.Ports {
 					if p.Name == "" {
 						continue
 					}
-					pa := at.Child("ports").Index(i)
 					if o, ok := names[p.Name]; ok {
-						c.warn(pa, "duplicate port name %q with %s, services and probes that select ports by name will use %s", p.Name, c.full(o), c.full(o))
+						first := c.full(o.at.port(o.i))
+						c.warn(at.port(i), "duplicate port name %q with %s, services and probes that select ports by name will use %s", p.Name, first, first)
 						continue
 					}
-					names[p.Name] = pa
+					names[p.Name] = named{at, i}
 				}
 			})
 		}},
