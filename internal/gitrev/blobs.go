@@ -196,6 +196,11 @@ func (rd *reader) blobs(r *bufio.Reader, entries []entry) (int, error) {
 // longer than the file limit is refused unread.
 func (rd *reader) blob(r *bufio.Reader, en entry, size int64) error {
 	dst := filepath.Join(rd.repo.mirror, filepath.FromSlash(en.path))
+	if under := linkAbove(rd.repo.mirror, filepath.FromSlash(en.path)); under != "" {
+		// A malformed tree (a link and a directory of one name): the
+		// entry would be written through the link, out of the mirror.
+		return fmt.Errorf("%s: at %s, lies below %s, which the tree also holds as a file or symbolic link (a malformed tree; allowed: a tree git fsck accepts)", rd.name(en), rd.rev, filepath.ToSlash(under))
+	}
 	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
 		return rd.fail(err)
 	}
@@ -223,6 +228,29 @@ func (rd *reader) blob(r *bufio.Reader, en entry, size int64) error {
 		return fmt.Errorf("%s: at %s, a symbolic link to %q, which cannot be made here: %w", rd.name(en), rd.rev, target, err)
 	}
 	return nil
+}
+
+// linkAbove is the first directory of rel (a local path below root) that
+// root already holds as something other than a directory — a symbolic
+// link, which MkdirAll and a file's creation would follow out of root —
+// or "" when there is none.
+func linkAbove(root, rel string) string {
+	dir := root
+	parts := strings.Split(filepath.Dir(rel), string(filepath.Separator))
+	for i, p := range parts {
+		if p == "." {
+			continue
+		}
+		dir = filepath.Join(dir, p)
+		fi, err := os.Lstat(dir)
+		if err != nil {
+			return "" // not made yet: MkdirAll makes it, and what is below
+		}
+		if !fi.IsDir() {
+			return filepath.Join(parts[:i+1]...)
+		}
+	}
+	return ""
 }
 
 // writeFile copies size bytes of r into a new file dst, keeping at most

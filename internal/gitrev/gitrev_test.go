@@ -2,6 +2,7 @@ package gitrev
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"os"
 	"os/exec"
@@ -137,6 +138,46 @@ func TestLongLink(t *testing.T) {
 	want := "specs/link.yaml: at HEAD, a symbolic link whose target (16777217 bytes) is larger than 16 MiB (allowed: at most 16 MiB per spec file; raise with --max-file-size)"
 	if err == nil || err.Error() != want {
 		t.Fatalf("error %v\nwant %s", err, want)
+	}
+}
+
+// TestMalformedTree: a tree holding a symbolic link and a directory of
+// the same name (git fsck refuses it; a crafted commit can hold it) never
+// makes Read write through the link, out of its mirror.
+func TestMalformedTree(t *testing.T) {
+	dir := t.TempDir()
+	newRepo(t, dir, map[string]string{"specs/web.yaml": "a: 1\n"})
+	victim := filepath.Join(t.TempDir(), "victim")
+	if err := os.Mkdir(victim, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	object := func(typ, content string) []byte {
+		cmd := exec.Command("git", "-C", dir, "hash-object", "-w", "--literally", "-t", typ, "--stdin")
+		cmd.Stdin = strings.NewReader(content)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := hex.DecodeString(strings.TrimSpace(string(out)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return raw
+	}
+	link := object("blob", victim)
+	sub := object("tree", "100644 pwned.yaml\x00"+string(object("blob", "pwned: 1\n")))
+	web, _ := hex.DecodeString(gitIn(t, dir, "rev-parse", "HEAD:specs/web.yaml"))
+	specs := object("tree", "120000 link\x00"+string(link)+"40000 link\x00"+string(sub)+"100644 web.yaml\x00"+string(web))
+	top := object("tree", "40000 specs\x00"+string(specs))
+	commit := gitIn(t, dir, "commit-tree", hex.EncodeToString(top), "-m", "evil")
+	tr := newTree(t, dir, Options{})
+	err := tr.Read(context.Background(), commit, []string{filepath.Join(dir, "specs")})
+	want := "specs/link/pwned.yaml: at " + commit + ", lies below specs/link, which the tree also holds as a file or symbolic link (a malformed tree; allowed: a tree git fsck accepts)"
+	if err == nil || err.Error() != want {
+		t.Errorf("error %v\nwant %s", err, want)
+	}
+	if left, _ := os.ReadDir(victim); len(left) != 0 {
+		t.Errorf("written through the link: %s holds %v", victim, left)
 	}
 }
 
