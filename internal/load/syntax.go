@@ -34,6 +34,9 @@ func (j *job) loadUnit(u specpath.Unit) ([]*Spec, diag.List) {
 			if d == nil && !utf8.Valid(src) {
 				d = &diag.Diagnostic{Pos: offsetPos(f, src, notUTF8(src)), Text: notUTF8Text}
 			}
+			if d == nil {
+				d = chainTooLong(f, src)
+			}
 			if d != nil {
 				errs = append(errs, d)
 			}
@@ -45,6 +48,9 @@ func (j *job) loadUnit(u specpath.Unit) ([]*Spec, diag.List) {
 		return j.loadCUE(u.Files, srcs)
 	}
 	src, d := j.limits.readSpec(u.Files[0])
+	if d == nil && filepath.Ext(u.Files[0]) == ".cue" && utf8.Valid(src) {
+		d = chainTooLong(u.Files[0], src)
+	}
 	if d != nil {
 		return nil, diag.List{d}
 	}
