@@ -231,6 +231,10 @@ func TestRunLimits(t *testing.T) {
 	bigItem := strings.Replace(large, "\n- apiVersion", "\n- big: >-\n    "+strings.Repeat("x", 9<<10)+"\n  apiVersion", 1)
 	bigConfig := strings.Replace(large, "  kind: Release\n", "  kind: Release\n  note: '"+strings.Repeat("x", 9<<10)+"'\n", 1)
 	flow := strings.ReplaceAll(large, "  name: cm-", "  labels: {a: b}\n    name: cm-")
+	// Many items to parse (not written as kyaml writes them: two spaces
+	// after a colon), each small: their parsing (about 2 MB/s) is bounded
+	// in all, not only one by one.
+	manyParsed := strings.ReplaceAll(string(kustomizeList(t, 512<<10, "  a: b\n", releaseConfig)), "name: cm-", "name:  cm-")
 	const limit = "the list is larger than 8 KiB, too large to parse whole (allowed: at most 8 KiB parsed whole, with --max-memory 6 MiB; raise with --max-memory)"
 	for _, tc := range []struct {
 		name, src string
@@ -243,6 +247,7 @@ func TestRunLimits(t *testing.T) {
 		{name: "a list not written as kustomize writes one", src: wide, err: "read ResourceList: larger than 8 KiB, and not written as kustomize writes one (block style, items: at column 0), so it would be parsed whole (allowed: at most 8 KiB parsed whole, 2304 KiB written so, with --max-memory 6 MiB; raise with --max-memory)"},
 		{name: "a large item not written as kustomize writes one", src: bigItem, err: "read ResourceList: line 4: items[0]: larger than 8 KiB, and not written as kustomize writes an item, so it would be parsed (allowed: at most 8 KiB per item parsed, with --max-memory 6 MiB; raise with --max-memory)"},
 		{name: "large fields", src: bigConfig, err: "read ResourceList: its fields other than items (functionConfig, results, …) are larger than 8 KiB (allowed: at most 8 KiB with --max-memory 6 MiB; raise with --max-memory)"},
+		{name: "many items to parse", src: manyParsed, err: "read ResourceList: line 2332: items[194]: the items not written as kustomize writes them (other spacing, quoting or indentation) come to more than 64 KiB, which would each be parsed (allowed: at most 64 KiB of such items, any size written so, with --max-memory 6 MiB; raise with --max-memory)"},
 		{name: "too large", src: strings.Repeat("#\n", 1200<<10), err: "read ResourceList: larger than 2304 KiB (allowed: at most 2304 KiB on standard input with --max-memory 6 MiB; raise with --max-memory)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
