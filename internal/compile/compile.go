@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"cuelang.org/go/cue/token"
+	corev1 "k8s.io/api/core/v1"
 
 	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/fieldpath"
@@ -201,16 +202,27 @@ func WriteStream(w io.Writer, rs []*Release) error {
 // Security level with the API server's own evaluator: a violation is an
 // error at the spec's field that causes it.
 func podSecurity(s *load.Spec, objs []gen.Object) diag.List {
+	return perPod(s, objs, func(role string, t *corev1.PodTemplateSpec) (list diag.List) {
+		for _, p := range podcheck.Security(s.Release, role, &t.ObjectMeta, &t.Spec) {
+			list = append(list, &diag.Diagnostic{Pos: s.Pos(p.At), Field: p.At.String(), Text: p.Text})
+		}
+		return list
+	})
+}
+
+// perPod runs check on every compiled pod template, with the role of the
+// version whose pods it makes, and gathers what it finds, each problem
+// once: the versions' pods often share the field that causes one.
+func perPod(s *load.Spec, objs []gen.Object, check func(role string, t *corev1.PodTemplateSpec) diag.List) diag.List {
 	var list diag.List
 	for _, o := range objs {
 		t := gen.PodTemplate(o)
 		if t == nil {
 			continue
 		}
-		for _, p := range podcheck.Security(s.Release, roleOf(s, t.Labels), &t.ObjectMeta, &t.Spec) {
-			dd := &diag.Diagnostic{Pos: s.Pos(p.At), Field: p.At.String(), Text: p.Text}
-			if !slices.ContainsFunc(list, func(e *diag.Diagnostic) bool { return e.Field == dd.Field && e.Text == dd.Text }) {
-				list = append(list, dd)
+		for _, d := range check(roleOf(s, t.Labels), t) {
+			if !slices.ContainsFunc(list, func(e *diag.Diagnostic) bool { return e.Field == d.Field && e.Text == d.Text }) {
+				list = append(list, d)
 			}
 		}
 	}

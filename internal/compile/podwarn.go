@@ -2,7 +2,8 @@ package compile
 
 import (
 	"fmt"
-	"slices"
+
+	corev1 "k8s.io/api/core/v1"
 
 	"github.com/rollspec/rollspec/internal/diag"
 	"github.com/rollspec/rollspec/internal/gen"
@@ -20,20 +21,12 @@ var templatePath = podwarn.Path{"spec", "template"}
 // causes it, in the API server's words: what rollspec writes applies with
 // no warning unless the spec asks for one.
 func podWarnings(s *load.Spec, objs []gen.Object) diag.List {
-	var list diag.List
-	for _, o := range objs {
-		t := gen.PodTemplate(o)
-		if t == nil {
-			continue
-		}
-		role := roleOf(s, t.Labels)
+	return perPod(s, objs, func(role string, t *corev1.PodTemplateSpec) (list diag.List) {
 		for _, w := range podwarn.Template(templatePath, &t.ObjectMeta, &t.Spec) {
 			at := podcheck.Where(s.Release, role, &t.Spec, w.At)
 			text := fmt.Sprintf("the API server warns: %s (allowed: %s)", w.Text, w.Fix)
-			if !slices.ContainsFunc(list, func(e *diag.Diagnostic) bool { return e.Field == at.String() && e.Text == text }) {
-				list = append(list, &diag.Diagnostic{Severity: diag.Warning, Pos: s.Pos(at), Field: at.String(), Text: text})
-			}
+			list = append(list, &diag.Diagnostic{Severity: diag.Warning, Pos: s.Pos(at), Field: at.String(), Text: text})
 		}
-	}
-	return list
+		return list
+	})
 }
